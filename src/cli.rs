@@ -1,0 +1,216 @@
+//! Command-line interface (clap derive). Each subcommand's behaviour lives in
+//! [`crate::commands`]; this file only defines flags and dispatches.
+//!
+//! Exit codes: 0 clean, 1 findings (errors, warnings with `--deny-warnings`, a
+//! stale README with `--check`), 2 usage, config or I/O problems.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "daybook", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Path of daybook.yml (default: <repo>/daybook.yml when it exists).
+    #[arg(long, global = true, value_name = "FILE", env = "DAYBOOK_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// When to use colours in human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets (miette).
+    Human,
+    /// GitHub workflow commands (`::error file=...`).
+    Github,
+    /// A versioned JSON document (see README, "JSON output").
+    Json,
+    /// SARIF 2.1.0 for `github/codeql-action/upload-sarif`.
+    Sarif,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every note against the schema and every link for death.
+    Lint(LintArgs),
+    /// Regenerate the README's today, history and updated regions from the notes.
+    Readme(ReadmeArgs),
+    /// Adopt a hand-made README: wrap its today, history and date sections in markers.
+    Init(InitArgs),
+    /// Regenerate the README and commit it back when (and only when) it changed.
+    Publish(PublishArgs),
+    /// Run as a GitHub Action (reads INPUT_* and GITHUB_* from the environment).
+    Action(ActionArgs),
+    /// Show the effective configuration or its JSON Schema.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List the rules, or explain one.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LintArgs {
+    /// Repository root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Skip external (http/https) link checks.
+    #[arg(long)]
+    pub offline: bool,
+    /// Exit 1 when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Output format (default: human; on GitHub Actions, human plus annotations).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub links: LinkCheckArgs,
+}
+
+/// Flags of the external link checker (shared by `lint` and `action`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct LinkCheckArgs {
+    /// Do not read or write the link cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Link cache file (default: .daybook-cache.json at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
+    /// Allow requests to loopback, private and link-local addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Token for the GitHub REST API (repository links); never printed.
+    #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub github_token: Option<String>,
+    /// Maximum requests in flight overall.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+    /// Per-request total timeout in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReadmeArgs {
+    /// Repository root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write nothing; exit 1 with a unified diff when the README is stale.
+    #[arg(long, conflicts_with = "stdout")]
+    pub check: bool,
+    /// Print the would-be README instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Treat this day as today (YYYY-MM-DD) for the future-date warning.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Repository root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print what would change without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PublishModeArg {
+    Auto,
+    Api,
+    Git,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PublishArgs {
+    /// Repository root (a git work tree).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// How to commit (default from daybook.yml, else `auto`).
+    #[arg(long, value_enum)]
+    pub mode: Option<PublishModeArg>,
+    /// Commit message (default from daybook.yml).
+    #[arg(long)]
+    pub message: Option<String>,
+    /// Git remote to push to (git mode).
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
+    /// Branch to update (default: the current branch / GITHUB_REF_NAME).
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Token for the Git Data API.
+    #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub github_token: Option<String>,
+    /// Show what would be committed, commit nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ActionArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration as YAML.
+    Show {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+    /// Print the JSON Schema of daybook.yml.
+    Schema,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RulesArgs {
+    /// A rule name; without it, one line per rule.
+    pub name: Option<String>,
+}
+
+/// Run a parsed command line and turn the outcome into an exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.color {
+        ColorChoice::Always => miette_colors(true),
+        ColorChoice::Never => miette_colors(false),
+        ColorChoice::Auto => {}
+    }
+    let result = match &cli.command {
+        Command::Lint(a) => crate::commands::lint::run(&cli, a),
+        Command::Readme(a) => crate::commands::readme::run(&cli, a),
+        Command::Init(a) => crate::commands::init::run(&cli, a),
+        Command::Publish(a) => crate::commands::publish::run(&cli, a),
+        Command::Action(a) => crate::commands::action::run(&cli, a),
+        Command::Config(c) => crate::commands::config::run(&cli, c),
+        Command::Rules(a) => crate::commands::rules::run(&cli, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn miette_colors(on: bool) {
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().color(on).unicode(on).build())
+    }));
+}

@@ -1,0 +1,370 @@
+//! `daybook.yml`: the effective configuration.
+//!
+//! Every field has a default, and the defaults describe the seed repository
+//! layout exactly, so `daybook lint` works with no file at all. Unknown keys and
+//! wrong types are errors that point at the line in `daybook.yml`
+//! (`deny_unknown_fields` + the YAML parser's location).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Severity;
+use crate::error::Error;
+
+/// Default file name looked up at the repository root.
+pub const CONFIG_FILE: &str = "daybook.yml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where notes live and how their paths are spelled.
+    pub notes: NotesConfig,
+    /// The H1 title every note starts with.
+    pub title: TitleConfig,
+    /// The second-level headings a note is made of.
+    pub sections: SectionsConfig,
+    /// The star rating after each item's link.
+    pub stars: StarsConfig,
+    /// The labelled sub-bullets of an item (`- Paper: [...](...)`).
+    pub fields: Vec<FieldConfig>,
+    /// Notes dated before this day are older free-form notes: field rules only warn there.
+    #[schemars(with = "Option<String>")]
+    pub strict_since: Option<NaiveDate>,
+    /// Per-rule severity overrides: `rule-name: off | info | warning | error`.
+    pub rules: BTreeMap<String, RuleLevel>,
+    /// Globs (relative to the repository root) of files never linted.
+    pub ignore: Vec<String>,
+    /// The generated README.
+    pub readme: ReadmeConfig,
+    /// External link checking.
+    pub links: crate::links::LinksConfig,
+    /// Committing the README back and talking to GitHub.
+    pub publish: PublishConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            notes: NotesConfig::default(),
+            title: TitleConfig::default(),
+            sections: SectionsConfig::default(),
+            stars: StarsConfig::default(),
+            fields: default_fields(),
+            strict_since: NaiveDate::from_ymd_opt(2021, 4, 25),
+            rules: BTreeMap::new(),
+            ignore: Vec::new(),
+            readme: ReadmeConfig::default(),
+            links: crate::links::LinksConfig::default(),
+            publish: PublishConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotesConfig {
+    /// Folder holding the notes, relative to the repository root.
+    pub root: String,
+    /// Path of a note relative to `root`. Placeholders: `{yyyy}` year, `{mm}` zero-padded
+    /// month, `{dd}` zero-padded day, `{m}`/`{d}` unpadded. A placeholder used twice must
+    /// agree (the month folder and the file name).
+    pub pattern: String,
+}
+
+impl Default for NotesConfig {
+    fn default() -> Self {
+        NotesConfig { root: "notes".into(), pattern: "{yyyy}{mm}/{mm}{dd}.md".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TitleConfig {
+    /// The H1 text, with the same placeholders as `notes.pattern`; the date it spells
+    /// must be the date of the note's path.
+    pub pattern: String,
+}
+
+impl Default for TitleConfig {
+    fn default() -> Self {
+        TitleConfig { pattern: "公众号内容拓展学习笔记（{yyyy}.{m}.{d}）".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SectionsConfig {
+    /// Heading text of the section holding the day's items. Runs of spaces are
+    /// compared as one space.
+    pub today: String,
+    /// Heading text of the closing section (links to the author, QR code...).
+    pub footer: String,
+}
+
+impl Default for SectionsConfig {
+    fn default() -> Self {
+        SectionsConfig { today: ":paperclip:  今日要点".into(), footer: ":paperclip:  Others".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct StarsConfig {
+    /// The token repeated to make a rating.
+    pub token: String,
+    pub min: u32,
+    pub max: u32,
+    /// Whether every item must carry a rating.
+    pub required: bool,
+}
+
+impl Default for StarsConfig {
+    fn default() -> Self {
+        StarsConfig { token: ":star:".into(), min: 1, max: 5, required: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldConfig {
+    /// The canonical label, e.g. `Paper`. Labels are case-sensitive.
+    pub label: String,
+    /// Other spellings accepted as this field, e.g. `论文`.
+    pub aliases: Vec<String>,
+    /// An item without this field is reported.
+    pub required: bool,
+    /// The value must contain a link.
+    pub link: bool,
+    /// `Paper1`, `Paper2`, ... are accepted as this field.
+    pub numbered: bool,
+}
+
+fn field(label: &str, aliases: &[&str], required: bool, link: bool, numbered: bool) -> FieldConfig {
+    FieldConfig {
+        label: label.into(),
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        required,
+        link,
+        numbered,
+    }
+}
+
+/// The fields of the seed repository's modern notes.
+pub fn default_fields() -> Vec<FieldConfig> {
+    vec![
+        field("Abstract", &["主要内容", "摘要"], true, false, false),
+        field("Paper", &["论文"], false, true, true),
+        field("Code", &["代码", "GitHub"], false, true, true),
+        field("Tips", &["核心点", "要点"], false, false, false),
+    ]
+}
+
+/// A rule's configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl RuleLevel {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Off => None,
+            RuleLevel::Info => Some(Severity::Info),
+            RuleLevel::Warning => Some(Severity::Warning),
+            RuleLevel::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// Order of the history region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadmeConfig {
+    /// README path relative to the repository root (default `README.md`).
+    pub path: Option<String>,
+    /// Order of years, months and notes in the history region.
+    pub order: Order,
+    /// minijinja templates replacing the built-in ones, per region
+    /// (`today`, `history`, `updated`).
+    pub templates: BTreeMap<String, String>,
+}
+
+impl ReadmeConfig {
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or("README.md")
+    }
+}
+
+/// How `daybook publish` commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishMode {
+    /// Git Data API when a token is present (verified commits), else git.
+    #[default]
+    Auto,
+    Api,
+    Git,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublishConfig {
+    pub mode: PublishMode,
+    /// Commit message; keep `[skip ci]` unless you want the commit to trigger workflows.
+    pub message: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// How many times a race with another push is retried.
+    pub max_attempts: u32,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            mode: PublishMode::Auto,
+            message: "docs: regenerate README from notes [skip ci]".into(),
+            author_name: "github-actions[bot]".into(),
+            author_email: "41898282+github-actions[bot]@users.noreply.github.com".into(),
+            max_attempts: 3,
+        }
+    }
+}
+
+impl Config {
+    /// Parse YAML text. `path` is only used in error messages.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Config, Error> {
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        let config: Config = yaml_serde::from_str(text).map_err(|e| {
+            let offset = e.location().map(|l| l.index()).unwrap_or(0);
+            Error::config(path, text, offset, e.to_string())
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    /// Load `daybook.yml` from `explicit` or from `<root>/daybook.yml` when it exists;
+    /// otherwise the defaults.
+    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), Error> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = root.join(CONFIG_FILE);
+                if !p.exists() {
+                    return Ok((Config::default(), None));
+                }
+                p
+            }
+        };
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read the config file", e))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Usage(format!("{}: the config file is not valid UTF-8", path.display())))?;
+        Ok((Config::from_yaml(&text, &path)?, Some(path)))
+    }
+
+    /// Checks serde cannot express: ranges, regex-like patterns, known rule names.
+    fn validate(&self, text: &str, path: &Path) -> Result<(), Error> {
+        let at = |key: &str| find_key(text, key);
+        if self.stars.min > self.stars.max {
+            return Err(Error::config(path, text, at("min"), "stars.min must not exceed stars.max".into()));
+        }
+        for name in self.rules.keys() {
+            if !crate::rules::is_known(name) {
+                let mut msg = format!("unknown rule `{name}` in `rules`");
+                if let Some(s) = crate::suggest::did_you_mean(name, crate::rules::names()) {
+                    msg.push_str(&format!("; did you mean `{s}`?"));
+                }
+                return Err(Error::config(path, text, at(name), msg));
+            }
+        }
+        for (key, pattern) in [("pattern", &self.notes.pattern), ("pattern", &self.title.pattern)] {
+            if let Err(e) = crate::pattern::DatePattern::new(pattern) {
+                return Err(Error::config(path, text, at(key), e));
+            }
+        }
+        for f in &self.fields {
+            if f.label.trim().is_empty() {
+                return Err(Error::config(path, text, at("fields"), "every field needs a `label`".into()));
+            }
+        }
+        for g in &self.ignore {
+            if let Err(e) = globset::Glob::new(g) {
+                return Err(Error::config(path, text, at(g), format!("bad glob `{g}` in `ignore`: {e}")));
+            }
+        }
+        crate::links::validate_config(&self.links)
+            .map_err(|msg| Error::config(path, text, at("links"), msg))?;
+        Ok(())
+    }
+
+    /// The configured level of a rule, if overridden.
+    pub fn rule_level(&self, rule: &str) -> Option<RuleLevel> {
+        self.rules.get(rule).copied()
+    }
+
+    /// The JSON Schema of `daybook.yml`.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Config)).expect("schema serializes")
+    }
+}
+
+/// Byte offset of the first line that defines `key` (best effort, for error spans).
+fn find_key(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start().trim_start_matches("- ");
+        if t.starts_with(key) || t.starts_with(&format!("\"{key}\"")) {
+            return offset + (line.len() - line.trim_start().len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_defaults() {
+        assert_eq!(Config::from_yaml("", Path::new("daybook.yml")).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let err =
+            Config::from_yaml("notes:\n  root: notes\n  rooot: x\n", Path::new("daybook.yml")).unwrap_err();
+        let Error::Config(e) = err else { panic!("{err:?}") };
+        assert_eq!(e.line, 3, "{}", e.message);
+        assert!(e.message.contains("rooot"), "{}", e.message);
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let err = Config::from_yaml("stars:\n  max: lots\n", Path::new("daybook.yml")).unwrap_err();
+        assert!(matches!(&err, Error::Config(e) if e.line == 2), "{err:?}");
+    }
+
+    #[test]
+    fn defaults_round_trip_through_yaml() {
+        let yaml = yaml_serde::to_string(&Config::default()).unwrap();
+        assert_eq!(Config::from_yaml(&yaml, Path::new("x")).unwrap(), Config::default());
+    }
+}

@@ -1,0 +1,250 @@
+//! Diagnostics: what every check produces and every reporter renders.
+//!
+//! A [`Diagnostic`] is plain data: the rule that fired, where (a byte span plus
+//! the 1-based line/column pair derived from it), and what to do about it.
+//! Rules build them through [`SourceFile::diag`] so positions are always
+//! computed the same way; reporters never look at the source again except to
+//! draw snippets.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered so that `Error > Warning > Info`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Reported, never fails the run (GitHub `::notice`).
+    Info,
+    /// Fails the run only with `--deny-warnings`.
+    Warning,
+    /// Fails the run.
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values, not bytes,
+/// because that is what editors and GitHub annotations show for CJK text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Another place a diagnostic refers to (e.g. the first citation of a duplicate URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub path: String,
+    pub start: Position,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case rule name, e.g. `unknown-field`.
+    pub rule: String,
+    pub severity: Severity,
+    /// Path relative to the repository root, `/`-separated.
+    pub path: String,
+    /// Byte range in the file; empty range for file-level findings.
+    pub span: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    /// One sentence: what is wrong.
+    pub message: String,
+    /// Short text drawn under the span in human output.
+    pub label: Option<String>,
+    /// What to do about it, when known.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic about a whole file (unreadable, not UTF-8, ...): line 1, column 1.
+    pub fn file_level(rule: &str, severity: Severity, path: &str, message: impl Into<String>) -> Self {
+        let p = Position { line: 1, column: 1 };
+        Diagnostic {
+            rule: rule.to_owned(),
+            severity,
+            path: path.to_owned(),
+            span: 0..0,
+            start: p,
+            end: p,
+            message: message.into(),
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    /// Sort key used everywhere output must be deterministic.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.start.line, self.start.column, &self.rule)
+    }
+}
+
+/// A file as read from disk, shared between the parser, rules and reporters.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the repository root, `/`-separated (what users see).
+    pub path: String,
+    /// Absolute (or cwd-relative) path used for I/O.
+    pub abs: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, abs: impl Into<PathBuf>, text: String) -> Arc<Self> {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Arc::new(SourceFile { path: path.into(), abs: abs.into(), text, line_starts })
+    }
+
+    /// Line/column (1-based, columns in chars) of a byte offset. Offsets past the
+    /// end or inside a UTF-8 sequence are clamped rather than panicking.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        Position { line: line_idx + 1, column }
+    }
+
+    /// Byte range of a 1-based line, without its line terminator.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let mut end = self.line_starts.get(line).map(|e| e - 1).unwrap_or(self.text.len());
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Build a diagnostic pointing at `span` in this file.
+    pub fn diag(
+        &self,
+        rule: &str,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: rule.to_owned(),
+            severity,
+            path: self.path.clone(),
+            start: self.position(span.start),
+            end: self.position(span.end),
+            span,
+            message: message.into(),
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// A [`Related`] note pointing at `offset` in this file.
+    pub fn related(&self, offset: usize, message: impl Into<String>) -> Related {
+        Related { path: self.path.clone(), start: self.position(offset), message: message.into() }
+    }
+}
+
+/// `/`-separated display form of a path relative to `root`.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+/// Counts used by reporters, summaries and exit codes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Tally {
+    pub fn of(diags: &[Diagnostic]) -> Self {
+        let mut t = Tally::default();
+        for d in diags {
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_not_bytes() {
+        let f = SourceFile::new("a.md", "a.md", "ab\n今日要点 x\r\nlast".to_owned());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 6 });
+        // inside a multi-byte char: clamps to the char's start
+        assert_eq!(f.position(4), Position { line: 2, column: 1 });
+        assert_eq!(f.position(10_000).line, 3);
+        assert_eq!(&f.text[f.line_range(2)], "今日要点 x");
+        assert_eq!(&f.text[f.line_range(3)], "last");
+    }
+}

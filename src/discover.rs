@@ -1,0 +1,1 @@
+//! Finding the files to check: notes under `notes.root`, plus the README.

@@ -1,0 +1,1 @@
+//! GitHub integration: action inputs, check runs, job summary, outputs, commit back.

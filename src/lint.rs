@@ -1,0 +1,1 @@
+//! The lint pipeline: discover -> parse (in parallel) -> rules -> sorted diagnostics.

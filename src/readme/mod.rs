@@ -1,0 +1,1 @@
+//! README generation: markers, regions, templates, atomic writes.

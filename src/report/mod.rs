@@ -1,0 +1,1 @@
+//! Reporters: render diagnostics as human, github, json or sarif output.
