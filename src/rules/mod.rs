@@ -6,6 +6,12 @@
 
 use crate::diag::Severity;
 
+pub mod duplicates;
+pub mod fields;
+pub mod items;
+pub mod local_links;
+pub mod sections;
+
 /// Static description of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleInfo {
@@ -22,6 +28,23 @@ pub struct RuleInfo {
 /// Every rule daybook knows, in documentation order.
 pub fn registry() -> &'static [&'static RuleInfo] {
     static ALL: &[&RuleInfo] = &[
+        &sections::MISSING_TODAY_SECTION,
+        &sections::EMPTY_TODAY_SECTION,
+        &sections::SECTION_ORDER,
+        &items::ITEM_LINK,
+        &items::STARS,
+        &items::FIELD_NOT_NESTED,
+        &fields::UNKNOWN_FIELD,
+        &fields::MISSING_FIELD,
+        &fields::DUPLICATE_FIELD,
+        &fields::EMPTY_FIELD,
+        &fields::FIELD_LINK,
+        &local_links::BARE_URL,
+        &local_links::MAILTO,
+        &local_links::MISSING_FILE,
+        &local_links::MISSING_ANCHOR,
+        &local_links::OUTSIDE_REPO,
+        &duplicates::DUPLICATE_URL,
         &crate::links::rules::DEAD_LINK,
         &crate::links::rules::UNVERIFIED_LINK,
         &crate::links::rules::SKIPPED_LINK,
