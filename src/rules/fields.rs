@@ -307,26 +307,68 @@ fn split_number(label: &str) -> (&str, &str) {
     if base.is_empty() { (label, "") } else { (base, &label[base.len()..]) }
 }
 
+/// Which of the field rules a pass runs (each rule is its own [`crate::rules::Rule`],
+/// so they can be selected and configured one by one; the pass is shared).
+pub mod only {
+    pub const UNKNOWN: u8 = 1;
+    pub const MISSING: u8 = 2;
+    pub const DUPLICATE: u8 = 4;
+    pub const EMPTY: u8 = 8;
+    pub const LINK: u8 = 16;
+}
+
+/// Run the field rules selected by `mask` over every item of a note.
+pub fn check_note(note: &Note, table: &FieldTable, mask: u8, out: &mut Vec<Diagnostic>) {
+    let mut stray: Vec<&Field> = Vec::new();
+    for (i, item) in note.items.iter().enumerate() {
+        stray.clear();
+        if mask & only::MISSING != 0 {
+            stray.extend(note.stray_fields.iter().filter(|s| s.after_item == Some(i)).map(|s| &s.field));
+        }
+        check_item(note, item, &stray, table, mask, out);
+    }
+}
+
 /// Runs the field rules over one item. `stray` are the field bullets written at
 /// column 0 that most likely belong to this item: they count as present for
 /// `missing-field` (their own problem is reported by `field-not-nested`).
-pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable, out: &mut Vec<Diagnostic>) {
+pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable, mask: u8, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
-    let mut seen: Vec<(FieldKey, &Field)> = Vec::with_capacity(item.fields.len());
+    let track_seen = mask & (only::MISSING | only::DUPLICATE) != 0;
+    let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
     for field in &item.fields {
+        let empty = field.value.trim().is_empty() && !has_nested_content(note, field);
+        if empty && mask & only::EMPTY != 0 {
+            let link = matches!(table.lookup(&field.label), Lookup::Known(k) if table.field(k.field).link);
+            out.push(
+                file.diag(
+                    EMPTY_FIELD.name,
+                    EMPTY_FIELD.default_severity,
+                    field.span.start.min(field.label_span.start)..field.value_span.end.max(field.label_span.end),
+                    format!("the `{}` field of item {} is empty", field.label.trim(), item.number),
+                )
+                .with_label("nothing after the colon")
+                .with_help(format!(
+                    "write the {} after `{}{}`, or delete the bullet",
+                    if link { "link" } else { "text" },
+                    field.label.trim(),
+                    field.separator
+                )),
+            );
+        }
+        if mask & !only::EMPTY == 0 {
+            continue;
+        }
         let key = match table.lookup(&field.label) {
             Lookup::Known(key) => key,
-            Lookup::NotNumbered { field: i } => {
+            Lookup::NotNumbered { field: i } if mask & only::UNKNOWN != 0 => {
                 let canon = &table.field(i).label;
                 out.push(
                     file.diag(
                         UNKNOWN_FIELD.name,
                         UNKNOWN_FIELD.default_severity,
                         field.label_span.clone(),
-                        format!(
-                            "unknown field `{}`: `{canon}` does not take numbered variants",
-                            field.label.trim()
-                        ),
+                        format!("unknown field `{}`: `{canon}` does not take numbered variants", field.label.trim()),
                     )
                     .with_label("numbered variant of a field that is not `numbered`")
                     .with_help(format!(
@@ -336,48 +378,49 @@ pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable
                 );
                 continue;
             }
-            Lookup::Unknown => {
+            Lookup::Unknown if mask & only::UNKNOWN != 0 => {
                 out.push(unknown_field(note, field, table));
                 continue;
             }
+            Lookup::NotNumbered { .. } | Lookup::Unknown => continue,
         };
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-            out.push(duplicate_field(note, item, field, first, table, key));
-        } else {
-            seen.push((key, field));
+        if track_seen {
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) if mask & only::DUPLICATE != 0 => {
+                    out.push(duplicate_field(note, item, field, first, table, key))
+                }
+                Some(_) => {}
+                None => seen.push((key, field)),
+            }
         }
-        let config = table.field(key.field);
-        let has_nested = has_nested_content(note, field);
-        if field.value.trim().is_empty() && !has_nested {
-            out.push(
-                file.diag(
-                    EMPTY_FIELD.name,
-                    EMPTY_FIELD.default_severity,
-                    field.span.start.min(field.label_span.start)
-                        ..field.value_span.end.max(field.label_span.end),
-                    format!("the `{}` field of item {} is empty", field.label.trim(), item.number),
-                )
-                .with_label("nothing after the colon")
-                .with_help(format!(
-                    "write the {} after `{}{}`, or delete the bullet",
-                    if config.link { "link" } else { "text" },
-                    field.label.trim(),
-                    field.separator
-                )),
-            );
-            continue;
-        }
-        if config.link && field.links.is_empty() && !has_link_inside(note, field) {
+        if mask & only::LINK != 0
+            && !empty
+            && table.field(key.field).link
+            && field.links.is_empty()
+            && !has_link_inside(note, field)
+        {
             out.push(field_link(note, item, field));
         }
+    }
+    if mask & only::MISSING == 0 {
+        return;
     }
     for (i, f) in table.fields().iter().enumerate() {
         if !f.required || seen.iter().any(|(k, _)| k.field == i) {
             continue;
         }
-        let in_stray =
-            stray.iter().any(|s| matches!(table.lookup(&s.label), Lookup::Known(k) if k.field == i));
-        if in_stray {
+        let in_stray = stray.iter().any(|s| matches!(table.lookup(&s.label), Lookup::Known(k) if k.field == i));
+        // A misspelled `Abstarct` is reported by unknown-field with its fix;
+        // calling Abstract missing as well would be the same mistake twice.
+        let misspelled = || {
+            item.fields.iter().any(|fl| {
+                matches!(table.lookup(&fl.label), Lookup::Unknown | Lookup::NotNumbered { .. })
+                    && table.suggest(&fl.label).is_some_and(
+                        |s| matches!(table.lookup(&s), Lookup::Known(k) if k.field == i),
+                    )
+            })
+        };
+        if in_stray || misspelled() {
             continue;
         }
         let aliases = if f.aliases.is_empty() {
