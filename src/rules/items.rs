@@ -116,11 +116,69 @@ itself has only its severity.
     default_severity: Severity::Error,
 };
 
-pub fn check_item(note: &Note, item: &Item, stars: &StarsConfig, out: &mut Vec<Diagnostic>) {
+pub const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
+    name: "item-in-html-block",
+    summary: "An item right after a raw HTML block (`</div>` then `2. [...]`, no blank line) that GitHub renders as plain text.",
+    docs: r#"## item-in-html-block
+
+**What it checks.** A numbered item written on the line right after raw HTML — typically the
+`</div>` closing an item's image — with no blank line in between.
+
+**Why it matters.** In Markdown an HTML block runs until the next blank line, so the item is
+swallowed by it: GitHub shows `2. [title](url) :star:` as literal text, with no link and no
+list, and its fields become plain text too. daybook recovers the item so the other rules can
+check it, but readers of the note see the broken rendering.
+
+**Failing**
+
+```markdown
+<div align=center><img src="images/1.png"></div>
+2. [An article](https://example.com/a)  :star::star:
+```
+
+**Fixed** — add a blank line after the HTML:
+
+```markdown
+<div align=center><img src="images/1.png"></div>
+
+2. [An article](https://example.com/a)  :star::star:
+```
+
+**Config.** Only the severity.
+"#,
+    default_severity: Severity::Error,
+};
+
+/// `item-link`.
+pub fn check_link(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
     if item.link.is_none() {
         out.push(item_link(note, item));
     }
-    check_stars(note, item, stars, out);
+}
+
+/// `item-in-html-block`.
+pub fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
+    if !item.in_html_block {
+        return;
+    }
+    let text = note.text();
+    let start = item.span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prev_line = text[..line_start.saturating_sub(1)].rsplit('\n').next().unwrap_or("").trim();
+    let after = if prev_line.is_empty() { "the HTML above".to_owned() } else { format!("`{prev_line}`") };
+    out.push(
+        note.file
+            .diag(
+                ITEM_IN_HTML_BLOCK.name,
+                ITEM_IN_HTML_BLOCK.default_severity,
+                item.head_span.clone(),
+                format!("item {} is part of the raw HTML block above it, so GitHub shows it as plain text", item.number),
+            )
+            .with_label("rendered as text, not as a list item")
+            .with_help(format!(
+                "add a blank line between {after} and this item: an HTML block only ends at a blank line"
+            )),
+    );
 }
 
 fn item_link(note: &Note, item: &Item) -> Diagnostic {
@@ -152,7 +210,8 @@ fn item_link(note: &Note, item: &Item) -> Diagnostic {
         .with_help(help)
 }
 
-fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
+/// `stars`.
+pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
     let range = if cfg.min == cfg.max {
         format!("{} `{}`", cfg.min, cfg.token)
     } else {

@@ -421,11 +421,10 @@ fn html_ids(text: &str) -> HashSet<String> {
     ids
 }
 
-/// The heading anchors of a Markdown file's text (the parser's slugs).
-pub type AnchorLoader = fn(&str) -> Anchors;
+/// Parses a Markdown file (repository-relative path, text) into its anchors.
+pub type AnchorLoader = Box<dyn Fn(&str, String) -> Anchors + Send + Sync>;
 
 /// Anchors of Markdown files that `#fragment` links point into, parsed on first use.
-#[derive(Debug)]
 pub struct AnchorIndex {
     root: PathBuf,
     loader: AnchorLoader,
@@ -446,9 +445,15 @@ impl AnchorIndex {
         let anchors = std::fs::read(self.root.join(rel))
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
-            .map(|text| Arc::new((self.loader)(&text)));
+            .map(|text| Arc::new((self.loader)(rel, text)));
         self.cache.write().unwrap_or_else(|e| e.into_inner()).insert(rel.to_owned(), anchors.clone());
         anchors
+    }
+}
+
+impl std::fmt::Debug for AnchorIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnchorIndex").field("root", &self.root).finish_non_exhaustive()
     }
 }
 
@@ -500,11 +505,20 @@ fn is_markdown(name: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// Which of the local link rules a pass runs (each is its own rule; the pass is shared).
+pub mod only {
+    pub const BARE_URL: u8 = 1;
+    pub const MAILTO: u8 = 2;
+    pub const MISSING_FILE: u8 = 4;
+    pub const MISSING_ANCHOR: u8 = 8;
+    pub const OUTSIDE_REPO: u8 = 16;
+}
+
 /// Check every link of a note (or of the README) that does not leave for the web.
-pub fn check(note: &Note, cx: &LocalLinks, out: &mut Vec<Diagnostic>) {
+pub fn check(note: &Note, cx: &LocalLinks, mask: u8, out: &mut Vec<Diagnostic>) {
     let mut own_anchors: Option<Anchors> = None;
     for link in &note.links {
-        check_link(note, link, cx, &mut own_anchors, out);
+        check_link(note, link, cx, mask, &mut own_anchors, out);
     }
 }
 
@@ -512,6 +526,7 @@ fn check_link(
     note: &Note,
     link: &Link,
     cx: &LocalLinks,
+    mask: u8,
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -521,12 +536,15 @@ fn check_link(
         return;
     }
     if let Some(fragment) = dest.strip_prefix('#') {
+        if mask & only::MISSING_ANCHOR == 0 {
+            return;
+        }
         let anchors = own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
         check_fragment(note, link, fragment, anchors, None, out);
         return;
     }
     if is_email(dest) {
-        if link.kind != LinkKind::Autolink {
+        if mask & only::MAILTO != 0 && link.kind != LinkKind::Autolink {
             out.push(
                 file.diag(
                     MAILTO.name,
@@ -558,12 +576,19 @@ fn check_link(
     let base = parent_dir(&file.path);
     let bare = bare_url_fix(dest);
     let Ok(parts) = resolve(base, &path) else {
-        out.push(outside_repo(note, link, &path));
+        if mask & only::OUTSIDE_REPO != 0 {
+            out.push(outside_repo(note, link, &path));
+        }
         return;
     };
+    if mask & (only::BARE_URL | only::MISSING_FILE | only::MISSING_ANCHOR) == 0 {
+        return;
+    }
     let found = cx.fs.lookup(&parts);
     if let Found::Missing { suggestion } = &found {
         let d = match bare {
+            Some(_) if mask & only::BARE_URL == 0 => return,
+            None if mask & only::MISSING_FILE == 0 => return,
             Some(fix) => file
                 .diag(
                     BARE_URL.name,
@@ -582,7 +607,7 @@ fn check_link(
         return;
     }
 
-    let (Some(fragment), Found::File) = (fragment, &found) else { return };
+    let (Some(fragment), Found::File, true) = (fragment, &found, mask & only::MISSING_ANCHOR != 0) else { return };
     let target = parts.join("/");
     if !is_markdown(&target) || query.is_some_and(|q| q.split('&').any(|kv| kv == "plain=1")) {
         return;

@@ -165,15 +165,14 @@ fn is_symbol_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
 }
 
-pub fn check(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
-    check_today(note, cfg, out);
-    check_order(note, cfg, out);
-}
-
-fn check_today(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+/// `missing-today-section`.
+pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
     let wanted = format!("## {}", normalize_heading(&cfg.today));
-    let Some(today) = note.today_section() else {
+    if note.today.is_some() {
+        return;
+    }
+    {
         let core = core_text(&cfg.today);
         let near =
             (!core.is_empty()).then(|| note.headings.iter().find(|h| core_text(&h.text) == core)).flatten();
@@ -206,8 +205,13 @@ fn check_today(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
             }
         };
         out.push(d);
-        return;
-    };
+    }
+}
+
+/// `empty-today-section`.
+pub fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
+    let file = &note.file;
+    let Some(today) = note.today_section() else { return };
     if note.items.is_empty() {
         let body = note.text().get(today.body.clone()).unwrap_or("");
         let has_bullets = body.lines().any(|l| {
@@ -243,7 +247,8 @@ fn check_today(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+/// `section-order`.
+pub fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
     let line = |h: &Heading| file.position(h.span.start).line;
 
