@@ -7,11 +7,36 @@ use std::sync::Arc;
 use crate::cli::Format;
 use crate::diag::{Diagnostic, SourceFile};
 
+pub mod human;
+
 /// Files by their display path, so reporters can draw snippets.
 pub type Sources = BTreeMap<String, Arc<SourceFile>>;
 
-/// Render `diags` (already sorted) in `format`.
+/// Presentation knobs for reporters that draw for a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// ANSI colours in human output.
+    pub color: bool,
+    /// Wrap width of human output.
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { color: false, width: 100 }
+    }
+}
+
+/// Render `diags` (already sorted) in `format`, without colour.
 pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources) -> String {
-    let _ = (format, diags, sources);
-    String::new()
+    render_with(format, diags, sources, &RenderOptions::default())
+}
+
+/// Render `diags` (already sorted) in `format`.
+pub fn render_with(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(diags, sources, opts),
+        // Other formats are not wired yet: fall back to human output rather than print nothing.
+        _ => human::render(diags, sources, opts),
+    }
 }
