@@ -1,13 +1,17 @@
 //! Reporters: render diagnostics as human, github, json or sarif output.
 //! Each is a pure function from diagnostics (plus the sources, for snippets) to text.
 
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod summary;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::cli::Format;
 use crate::diag::{Diagnostic, SourceFile};
-
-pub mod human;
 
 /// Files by their display path, so reporters can draw snippets.
 pub type Sources = BTreeMap<String, Arc<SourceFile>>;
@@ -36,7 +40,8 @@ pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources) -> String
 pub fn render_with(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(diags, sources, opts),
-        // Other formats are not wired yet: fall back to human output rather than print nothing.
-        _ => human::render(diags, sources, opts),
+        Format::Github => github::render(diags, sources),
+        Format::Json => json::render(diags, sources),
+        Format::Sarif => sarif::render(diags, sources),
     }
 }
