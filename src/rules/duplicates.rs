@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
-use crate::rules::RuleInfo;
+use crate::rules::{Rule, RuleContext, RuleInfo};
 
 pub const DUPLICATE_URL: RuleInfo = RuleInfo {
     name: "duplicate-url",
@@ -136,6 +136,23 @@ pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+pub struct DuplicateUrl;
+impl Rule for DuplicateUrl {
+    fn info(&self) -> &'static RuleInfo {
+        &DUPLICATE_URL
+    }
+    fn check_repo(
+        &self,
+        notes: &[Note],
+        _readme: Option<&Note>,
+        _cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let notes: Vec<&Note> = notes.iter().collect();
+        out.extend(check(&notes));
+    }
 }
 
 #[cfg(test)]

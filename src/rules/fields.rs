@@ -1,17 +1,15 @@
 //! Field rules: the labelled sub-bullets of an item (`- Paper: [title](url)`).
 //!
-//! Labels are resolved once per run through a [`FieldTable`] built from
-//! `config.fields`, so checking an item is a few hash lookups. These are the
+//! Labels are resolved through the run's [`CompiledFields`] (built once from
+//! `config.fields`), so checking an item is a few hash lookups. These are the
 //! rules that only warn on notes dated before `strict_since` (the older,
-//! free-form notes); the framework applies that downgrade by rule name
-//! ([`FIELD_RULES`]).
-
-use std::collections::HashMap;
+//! free-form notes): each says so through
+//! [`Rule::relaxed_before_strict_since`] and the framework applies the cap.
 
 use crate::config::FieldConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Field, Item, Note};
-use crate::rules::RuleInfo;
+use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
 
 pub const UNKNOWN_FIELD: RuleInfo = RuleInfo {
     name: "unknown-field",
@@ -197,10 +195,6 @@ checker has nothing to verify.
     default_severity: Severity::Error,
 };
 
-/// The rules that are downgraded to warnings on notes dated before `strict_since`.
-pub const FIELD_RULES: &[&str] =
-    &[UNKNOWN_FIELD.name, MISSING_FIELD.name, DUPLICATE_FIELD.name, EMPTY_FIELD.name, FIELD_LINK.name];
-
 /// Which configured field (and which numbered variant of it) a label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FieldKey {
@@ -221,47 +215,22 @@ pub enum Lookup {
     Unknown,
 }
 
-/// `config.fields` indexed for lookups; built once per run.
-#[derive(Debug, Clone)]
-pub struct FieldTable {
-    fields: Vec<FieldConfig>,
-    by_spelling: HashMap<String, usize>,
-    /// Every accepted spelling in config order (labels before their aliases), for suggestions.
-    spellings: Vec<String>,
-}
-
-impl FieldTable {
-    pub fn new(fields: &[FieldConfig]) -> Self {
-        let mut by_spelling = HashMap::new();
-        let mut spellings = Vec::new();
-        for (i, f) in fields.iter().enumerate() {
-            for s in std::iter::once(&f.label).chain(&f.aliases) {
-                let s = s.trim();
-                if !s.is_empty() && !by_spelling.contains_key(s) {
-                    by_spelling.insert(s.to_owned(), i);
-                    spellings.push(s.to_owned());
-                }
-            }
-        }
-        FieldTable { fields: fields.to_vec(), by_spelling, spellings }
-    }
-
+// Lookups on the framework's per-run field index (`by_label` holds every label
+// and alias with its index into `fields`).
+impl CompiledFields {
     pub fn field(&self, i: usize) -> &FieldConfig {
         &self.fields[i]
     }
 
-    pub fn fields(&self) -> &[FieldConfig] {
-        &self.fields
-    }
-
+    /// Which field (and numbered variant) a label as written names.
     pub fn lookup(&self, label: &str) -> Lookup {
         let label = label.trim();
-        if let Some(&field) = self.by_spelling.get(label) {
+        if let Some(&field) = self.by_label.get(label) {
             return Lookup::Known(FieldKey { field, number: None });
         }
         let (base, digits) = split_number(label);
         if !digits.is_empty()
-            && let Some(&field) = self.by_spelling.get(base)
+            && let Some(&field) = self.by_label.get(base)
         {
             if self.fields[field].numbered {
                 let number = digits.parse().unwrap_or(u64::MAX);
@@ -277,15 +246,17 @@ impl FieldTable {
         let label = label.trim();
         let (base, digits) = split_number(label);
         if !digits.is_empty() {
-            let numbered = self.spellings.iter().filter(|s| self.fields[self.by_spelling[*s]].numbered);
-            if let Some(s) = crate::suggest::did_you_mean(base, numbered.map(String::as_str)) {
+            let numbered = self.fields.iter().filter(|f| f.numbered);
+            let spellings = numbered
+                .flat_map(|f| std::iter::once(f.label.as_str()).chain(f.aliases.iter().map(String::as_str)));
+            if let Some(s) = crate::suggest::did_you_mean(base, spellings) {
                 return Some(format!("{s}{digits}"));
             }
         }
-        crate::suggest::did_you_mean(label, self.spellings.iter().map(String::as_str)).map(str::to_owned)
+        crate::suggest::did_you_mean(label, self.spellings()).map(str::to_owned)
     }
 
-    /// `Abstract, Paper (论文), ...` for help texts.
+    /// `` `Abstract`, `Paper` (also `Paper1`, `Paper2`, ...) `` for help texts.
     fn describe_all(&self) -> String {
         self.fields
             .iter()
@@ -318,7 +289,7 @@ pub mod only {
 }
 
 /// Run the field rules selected by `mask` over every item of a note.
-pub fn check_note(note: &Note, table: &FieldTable, mask: u8, out: &mut Vec<Diagnostic>) {
+pub fn check_note(note: &Note, table: &CompiledFields, mask: u8, out: &mut Vec<Diagnostic>) {
     let mut stray: Vec<&Field> = Vec::new();
     for (i, item) in note.items.iter().enumerate() {
         stray.clear();
@@ -332,7 +303,14 @@ pub fn check_note(note: &Note, table: &FieldTable, mask: u8, out: &mut Vec<Diagn
 /// Runs the field rules over one item. `stray` are the field bullets written at
 /// column 0 that most likely belong to this item: they count as present for
 /// `missing-field` (their own problem is reported by `field-not-nested`).
-pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable, mask: u8, out: &mut Vec<Diagnostic>) {
+pub fn check_item(
+    note: &Note,
+    item: &Item,
+    stray: &[&Field],
+    table: &CompiledFields,
+    mask: u8,
+    out: &mut Vec<Diagnostic>,
+) {
     let file = &note.file;
     let track_seen = mask & (only::MISSING | only::DUPLICATE) != 0;
     let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
@@ -344,7 +322,8 @@ pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable
                 file.diag(
                     EMPTY_FIELD.name,
                     EMPTY_FIELD.default_severity,
-                    field.span.start.min(field.label_span.start)..field.value_span.end.max(field.label_span.end),
+                    field.span.start.min(field.label_span.start)
+                        ..field.value_span.end.max(field.label_span.end),
                     format!("the `{}` field of item {} is empty", field.label.trim(), item.number),
                 )
                 .with_label("nothing after the colon")
@@ -368,7 +347,10 @@ pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable
                         UNKNOWN_FIELD.name,
                         UNKNOWN_FIELD.default_severity,
                         field.label_span.clone(),
-                        format!("unknown field `{}`: `{canon}` does not take numbered variants", field.label.trim()),
+                        format!(
+                            "unknown field `{}`: `{canon}` does not take numbered variants",
+                            field.label.trim()
+                        ),
                     )
                     .with_label("numbered variant of a field that is not `numbered`")
                     .with_help(format!(
@@ -399,25 +381,26 @@ pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable
             && field.links.is_empty()
             && !has_link_inside(note, field)
         {
-            out.push(field_link(note, item, field));
+            out.push(field_link(note, item, field, &table.field(key.field).label));
         }
     }
     if mask & only::MISSING == 0 {
         return;
     }
-    for (i, f) in table.fields().iter().enumerate() {
+    for (i, f) in table.fields.iter().enumerate() {
         if !f.required || seen.iter().any(|(k, _)| k.field == i) {
             continue;
         }
-        let in_stray = stray.iter().any(|s| matches!(table.lookup(&s.label), Lookup::Known(k) if k.field == i));
+        let in_stray =
+            stray.iter().any(|s| matches!(table.lookup(&s.label), Lookup::Known(k) if k.field == i));
         // A misspelled `Abstarct` is reported by unknown-field with its fix;
         // calling Abstract missing as well would be the same mistake twice.
         let misspelled = || {
             item.fields.iter().any(|fl| {
                 matches!(table.lookup(&fl.label), Lookup::Unknown | Lookup::NotNumbered { .. })
-                    && table.suggest(&fl.label).is_some_and(
-                        |s| matches!(table.lookup(&s), Lookup::Known(k) if k.field == i),
-                    )
+                    && table
+                        .suggest(&fl.label)
+                        .is_some_and(|s| matches!(table.lookup(&s), Lookup::Known(k) if k.field == i))
             })
         };
         if in_stray || misspelled() {
@@ -445,7 +428,7 @@ pub fn check_item(note: &Note, item: &Item, stray: &[&Field], table: &FieldTable
     }
 }
 
-fn unknown_field(note: &Note, field: &Field, table: &FieldTable) -> Diagnostic {
+fn unknown_field(note: &Note, field: &Field, table: &CompiledFields) -> Diagnostic {
     let label = field.label.trim();
     let d = note.file.diag(
         UNKNOWN_FIELD.name,
@@ -480,7 +463,7 @@ fn duplicate_field(
     item: &Item,
     field: &Field,
     first: &Field,
-    table: &FieldTable,
+    table: &CompiledFields,
     key: FieldKey,
 ) -> Diagnostic {
     let config = table.field(key.field);
@@ -516,21 +499,21 @@ fn duplicate_field(
         )
 }
 
-fn field_link(note: &Note, item: &Item, field: &Field) -> Diagnostic {
+fn field_link(note: &Note, item: &Item, field: &Field, canonical: &str) -> Diagnostic {
     let label = field.label.trim();
     let value = field.value.trim();
     let first_word = value.split_whitespace().next().unwrap_or("");
+    let sep = if field.separator == ':' { ": " } else { "：" };
+    let what = canonical.to_lowercase();
     let help = if first_word.starts_with("http://") || first_word.starts_with("https://") {
-        format!("wrap the address in a link: `[{first_word}]({first_word})`")
+        format!("wrap the address in a link: `- {label}{sep}[{first_word}]({first_word})`")
     } else if super::local_links::looks_like_host(first_word) {
         format!(
-            "this looks like an address without a scheme: write `[https://{first_word}](https://{first_word})`"
+            "this looks like an address without a scheme: write `- {label}{sep}[https://{first_word}](https://{first_word})`"
         )
     } else {
         format!(
-            "write `- {label}{} [{value}](https://…)` with the address of the {}, or delete the bullet if there is none",
-            field.separator,
-            label.to_lowercase()
+            "link the title to the {what}: `- {label}{sep}[{value}](https://…)`; if there is no {what}, delete the bullet"
         )
     };
     note.file
@@ -562,6 +545,29 @@ fn has_link_inside(note: &Note, field: &Field) -> bool {
     note.links.get(i).is_some_and(|l| l.span.start < field.span.end)
 }
 
+macro_rules! field_rule {
+    ($ty:ident, $info:ident, $mask:expr) => {
+        pub struct $ty;
+        impl Rule for $ty {
+            fn info(&self) -> &'static RuleInfo {
+                &$info
+            }
+            fn relaxed_before_strict_since(&self) -> bool {
+                true
+            }
+            fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                check_note(note, cx.fields, $mask, out);
+            }
+        }
+    };
+}
+
+field_rule!(UnknownField, UNKNOWN_FIELD, only::UNKNOWN);
+field_rule!(MissingField, MISSING_FIELD, only::MISSING);
+field_rule!(DuplicateField, DUPLICATE_FIELD, only::DUPLICATE);
+field_rule!(EmptyField, EMPTY_FIELD, only::EMPTY);
+field_rule!(FieldLink, FIELD_LINK, only::LINK);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,7 +575,7 @@ mod tests {
 
     #[test]
     fn lookup_labels_aliases_and_numbers() {
-        let t = FieldTable::new(&default_fields());
+        let t = CompiledFields::new(&default_fields());
         assert_eq!(t.lookup("Paper"), Lookup::Known(FieldKey { field: 1, number: None }));
         assert_eq!(t.lookup("论文"), Lookup::Known(FieldKey { field: 1, number: None }));
         assert_eq!(t.lookup("Paper2"), Lookup::Known(FieldKey { field: 1, number: Some(2) }));
@@ -581,7 +587,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let t = FieldTable::new(&default_fields());
+        let t = CompiledFields::new(&default_fields());
         assert_eq!(t.suggest("GtiHub").as_deref(), Some("GitHub"));
         assert_eq!(t.suggest("code").as_deref(), Some("Code"));
         assert_eq!(t.suggest("code2").as_deref(), Some("Code2"));

@@ -4,7 +4,7 @@
 use crate::config::StarsConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Item, Note, StrayField};
-use crate::rules::RuleInfo;
+use crate::rules::{Rule, RuleContext, RuleInfo};
 
 pub const ITEM_LINK: RuleInfo = RuleInfo {
     name: "item-link",
@@ -172,7 +172,10 @@ pub fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
                 ITEM_IN_HTML_BLOCK.name,
                 ITEM_IN_HTML_BLOCK.default_severity,
                 item.head_span.clone(),
-                format!("item {} is part of the raw HTML block above it, so GitHub shows it as plain text", item.number),
+                format!(
+                    "item {} is part of the raw HTML block above it, so GitHub shows it as plain text",
+                    item.number
+                ),
             )
             .with_label("rendered as text, not as a list item")
             .with_help(format!(
@@ -272,11 +275,26 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
 pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
     let f = &stray.field;
     let item = stray.after_item.and_then(|i| note.items.get(i));
+    let want = item.and_then(|it| content_column(note, it));
+    let (marker, indent) = marker_position(note, stray);
+    // A bullet that is already indented like its siblings is only stray because
+    // an earlier, unindented one ended the list: fixing that one fixes this one.
+    let consequence = want.is_some_and(|w| indent >= w)
+        && note.stray_fields.iter().any(|s| {
+            s.after_item == stray.after_item
+                && s.field.span.start < f.span.start
+                && want.is_some_and(|w| marker_position(note, s).1 < w)
+        });
+    if consequence {
+        return;
+    }
     let label = f.label.trim();
-    let marker_start = f.span.start.min(f.label_span.start);
-    let span = marker_start..f.label_span.end.max(marker_start);
-    let column = stray.indent + 1;
+    let span = marker..f.label_span.end.max(marker);
+    let column = indent + 1;
     let message = match item {
+        Some(item) if want.is_some_and(|w| indent >= w) => {
+            format!("`- {label}` is not part of item {}: the numbered list ended above it", item.number)
+        }
         Some(item) => format!(
             "`- {label}` is not nested under item {}: at column {column} it ends the numbered list",
             item.number
@@ -285,21 +303,28 @@ pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
             format!("`- {label}` is not nested under any item: at column {column} it is outside the list")
         }
     };
-    let help = match item.map(|it| content_column(note, it)) {
-        Some(Some(want)) if want > stray.indent => {
-            let n = want - stray.indent;
+    let help = match want {
+        Some(want) if want > indent => {
+            let n = want - indent;
             format!(
-                "indent it by {n} more space{} so it lines up with the item's text (`{}- {label}{} …`); \
+                "indent it by {n}{} space{} so it lines up with the item's text (`{}- {label}{} …`); \
                  in Markdown a bullet at column {column} closes the numbered list, so this field and \
                  the bullets after it are no longer part of item {}",
+                if indent > 0 { " more" } else { "" },
                 if n == 1 { "" } else { "s" },
                 " ".repeat(want),
                 f.separator,
                 item.map_or(0, |i| i.number)
             )
         }
-        _ => "move it under the item it belongs to, indented so that the `-` lines up with the item's \
-              text (3 spaces after `1. `)"
+        Some(_) => format!(
+            "it is indented like the item's fields, but the numbered list already ended above it (an \
+             unindented line or a raw HTML block without a blank line after it): fix that line and this \
+             bullet becomes part of item {} again",
+            item.map_or(0, |i| i.number)
+        ),
+        None => "move it under the item it belongs to, indented so that the `-` lines up with the item's \
+                 text (3 spaces after `1. `)"
             .to_owned(),
     };
     out.push(
@@ -308,6 +333,20 @@ pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
             .with_label("not indented under the item")
             .with_help(help),
     );
+}
+
+/// Offset and 0-based column of a stray bullet's `-` marker: the first
+/// non-space of its line (the bullet's span may start in the indentation).
+fn marker_position(note: &Note, stray: &StrayField) -> (usize, usize) {
+    let text = note.text();
+    let start = stray.field.span.start.min(stray.field.label_span.start).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let spaces = text[line_start..].bytes().take_while(|b| *b == b' ').count();
+    if line_start + spaces <= stray.field.label_span.start {
+        (line_start + spaces, spaces)
+    } else {
+        (start, stray.indent)
+    }
 }
 
 /// Byte column where the text of a numbered item starts (`1. ` -> 3, `10. ` -> 4,
@@ -333,4 +372,44 @@ fn content_column(note: &Note, item: &Item) -> Option<usize> {
     // CommonMark: 1-4 spaces after the marker set the content column; more means
     // an indented code block starts, and the content column is marker + 1.
     Some(if (1..=4).contains(&spaces) { i + spaces } else { i + 1 })
+}
+
+pub struct ItemLink;
+impl Rule for ItemLink {
+    fn info(&self) -> &'static RuleInfo {
+        &ITEM_LINK
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_link(note, item, out));
+    }
+}
+
+pub struct Stars;
+impl Rule for Stars {
+    fn info(&self) -> &'static RuleInfo {
+        &STARS
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_stars(note, item, &cx.config.stars, out));
+    }
+}
+
+pub struct ItemInHtmlBlock;
+impl Rule for ItemInHtmlBlock {
+    fn info(&self) -> &'static RuleInfo {
+        &ITEM_IN_HTML_BLOCK
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_html_block(note, item, out));
+    }
+}
+
+pub struct FieldNotNested;
+impl Rule for FieldNotNested {
+    fn info(&self) -> &'static RuleInfo {
+        &FIELD_NOT_NESTED
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.stray_fields.iter().for_each(|s| check_stray(note, s, out));
+    }
 }

@@ -14,9 +14,10 @@ use std::sync::{Arc, RwLock};
 
 use percent_encoding::percent_decode_str;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::note::parse::{ParseContext, parse_markdown};
 use crate::note::{Heading, Link, LinkKind, Note};
-use crate::rules::RuleInfo;
+use crate::rules::{Rule, RuleContext, RuleInfo};
 
 pub const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
@@ -468,6 +469,18 @@ impl LocalLinks {
     pub fn new(root: &Path, loader: AnchorLoader) -> Self {
         LocalLinks { fs: FsIndex::new(root), anchors: AnchorIndex::new(root, loader) }
     }
+
+    /// The state for one run over the repository at `root`: targets of
+    /// `#fragment` links are parsed with the run's parser settings.
+    pub fn for_repo(root: &Path, parse: &ParseContext) -> Self {
+        let parse = parse.clone();
+        let abs_root = root.to_path_buf();
+        let loader: AnchorLoader = Box::new(move |rel, text| {
+            let note = parse_markdown(SourceFile::new(rel, abs_root.join(rel), text), &parse);
+            Anchors::from_headings(&note.headings, note.text())
+        });
+        LocalLinks::new(root, loader)
+    }
 }
 
 fn decode(s: &str) -> String {
@@ -607,7 +620,9 @@ fn check_link(
         return;
     }
 
-    let (Some(fragment), Found::File, true) = (fragment, &found, mask & only::MISSING_ANCHOR != 0) else { return };
+    let (Some(fragment), Found::File, true) = (fragment, &found, mask & only::MISSING_ANCHOR != 0) else {
+        return;
+    };
     let target = parts.join("/");
     if !is_markdown(&target) || query.is_some_and(|q| q.split('&').any(|kv| kv == "plain=1")) {
         return;
@@ -766,6 +781,29 @@ fn check_fragment(
         .with_help(help);
     out.push(d);
 }
+
+macro_rules! link_rule {
+    ($ty:ident, $info:ident, $mask:expr) => {
+        pub struct $ty;
+        impl Rule for $ty {
+            fn info(&self) -> &'static RuleInfo {
+                &$info
+            }
+            fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                check(note, cx.local_links, $mask, out);
+            }
+            fn check_readme(&self, readme: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                check(readme, cx.local_links, $mask, out);
+            }
+        }
+    };
+}
+
+link_rule!(BareUrl, BARE_URL, only::BARE_URL);
+link_rule!(Mailto, MAILTO, only::MAILTO);
+link_rule!(MissingFile, MISSING_FILE, only::MISSING_FILE);
+link_rule!(MissingAnchor, MISSING_ANCHOR, only::MISSING_ANCHOR);
+link_rule!(OutsideRepo, OUTSIDE_REPO, only::OUTSIDE_REPO);
 
 #[cfg(test)]
 mod tests {

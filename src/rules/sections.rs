@@ -4,7 +4,7 @@
 use crate::config::SectionsConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Heading, Note};
-use crate::rules::RuleInfo;
+use crate::rules::{Rule, RuleContext, RuleInfo};
 
 pub const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "missing-today-section",
@@ -340,6 +340,36 @@ fn repeated(note: &Note, h: &Heading, first: &Heading, what: &str) -> Diagnostic
     .with_label(format!("repeated {what} section"))
     .with_help(help)
     .with_related(file.related(first.span.start, format!("first {what} section")))
+}
+
+pub struct MissingTodaySection;
+impl Rule for MissingTodaySection {
+    fn info(&self) -> &'static RuleInfo {
+        &MISSING_TODAY_SECTION
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_missing(note, &cx.config.sections, out);
+    }
+}
+
+pub struct EmptyTodaySection;
+impl Rule for EmptyTodaySection {
+    fn info(&self) -> &'static RuleInfo {
+        &EMPTY_TODAY_SECTION
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_empty(note, out);
+    }
+}
+
+pub struct SectionOrder;
+impl Rule for SectionOrder {
+    fn info(&self) -> &'static RuleInfo {
+        &SECTION_ORDER
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_order(note, &cx.config.sections, out);
+    }
 }
 
 #[cfg(test)]
