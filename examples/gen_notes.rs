@@ -52,7 +52,9 @@ fn parse_args() -> Args {
             "--unique-urls" => a.unique_urls = val().parse().expect("--unique-urls U"),
             "--start" => a.start = val().parse().expect("--start YYYY-MM-DD"),
             "-h" | "--help" => {
-                eprintln!("usage: gen_notes --notes N --out DIR [--defects K] [--url-base URL] [--unique-urls U] [--start DATE]");
+                eprintln!(
+                    "usage: gen_notes --notes N --out DIR [--defects K] [--url-base URL] [--unique-urls U] [--start DATE]"
+                );
                 std::process::exit(0);
             }
             other => panic!("unknown flag {other}"),
@@ -80,12 +82,32 @@ impl Rng {
 }
 
 const TOPICS: &[&str] = &[
-    "目标检测", "语义分割", "视觉Transformer", "自监督学习", "扩散模型", "多模态大模型", "三维重建", "姿态估计",
-    "知识蒸馏", "模型压缩", "图神经网络", "强化学习",
+    "目标检测",
+    "语义分割",
+    "视觉Transformer",
+    "自监督学习",
+    "扩散模型",
+    "多模态大模型",
+    "三维重建",
+    "姿态估计",
+    "知识蒸馏",
+    "模型压缩",
+    "图神经网络",
+    "强化学习",
 ];
 const WORDS: &[&str] = &[
-    "本文提出了一种新的", "在多个公开数据集上", "显著提升了", "推理速度", "训练策略", "注意力机制", "特征融合",
-    "端到端", "轻量级网络", "实验表明", "代码已开源", "值得一读",
+    "本文提出了一种新的",
+    "在多个公开数据集上",
+    "显著提升了",
+    "推理速度",
+    "训练策略",
+    "注意力机制",
+    "特征融合",
+    "端到端",
+    "轻量级网络",
+    "实验表明",
+    "代码已开源",
+    "值得一读",
 ];
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
@@ -131,7 +153,11 @@ impl Gen {
             }
             None => match kind {
                 "article" => format!("https://mp.weixin.qq.com/s/{}", self.rng.token(22)),
-                "paper" => format!("https://arxiv.org/abs/{}.{:05}", 2000 + self.rng.below(400), self.rng.below(99999)),
+                "paper" => format!(
+                    "https://arxiv.org/abs/{}.{:05}",
+                    2000 + self.rng.below(400),
+                    self.rng.below(99999)
+                ),
                 "code" => format!("https://github.com/{}/{}", self.rng.token(8), self.rng.token(10)),
                 _ => format!("https://mmbiz.qpic.cn/mmbiz_png/{}/640?wx_fmt=png", self.rng.token(60)),
             },
@@ -168,7 +194,8 @@ impl Gen {
                 ":star:".repeat(1 + self.rng.below(3))
             };
             let _ = writeln!(s, "{i}. [{topic}：{}]({article})       {stars}", sentence(&mut self.rng, 2));
-            let label = if i == 3 && matches!(defect, Some(Defect::Misspelled)) { "Abstarct" } else { "Abstract" };
+            let label =
+                if i == 3 && matches!(defect, Some(Defect::Misspelled)) { "Abstarct" } else { "Abstract" };
             let _ = writeln!(s, "   - {label}: {topic}{}", sentence(&mut self.rng, 3));
             let paper = if i == 4 && matches!(defect, Some(Defect::BareUrl)) {
                 format!("arxiv.org/abs/{}.{:05}", 2100, self.rng.below(99999))
@@ -200,8 +227,12 @@ fn main() {
     let args = parse_args();
     let notes_dir = args.out.join("notes");
     fs::create_dir_all(&notes_dir).expect("create output folder");
-    let mut g =
-        Gen { rng: Rng(0x9E37_79B9_7F4A_7C15), url_base: args.url_base.clone(), unique: args.unique_urls, counter: 0 };
+    let mut g = Gen {
+        rng: Rng(0x9E37_79B9_7F4A_7C15),
+        url_base: args.url_base.clone(),
+        unique: args.unique_urls,
+        counter: 0,
+    };
     let mut last_article = String::new();
     let mut bytes = 0usize;
     let mut date = args.start;

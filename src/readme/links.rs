@@ -67,10 +67,7 @@ pub fn rebase(dest: &str, from_dir: &str, to_dir: &str) -> Option<String> {
     push_segments(&mut base, to_dir);
     // Walk up from `to_dir` to the common prefix, then down to the target.
     let common = target.iter().zip(&base).take_while(|(a, b)| a == b && *a != "..").count();
-    let mut parts: Vec<&str> = Vec::new();
-    for _ in common..base.len() {
-        parts.push("..");
-    }
+    let mut parts: Vec<&str> = vec![".."; base.len() - common];
     parts.extend(target[common..].iter().map(String::as_str));
     let mut out = parts.join("/");
     if out.is_empty() {
@@ -101,7 +98,10 @@ mod tests {
 
     #[test]
     fn readme_in_a_subfolder() {
-        assert_eq!(rebase("images/a.png", "notes/202104", "docs").as_deref(), Some("../notes/202104/images/a.png"));
+        assert_eq!(
+            rebase("images/a.png", "notes/202104", "docs").as_deref(),
+            Some("../notes/202104/images/a.png")
+        );
         assert_eq!(rebase("../../docs/x.md", "notes/202104", "docs").as_deref(), Some("x.md"));
         assert_eq!(rebase("a.png", "notes", "notes").as_deref(), None);
     }

@@ -250,7 +250,11 @@ pub fn scan(text: &str) -> Result<Vec<Region>, MarkerProblem> {
                 });
             }
             if let Some(first) = regions.iter().find(|r| r.name == name) {
-                return Err(MarkerProblem::Duplicate { name, offset, first_offset: first.start_marker.start });
+                return Err(MarkerProblem::Duplicate {
+                    name,
+                    offset,
+                    first_offset: first.start_marker.start,
+                });
             }
             open = Some((name, line, line_no));
             continue;
@@ -331,7 +335,10 @@ mod tests {
     fn marker_spellings() {
         assert_eq!(parse_marker("<!-- daybook:today -->"), Some(Marker { end: false, name: "today" }));
         assert_eq!(parse_marker("<!--daybook:today-->"), Some(Marker { end: false, name: "today" }));
-        assert_eq!(parse_marker("   <!-- /daybook:history -->  "), Some(Marker { end: true, name: "history" }));
+        assert_eq!(
+            parse_marker("   <!-- /daybook:history -->  "),
+            Some(Marker { end: true, name: "history" })
+        );
         assert_eq!(parse_marker("<!-- / daybook:updated -->"), Some(Marker { end: true, name: "updated" }));
         assert_eq!(parse_marker("<!-- daybook:histroy -->"), Some(Marker { end: false, name: "histroy" }));
         // four spaces: an indented code block, not a marker
@@ -359,7 +366,7 @@ mod tests {
         let r = &scan(text).unwrap()[0];
         assert_eq!(r.eol, "\r\n");
         assert_eq!(&text[r.inner.clone()], "old\r\n");
-        let out = splice(text, &[r.clone()], |r| Some(region_content("new\nline\n\n", r.eol)));
+        let out = splice(text, std::slice::from_ref(r), |r| Some(region_content("new\nline\n\n", r.eol)));
         assert_eq!(out, "\u{feff}<!-- daybook:updated -->\r\nnew\r\nline\r\n<!-- /daybook:updated -->\r\n");
     }
 
@@ -380,20 +387,35 @@ mod tests {
     #[test]
     fn problems() {
         let p = |t: &str| scan(t).unwrap_err();
-        assert_eq!(p("a\n<!-- daybook:today -->\nx\n"), MarkerProblem::Unclosed { name: RegionName::Today, offset: 2 });
         assert_eq!(
-            p("<!-- daybook:today -->\n<!-- daybook:history -->\n<!-- /daybook:history -->\n<!-- /daybook:today -->\n"),
-            MarkerProblem::Nested { name: RegionName::History, offset: 23, outer: RegionName::Today, outer_offset: 0 }
+            p("a\n<!-- daybook:today -->\nx\n"),
+            MarkerProblem::Unclosed { name: RegionName::Today, offset: 2 }
+        );
+        assert_eq!(
+            p(
+                "<!-- daybook:today -->\n<!-- daybook:history -->\n<!-- /daybook:history -->\n<!-- /daybook:today -->\n"
+            ),
+            MarkerProblem::Nested {
+                name: RegionName::History,
+                offset: 23,
+                outer: RegionName::Today,
+                outer_offset: 0
+            }
         );
         assert_eq!(
             p("<!-- daybook:today -->\n<!-- daybook:today -->\n<!-- /daybook:today -->\n"),
             MarkerProblem::Repeated { name: RegionName::Today, offset: 23, first_offset: 0 }
         );
         assert!(matches!(
-            p("<!-- daybook:today -->\n<!-- /daybook:today -->\n<!-- daybook:today -->\n<!-- /daybook:today -->\n"),
+            p(
+                "<!-- daybook:today -->\n<!-- /daybook:today -->\n<!-- daybook:today -->\n<!-- /daybook:today -->\n"
+            ),
             MarkerProblem::Duplicate { name: RegionName::Today, offset: 47, first_offset: 0 }
         ));
-        assert_eq!(p("<!-- /daybook:today -->\n"), MarkerProblem::StrayEnd { name: RegionName::Today, offset: 0 });
+        assert_eq!(
+            p("<!-- /daybook:today -->\n"),
+            MarkerProblem::StrayEnd { name: RegionName::Today, offset: 0 }
+        );
         assert!(matches!(
             p("<!-- daybook:today -->\n<!-- /daybook:history -->\n"),
             MarkerProblem::Mismatched { name: RegionName::History, open: RegionName::Today, .. }

@@ -125,7 +125,14 @@ pub struct LocatedError {
 }
 
 impl LocatedError {
-    fn new(file: &str, text: &str, offset: usize, message: String, label: &str, help: Option<String>) -> Self {
+    fn new(
+        file: &str,
+        text: &str,
+        offset: usize,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Self {
         let offset = floor_boundary(text, offset.min(text.len()));
         let line_end = text[offset..].find('\n').map(|e| offset + e).unwrap_or(text.len());
         let line_end = if text[..line_end].ends_with('\r') { line_end - 1 } else { line_end };
@@ -148,12 +155,17 @@ pub enum ReadmeError {
     #[error("{display_path}: README not found (looked for {})", path.display())]
     #[diagnostic(
         code(daybook::readme::missing),
-        help("create it with the markers `<!-- daybook:today -->` ... `<!-- /daybook:today -->` (and `history`, `updated`), or set `readme.path` in daybook.yml")
+        help(
+            "create it with the markers `<!-- daybook:today -->` ... `<!-- /daybook:today -->` (and `history`, `updated`), or set `readme.path` in daybook.yml"
+        )
     )]
     Missing { path: PathBuf, display_path: String },
 
     #[error("{display_path}: could not {action}: {source}")]
-    #[diagnostic(code(daybook::readme::io), help("check the file's permissions and the disk, then run again"))]
+    #[diagnostic(
+        code(daybook::readme::io),
+        help("check the file's permissions and the disk, then run again")
+    )]
     Io {
         display_path: String,
         action: &'static str,
@@ -168,7 +180,9 @@ pub enum ReadmeError {
     #[error("{display_path}: no daybook markers, so there is nothing to regenerate")]
     #[diagnostic(
         code(daybook::readme::no_markers),
-        help("run `daybook init` to wrap the README's today section, history and date line in markers, or add `<!-- daybook:history -->` and `<!-- /daybook:history -->` lines yourself")
+        help(
+            "run `daybook init` to wrap the README's today section, history and date line in markers, or add `<!-- daybook:history -->` and `<!-- /daybook:history -->` lines yourself"
+        )
     )]
     NoMarkers { display_path: String },
 
@@ -178,7 +192,10 @@ pub enum ReadmeError {
     Located(Box<LocatedError>),
 
     #[error("{config}: readme.templates.{region}{}: {message}", line.map(|l| format!(" (template line {l})")).unwrap_or_default())]
-    #[diagnostic(code(daybook::readme::template), help("fix the template in daybook.yml; `daybook config show` prints the effective configuration"))]
+    #[diagnostic(
+        code(daybook::readme::template),
+        help("fix the template in daybook.yml; `daybook config show` prints the effective configuration")
+    )]
     Template { config: String, region: RegionName, line: Option<usize>, message: String },
 
     #[error("built-in {region} template failed: {message}")]
@@ -193,7 +210,10 @@ pub enum ReadmeError {
     NoNotes { root: String, pattern: String },
 
     #[error("{root}: none of the {count} notes can be listed: every one fails the path or title rule")]
-    #[diagnostic(code(daybook::readme::no_usable_notes), help("run `daybook lint` to see what is wrong with each note"))]
+    #[diagnostic(
+        code(daybook::readme::no_usable_notes),
+        help("run `daybook lint` to see what is wrong with each note")
+    )]
     NoUsableNotes { root: String, count: usize },
 
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
@@ -226,8 +246,10 @@ impl ReadmeFile {
             }
             Err(source) => return Err(ReadmeError::Io { display_path, action: "read the README", source }),
         };
-        let text = String::from_utf8(bytes)
-            .map_err(|e| ReadmeError::NotUtf8 { display_path: display_path.clone(), offset: e.utf8_error().valid_up_to() })?;
+        let text = String::from_utf8(bytes).map_err(|e| ReadmeError::NotUtf8 {
+            display_path: display_path.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
         Ok(ReadmeFile { path, display_path, text })
     }
 
@@ -272,7 +294,12 @@ pub fn compile(cfg: &Config) -> Result<Templates, ReadmeError> {
 
 fn template_error(f: TemplateFailure) -> ReadmeError {
     if f.custom {
-        ReadmeError::Template { config: crate::config::CONFIG_FILE.to_owned(), region: f.region, line: f.line, message: f.message }
+        ReadmeError::Template {
+            config: crate::config::CONFIG_FILE.to_owned(),
+            region: f.region,
+            line: f.line,
+            message: f.message,
+        }
     } else {
         ReadmeError::BuiltinTemplate { region: f.region, message: f.message }
     }
@@ -338,7 +365,10 @@ pub fn regenerate(
                 region: r.name,
                 custom: templates.is_custom(r.name),
                 line: None,
-                message: format!("the output contains the marker line `{}`, which would break the README's regions", line.content.trim()),
+                message: format!(
+                    "the output contains the marker line `{}`, which would break the README's regions",
+                    line.content.trim()
+                ),
             }));
         }
         rendered.push(markers::region_content(&text, r.eol));
@@ -362,7 +392,12 @@ struct Chosen<'a> {
 }
 
 /// Keep the notes whose path and title spell the same date; report the others.
-fn select<'a>(notes: &'a [Note], cfg: &Config, today: NaiveDate, out: &mut Vec<Diagnostic>) -> Vec<Chosen<'a>> {
+fn select<'a>(
+    notes: &'a [Note],
+    cfg: &Config,
+    today: NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Chosen<'a>> {
     let mut chosen = Vec::with_capacity(notes.len());
     let help = "fix the note (`daybook lint` says what is wrong), then regenerate the README";
     for note in notes {
@@ -386,18 +421,30 @@ fn select<'a>(notes: &'a [Note], cfg: &Config, today: NaiveDate, out: &mut Vec<D
         let reason = match &note.title {
             None => Some((0..0, "the note has no H1 title".to_owned())),
             Some(t) => match t.date {
-                None => Some((t.heading.span.clone(), format!("the title does not match `{}`", cfg.title.pattern))),
+                None => Some((
+                    t.heading.span.clone(),
+                    format!("the title does not match `{}`", cfg.title.pattern),
+                )),
                 Some(d) if d != date => Some((
                     t.heading.span.clone(),
-                    format!("the title says {} but the path says {}", d.format("%Y-%m-%d"), date.format("%Y-%m-%d")),
+                    format!(
+                        "the title says {} but the path says {}",
+                        d.format("%Y-%m-%d"),
+                        date.format("%Y-%m-%d")
+                    ),
                 )),
                 Some(_) => None,
             },
         };
         if let Some((span, why)) = reason {
             out.push(
-                file.diag(rules::SKIPPED_NOTE.name, rules::SKIPPED_NOTE.default_severity, span, format!("left out of the README: {why}"))
-                    .with_help(help),
+                file.diag(
+                    rules::SKIPPED_NOTE.name,
+                    rules::SKIPPED_NOTE.default_severity,
+                    span,
+                    format!("left out of the README: {why}"),
+                )
+                .with_help(help),
             );
             continue;
         }
@@ -410,7 +457,9 @@ fn select<'a>(notes: &'a [Note], cfg: &Config, today: NaiveDate, out: &mut Vec<D
                     title.heading.span.clone(),
                     format!("dated {}, after today ({})", date.format("%Y-%m-%d"), today.format("%Y-%m-%d")),
                 )
-                .with_help("check the file name; if the date is right, the README will show this note as the newest"),
+                .with_help(
+                    "check the file name; if the date is right, the README will show this note as the newest",
+                ),
             );
         }
         chosen.push(Chosen { note, date, title: title.heading.text.trim() });
@@ -439,7 +488,11 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
     let mut edits: Vec<(Range<usize>, String)> = note
         .links
         .iter()
-        .filter(|l| l.dest_span.start >= body.start && l.dest_span.end <= body.end && l.dest_span.start < l.dest_span.end)
+        .filter(|l| {
+            l.dest_span.start >= body.start
+                && l.dest_span.end <= body.end
+                && l.dest_span.start < l.dest_span.end
+        })
         .filter_map(|l| {
             let dest = text.get(l.dest_span.clone())?;
             links::rebase(dest, note_dir, readme_dir).map(|new| (l.dest_span.clone(), new))
@@ -462,7 +515,9 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
 
     // A marker line copied into the README would end or nest a region on the
     // next run: refuse rather than write a README that cannot be regenerated.
-    if let Some(line) = markers::lines(&text[body.clone()]).find(|l| markers::parse_marker(l.content).is_some()) {
+    if let Some(line) =
+        markers::lines(&text[body.clone()]).find(|l| markers::parse_marker(l.content).is_some())
+    {
         let offset = body.start + line.start;
         return Err(ReadmeError::Located(Box::new(LocatedError::new(
             &note.file.path,
@@ -554,12 +609,22 @@ fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
             format!("add a line `{}` where the region ends", name.end_marker()),
         ),
         MarkerProblem::Nested { name, outer, outer_offset, .. } => (
-            format!("the {name} region starts inside the {outer} region (opened on line {})", line(*outer_offset)),
+            format!(
+                "the {name} region starts inside the {outer} region (opened on line {})",
+                line(*outer_offset)
+            ),
             "nested start marker",
-            format!("close the {outer} region with `{}` before this line; regions cannot nest", outer.end_marker()),
+            format!(
+                "close the {outer} region with `{}` before this line; regions cannot nest",
+                outer.end_marker()
+            ),
         ),
         MarkerProblem::Repeated { name, first_offset, .. } => (
-            format!("`{}` again, before the region opened on line {} ended", name.start_marker(), line(*first_offset)),
+            format!(
+                "`{}` again, before the region opened on line {} ended",
+                name.start_marker(),
+                line(*first_offset)
+            ),
             "repeated start marker",
             format!("delete one of the two start markers, or put `{}` between them", name.end_marker()),
         ),
@@ -574,7 +639,11 @@ fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
             format!("add `{}` where the region starts, or delete this line", name.start_marker()),
         ),
         MarkerProblem::Mismatched { name, open, open_offset, .. } => (
-            format!("`{}` closes the {name} region, but the open region is {open} (line {})", name.end_marker(), line(*open_offset)),
+            format!(
+                "`{}` closes the {name} region, but the open region is {open} (line {})",
+                name.end_marker(),
+                line(*open_offset)
+            ),
             "wrong end marker",
             format!("end the {open} region with `{}` first", open.end_marker()),
         ),

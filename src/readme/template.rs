@@ -212,16 +212,20 @@ pub fn html_escape(s: &str) -> String {
 
 /// `name;`, `#123;` or `#x1F;` right after an `&`.
 fn starts_char_ref(rest: &str) -> bool {
-    let body = match rest.strip_prefix('#') {
-        Some(num) => match num.strip_prefix(['x', 'X']) {
-            Some(hex) => hex.split(';').next().filter(|h| h.len() < hex.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())),
-            None => num.split(';').next().filter(|h| h.len() < num.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit())),
-        },
-        None => rest
-            .split(';')
-            .next()
-            .filter(|h| h.len() < rest.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric())),
-    };
+    let body =
+        match rest.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
+                Some(hex) => hex.split(';').next().filter(|h| {
+                    h.len() < hex.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())
+                }),
+                None => num.split(';').next().filter(|h| {
+                    h.len() < num.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit())
+                }),
+            },
+            None => rest.split(';').next().filter(|h| {
+                h.len() < rest.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric())
+            }),
+        };
     body.is_some()
 }
 
@@ -254,7 +258,8 @@ impl Templates {
                 Some(t) => (t.clone(), true),
                 None => (default_template(region).to_owned(), false),
             };
-            env.add_template_owned(region.as_str(), source).map_err(|e| TemplateFailure::new(region, custom, &e))?;
+            env.add_template_owned(region.as_str(), source)
+                .map_err(|e| TemplateFailure::new(region, custom, &e))?;
             if custom {
                 custom_regions.push(region);
             }
@@ -270,7 +275,8 @@ impl Templates {
     /// Render one region's template.
     pub fn render(&self, region: RegionName, ctx: &Context) -> Result<String, TemplateFailure> {
         let custom = self.is_custom(region);
-        let t = self.env.get_template(region.as_str()).map_err(|e| TemplateFailure::new(region, custom, &e))?;
+        let t =
+            self.env.get_template(region.as_str()).map_err(|e| TemplateFailure::new(region, custom, &e))?;
         t.render(ctx).map_err(|e| TemplateFailure::new(region, custom, &e))
     }
 }
@@ -278,23 +284,28 @@ impl Templates {
 /// Check `readme.templates` from daybook.yml: known region names, templates that
 /// compile and render against a sample history. Used by config validation so
 /// mistakes are reported at the template's line in daybook.yml.
-pub fn check_configured(configured: &BTreeMap<String, String>) -> Result<(), (String, Option<usize>, String)> {
+pub fn check_configured(
+    configured: &BTreeMap<String, String>,
+) -> Result<(), (String, Option<usize>, String)> {
     for key in configured.keys() {
         if RegionName::parse(key).is_none() {
-            let mut msg = format!("unknown README region `{key}` in `readme.templates`; the regions are today, history and updated");
+            let mut msg = format!(
+                "unknown README region `{key}` in `readme.templates`; the regions are today, history and updated"
+            );
             if let Some(s) = crate::suggest::did_you_mean(key, RegionName::ALL.iter().map(|r| r.as_str())) {
                 msg.push_str(&format!("; did you mean `{s}`?"));
             }
             return Err((key.clone(), None, msg));
         }
     }
-    let templates = Templates::new(configured).map_err(|f| (f.region.as_str().to_owned(), f.line, f.message))?;
+    let templates =
+        Templates::new(configured).map_err(|f| (f.region.as_str().to_owned(), f.line, f.message))?;
     let ctx = Context::sample();
     for region in RegionName::ALL {
         if configured.contains_key(region.as_str()) {
-            templates
-                .render(region, &ctx)
-                .map_err(|f| (region.as_str().to_owned(), f.line, format!("template does not render: {}", f.message)))?;
+            templates.render(region, &ctx).map_err(|f| {
+                (region.as_str().to_owned(), f.line, format!("template does not render: {}", f.message))
+            })?;
         }
     }
     Ok(())
@@ -315,9 +326,12 @@ pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
             }
         } else {
             let key = t.trim_start_matches(['"', '\'']);
-            if key.starts_with(region) && key[region.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
+            if key.starts_with(region) && key[region.len()..].trim_start_matches(['"', '\'']).starts_with(':')
+            {
                 let here = offset + (l.len() - t.len());
-                let block = t.trim_end().ends_with('|') || t.trim_end().ends_with("|-") || t.trim_end().ends_with('>');
+                let block = t.trim_end().ends_with('|')
+                    || t.trim_end().ends_with("|-")
+                    || t.trim_end().ends_with('>');
                 return match (block, line) {
                     (true, Some(n)) if n >= 1 => {
                         let mut at = offset + l.len();
@@ -423,7 +437,10 @@ mod tests {
         let yaml = "readme:\n  templates:\n    history: |\n      {% for n in notes %}\n      {{ n.title }\n";
         let at = locate_in_yaml(yaml, "history", Some(2));
         assert_eq!(&yaml[at..at + 5], "{{ n.");
-        assert_eq!(locate_in_yaml("readme:\n  templates:\n    updated: \"{{ x }\"\n", "updated", Some(1)), 25);
+        assert_eq!(
+            locate_in_yaml("readme:\n  templates:\n    updated: \"{{ x }\"\n", "updated", Some(1)),
+            25
+        );
 
         let mut unknown = BTreeMap::new();
         unknown.insert("histroy".to_owned(), "x".to_owned());
