@@ -22,30 +22,36 @@ use crate::rules::{Rule, RuleContext, RuleInfo};
 pub const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
     summary: "A link target is a web address without a scheme (`arxiv.org/abs/...`), which GitHub resolves as a file path.",
-    docs: r#"## bare-url
+    docs: r#"## What it checks
 
-**What it checks.** A link or image target that starts with a host name — `arxiv.org/abs/2111.08687`,
+A link or image target that starts with a host name — `arxiv.org/abs/2111.08687`,
 `www.example.com`, `microsoft.careers.com` — but has no `https://` in front. Paths that exist
 in the repository, and names that end like files (`0410.md`, `a.png`), are not reported.
 
-**Why it matters.** Without a scheme, a browser and GitHub treat the target as a path relative
+## Why it matters
+
+Without a scheme, a browser and GitHub treat the target as a path relative
 to the note: `[paper](arxiv.org/abs/2111.08687)` in `notes/202104/0410.md` opens
 `.../notes/202104/arxiv.org/abs/2111.08687` on GitHub, a 404. The link looks right in the
 source and is broken for every reader.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
    - Paper: [A paper](arxiv.org/abs/2111.08687)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
    - Paper: [A paper](https://arxiv.org/abs/2111.08687)
 ```
 
-**Config.** Only the severity: `rules: { bare-url: warning }`.
+## Configuration
+
+Only the severity: `rules: { bare-url: warning }`.
 "#,
     default_severity: Severity::Error,
 };
@@ -53,28 +59,34 @@ source and is broken for every reader.
 pub const MAILTO: RuleInfo = RuleInfo {
     name: "mailto",
     summary: "A link target is an e-mail address without `mailto:`.",
-    docs: r#"## mailto
+    docs: r#"## What it checks
 
-**What it checks.** A link whose target is an e-mail address (`[mail me](me@example.com)`,
+A link whose target is an e-mail address (`[mail me](me@example.com)`,
 `<a href="me@example.com">`) but does not start with `mailto:`. Autolinks written as
 `<me@example.com>` are fine: Markdown adds the `mailto:` itself.
 
-**Why it matters.** Without the scheme the address is a relative file path: clicking it on
+## Why it matters
+
+Without the scheme the address is a relative file path: clicking it on
 GitHub opens a 404 page instead of a mail client.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 - 联系作者：[邮件](author@example.com)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 - 联系作者：[邮件](mailto:author@example.com)
 ```
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -82,9 +94,9 @@ GitHub opens a 404 page instead of a mail client.
 pub const MISSING_FILE: RuleInfo = RuleInfo {
     name: "missing-file",
     summary: "A relative link or image (Markdown, or raw HTML `src`/`href`) points at a file that does not exist.",
-    docs: r#"## missing-file
+    docs: r#"## What it checks
 
-**What it checks.** Every relative link target — `[text](path)`, `![alt](path)`, and the
+Every relative link target — `[text](path)`, `![alt](path)`, and the
 `src`/`href` of raw HTML such as `<img src="images/1126.png">` — in the notes and in the
 README must name a file or folder of the repository. The path is resolved from the folder of
 the file it is written in (a leading `/` means the repository root, as on GitHub), after
@@ -92,25 +104,31 @@ percent-decoding (`%20` is a space); `?query` and `#fragment` are ignored. Names
 exactly, because GitHub is case-sensitive even when your disk is not. When a close name
 exists (`0410.md` for `04010.md`, `Image.png` for `image.png`), the help offers it.
 
-**Why it matters.** A moved or misspelled image shows as a broken icon; a README history entry
+## Why it matters
+
+A moved or misspelled image shows as a broken icon; a README history entry
 pointing at a note that is not there is a 404. Both happen silently when files are renamed
 by hand.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 <div align=center><img src="images/1126.PNG"></div>
 - [2021.5.10](notes/202105/05010.md)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 <div align=center><img src="images/1126.png"></div>
 - [2021.5.10](notes/202105/0510.md)
 ```
 
-**Config.** `ignore` globs exclude whole files from linting; the rule itself has only its
+## Configuration
+
+`ignore` globs exclude whole files from linting; the rule itself has only its
 severity.
 "#,
     default_severity: Severity::Error,
@@ -119,20 +137,24 @@ severity.
 pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
     name: "missing-anchor",
     summary: "A `#fragment` names no heading of the target Markdown file (or of the same file for `#x` links).",
-    docs: r##"## missing-anchor
+    docs: r##"## What it checks
 
-**What it checks.** A link with a fragment — `[today](#paperclip--今日要点)` inside a note, or
+A link with a fragment — `[today](#paperclip--今日要点)` inside a note, or
 `[x](../202104/0410.md#paperclip--others)` to another Markdown file — must name an anchor the
 target really has: the GitHub-style slug of one of its headings (lowercased, punctuation
 dropped, spaces turned into `-`, `-1`, `-2` appended to repeated headings) or an explicit
 `id`/`name` attribute in raw HTML. Fragments are percent-decoded before comparing.
 `#top` and line anchors (`#L10`) on non-Markdown files are not checked.
 
-**Why it matters.** A dead fragment does not 404 — the page opens at the top — so nobody
+## Why it matters
+
+A dead fragment does not 404 — the page opens at the top — so nobody
 notices that the table of contents or a cross-reference stopped working after a heading was
 renamed.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 ## :paperclip:  今日要点
@@ -140,13 +162,15 @@ renamed.
 [back to today's notes](#今日要点)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 [back to today's notes](#paperclip--今日要点)
 ```
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "##,
     default_severity: Severity::Error,
 };
@@ -154,21 +178,25 @@ renamed.
 pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
     name: "outside-repo",
     summary: "A relative link climbs out of the repository root with `..`.",
-    docs: r#"## outside-repo
+    docs: r#"## What it checks
 
-**What it checks.** A relative link or image whose `..` segments climb above the repository
+A relative link or image whose `..` segments climb above the repository
 root, e.g. `../../../images/a.png` written in `notes/202104/0410.md`.
 
-**Why it matters.** Whatever such a path finds on your disk, it does not exist on GitHub or in
+## Why it matters
+
+Whatever such a path finds on your disk, it does not exist on GitHub or in
 any clone: GitHub clamps it to the repository root and shows a 404 (or the wrong file).
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 ![diagram](../../../shared/diagram.png)
 ```
 
-**Fixed** — copy the file into the repository and link it from there:
+Fixed — copy the file into the repository and link it from there:
 
 ```markdown
 ![diagram](../../images/diagram.png)
@@ -177,7 +205,9 @@ any clone: GitHub clamps it to the repository root and shows a 404 (or the wrong
 To link a GitHub page of the repository (issues, wiki), use its full `https://github.com/...`
 address.
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "#,
     default_severity: Severity::Error,
 };
