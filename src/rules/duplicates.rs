@@ -163,7 +163,56 @@ impl Rule for DuplicateUrl {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_url;
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::test_support::{note_with_items, parse};
+
+    fn note(path: &str, items: &str) -> Note {
+        parse(path, &note_with_items(items), &Config::default(), std::path::Path::new("."))
+    }
+
+    #[test]
+    fn later_citations_name_the_first() {
+        // Given newest first: the first citation is still the oldest note's.
+        let newer = note(
+            "notes/202611/1126.md",
+            "1. [again](http://Example.com/a/) :star:\n2. [b](https://example.com/b) :star:\n3. [b again](https://example.com/b#x) :star:\n",
+        );
+        let older = note("notes/202611/1125.md", "1. [first](https://example.com/a) :star:\n");
+        let d = check(&[&newer, &older]);
+        let mut got: Vec<(String, usize, usize, String)> =
+            d.iter().map(|d| (d.path.clone(), d.start.line, d.start.column, d.message.clone())).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "notes/202611/1126.md".to_owned(),
+                    7,
+                    12,
+                    "item 1 links an article already noted in item 1 of notes/202611/1125.md (line 7)"
+                        .to_owned()
+                ),
+                (
+                    "notes/202611/1126.md".to_owned(),
+                    9,
+                    14,
+                    "item 3 links an article already noted in item 2 of this note (line 8)".to_owned()
+                ),
+            ]
+        );
+        let first = d.iter().find(|d| d.start.line == 7).unwrap();
+        assert_eq!(first.severity, Severity::Warning);
+        assert_eq!(first.related[0].path, "notes/202611/1125.md");
+        assert_eq!((first.related[0].start.line, first.related[0].start.column), (7, 4));
+    }
+
+    #[test]
+    fn distinct_articles_and_items_without_links_are_quiet() {
+        let a = note("notes/202611/1125.md", "1. [a](https://example.com/a) :star:\n2. no link :star:\n");
+        let b = note("notes/202611/1126.md", "1. [b](https://example.com/b) :star:\n2. no link :star:\n");
+        assert!(check(&[&a, &b]).is_empty());
+    }
 
     #[test]
     fn normalization() {
