@@ -25,6 +25,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         &crate::links::rules::DEAD_LINK,
         &crate::links::rules::UNVERIFIED_LINK,
         &crate::links::rules::SKIPPED_LINK,
+        &crate::links::rules::MISSING_ANCHOR,
     ];
     ALL
 }
