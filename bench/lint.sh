@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Lint-speed benchmark: daybook vs rumdl vs markdownlint-cli2 on the same
+# generated repository. Prints figures; asserts nothing (targets live here,
+# not in timed tests).
+#
+#   bench/lint.sh [NOTES=10000] [RUNS=5]
+#
+# Peers are used when on PATH or installable: `pip install rumdl`,
+# `npm install markdownlint-cli2` (looked up in bench/.peers/node_modules/.bin too).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NOTES=${1:-10000}
+RUNS=${2:-5}
+OUT=${BENCH_DIR:-/tmp/daybook-bench}/notes-$NOTES
+PATH="$PWD/bench/.peers/node_modules/.bin:$PATH"
+
+cargo build --release --quiet --bin daybook --example gen_notes
+if [ ! -d "$OUT" ]; then
+  target/release/examples/gen_notes --notes "$NOTES" --out "$OUT" --defects 50
+fi
+echo "repository: $OUT ($(find "$OUT/notes" -name '*.md' | wc -l) notes, $(du -sh "$OUT/notes" | cut -f1))"
+echo "machine: $(nproc) cores; each figure is the median of $RUNS runs (wall s, peak RSS MB)"
+
+# median wall time and max RSS of a command over $RUNS runs
+measure() {
+  local name=$1; shift
+  local walls=() rss=0
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %M' -o /tmp/daybook-bench-time "$@" >/dev/null 2>&1 || true
+    read -r wall kb < /tmp/daybook-bench-time
+    walls+=("$wall")
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-44s %8.3f s %8.1f MB\n' "$name" "$median" "$(echo "$rss / 1024" | bc -l)"
+}
+
+measure "daybook lint --offline" target/release/daybook lint --offline "$OUT"
+measure "daybook readme --stdout" target/release/daybook readme --stdout "$OUT"
+cp "$OUT/README.md" /tmp/daybook-bench-readme.bak
+target/release/daybook readme "$OUT" >/dev/null 2>&1 || true
+measure "daybook readme --check (up to date)" target/release/daybook readme --check "$OUT"
+cp /tmp/daybook-bench-readme.bak "$OUT/README.md"
+if command -v rumdl >/dev/null; then
+  measure "rumdl check ($(rumdl --version 2>/dev/null | head -1))" rumdl check --no-cache "$OUT/notes"
+else
+  echo "rumdl: not installed (pip install rumdl)"
+fi
+if command -v markdownlint-cli2 >/dev/null; then
+  measure "markdownlint-cli2 ($(markdownlint-cli2 --help 2>/dev/null | head -1 | awk '{print $2}'))" \
+    markdownlint-cli2 "$OUT/notes/**/*.md"
+else
+  echo "markdownlint-cli2: not installed (npm install markdownlint-cli2)"
+fi

@@ -1,0 +1,152 @@
+//! `--format json`: a versioned document for scripts and other tools.
+//!
+//! The shape is a contract (documented in docs/github.md, "JSON output"):
+//! fields are only ever added within a `version`; renaming or removing one
+//! bumps `version`. Positions are 1-based, columns count Unicode scalar values,
+//! `end` is exclusive (the position just after the span), `span` is the byte
+//! range in the file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Position, Severity, Tally};
+use crate::report::Sources;
+
+/// Version of the JSON shape. Bumped only on incompatible changes.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Document<'a> {
+    pub version: u32,
+    pub tool: Tool,
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub path: &'a str,
+    pub start: Position,
+    pub end: Position,
+    pub span: ByteSpan,
+    pub message: &'a str,
+    pub label: Option<&'a str>,
+    pub help: Option<&'a str>,
+    pub related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ByteSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonRelated<'a> {
+    pub path: &'a str,
+    pub start: Position,
+    pub message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Number of diagnostics per rule name, sorted by name.
+    pub by_rule: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    pub fn of(diags: &[Diagnostic]) -> Self {
+        let Tally { errors, warnings, infos } = Tally::of(diags);
+        let mut by_rule = BTreeMap::new();
+        for d in diags {
+            *by_rule.entry(d.rule.clone()).or_insert(0) += 1;
+        }
+        Summary { errors, warnings, infos, by_rule }
+    }
+}
+
+pub fn document(diags: &[Diagnostic]) -> Document<'_> {
+    Document {
+        version: VERSION,
+        tool: Tool { name: "daybook", version: env!("CARGO_PKG_VERSION") },
+        diagnostics: diags
+            .iter()
+            .map(|d| JsonDiagnostic {
+                rule: &d.rule,
+                severity: d.severity,
+                path: &d.path,
+                start: d.start,
+                end: d.end,
+                span: ByteSpan { start: d.span.start, end: d.span.end },
+                message: &d.message,
+                label: d.label.as_deref(),
+                help: d.help.as_deref(),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated { path: &r.path, start: r.start, message: &r.message })
+                    .collect(),
+            })
+            .collect(),
+        summary: Summary::of(diags),
+    }
+}
+
+/// Pretty-printed JSON followed by a newline.
+pub fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
+    let mut s = serde_json::to_string_pretty(&document(diags)).expect("plain data serializes");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    #[test]
+    fn shape_is_versioned_and_counts_by_rule() {
+        let f = SourceFile::new("notes/a.md", "x", "# t\n- Papr: x\n".to_owned());
+        let diags = vec![
+            f.diag("unknown-field", Severity::Error, 6..10, "unknown field").with_help("use Paper"),
+            f.diag("unknown-field", Severity::Warning, 6..10, "again"),
+            Diagnostic::file_level("dead-link", Severity::Info, "README.md", "gone"),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&render(&diags, &Sources::new())).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["tool"]["name"], "daybook");
+        assert_eq!(v["summary"]["errors"], 1);
+        assert_eq!(v["summary"]["warnings"], 1);
+        assert_eq!(v["summary"]["infos"], 1);
+        assert_eq!(v["summary"]["by_rule"]["unknown-field"], 2);
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["rule"], "unknown-field");
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["path"], "notes/a.md");
+        assert_eq!(d["start"], serde_json::json!({"line": 2, "column": 3}));
+        assert_eq!(d["end"], serde_json::json!({"line": 2, "column": 7}));
+        assert_eq!(d["span"], serde_json::json!({"start": 6, "end": 10}));
+        assert_eq!(d["help"], "use Paper");
+        assert_eq!(d["label"], serde_json::Value::Null);
+        assert_eq!(d["related"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn empty_run_is_still_a_document() {
+        let v: serde_json::Value = serde_json::from_str(&render(&[], &Sources::new())).unwrap();
+        assert_eq!(v["diagnostics"], serde_json::json!([]));
+        assert_eq!(v["summary"]["errors"], 0);
+    }
+}

@@ -1,0 +1,330 @@
+//! `--format sarif`: SARIF 2.1.0 as accepted by `github/codeql-action/upload-sarif`.
+//!
+//! What GitHub code scanning needs and why it is here:
+//! - `tool.driver.rules` with every rule a result points at (`ruleIndex` must be
+//!   valid), each with a name, short/full descriptions, help text and a default level;
+//! - results located by a *relative* `artifactLocation.uri` plus `uriBaseId`
+//!   (`%SRCROOT%`), so the file resolves against the checkout wherever it runs;
+//! - `partialFingerprints` that survive edits elsewhere in the file: a hash of the
+//!   rule, the path and the *text* of the flagged line (not its number), with an
+//!   occurrence counter for identical lines, so an alert keeps its identity when
+//!   notes are inserted above it.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::report::Sources;
+use crate::rules::RuleInfo;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The `uriBaseId` every location is relative to: the repository root.
+pub const SRCROOT: &str = "%SRCROOT%";
+/// Key of our fingerprint in `partialFingerprints`; versioned so a change of the
+/// hashed material can never silently merge unrelated alerts.
+pub const FINGERPRINT_KEY: &str = "daybookLineHash/v1";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF messages are plain text; GitHub shows them as the alert title, so they
+/// should end like a sentence.
+fn sentence(s: &str) -> String {
+    let t = s.trim_end();
+    if t.ends_with(['.', '!', '?', '。', '！', '？']) { t.to_owned() } else { format!("{t}.") }
+}
+
+fn rule_descriptor(info: &RuleInfo) -> Value {
+    let full = if info.docs.trim().is_empty() { info.summary } else { info.docs };
+    let markdown = if info.docs.trim().is_empty() {
+        format!("**{}**\n\n{}", info.name, info.summary)
+    } else {
+        info.docs.to_owned()
+    };
+    json!({
+        "id": info.name,
+        "name": pascal_case(info.name),
+        "shortDescription": { "text": sentence(info.summary) },
+        "fullDescription": { "text": sentence(first_paragraph(full)) },
+        "help": { "text": format!("{}\n\nSee `daybook rules {}`.", sentence(info.summary), info.name), "markdown": markdown },
+        "defaultConfiguration": { "level": level(info.default_severity) },
+        "properties": { "tags": ["daybook", "notes"] }
+    })
+}
+
+/// A rule id seen in results but missing from the registry (e.g. a parse or I/O
+/// failure reported as a diagnostic): still described, so `ruleIndex` is valid.
+fn ad_hoc_rule(name: &str, severity: Severity) -> Value {
+    json!({
+        "id": name,
+        "name": pascal_case(name),
+        "shortDescription": { "text": format!("daybook finding `{name}`.") },
+        "fullDescription": { "text": format!("daybook finding `{name}`.") },
+        "help": { "text": format!("See `daybook rules {name}`."), "markdown": format!("See `daybook rules {name}`.") },
+        "defaultConfiguration": { "level": level(severity) }
+    })
+}
+
+fn first_paragraph(s: &str) -> &str {
+    s.trim().split("\n\n").next().unwrap_or(s).trim()
+}
+
+/// `dead-link` -> `DeadLink` (SARIF's `name` is an identifier-like label).
+pub fn pascal_case(s: &str) -> String {
+    s.split(['-', '_'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Percent-encode a `/`-separated relative path for use as a URI reference.
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// SARIF region: 1-based, `endColumn` exclusive, columns in Unicode code points
+/// (`columnKind`). Empty spans (file-level findings) and spans ending at a line
+/// break cover the rest of their line; the end column is spelled out when the
+/// source is at hand, since consumers rely on it rather than on SARIF's defaults.
+fn region(d: &Diagnostic, sources: &Sources) -> Value {
+    let start_line = d.start.line.max(1);
+    let start_column = d.start.column.max(1);
+    let mut r = json!({ "startLine": start_line, "startColumn": start_column });
+    let to_line_end = |line: usize| {
+        sources
+            .get(&d.path)
+            .filter(|src| line <= src.line_count())
+            .map(|src| src.text[src.line_range(line)].chars().count() + 1)
+    };
+    let (end_line, end_column) = if d.span.is_empty() {
+        (start_line, to_line_end(start_line).map(|c| c.max(start_column)))
+    } else if d.end.line > start_line && d.end.column == 1 {
+        (d.end.line - 1, to_line_end(d.end.line - 1))
+    } else {
+        (d.end.line.max(start_line), Some(d.end.column))
+    };
+    r["endLine"] = json!(end_line);
+    if let Some(c) = end_column {
+        r["endColumn"] = json!(c);
+    }
+    r
+}
+
+fn location(path: &str, region: Value) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri_path(path), "uriBaseId": SRCROOT },
+            "region": region
+        }
+    })
+}
+
+/// The text a fingerprint is computed from: the flagged line, trimmed, so
+/// re-indentation or moving the line does not change it.
+fn line_text<'a>(d: &'a Diagnostic, sources: &'a Sources) -> &'a str {
+    match sources.get(&d.path) {
+        Some(src) if d.start.line <= src.line_count() => src.text[src.line_range(d.start.line)].trim(),
+        _ => d.message.as_str(),
+    }
+}
+
+pub fn fingerprint(rule: &str, path: &str, line_text: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, path, line_text] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SARIF log as a JSON value.
+pub fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
+    let mut rules: Vec<Value> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for info in crate::rules::registry() {
+        index.insert(info.name, rules.len());
+        rules.push(rule_descriptor(info));
+    }
+    for d in diags {
+        if !index.contains_key(d.rule.as_str()) {
+            index.insert(&d.rule, rules.len());
+            rules.push(ad_hoc_rule(&d.rule, d.severity));
+        }
+    }
+
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let hash = fingerprint(&d.rule, &d.path, line_text(d, sources));
+            let n = seen.entry(hash.clone()).or_insert(0);
+            *n += 1;
+            let mut text = sentence(&d.message);
+            if let Some(help) = &d.help {
+                text.push(' ');
+                text.push_str(&sentence(help));
+            }
+            let mut result = json!({
+                "ruleId": d.rule,
+                "ruleIndex": index[d.rule.as_str()],
+                "level": level(d.severity),
+                "message": { "text": text },
+                "locations": [location(&d.path, region(d, sources))],
+                "partialFingerprints": { FINGERPRINT_KEY: format!("{hash}:{n}") }
+            });
+            if !d.related.is_empty() {
+                result["relatedLocations"] = d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let mut loc = location(
+                            &r.path,
+                            json!({ "startLine": r.start.line.max(1), "startColumn": r.start.column.max(1) }),
+                        );
+                        loc["id"] = json!(i + 1);
+                        loc["message"] = json!({ "text": sentence(&r.message) });
+                        loc
+                    })
+                    .collect();
+            }
+            result
+        })
+        .collect();
+
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "daybook",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "rules": rules
+                }
+            },
+            "originalUriBaseIds": {
+                SRCROOT: { "description": { "text": "The root of the notes repository." } }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
+    })
+}
+
+pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
+    let mut s = serde_json::to_string_pretty(&document(diags, sources)).expect("plain data serializes");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+    use std::sync::Arc;
+
+    fn sources(files: &[&Arc<SourceFile>]) -> Sources {
+        files.iter().map(|f| (f.path.clone(), Arc::clone(f))).collect()
+    }
+
+    #[test]
+    fn results_point_at_rules_and_relative_locations() {
+        let f = SourceFile::new("notes/202401/笔记 1.md", "x", "# t\n- Papr: x\n".to_owned());
+        let diags = vec![f.diag("no-such-rule", Severity::Error, 6..10, "unknown field")];
+        let v = document(&diags, &sources(&[&f]));
+        let run = &v["runs"][0];
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let r = &run["results"][0];
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "no-such-rule");
+        assert_eq!(r["level"], "error");
+        assert_eq!(r["message"]["text"], "unknown field.");
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "notes/202401/%E7%AC%94%E8%AE%B0%201.md");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(loc["region"], json!({"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 7}));
+    }
+
+    #[test]
+    fn registry_rules_are_described() {
+        let v = document(&[], &Sources::new());
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), crate::rules::registry().len());
+        for r in rules {
+            assert!(r["shortDescription"]["text"].as_str().is_some_and(|s| !s.is_empty()));
+            assert!(r["help"]["markdown"].as_str().is_some());
+            assert!(
+                ["error", "warning", "note"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap())
+            );
+        }
+    }
+
+    #[test]
+    fn fingerprints_follow_the_line_text_not_its_number() {
+        let a = SourceFile::new("n.md", "x", "# t\n- bad line\n".to_owned());
+        let b = SourceFile::new("n.md", "x", "# t\n\nnew paragraph\n\n  - bad line\n".to_owned());
+        let fa = {
+            let at = a.text.find("bad").unwrap();
+            document(&[a.diag("r", Severity::Error, at..at + 3, "m")], &sources(&[&a]))
+        };
+        let fb = {
+            let at = b.text.find("bad").unwrap();
+            document(&[b.diag("r", Severity::Error, at..at + 3, "m")], &sources(&[&b]))
+        };
+        let key = |v: &Value| v["runs"][0]["results"][0]["partialFingerprints"][FINGERPRINT_KEY].clone();
+        assert_eq!(key(&fa), key(&fb));
+        assert_ne!(fa["runs"][0]["results"][0]["locations"], fb["runs"][0]["results"][0]["locations"]);
+    }
+
+    #[test]
+    fn identical_lines_get_distinct_fingerprints() {
+        let f = SourceFile::new("n.md", "x", "dup\ndup\n".to_owned());
+        let diags = vec![f.diag("r", Severity::Error, 0..3, "m"), f.diag("r", Severity::Error, 4..7, "m")];
+        let v = document(&diags, &sources(&[&f]));
+        let fp = |i: usize| v["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY].clone();
+        assert_ne!(fp(0), fp(1));
+        assert!(fp(0).as_str().unwrap().ends_with(":1") && fp(1).as_str().unwrap().ends_with(":2"));
+    }
+
+    #[test]
+    fn empty_and_line_ending_spans_extend_to_end_of_line() {
+        let f = SourceFile::new("n.md", "x", "ab\n今日\n".to_owned());
+        let src = sources(&[&f]);
+        let v = region(&f.diag("r", Severity::Error, 0..3, "m"), &src);
+        assert_eq!(v, json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 3}));
+        let v = region(&f.diag("r", Severity::Error, 3..10, "m"), &src);
+        assert_eq!(v, json!({"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 3}));
+        let v = region(&Diagnostic::file_level("r", Severity::Error, "n.md", "m"), &src);
+        assert_eq!(v, json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 3}));
+        // Without the source the end column is left to SARIF's default (end of line).
+        let v = region(&Diagnostic::file_level("r", Severity::Error, "gone.md", "m"), &src);
+        assert_eq!(v, json!({"startLine": 1, "startColumn": 1, "endLine": 1}));
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(pascal_case("dead-link"), "DeadLink");
+    }
+}
