@@ -167,6 +167,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
     ALL.get_or_init(|| {
         let mut v: Vec<&'static RuleInfo> = vec![&UNREADABLE_FILE];
         v.extend(all().iter().map(|r| r.info()));
+        v.push(&crate::suppress::UNUSED_SUPPRESSION);
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
@@ -201,6 +202,15 @@ pub fn apply_levels(
     config: &Config,
     note_dates: &HashMap<String, NaiveDate>,
 ) -> Vec<Diagnostic> {
+    apply_levels_with(diags, config, note_dates, &is_relaxed_before_strict_since)
+}
+
+fn apply_levels_with(
+    diags: Vec<Diagnostic>,
+    config: &Config,
+    note_dates: &HashMap<String, NaiveDate>,
+    relaxed: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     diags
         .into_iter()
         .filter_map(|mut d| {
@@ -210,7 +220,7 @@ pub fn apply_levels(
             if let Some(since) = config.strict_since
                 && d.severity > Severity::Warning
                 && note_dates.get(&d.path).is_some_and(|date| *date < since)
-                && is_relaxed_before_strict_since(&d.rule)
+                && relaxed(&d.rule)
             {
                 d.severity = Severity::Warning;
             }
@@ -256,5 +266,25 @@ mod tests {
             apply_levels(vec![d("title"), d("note-path"), d("unreadable-file")], &config, &HashMap::new());
         let got: Vec<_> = out.iter().map(|d| (d.rule.as_str(), d.severity)).collect();
         assert_eq!(got, [("title", Severity::Warning), ("unreadable-file", Severity::Error)]);
+    }
+
+    #[test]
+    fn strict_since_caps_relaxed_rules_on_older_notes_even_when_overridden() {
+        let mut config = Config::default();
+        config.rules.insert("field-x".into(), RuleLevel::Error);
+        let dates: HashMap<String, NaiveDate> = [
+            ("notes/202103/0321.md".to_owned(), NaiveDate::from_ymd_opt(2021, 3, 21).unwrap()),
+            ("notes/202105/0501.md".to_owned(), NaiveDate::from_ymd_opt(2021, 5, 1).unwrap()),
+        ]
+        .into();
+        let d = |rule: &str, path: &str| Diagnostic::file_level(rule, Severity::Error, path, "m");
+        let diags = vec![
+            d("field-x", "notes/202103/0321.md"),
+            d("field-x", "notes/202105/0501.md"),
+            d("title", "notes/202103/0321.md"),
+        ];
+        let out = apply_levels_with(diags, &config, &dates, &|r| r == "field-x");
+        let got: Vec<_> = out.iter().map(|d| d.severity).collect();
+        assert_eq!(got, [Severity::Warning, Severity::Error, Severity::Error]);
     }
 }
