@@ -553,7 +553,7 @@ async fn anchors_are_checked_on_html_pages() {
     assert_eq!(r.outcomes[0].missing_anchors, ["nope"]);
     let d = diagnostics(&t, &r.outcomes);
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].rule, "missing-anchor");
+    assert_eq!(d[0].rule, "missing-external-anchor");
     assert_eq!(d[0].start.line, 3);
 }
 

@@ -349,8 +349,8 @@ pub fn diagnostics(targets: &[Target], outcomes: &[Outcome]) -> Vec<Diagnostic> 
                         let d = c
                             .file
                             .diag(
-                                rules::MISSING_ANCHOR.name,
-                                rules::MISSING_ANCHOR.default_severity,
+                                rules::EXTERNAL_ANCHOR.name,
+                                rules::EXTERNAL_ANCHOR.default_severity,
                                 c.span.clone(),
                                 format!("the page has no anchor `#{f}`: {place}"),
                             )

@@ -142,8 +142,8 @@ tests that serve on 127.0.0.1). `rules: { skipped-link: off }` hides the notes.
     default_severity: Severity::Info,
 };
 
-pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
-    name: "missing-anchor",
+pub const EXTERNAL_ANCHOR: RuleInfo = RuleInfo {
+    name: "missing-external-anchor",
     summary: "An external link's #fragment names no element of the page it points to.",
     docs: r#"## What it checks
 
@@ -165,7 +165,7 @@ checked without a browser.
 ```
 
 ```text
-warning[missing-anchor]: the page has no anchor `#instalation`: https://github.com/owner/repo
+warning[missing-external-anchor]: the page has no anchor `#instalation`: https://github.com/owner/repo
 ```
 
 ## Configuration

@@ -199,7 +199,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
-        v.push(&crate::links::rules::MISSING_ANCHOR);
+        v.push(&crate::links::rules::EXTERNAL_ANCHOR);
         v
     })
 }
