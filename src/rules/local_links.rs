@@ -391,7 +391,7 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
     let limit = (name.chars().count() / 8).max(1);
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
-    for k in listing.entries.keys() {
+    for k in listing.entries.keys().filter(|k| !differs_only_in_digits(name, k)) {
         let d = strsim::damerau_levenshtein(&lower, &k.to_lowercase());
         if d > limit {
             continue;
@@ -407,6 +407,13 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
     }
     // Two equally close names (0410.md vs 0401.md and 0411.md): guessing would mislead.
     if tie { None } else { best.map(|(_, n)| n) }
+}
+
+/// `1130.md` vs `1103.md`, `1101.png` vs `1102.png`: in a folder of dated files
+/// these are different days, not typos of each other.
+fn differs_only_in_digits(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
 }
 
 /// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
@@ -1078,8 +1085,9 @@ mod tests {
             fs.lookup(&["notes", "202105", "05010.md"]),
             Found::Missing { suggestion: Some("notes/202105/0510.md".into()) }
         );
-        // 0512.md is as close to 0510.md as to 0511.md: no guess.
+        // Another day's note is not a typo of this one.
         assert_eq!(fs.lookup(&["notes", "202105", "0512.md"]), Found::Missing { suggestion: None });
+        assert_eq!(fs.lookup(&["notes", "202105", "0501.md"]), Found::Missing { suggestion: None });
         assert_eq!(fs.lookup(&["notes", "202105", "0510.md", "x"]), Found::Missing { suggestion: None });
         assert_eq!(fs.lookup(&["nope", "x.md"]), Found::Missing { suggestion: None });
     }
