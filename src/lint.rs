@@ -92,7 +92,15 @@ pub fn lint(root: &Path, config: &Config, options: &LintOptions) -> Result<LintO
     let parse = ParseContext::new(config)?;
     let Loaded { notes, readme, problems } = load_with(root, config, &parse)?;
     let fields = CompiledFields::new(&config.fields);
-    let cx = RuleContext { config, root, parse: &parse, fields: &fields, strict_since: config.strict_since };
+    let local_links = rules::local_links::LocalLinks::for_repo(root, &parse);
+    let cx = RuleContext {
+        config,
+        root,
+        parse: &parse,
+        fields: &fields,
+        strict_since: config.strict_since,
+        local_links: &local_links,
+    };
     let selected: Vec<&dyn rules::Rule> = rules::all()
         .iter()
         .copied()
