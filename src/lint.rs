@@ -168,7 +168,15 @@ pub fn lint_source(
 ) -> Result<Vec<Diagnostic>, Error> {
     let parse = ParseContext::new(config)?;
     let fields = CompiledFields::new(&config.fields);
-    let cx = RuleContext { config, root, parse: &parse, fields: &fields, strict_since: config.strict_since };
+    let local_links = rules::local_links::LocalLinks::for_repo(root, &parse);
+    let cx = RuleContext {
+        config,
+        root,
+        parse: &parse,
+        fields: &fields,
+        strict_since: config.strict_since,
+        local_links: &local_links,
+    };
     let note = parse_note(file, &parse);
     let mut out = Vec::new();
     for r in rules::all() {
