@@ -675,10 +675,7 @@ impl Checker {
             // A HEAD that failed outright may be a server that mishandles HEAD.
             |v, d: &str| Attempt::Retry { last: Outcome::new(v, d, url), after: None, get_next: was_head };
         match e {
-            HopError::Private(ip) => done(
-                Verdict::Skipped,
-                format!("not fetched: {ip} is not a public address (see --allow-private)"),
-            ),
+            HopError::Private(ip) => done(Verdict::Skipped, format!("{ip} is not a public address")),
             HopError::NotFound(name) => done(Verdict::Dead, format!("DNS name not found: {name}")),
             HopError::Scheme(s) => done(Verdict::Unverified, format!("cannot fetch a `{s}:` URL")),
             HopError::Tls(m) => done(Verdict::Unverified, format!("TLS error: {m}")),

@@ -131,7 +131,8 @@ See the [dashboard](http://192.168.1.10:8080/).
 ```
 
 ```text
-info[skipped-link]: link not checked: not fetched: 192.168.1.10 is not a public address (see --allow-private)
+info[skipped-link]: link not checked: 192.168.1.10 is not a public address: http://192.168.1.10:8080/
+  help: pass --allow-private to check private addresses
 ```
 
 ## Configuration
