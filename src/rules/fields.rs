@@ -253,15 +253,29 @@ impl CompiledFields {
         &self.fields[i]
     }
 
+    /// A handful of spellings: comparing lengths and bytes beats hashing, and
+    /// this runs for every field of every note, once per field rule. The first
+    /// field spelling it wins, as in `by_label`.
+    fn index_of(&self, spelling: &str) -> Option<usize> {
+        if self.fields.len() > 16 {
+            return self.by_label.get(spelling).copied();
+        }
+        // Length and first byte before a memcmp call: most candidates differ there.
+        let eq = |a: &String| {
+            a.len() == spelling.len() && a.as_bytes().first() == spelling.as_bytes().first() && a == spelling
+        };
+        self.fields.iter().position(|f| eq(&f.label) || f.aliases.iter().any(eq))
+    }
+
     /// Which field (and numbered variant) a label as written names.
     pub fn lookup(&self, label: &str) -> Lookup {
         let label = label.trim();
-        if let Some(&field) = self.by_label.get(label) {
+        if let Some(field) = self.index_of(label) {
             return Lookup::Known(FieldKey { field, number: None });
         }
         let (base, digits) = split_number(label);
         if !digits.is_empty()
-            && let Some(&field) = self.by_label.get(base)
+            && let Some(field) = self.index_of(base)
         {
             if self.fields[field].numbered {
                 let number = digits.parse().unwrap_or(u64::MAX);
@@ -321,32 +335,37 @@ pub mod only {
 
 /// Run the field rules selected by `mask` over every item of a note.
 pub fn check_note(note: &Note, table: &CompiledFields, mask: u8, out: &mut Vec<Diagnostic>) {
+    // Buffers reused across items: this runs for every item of every note.
     let mut stray: Vec<&Field> = Vec::new();
+    let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
     for (i, item) in note.items.iter().enumerate() {
         stray.clear();
-        if mask & only::MISSING != 0 {
+        seen.clear();
+        if mask & only::MISSING != 0 && !note.stray_fields.is_empty() {
             stray.extend(note.stray_fields.iter().filter(|s| s.after_item == Some(i)).map(|s| &s.field));
         }
-        check_item(note, item, &stray, table, mask, out);
+        check_item(note, item, &stray, &mut seen, table, mask, out);
     }
 }
 
 /// Runs the field rules over one item. `stray` are the field bullets written at
 /// column 0 that most likely belong to this item: they count as present for
 /// `missing-field` (their own problem is reported by `field-not-nested`).
-pub fn check_item(
-    note: &Note,
-    item: &Item,
-    stray: &[&Field],
+#[allow(clippy::too_many_arguments)]
+fn check_item<'n>(
+    note: &'n Note,
+    item: &'n Item,
+    stray: &[&'n Field],
+    seen: &mut Vec<(FieldKey, &'n Field)>,
     table: &CompiledFields,
     mask: u8,
     out: &mut Vec<Diagnostic>,
 ) {
     let file = &note.file;
     let track_seen = mask & (only::MISSING | only::DUPLICATE) != 0;
-    let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
     for field in &item.fields {
-        let empty = field.value.trim().is_empty() && !has_nested_content(note, field);
+        // The parser trims values.
+        let empty = field.value.is_empty() && !has_nested_content(note, field);
         if empty && mask & only::EMPTY != 0 {
             let link = matches!(table.lookup(&field.label), Lookup::Known(k) if table.field(k.field).link);
             out.push(

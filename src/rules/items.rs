@@ -237,10 +237,12 @@ fn item_link(note: &Note, item: &Item) -> Diagnostic {
 
 /// `stars`.
 pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
-    let range = if cfg.min == cfg.max {
-        format!("{} `{}`", cfg.min, cfg.token)
-    } else {
-        format!("{} to {} `{}`", cfg.min, cfg.max, cfg.token)
+    let range = || {
+        if cfg.min == cfg.max {
+            format!("{} `{}`", cfg.min, cfg.token)
+        } else {
+            format!("{} to {} `{}`", cfg.min, cfg.max, cfg.token)
+        }
     };
     match &item.stars {
         None if cfg.required => {
@@ -259,8 +261,9 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
                     )
                     .with_label("rating expected here")
                     .with_help(format!(
-                        "add a rating after the link, e.g. `{}` ({range})",
-                        cfg.token.repeat(cfg.min.max(1) as usize)
+                        "add a rating after the link, e.g. `{}` ({})",
+                        cfg.token.repeat(cfg.min.max(1) as usize),
+                        range()
                     )),
             );
         }
@@ -284,7 +287,8 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
                     )
                     .with_label(format!("{} star{}", s.count, if s.count == 1 { "" } else { "s" }))
                     .with_help(format!(
-                        "use {range}, e.g. `{}`; change `stars.min`/`stars.max` in daybook.yml for another scale",
+                        "use {}, e.g. `{}`; change `stars.min`/`stars.max` in daybook.yml for another scale",
+                        range(),
                         cfg.token.repeat(fixed as usize)
                     )),
             );

@@ -183,11 +183,11 @@ fn is_symbol_emoji(c: char) -> bool {
 
 /// `missing-today-section`.
 pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
-    let file = &note.file;
-    let wanted = format!("## {}", normalize_heading(&cfg.today));
     if note.today.is_some() {
         return;
     }
+    let file = &note.file;
+    let wanted = format!("## {}", normalize_heading(&cfg.today));
     {
         let core = core_text(&cfg.today);
         let near =
@@ -264,7 +264,9 @@ pub fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
 }
 
 /// `section-order`.
-pub fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+/// `today` and `footer` are the configured headings with whitespace collapsed
+/// (the parser's [`crate::note::parse::ParseContext`] holds them, computed once).
+pub fn check_order(note: &Note, today: &str, footer: &str, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
     let line = |h: &Heading| file.position(h.span.start).line;
 
@@ -303,14 +305,11 @@ pub fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>)
         }
     }
 
-    let today = normalize_heading(&cfg.today);
-    let footer = normalize_heading(&cfg.footer);
     let mut first_today: Option<&Heading> = None;
     let mut first_footer: Option<&Heading> = None;
     for s in &note.sections {
         let h = &s.heading;
-        let text = normalize_heading(&h.text);
-        if text == today {
+        if same_heading(&h.text, today) {
             if let Some(prev) = first_today {
                 out.push(repeated(note, h, prev, "today"));
                 continue;
@@ -329,12 +328,29 @@ pub fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>)
                     .with_related(file.related(f.span.start, "the footer section starts here")),
                 );
             }
-        } else if !footer.is_empty() && text == footer {
+        } else if !footer.is_empty() && same_heading(&h.text, footer) {
             if let Some(prev) = first_footer {
                 out.push(repeated(note, h, prev, "footer"));
                 continue;
             }
             first_footer = Some(h);
+        }
+    }
+}
+
+/// `text` equals the already-normalized `wanted` with runs of whitespace as one
+/// space; no allocation, as it runs for every section of every note.
+fn same_heading(text: &str, wanted: &str) -> bool {
+    if wanted.is_empty() {
+        return text.trim().is_empty();
+    }
+    let mut words = text.split_whitespace();
+    let mut want = wanted.split(' ');
+    loop {
+        match (words.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
         }
     }
 }
@@ -384,7 +400,7 @@ impl Rule for SectionOrder {
         &SECTION_ORDER
     }
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        check_order(note, &cx.config.sections, out);
+        check_order(note, &cx.parse.today_heading, &cx.parse.footer_heading, out);
     }
 }
 
@@ -461,6 +477,14 @@ mod tests {
             got[2].0 == 5 && got[2].1.contains("second today section; the first is at line 1"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn heading_comparison_collapses_whitespace() {
+        assert!(same_heading(":paperclip:   今日要点 ", ":paperclip: 今日要点"));
+        assert!(!same_heading(":paperclip: 今日", ":paperclip: 今日要点"));
+        assert!(!same_heading(":paperclip: 今日要点 x", ":paperclip: 今日要点"));
+        assert!(same_heading("", ""));
     }
 
     #[test]
