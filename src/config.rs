@@ -309,6 +309,10 @@ impl Config {
                 return Err(Error::config(path, text, at(g), format!("bad glob `{g}` in `ignore`: {e}")));
             }
         }
+        if let Err((region, line, msg)) = crate::readme::template::check_configured(&self.readme.templates) {
+            let offset = crate::readme::template::locate_in_yaml(text, &region, line);
+            return Err(Error::config(path, text, offset, format!("readme.templates.{region}: {msg}")));
+        }
         crate::links::validate_config(&self.links)
             .map_err(|msg| Error::config(path, text, at("links"), msg))?;
         Ok(())

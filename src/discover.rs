@@ -1,1 +1,265 @@
 //! Finding the files to check: notes under `notes.root`, plus the README.
+//!
+//! Walking honours `.gitignore` (even outside a git checkout, so a fixture or
+//! a downloaded tarball behaves like the repository) and the config's `ignore`
+//! globs. Reading turns every file-level problem (unreadable, not UTF-8, empty,
+//! too large, a broken symlink) into one `unreadable-file` diagnostic so that
+//! one bad file never stops the others from being linted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Position, Severity, SourceFile, display_path};
+use crate::error::Error;
+
+/// Files larger than this are reported, not parsed: a daily note is a few KB,
+/// so 5 MB is either a mistake (a committed binary renamed `.md`) or something
+/// that would make every later stage slow.
+pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+/// Rule name of file-level problems.
+pub const UNREADABLE_FILE: &str = "unreadable-file";
+
+/// A file to lint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Relative to the repository root, `/`-separated.
+    pub path: String,
+    /// Path used for I/O.
+    pub abs: PathBuf,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Markdown files under the notes root, sorted by path.
+    pub notes: Vec<Candidate>,
+    /// Problems met while walking (a directory that cannot be read, a broken symlink).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Compile the config's `ignore` globs. `*` does not cross `/`; `**` does.
+pub fn ignore_set(config: &Config) -> Result<GlobSet, Error> {
+    let mut b = GlobSetBuilder::new();
+    for g in &config.ignore {
+        let glob = GlobBuilder::new(g.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::Usage(format!("bad glob `{g}` in `ignore` of daybook.yml: {e}")))?;
+        b.add(glob);
+    }
+    b.build().map_err(|e| Error::Usage(format!("bad `ignore` globs in daybook.yml: {e}")))
+}
+
+/// Whether `path` (repository-relative) is a note file by name: `*.md`.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// Walk `<root>/<notes.root>` for note files.
+pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
+    let notes_root = root.join(&config.notes.root);
+    if !notes_root.is_dir() {
+        return Err(Error::Usage(format!(
+            "no notes folder at {}: create it, or set `notes.root` in daybook.yml to where the notes live",
+            notes_root.display()
+        )));
+    }
+    let ignored = ignore_set(config)?;
+    let mut out = Discovered::default();
+    let root_owned = root.to_path_buf();
+    let filter_set = ignored.clone();
+    let walker = ignore::WalkBuilder::new(&notes_root)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            filter_set.is_empty() || !filter_set.is_match(display_path(&root_owned, e.path()))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err_path(&err)
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| config.notes.root.clone());
+                out.problems.push(Diagnostic::file_level(
+                    UNREADABLE_FILE,
+                    Severity::Error,
+                    &path,
+                    format!("the file could not be read while walking the notes: {err}"),
+                ));
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        if ft.is_dir() || !is_markdown(entry.path()) {
+            continue;
+        }
+        let path = display_path(root, entry.path());
+        if ft.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Err(_) => {
+                    let target = std::fs::read_link(entry.path())
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_else(|_| "?".into());
+                    out.problems.push(
+                        Diagnostic::file_level(
+                            UNREADABLE_FILE,
+                            Severity::Error,
+                            &path,
+                            format!("the file is a broken symbolic link (it points at `{target}`, which does not exist)"),
+                        )
+                        .with_help("remove the link or restore its target"),
+                    );
+                    continue;
+                }
+                Ok(m) if !m.is_file() => continue,
+                Ok(_) => {}
+            }
+        }
+        out.notes.push(Candidate { path, abs: entry.path().to_path_buf() });
+    }
+    Ok(out)
+}
+
+fn err_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+/// Read a file as a [`SourceFile`], or the one diagnostic saying why it cannot be linted.
+pub fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    let bad = |msg: String, help: &str| {
+        Box::new(Diagnostic::file_level(UNREADABLE_FILE, Severity::Error, path, msg).with_help(help))
+    };
+    let meta = match std::fs::metadata(abs) {
+        Ok(m) => m,
+        Err(e) if std::fs::symlink_metadata(abs).is_ok_and(|m| m.file_type().is_symlink()) => {
+            return Err(bad(
+                format!("the file is a broken symbolic link ({e})"),
+                "remove the link or restore its target",
+            ));
+        }
+        Err(e) => {
+            return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
+        }
+    };
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(bad(
+            format!(
+                "the file is {} bytes, more than the {} MB a note may have",
+                meta.len(),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ),
+            "split the note, or add the file to `ignore` in daybook.yml",
+        ));
+    }
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
+        }
+    };
+    source_from_bytes(path, abs, bytes)
+}
+
+/// The checks of [`read_source`] that need no file system (also used by tests).
+pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // SAFETY-free: the prefix up to valid_up_to is valid UTF-8 by definition.
+            let prefix = std::str::from_utf8(valid).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let mut d = Diagnostic::file_level(
+                UNREADABLE_FILE,
+                Severity::Error,
+                path,
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02x} at line {line}, column {column})",
+                    e.as_bytes()[valid.len()]
+                ),
+            )
+            .with_help("re-save the file as UTF-8");
+            d.start = Position { line, column };
+            d.end = d.start;
+            return Err(Box::new(d));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::file_level(UNREADABLE_FILE, Severity::Error, path, "the file is empty")
+                .with_help("write the note, or delete the file"),
+        ));
+    }
+    Ok(SourceFile::new(path, abs, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_utf8_is_located() {
+        let d = source_from_bytes("notes/a.md", Path::new("a.md"), b"ok\nab\xffcd".to_vec()).unwrap_err();
+        assert_eq!(d.rule, UNREADABLE_FILE);
+        assert_eq!(d.start, Position { line: 2, column: 3 });
+        assert!(d.message.contains("UTF-8"), "{}", d.message);
+    }
+
+    #[test]
+    fn empty_and_blank_files_are_reported() {
+        for bytes in [&b""[..], b"  \n\n"] {
+            let d = source_from_bytes("notes/a.md", Path::new("a.md"), bytes.to_vec()).unwrap_err();
+            assert_eq!(d.message, "the file is empty");
+        }
+        assert!(source_from_bytes("n.md", Path::new("n.md"), b"# x".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn walk_honours_ignore_globs_gitignore_and_reports_broken_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let w = |p: &str, s: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, s).unwrap();
+        };
+        w("notes/202301/0101.md", "# a");
+        w("notes/202301/0102.md", "# b");
+        w("notes/202301/img.png", "x");
+        w("notes/drafts/x.md", "# d");
+        w("notes/202301/tmp.md", "# t");
+        w(".gitignore", "tmp.md\n");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("nowhere.md"), root.join("notes/202301/0103.md")).unwrap();
+        let config = Config { ignore: vec!["notes/drafts/**".into()], ..Config::default() };
+        let found = discover(root, &config).unwrap();
+        let paths: Vec<_> = found.notes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["notes/202301/0101.md", "notes/202301/0102.md"]);
+        #[cfg(unix)]
+        {
+            assert_eq!(found.problems.len(), 1, "{:?}", found.problems);
+            assert_eq!(found.problems[0].path, "notes/202301/0103.md");
+            assert!(found.problems[0].message.contains("broken symbolic link"));
+        }
+    }
+
+    #[test]
+    fn missing_notes_root_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = discover(dir.path(), &Config::default()).unwrap_err();
+        assert!(err.to_string().contains("notes.root"), "{err}");
+    }
+}

@@ -1,1 +1,149 @@
 //! The lint pipeline: discover -> parse (in parallel) -> rules -> sorted diagnostics.
+//!
+//! [`load_notes`] is the part shared with the README generator (discover, read,
+//! parse); [`lint`] runs every note rule on top of it; [`finalize`] applies what
+//! needs every finding at once, including the external link checker's:
+//! inline suppressions, then the `rules:` overrides and the `strict_since` cap.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::discover::{self, read_source};
+use crate::error::Error;
+use crate::note::Note;
+use crate::note::parse::{ParseContext, parse_markdown, parse_note};
+use crate::report::Sources;
+use crate::rules::{self, CompiledFields, RuleContext};
+
+/// Notes and README, parsed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every readable note, sorted by path.
+    pub notes: Vec<Note>,
+    /// The README (`readme.path`), when it exists and is readable.
+    pub readme: Option<Note>,
+    /// One diagnostic per file that could not be read (rule `unreadable-file`).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Discover, read and parse every note (in parallel) and the README.
+pub fn load_notes(root: &Path, config: &Config) -> Result<Loaded, Error> {
+    let ctx = ParseContext::new(config)?;
+    load_with(root, config, &ctx)
+}
+
+fn load_with(root: &Path, config: &Config, ctx: &ParseContext) -> Result<Loaded, Error> {
+    let found = discover::discover(root, config)?;
+    let mut problems = found.problems;
+    let results: Vec<Result<Note, Box<Diagnostic>>> = found
+        .notes
+        .par_iter()
+        .map(|c| read_source(&c.path, &c.abs).map(|file| parse_note(file, ctx)))
+        .collect();
+    let mut notes = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(n) => notes.push(n),
+            Err(d) => problems.push(*d),
+        }
+    }
+    let readme_path = config.readme.path();
+    let readme_abs = root.join(readme_path);
+    let readme = if readme_abs.is_file() || std::fs::symlink_metadata(&readme_abs).is_ok() {
+        match read_source(readme_path, &readme_abs) {
+            Ok(file) => Some(parse_markdown(file, ctx)),
+            Err(d) => {
+                problems.push(*d);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    Ok(Loaded { notes, readme, problems })
+}
+
+/// Knobs of a lint run (beyond the config).
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// Run only these rules (by name); `None` runs all.
+    pub only: Option<Vec<String>>,
+}
+
+/// What a lint run produced.
+#[derive(Debug, Default)]
+pub struct LintOutcome {
+    /// Findings at the rules' default severities, sorted. Pass them (with any
+    /// external findings) through [`finalize`] before reporting.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every parsed file by display path, for reporters' snippets.
+    pub sources: Sources,
+    pub notes: Vec<Note>,
+    pub readme: Option<Note>,
+}
+
+/// Run every note rule over the repository at `root`.
+pub fn lint(root: &Path, config: &Config, options: &LintOptions) -> Result<LintOutcome, Error> {
+    let parse = ParseContext::new(config)?;
+    let Loaded { notes, readme, problems } = load_with(root, config, &parse)?;
+    let fields = CompiledFields::new(&config.fields);
+    let cx = RuleContext { config, root, parse: &parse, fields: &fields, strict_since: config.strict_since };
+    let selected: Vec<&dyn rules::Rule> = rules::all()
+        .iter()
+        .copied()
+        .filter(|r| options.only.as_ref().is_none_or(|only| only.iter().any(|n| n == r.info().name)))
+        .collect();
+
+    let mut diagnostics: Vec<Diagnostic> = notes
+        .par_iter()
+        .flat_map_iter(|note| {
+            let mut out = Vec::new();
+            for r in &selected {
+                r.check_note(note, &cx, &mut out);
+            }
+            out
+        })
+        .collect();
+    diagnostics.extend(problems);
+    for r in &selected {
+        if let Some(readme) = &readme {
+            r.check_readme(readme, &cx, &mut diagnostics);
+        }
+        r.check_repo(&notes, readme.as_ref(), &cx, &mut diagnostics);
+    }
+    sort(&mut diagnostics);
+
+    let mut sources = Sources::new();
+    for n in notes.iter().chain(readme.as_ref()) {
+        sources.insert(n.file.path.clone(), n.file.clone());
+    }
+    Ok(LintOutcome { diagnostics, sources, notes, readme })
+}
+
+/// Deterministic order: path, line, column, rule, message.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+}
+
+/// The date of every note, by display path (for the `strict_since` cap).
+pub fn note_dates(notes: &[Note]) -> HashMap<String, NaiveDate> {
+    notes.iter().filter_map(|n| Some((n.file.path.clone(), n.date()?))).collect()
+}
+
+/// Final findings of a run: `diagnostics` (the outcome's plus any external
+/// ones) after the `rules:` overrides and the `strict_since` cap, sorted.
+pub fn finalize(
+    diagnostics: Vec<Diagnostic>,
+    config: &Config,
+    notes: &[Note],
+    _readme: Option<&Note>,
+) -> Vec<Diagnostic> {
+    let mut out = rules::apply_levels(diagnostics, config, &note_dates(notes));
+    sort(&mut out);
+    out
+}

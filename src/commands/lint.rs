@@ -1,9 +1,91 @@
 //! `daybook lint`.
 
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, LintArgs};
+use crate::cli::{Cli, ColorChoice, Format, LintArgs};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Tally};
+use crate::error::Error;
+use crate::lint::{LintOptions, finalize, lint};
+use crate::report::{RenderOptions, render_with};
 
-pub fn run(_cli: &Cli, _args: &LintArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("`daybook lint` is not implemented yet"))
+pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
+    let root = args.path.as_path();
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a directory: pass the root of a notes repository (default `.`)",
+            root.display()
+        ))
+        .into());
+    }
+    let (config, _) = Config::load(root, cli.config.as_deref())?;
+    let outcome = lint(root, &config, &LintOptions::default())?;
+    let mut diags = outcome.diagnostics;
+    let mut docs = outcome.notes;
+    if !args.offline {
+        // The checker sees the README too: its links are cited places like any note's.
+        let with_readme = outcome.readme.is_some();
+        if let Some(r) = outcome.readme.clone() {
+            docs.push(r);
+        }
+        let external = crate::links::check_external(&docs, &config.links, &args.links, root)?;
+        if with_readme {
+            docs.pop();
+        }
+        diags.extend(external.diagnostics);
+    }
+    let diags = finalize(diags, &config, &docs, outcome.readme.as_ref());
+
+    let format = args.format.unwrap_or(Format::Human);
+    let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
+    let text = render_with(format, &diags, &outcome.sources, &opts);
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`daybook lint | head`) is not an error worth a panic.
+            let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+        }
+    }
+    Ok(exit_code(&diags, args.deny_warnings))
+}
+
+/// 1 when an error was found, or a warning under `--deny-warnings`; else 0.
+pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> ExitCode {
+    let t = Tally::of(diags);
+    if t.errors > 0 || (deny_warnings && t.warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// `--color`, with `auto` meaning: a terminal on stdout and no `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Wrap width: `COLUMNS` when set (tests pin it), else 100.
+pub fn term_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder, so a
+/// reader never sees half a report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io(path, "create a temporary file for", e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, "write", e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, "write", e.error))?;
+    Ok(())
 }

@@ -110,6 +110,10 @@ pub struct Item {
     pub fields: Vec<Field>,
     /// Nested bullets that do not look like `Label: value` (free-form notes).
     pub other_bullets: Vec<Span>,
+    /// The item was swallowed by a raw HTML block (a `</div>` line directly
+    /// followed by `2. [...]`): GitHub renders it as plain text. Recovered by
+    /// re-parsing the swallowed lines so the other rules still see it.
+    pub in_html_block: bool,
 }
 
 /// A `- Label: value` bullet that is *not* nested under an item: written at

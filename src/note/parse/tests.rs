@@ -1,0 +1,214 @@
+use super::*;
+use crate::note::LinkKind;
+
+fn ctx() -> ParseContext {
+    ParseContext::new(&Config::default()).unwrap()
+}
+
+fn parse(path: &str, text: &str) -> Note {
+    parse_note(SourceFile::new(path, path, text.to_owned()), &ctx())
+}
+
+fn at<'a>(note: &'a Note, span: &Span) -> &'a str {
+    &note.text()[span.clone()]
+}
+
+const MODERN: &str = "# 公众号内容拓展学习笔记（2023.5.7）
+
+------
+
+## :paperclip:  今日要点
+
+1. [Sparse mixtures of experts, explained](https://mp.weixin.qq.com/s/AbCdEf012)         :star::star::star:
+   - Abstract: 稀疏专家模型的入门介绍
+   - Paper: [Outrageously Large Neural Networks](https://arxiv.org/abs/1701.06538)
+   - Code：[https://github.com/example/moe](https://github.com/example/moe)
+   - Tips: 路由器只激活少数专家
+
+<div align=center><img src=\"https://img.example.com/moe.png\" style='zoom:100%'>
+</div>
+
+2. [Diffusion for audio](https://mp.weixin.qq.com/s/XyZ987)       :star:
+   - Abstract: 音频扩散模型
+   - Paper1: [A](https://arxiv.org/abs/2301.00001)
+   - code2: [https://github.com/example/audio](https://github.com/example/audio)
+
+## :paperclip:  Others
+
+- 关注我的[博客](https://blog.example.com/)
+";
+
+#[test]
+fn modern_note_model() {
+    let n = parse("notes/202305/0507.md", MODERN);
+    assert_eq!(n.path_date, NaiveDate::from_ymd_opt(2023, 5, 7));
+    let title = n.title.as_ref().unwrap();
+    assert_eq!(title.date, NaiveDate::from_ymd_opt(2023, 5, 7));
+    assert_eq!(title.heading.text, "公众号内容拓展学习笔记（2023.5.7）");
+    assert_eq!(n.sections.len(), 2);
+    assert_eq!(n.today, Some(0));
+    assert_eq!(n.footer, Some(1));
+    assert_eq!(n.sections[0].heading.anchor, "paperclip--今日要点");
+    assert_eq!(n.items.len(), 2);
+
+    let it = &n.items[0];
+    assert_eq!(it.number, 1);
+    assert!(!it.in_html_block);
+    let link = &n.links[it.link.unwrap()];
+    assert_eq!(link.dest, "https://mp.weixin.qq.com/s/AbCdEf012");
+    assert_eq!(at(&n, &link.dest_span), "https://mp.weixin.qq.com/s/AbCdEf012");
+    assert_eq!(link.text, "Sparse mixtures of experts, explained");
+    let stars = it.stars.as_ref().unwrap();
+    assert_eq!(stars.count, 3);
+    assert_eq!(at(&n, &stars.span), ":star::star::star:");
+    let labels: Vec<_> = it.fields.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels, ["Abstract", "Paper", "Code", "Tips"]);
+    let code = &it.fields[2];
+    assert_eq!(code.separator, '：');
+    assert_eq!(at(&n, &code.label_span), "Code");
+    assert_eq!(code.value, "[https://github.com/example/moe](https://github.com/example/moe)");
+    assert_eq!(code.links.len(), 1);
+    assert_eq!(n.links[code.links[0]].dest, "https://github.com/example/moe");
+    assert_eq!(
+        at(&n, &code.span),
+        "- Code：[https://github.com/example/moe](https://github.com/example/moe)"
+    );
+
+    let it2 = &n.items[1];
+    assert_eq!(it2.number, 2);
+    assert_eq!(it2.stars.as_ref().unwrap().count, 1);
+    assert_eq!(it2.fields[2].label, "code2");
+
+    // raw HTML src with its exact span
+    let img = n.links.iter().find(|l| l.kind == LinkKind::HtmlSrc).unwrap();
+    assert_eq!(img.dest, "https://img.example.com/moe.png");
+    assert_eq!(at(&n, &img.dest_span), "https://img.example.com/moe.png");
+    assert!(at(&n, &img.span).starts_with("<img src="));
+    // links are in document order
+    assert!(n.links.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+}
+
+#[test]
+fn stray_field_at_column_zero_ends_the_list() {
+    let text = "# t\n\n## :paperclip: 今日要点\n\n1. [a](https://a.example/x) :star:\n   - Abstract: x\n- Paper: [p](https://arxiv.org/abs/1)\n   - Tips: y\n\n2. [b](https://b.example/) :star:\n";
+    let n = parse("notes/202305/0507.md", text);
+    assert_eq!(n.items.len(), 2);
+    assert_eq!(n.items[0].fields.len(), 1);
+    assert_eq!(n.stray_fields.len(), 2, "{:?}", n.stray_fields);
+    let s = &n.stray_fields[0];
+    assert_eq!(s.field.label, "Paper");
+    assert_eq!(s.after_item, Some(0));
+    assert_eq!(s.indent, 0);
+    assert_eq!(n.stray_fields[1].field.label, "Tips");
+    assert_eq!(n.items[1].number, 2);
+}
+
+#[test]
+fn item_swallowed_by_html_block_is_recovered() {
+    let text = "## :paperclip: 今日要点\n\n1. [a](https://a.example/) :star:\n   - Abstract: x\n\n<div align=center><img src=\"i.png\">\n</div>\n2. [b](https://b.example/) :star::star:\n   - Abstract：y\n\n3. [c](https://c.example/) :star:\n";
+    let n = parse("notes/202305/0507.md", text);
+    let numbers: Vec<_> = n.items.iter().map(|i| i.number).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    assert!(n.items[1].in_html_block);
+    assert!(!n.items[2].in_html_block);
+    assert_eq!(n.links[n.items[1].link.unwrap()].dest, "https://b.example/");
+    assert_eq!(n.items[1].fields[0].label, "Abstract");
+    assert_eq!(n.links[n.items[2].link.unwrap()].dest, "https://c.example/");
+    // the image before the swallowed item is still found, once
+    assert_eq!(n.links.iter().filter(|l| l.dest == "i.png").count(), 1);
+    assert!(n.links.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+}
+
+#[test]
+fn free_form_items_keep_other_bullets() {
+    let text = "## :paperclip:  今日要点\n\n1. [a](https://a.example/)   :star:\n\n   一段自由文字\n\n2. [b](https://b.example/) :star::star:\n\n   - 论文：Some Paper Title\n   - 核心点：\n     - 扩展策略\n   - Squeeze-and-Excitation\n";
+    let n = parse("notes/202103/0321.md", text);
+    assert_eq!(n.items.len(), 2);
+    assert!(n.items[0].fields.is_empty());
+    let labels: Vec<_> = n.items[1].fields.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels, ["论文", "核心点"]);
+    assert_eq!(n.items[1].fields[1].value, "");
+    assert_eq!(n.items[1].other_bullets.len(), 1);
+}
+
+#[test]
+fn headings_anchors_are_deduplicated() {
+    let n = parse("README.md", "# Hello, World!\n## A_b - c\n## a_b - c\n## 今日 要点\n");
+    let anchors: Vec<_> = n.headings.iter().map(|h| h.anchor.as_str()).collect();
+    assert_eq!(anchors, ["hello-world", "a_b---c", "a_b---c-1", "今日-要点"]);
+    assert_eq!(n.path_date, None);
+}
+
+#[test]
+fn html_attributes_and_comments_have_exact_spans() {
+    let text = "<pre><details><summary>2021</summary>\n    1. <a href=\"notes/202103/0321.md\" target=\"_blank\">t</a>\n    2. <a href='notes/202103/0322.md'>u</a>\n</details></pre>\n\ntext <!-- daybook-disable-next-line title --> and <a href=x.md>inline</a>\n\n<!-- daybook-disable -->\n";
+    let n = parse("README.md", text);
+    let hrefs: Vec<_> = n.links.iter().map(|l| (l.kind, at(&n, &l.dest_span).to_owned())).collect();
+    assert_eq!(
+        hrefs,
+        [
+            (LinkKind::HtmlHref, "notes/202103/0321.md".to_owned()),
+            (LinkKind::HtmlHref, "notes/202103/0322.md".to_owned()),
+            (LinkKind::HtmlHref, "x.md".to_owned()),
+        ]
+    );
+    let comments: Vec<_> = n.comments.iter().map(|c| (c.text.as_str(), at(&n, &c.span))).collect();
+    assert_eq!(
+        comments,
+        [
+            ("daybook-disable-next-line title", "<!-- daybook-disable-next-line title -->"),
+            ("daybook-disable", "<!-- daybook-disable -->"),
+        ]
+    );
+}
+
+#[test]
+fn link_destinations_as_written() {
+    let text = "[a](<with space.md> \"t\") [b](arxiv.org/abs/1(2)) ![i](img/x.png) <https://auto.example/> [r][ref]\n\n[ref]: ./ref.md#frag\n";
+    let n = parse("README.md", text);
+    let dests: Vec<_> =
+        n.links.iter().map(|l| (l.kind, at(&n, &l.dest_span).to_owned(), l.dest.clone())).collect();
+    assert_eq!(dests[0].1, "with space.md");
+    assert_eq!(dests[1].1, "arxiv.org/abs/1(2)");
+    assert_eq!(dests[2], (LinkKind::Image, "img/x.png".into(), "img/x.png".into()));
+    assert_eq!(
+        dests[3],
+        (LinkKind::Autolink, "https://auto.example/".into(), "https://auto.example/".into())
+    );
+    assert_eq!(dests[4].1, "./ref.md#frag");
+}
+
+#[test]
+fn whitespace_in_section_headings_is_collapsed() {
+    let n = parse(
+        "notes/202305/0507.md",
+        "## :paperclip: 今日要点\n\n1. [a](b) :star:\n\n##   :paperclip:   Others\n",
+    );
+    assert_eq!(n.today, Some(0));
+    assert_eq!(n.footer, Some(1));
+    assert_eq!(n.items.len(), 1);
+}
+
+#[test]
+fn weird_inputs_do_not_panic() {
+    for text in [
+        "",
+        "\u{feff}",
+        "1.",
+        "<",
+        "<!--",
+        "<img src=",
+        "<img src=\"a",
+        "## :paperclip:  今日要点\n1. ",
+        "## :paperclip:  今日要点\n<div>\n1. x\n",
+        "## :paperclip:  今日要点\n<div>\n2. [",
+        "## :paperclip:  今日要点\n- a：\n",
+        "[x](",
+        "[x]: <",
+        "# 公众号内容拓展学习笔记（2023.2.31）",
+        "## :paperclip:  今日要点\n\n1. :star:[a](b)\n- ：\n- 今日: x\n  - Paper：",
+    ] {
+        let n = parse("notes/202302/0231.md", text);
+        let _ = n.items.len();
+    }
+}

@@ -1,0 +1,1 @@
+//! `daybook init`: adopting a hand-made README.

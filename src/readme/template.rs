@@ -1,0 +1,456 @@
+//! Region templates (minijinja) and the data they see.
+//!
+//! The built-in templates reproduce the seed repository's README character for
+//! character. `readme.templates.{today,history,updated}` in daybook.yml replace
+//! them one by one. Templates are rendered with `trim_blocks` and
+//! `lstrip_blocks` on (a line holding only a `{% ... %}` tag produces no output)
+//! and strict undefined values (a misspelled variable is an error, not an empty
+//! string). Output uses `\n`; daybook turns it into the README's own line break.
+//!
+//! Variables (see [`Context`]):
+//!
+//! | name | type | meaning |
+//! |---|---|---|
+//! | `today` | string | the newest note's today section, trimmed, relative links rewritten |
+//! | `newest`, `oldest` | note | the newest and oldest note in the history |
+//! | `notes` | list of note | every note in the history, in `readme.order` |
+//! | `years` | list of year | the history grouped by year, then month, in `readme.order` |
+//! | `count` | integer | number of notes in the history |
+//! | `order` | string | `ascending` or `descending` |
+//!
+//! A *note* has `date` (`2022-04-14`), `year`, `month`, `day` (integers), `mm`,
+//! `dd` (zero-padded strings), `title` (the H1 text), `path` (link to the note
+//! from the README), `file` (path from the repository root) and `number` (its
+//! position within its month counting from the month's first day, so numbers
+//! stay put when the order is descending). A *year* has `year`, `count` and
+//! `months`; a *month* has `year`, `month`, `mm`, `count` and `notes`.
+//!
+//! Filters besides minijinja's built-ins: `html` escapes `<`, `>`, `"` and an
+//! `&` that would start a character reference, for text placed in HTML.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::markers::RegionName;
+use crate::config::Order;
+
+/// The seed README's today region: the section as the note has it.
+pub const DEFAULT_TODAY: &str = "{{ today }}\n";
+
+/// The seed README's history markup: one `<pre>` per year (its `<details>` is
+/// closed by `</pre>`), one `<details>` per month, four-space-indented numbered
+/// links.
+pub const DEFAULT_HISTORY: &str = r#"{% for year in years %}
+<pre><details><summary>{{ year.year }}年</summary>
+{% for month in year.months %}
+<details><summary>{{ month.month }}月</summary>
+{% for note in month.notes %}
+    {{ note.number }}. <a href="{{ note.path|html }}" target="_blank">{{ note.title|html }}</a>
+{% endfor %}
+</details>
+{% endfor %}
+</pre>
+{% endfor %}
+"#;
+
+/// The seed README's date line.
+pub const DEFAULT_UPDATED: &str = "更新今日时间：{{ newest.year }}.{{ newest.month }}.{{ newest.day }}\n";
+
+pub fn default_template(region: RegionName) -> &'static str {
+    match region {
+        RegionName::Today => DEFAULT_TODAY,
+        RegionName::History => DEFAULT_HISTORY,
+        RegionName::Updated => DEFAULT_UPDATED,
+    }
+}
+
+/// One note as templates see it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct NoteData {
+    pub date: String,
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub mm: String,
+    pub dd: String,
+    pub title: String,
+    pub path: String,
+    pub file: String,
+    pub number: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthData {
+    pub year: i32,
+    pub month: u32,
+    pub mm: String,
+    pub count: usize,
+    pub notes: Vec<NoteData>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearData {
+    pub year: i32,
+    pub count: usize,
+    pub months: Vec<MonthData>,
+}
+
+/// Everything a region template can use.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub today: String,
+    pub newest: NoteData,
+    pub oldest: NoteData,
+    pub notes: Vec<NoteData>,
+    pub years: Vec<YearData>,
+    pub count: usize,
+    pub order: &'static str,
+}
+
+impl Context {
+    /// Build the context from notes sorted oldest first (`number` already set).
+    pub fn new(sorted: Vec<NoteData>, today: String, order: Order) -> Option<Context> {
+        let oldest = sorted.first()?.clone();
+        let newest = sorted.last()?.clone();
+        let mut years: Vec<YearData> = Vec::new();
+        for n in &sorted {
+            if years.last().is_none_or(|y| y.year != n.year) {
+                years.push(YearData { year: n.year, count: 0, months: Vec::new() });
+            }
+            let y = years.last_mut().expect("pushed above");
+            y.count += 1;
+            if y.months.last().is_none_or(|m| m.month != n.month) {
+                y.months.push(MonthData {
+                    year: n.year,
+                    month: n.month,
+                    mm: n.mm.clone(),
+                    count: 0,
+                    notes: Vec::new(),
+                });
+            }
+            let m = y.months.last_mut().expect("pushed above");
+            m.count += 1;
+            m.notes.push(n.clone());
+        }
+        let mut notes = sorted;
+        if order == Order::Descending {
+            notes.reverse();
+            years.reverse();
+            for y in &mut years {
+                y.months.reverse();
+                for m in &mut y.months {
+                    m.notes.reverse();
+                }
+            }
+        }
+        let order = match order {
+            Order::Ascending => "ascending",
+            Order::Descending => "descending",
+        };
+        Some(Context { today, newest, oldest, count: notes.len(), notes, years, order })
+    }
+
+    /// A small context for checking user templates when the config is loaded.
+    pub fn sample() -> Context {
+        let note = |y: i32, m: u32, d: u32, number: usize| NoteData {
+            date: format!("{y:04}-{m:02}-{d:02}"),
+            year: y,
+            month: m,
+            day: d,
+            mm: format!("{m:02}"),
+            dd: format!("{d:02}"),
+            title: format!("笔记（{y}.{m}.{d}）"),
+            path: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
+            file: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
+            number,
+        };
+        let notes = vec![note(2021, 12, 31, 1), note(2022, 1, 1, 1), note(2022, 1, 2, 2)];
+        Context::new(notes, "1. [item](https://example.com)       :star:".to_owned(), Order::Ascending)
+            .expect("non-empty")
+    }
+}
+
+/// A template that failed to compile or render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateFailure {
+    pub region: RegionName,
+    /// Whether the template is the user's (from daybook.yml) or built in.
+    pub custom: bool,
+    /// 1-based line within the template, when known.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl TemplateFailure {
+    fn new(region: RegionName, custom: bool, e: &minijinja::Error) -> Self {
+        let mut message = e.kind().to_string();
+        if let Some(d) = e.detail() {
+            message.push_str(": ");
+            message.push_str(d);
+        }
+        TemplateFailure { region, custom, line: e.line(), message }
+    }
+}
+
+/// `html` filter: escape what would not display as written inside HTML text or
+/// a double-quoted attribute, and nothing else (so `R&D` and `A/B` stay as they are).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '&' if starts_char_ref(&s[i + 1..]) => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `name;`, `#123;` or `#x1F;` right after an `&`.
+fn starts_char_ref(rest: &str) -> bool {
+    let body =
+        match rest.strip_prefix('#') {
+            Some(num) => match num.strip_prefix(['x', 'X']) {
+                Some(hex) => hex.split(';').next().filter(|h| {
+                    h.len() < hex.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())
+                }),
+                None => num.split(';').next().filter(|h| {
+                    h.len() < num.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit())
+                }),
+            },
+            None => rest.split(';').next().filter(|h| {
+                h.len() < rest.len() && !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric())
+            }),
+        };
+    body.is_some()
+}
+
+/// The compiled templates of the three regions.
+pub struct Templates {
+    env: Environment<'static>,
+    custom: Vec<RegionName>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Templates")
+    }
+}
+
+impl Templates {
+    /// Compile the configured templates (built-ins for regions not configured).
+    /// Unknown region names in `configured` are reported as a failure of the
+    /// closest region; config validation catches them first with a better message.
+    pub fn new(configured: &BTreeMap<String, String>) -> Result<Templates, TemplateFailure> {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.add_filter("html", |s: String| html_escape(&s));
+        let mut custom_regions = Vec::new();
+        for region in RegionName::ALL {
+            let (source, custom) = match configured.get(region.as_str()) {
+                Some(t) => (t.clone(), true),
+                None => (default_template(region).to_owned(), false),
+            };
+            env.add_template_owned(region.as_str(), source)
+                .map_err(|e| TemplateFailure::new(region, custom, &e))?;
+            if custom {
+                custom_regions.push(region);
+            }
+        }
+        Ok(Templates { env, custom: custom_regions })
+    }
+
+    /// Whether `region` uses a template from daybook.yml.
+    pub fn is_custom(&self, region: RegionName) -> bool {
+        self.custom.contains(&region)
+    }
+
+    /// Render one region's template.
+    pub fn render(&self, region: RegionName, ctx: &Context) -> Result<String, TemplateFailure> {
+        let custom = self.is_custom(region);
+        let t =
+            self.env.get_template(region.as_str()).map_err(|e| TemplateFailure::new(region, custom, &e))?;
+        t.render(ctx).map_err(|e| TemplateFailure::new(region, custom, &e))
+    }
+}
+
+/// Check `readme.templates` from daybook.yml: known region names, templates that
+/// compile and render against a sample history. Used by config validation so
+/// mistakes are reported at the template's line in daybook.yml.
+pub fn check_configured(
+    configured: &BTreeMap<String, String>,
+) -> Result<(), (String, Option<usize>, String)> {
+    for key in configured.keys() {
+        if RegionName::parse(key).is_none() {
+            let mut msg = format!(
+                "unknown README region `{key}` in `readme.templates`; the regions are today, history and updated"
+            );
+            if let Some(s) = crate::suggest::did_you_mean(key, RegionName::ALL.iter().map(|r| r.as_str())) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            return Err((key.clone(), None, msg));
+        }
+    }
+    let templates =
+        Templates::new(configured).map_err(|f| (f.region.as_str().to_owned(), f.line, f.message))?;
+    let ctx = Context::sample();
+    for region in RegionName::ALL {
+        if configured.contains_key(region.as_str()) {
+            templates.render(region, &ctx).map_err(|f| {
+                (region.as_str().to_owned(), f.line, format!("template does not render: {}", f.message))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Byte offset in daybook.yml of `readme.templates.<region>`, moved down to the
+/// template's own `line` when the template is a block scalar (`|`), so an error
+/// points at the line to fix. Best effort: falls back to the `templates:` key.
+pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
+    let mut offset = 0;
+    let mut templates_at = None;
+    let mut lines = yaml.split_inclusive('\n').peekable();
+    while let Some(l) = lines.next() {
+        let t = l.trim_start();
+        if templates_at.is_none() {
+            if t.starts_with("templates:") {
+                templates_at = Some(offset + (l.len() - t.len()));
+            }
+        } else {
+            let key = t.trim_start_matches(['"', '\'']);
+            if key.starts_with(region) && key[region.len()..].trim_start_matches(['"', '\'']).starts_with(':')
+            {
+                let here = offset + (l.len() - t.len());
+                let block = t.trim_end().ends_with('|')
+                    || t.trim_end().ends_with("|-")
+                    || t.trim_end().ends_with('>');
+                return match (block, line) {
+                    (true, Some(n)) if n >= 1 => {
+                        let mut at = offset + l.len();
+                        for _ in 1..n {
+                            match lines.next() {
+                                Some(next) => at += next.len(),
+                                None => break,
+                            }
+                        }
+                        let rest = &yaml[at.min(yaml.len())..];
+                        at + (rest.len() - rest.trim_start_matches(' ').len())
+                    }
+                    _ => here,
+                };
+            }
+        }
+        offset += l.len();
+    }
+    templates_at.unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(y: i32, m: u32, d: u32, number: usize) -> NoteData {
+        NoteData {
+            date: format!("{y:04}-{m:02}-{d:02}"),
+            year: y,
+            month: m,
+            day: d,
+            mm: format!("{m:02}"),
+            dd: format!("{d:02}"),
+            title: format!("公众号内容拓展学习笔记（{y}.{m}.{d}）"),
+            path: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
+            file: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
+            number,
+        }
+    }
+
+    fn notes() -> Vec<NoteData> {
+        vec![n(2021, 3, 21, 1), n(2021, 3, 22, 2), n(2021, 4, 1, 1), n(2022, 4, 14, 1)]
+    }
+
+    #[test]
+    fn default_history_is_the_seed_markup() {
+        let t = Templates::new(&BTreeMap::new()).unwrap();
+        let ctx = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        let out = t.render(RegionName::History, &ctx).unwrap();
+        assert_eq!(
+            out,
+            "<pre><details><summary>2021年</summary>\n\
+             <details><summary>3月</summary>\n    \
+             1. <a href=\"notes/202103/0321.md\" target=\"_blank\">公众号内容拓展学习笔记（2021.3.21）</a>\n    \
+             2. <a href=\"notes/202103/0322.md\" target=\"_blank\">公众号内容拓展学习笔记（2021.3.22）</a>\n\
+             </details>\n\
+             <details><summary>4月</summary>\n    \
+             1. <a href=\"notes/202104/0401.md\" target=\"_blank\">公众号内容拓展学习笔记（2021.4.1）</a>\n\
+             </details>\n\
+             </pre>\n\
+             <pre><details><summary>2022年</summary>\n\
+             <details><summary>4月</summary>\n    \
+             1. <a href=\"notes/202204/0414.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.14）</a>\n\
+             </details>\n\
+             </pre>\n"
+        );
+        assert_eq!(t.render(RegionName::Updated, &ctx).unwrap(), "更新今日时间：2022.4.14");
+    }
+
+    #[test]
+    fn descending_reverses_years_months_and_notes_but_keeps_numbers() {
+        let t = Templates::new(&BTreeMap::new()).unwrap();
+        let ctx = Context::new(notes(), String::new(), Order::Descending).unwrap();
+        let out = t.render(RegionName::History, &ctx).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "<pre><details><summary>2022年</summary>");
+        assert_eq!(lines[5], "<pre><details><summary>2021年</summary>");
+        assert_eq!(lines[6], "<details><summary>4月</summary>");
+        assert!(lines[10].starts_with("    2. <a href=\"notes/202103/0322.md\""), "{out}");
+        assert!(lines[11].starts_with("    1. <a href=\"notes/202103/0321.md\""), "{out}");
+        assert_eq!(ctx.newest.date, "2022-04-14");
+    }
+
+    #[test]
+    fn custom_templates_and_errors() {
+        let mut cfg = BTreeMap::new();
+        cfg.insert("updated".to_owned(), "Last update: {{ newest.date }} ({{ count }} notes)".to_owned());
+        let t = Templates::new(&cfg).unwrap();
+        let ctx = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        assert_eq!(t.render(RegionName::Updated, &ctx).unwrap(), "Last update: 2022-04-14 (4 notes)");
+
+        cfg.insert("history".to_owned(), "{% for n in notes %}\n{{ n.title }\n{% endfor %}".to_owned());
+        let e = Templates::new(&cfg).unwrap_err();
+        assert_eq!((e.region, e.custom, e.line), (RegionName::History, true, Some(2)));
+        assert!(check_configured(&cfg).is_err());
+
+        let mut typo = BTreeMap::new();
+        typo.insert("updated".to_owned(), "{{ newest.dat }}".to_owned());
+        let (region, _, msg) = check_configured(&typo).unwrap_err();
+        assert_eq!(region, "updated");
+        assert!(msg.contains("undefined"), "{msg}");
+
+        let yaml = "readme:\n  templates:\n    history: |\n      {% for n in notes %}\n      {{ n.title }\n";
+        let at = locate_in_yaml(yaml, "history", Some(2));
+        assert_eq!(&yaml[at..at + 5], "{{ n.");
+        assert_eq!(
+            locate_in_yaml("readme:\n  templates:\n    updated: \"{{ x }\"\n", "updated", Some(1)),
+            25
+        );
+
+        let mut unknown = BTreeMap::new();
+        unknown.insert("histroy".to_owned(), "x".to_owned());
+        let (_, _, msg) = check_configured(&unknown).unwrap_err();
+        assert!(msg.contains("did you mean `history`"), "{msg}");
+    }
+
+    #[test]
+    fn html_filter_escapes_only_what_would_not_display() {
+        assert_eq!(html_escape("R&D <b> \"q\" A/B"), "R&D &lt;b&gt; &quot;q&quot; A/B");
+        assert_eq!(html_escape("&amp; &#12; &#x1F; & ;"), "&amp;amp; &amp;#12; &amp;#x1F; & ;");
+    }
+}

@@ -1,0 +1,235 @@
+//! Human output: rustc-style snippets drawn by miette's graphical handler, one
+//! per diagnostic, then a summary line.
+//!
+//! ```text
+//! error[title]: the title says 2022-04-13 but the note's path says 2022-04-14
+//!    ╭─[notes/202204/0414.md:1:3]
+//!  1 │ # 公众号内容拓展学习笔记（2022.4.13）
+//!    ·   ─────────────┬────────────
+//!    ·                ╰── expected 2022-04-14
+//!    ╰────
+//!   help: write the title as `# 公众号内容拓展学习笔记（2022.4.14）`, or rename the file if the title is right
+//! ```
+//!
+//! File-level findings (an unreadable file, a misnamed path) have no snippet;
+//! their header names the file instead.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SpanContents};
+
+use super::{RenderOptions, Sources};
+use crate::diag::{Diagnostic, Severity, SourceFile, Tally};
+
+/// Render `diags` (sorted) with snippets from `sources`, then a summary line.
+pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+    let mut theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    // The header carries the severity as a word (`error[rule]: ...`), rustc-style.
+    theme.characters.error = String::new();
+    theme.characters.warning = String::new();
+    theme.characters.advice = String::new();
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false)
+        .with_urls(false)
+        .with_wrap_lines(false)
+        .without_syntax_highlighting();
+    let mut out = String::new();
+    for d in diags {
+        let src = sources.get(&d.path).filter(|_| has_snippet(d)).cloned();
+        let report = Report { d, src: src.map(FileSource), color: opts.color };
+        let mut one = String::new();
+        if handler.render_report(&mut one, &report).is_err() {
+            one = format!("{}\n", report);
+        }
+        // miette indents the first line by the (emptied) severity icon: undo it
+        // so the header starts at column 0 like rustc's.
+        let one = one.strip_prefix("   ").unwrap_or(&one);
+        out.push_str(one);
+        out.push('\n');
+    }
+    out.push_str(&summary(diags, sources.len(), opts.color));
+    out.push('\n');
+    out
+}
+
+/// `Found 2 errors and 1 warning in 2 files (12 files checked).`
+pub fn summary(diags: &[Diagnostic], checked: usize, color: bool) -> String {
+    let t = Tally::of(diags);
+    let files = {
+        let mut paths: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.len()
+    };
+    let checked = format!("{checked} {} checked", plural(checked, "file", "files"));
+    if diags.is_empty() {
+        let s = format!("No problems found ({checked}).");
+        return paint(&s, GREEN, color);
+    }
+    let mut parts = Vec::new();
+    if t.errors > 0 {
+        parts.push(format!("{} {}", t.errors, plural(t.errors, "error", "errors")));
+    }
+    if t.warnings > 0 {
+        parts.push(format!("{} {}", t.warnings, plural(t.warnings, "warning", "warnings")));
+    }
+    if t.infos > 0 {
+        parts.push(format!("{} {}", t.infos, plural(t.infos, "note", "notes")));
+    }
+    let list = match parts.len() {
+        1 => parts[0].clone(),
+        _ => format!("{} and {}", parts[..parts.len() - 1].join(", "), parts[parts.len() - 1]),
+    };
+    let s = format!("Found {list} in {files} {} ({checked}).", plural(files, "file", "files"));
+    paint(&s, if t.errors > 0 { RED } else { YELLOW }, color)
+}
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const CYAN: &str = "\x1b[1;36m";
+const GREEN: &str = "\x1b[1;32m";
+
+/// Bold ANSI colour (the same SGR codes miette's theme uses).
+fn paint(s: &str, code: &str, color: bool) -> String {
+    if color { format!("{code}{s}\x1b[0m") } else { s.to_owned() }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// A snippet is drawn when the diagnostic points at something in the text.
+fn has_snippet(d: &Diagnostic) -> bool {
+    !d.span.is_empty() || d.label.is_some()
+}
+
+struct FileSource(Arc<SourceFile>);
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.0.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.0.path.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    src: Option<FileSource>,
+    color: bool,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.d;
+        let head = format!("{}[{}]", d.severity, d.rule);
+        let code = match d.severity {
+            Severity::Error => RED,
+            Severity::Warning => YELLOW,
+            Severity::Info => CYAN,
+        };
+        write!(f, "{}: ", paint(&head, code, self.color))?;
+        if self.src.is_none() {
+            if d.start.line > 1 || d.start.column > 1 {
+                write!(f, "{}:{}:{}: ", d.path, d.start.line, d.start.column)?;
+            } else {
+                write!(f, "{}: ", d.path)?;
+            }
+        }
+        f.write_str(&d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut lines: Vec<String> = self.d.help.iter().cloned().collect();
+        for r in &self.d.related {
+            lines.push(format!("see {}:{}:{}: {}", r.path, r.start.line, r.start.column, r.message));
+        }
+        if lines.is_empty() { None } else { Some(Box::new(lines.join("\n"))) }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.src.as_ref()?;
+        let len = self.d.span.end.saturating_sub(self.d.span.start);
+        let span = LabeledSpan::new_primary_with_span(self.d.label.clone(), (self.d.span.start, len));
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> RenderOptions {
+        RenderOptions { color: false, width: 100 }
+    }
+
+    #[test]
+    fn snippet_with_label_help_and_summary() {
+        let file = SourceFile::new("notes/202204/0414.md", "x", "# Title (2022.4.13)\n\nbody\n".to_owned());
+        let d = file
+            .diag("title", Severity::Error, 2..19, "the title says 2022-04-13")
+            .with_label("expected 2022-04-14")
+            .with_help("write the title as `# Title (2022.4.14)`");
+        let mut sources = Sources::new();
+        sources.insert(file.path.clone(), file.clone());
+        let out = render(&[d], &sources, &opts());
+        assert!(out.starts_with("error[title]: the title says 2022-04-13\n"), "{out}");
+        assert!(out.contains("notes/202204/0414.md:1:3"), "{out}");
+        assert!(out.contains("expected 2022-04-14"), "{out}");
+        assert!(out.contains("help: write the title as"), "{out}");
+        assert!(out.trim_end().ends_with("Found 1 error in 1 file (1 file checked)."), "{out}");
+        assert!(!out.contains('\u{1b}'), "no colour codes: {out}");
+    }
+
+    #[test]
+    fn file_level_names_the_file_and_clean_run_says_so() {
+        let d =
+            Diagnostic::file_level("unreadable-file", Severity::Warning, "notes/a.md", "the file is empty");
+        let out = render(&[d], &Sources::new(), &opts());
+        assert!(out.starts_with("warning[unreadable-file]: notes/a.md: the file is empty"), "{out}");
+        assert!(out.contains("Found 1 warning in 1 file (0 files checked)."), "{out}");
+        assert_eq!(render(&[], &Sources::new(), &opts()), "No problems found (0 files checked).\n");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = Diagnostic::file_level("x", Severity::Error, "a.md", "m");
+        let out = render(&[d], &Sources::new(), &RenderOptions { color: true, width: 80 });
+        assert!(out.contains('\u{1b}'), "{out}");
+    }
+}

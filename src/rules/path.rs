@@ -1,0 +1,150 @@
+//! `note-path`: every Markdown file under the notes root is named after its day.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::note::Note;
+use crate::pattern::DateMismatch;
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+pub const INFO: RuleInfo = RuleInfo {
+    name: "note-path",
+    summary: "A note's path must spell a real date in `notes.pattern`, its month folder agreeing with its file name.",
+    docs: DOCS,
+    default_severity: Severity::Error,
+};
+
+const DOCS: &str = "\
+## What it checks
+
+Every Markdown file under `notes.root` must have a path that matches `notes.pattern`
+(by default `{yyyy}{mm}/{mm}{dd}.md`, e.g. `notes/202204/0414.md`). Reported:
+
+- a path that does not have the pattern's shape at all, e.g. `notes/202105/05010.md`
+  (five digits) or `notes/2021-05/0510.md`;
+- a month folder that disagrees with the file name, e.g. `notes/202105/0610.md`;
+- a date that is not on the calendar, e.g. `notes/202102/0231.md`.
+
+When the note's title names a date, the help line suggests the path it should have.
+
+## Why it matters
+
+The path is the note's date: the README's history, the \"today\" section and every
+link to the note are built from it. A misnamed note is listed under the wrong day,
+or not at all, and a link typed by hand to the right name is dead.
+
+## Example
+
+Failing: `notes/202105/05010.md`
+
+```text
+error[note-path]: notes/202105/05010.md: the path does not match the note path pattern `{yyyy}{mm}/{mm}{dd}.md`
+  help: the title says 2021-05-10: rename the file to `notes/202105/0510.md`
+```
+
+Fixed: `git mv notes/202105/05010.md notes/202105/0510.md`, then update links to it
+(`daybook lint` reports the ones left dangling).
+
+## Configuration
+
+- `notes.root` (default `notes`) and `notes.pattern` (placeholders `{yyyy}`, `{mm}`,
+  `{dd}`, `{m}`, `{d}`).
+- `ignore:` globs skip files that are not notes (e.g. `notes/README.md`).
+- `rules: { note-path: warning }` or `off`.
+";
+
+pub struct NotePath;
+
+impl Rule for NotePath {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let path = note.file.path.as_str();
+        let Some(rel) = cx.parse.relative_to_root(path) else { return };
+        let pattern = &cx.parse.path_pattern;
+        let message = match pattern.parse(rel) {
+            Some(Ok(_)) => return,
+            None => format!("the path does not match the note path pattern `{}`", pattern.source()),
+            Some(Err(DateMismatch::Inconsistent { component, first, second })) => format!(
+                "the path spells the {component} twice, as {first:02} and as {second:02}: the folder and the file name disagree"
+            ),
+            Some(Err(e @ DateMismatch::Impossible { .. })) => format!("the path names no real day: {e}"),
+        };
+        let mut d = Diagnostic::file_level(INFO.name, INFO.default_severity, path, message);
+        let title_date = note.title.as_ref().and_then(|t| t.date);
+        d = match title_date {
+            Some(date) => {
+                let root = &cx.parse.notes_root;
+                let sep = if root.is_empty() { "" } else { "/" };
+                d.with_help(format!(
+                    "the title says {date}: rename the file to `{root}{sep}{}`",
+                    pattern.format(date)
+                ))
+            }
+            None => d.with_help(format!(
+                "rename the file to match `{}` (e.g. `{}`)",
+                pattern.source(),
+                pattern.format(chrono::NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"))
+            )),
+        };
+        out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diag::SourceFile;
+    use crate::note::parse::{ParseContext, parse_note};
+    use crate::rules::CompiledFields;
+
+    fn check(path: &str, text: &str) -> Vec<Diagnostic> {
+        let config = Config::default();
+        let parse = ParseContext::new(&config).unwrap();
+        let fields = CompiledFields::new(&config.fields);
+        let cx = RuleContext {
+            config: &config,
+            root: std::path::Path::new("."),
+            parse: &parse,
+            fields: &fields,
+            strict_since: config.strict_since,
+        };
+        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &parse);
+        let mut out = Vec::new();
+        NotePath.check_note(&note, &cx, &mut out);
+        out
+    }
+
+    #[test]
+    fn good_path_passes() {
+        assert!(check("notes/202204/0414.md", "# x").is_empty());
+    }
+
+    #[test]
+    fn five_digit_file_name_suggests_the_title_date() {
+        let out = check("notes/202105/05010.md", "# 公众号内容拓展学习笔记（2021.5.10）\n");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].rule, "note-path");
+        assert!(out[0].message.contains("does not match"), "{}", out[0].message);
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("the title says 2021-05-10: rename the file to `notes/202105/0510.md`")
+        );
+    }
+
+    #[test]
+    fn month_folder_disagreeing_with_file() {
+        let out = check("notes/202105/0610.md", "# x\n");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("month twice, as 05 and as 06"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn impossible_date() {
+        let out = check("notes/202102/0231.md", "# x\n");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("2021-02-31 is not a date"), "{}", out[0].message);
+        assert_eq!(out[0].start.line, 1);
+    }
+}

@@ -1,0 +1,209 @@
+//! `title`: every note opens with an H1 spelling its date in `title.pattern`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::note::Note;
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+pub const INFO: RuleInfo = RuleInfo {
+    name: "title",
+    summary: "A note needs an H1 title matching `title.pattern` whose date is the date of the note's path.",
+    docs: DOCS,
+    default_severity: Severity::Error,
+};
+
+const DOCS: &str = "\
+## What it checks
+
+Every note must have a level-1 heading (`# ...`) that matches `title.pattern`
+(by default `公众号内容拓展学习笔记（{yyyy}.{m}.{d}）`, month and day unpadded, full-width
+parentheses). Reported:
+
+- a note without any H1;
+- an H1 that does not match the pattern (wrong prefix, ASCII parentheses, padded
+  month), or that spells a day not on the calendar;
+- an H1 whose date differs from the date of the note's path (a copied note whose
+  title was not updated).
+
+## Why it matters
+
+The title is what the README's history lists for each note, and what readers see
+first. A title copied from yesterday's note makes two entries look identical.
+
+## Example
+
+Failing, in `notes/202204/0414.md`:
+
+```markdown
+# 公众号内容拓展学习笔记（2022.4.13）
+```
+
+```text
+error[title]: the title says 2022-04-13 but the note's path says 2022-04-14
+```
+
+Fixed:
+
+```markdown
+# 公众号内容拓展学习笔记（2022.4.14）
+```
+
+## Configuration
+
+- `title.pattern`: literal text with `{yyyy}`, `{mm}`, `{dd}`, `{m}`, `{d}`.
+- `rules: { title: warning }` or `off`.
+";
+
+pub struct TitleRule;
+
+impl Rule for TitleRule {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let pattern = &cx.parse.title_pattern;
+        let expected = note.path_date.map(|d| format!("# {}", pattern.format(d)));
+        let file = &note.file;
+        let Some(title) = &note.title else {
+            let first_line = file.line_range(1);
+            let mut d = file
+                .diag(
+                    INFO.name,
+                    INFO.default_severity,
+                    first_line.start..first_line.start,
+                    "the note has no title (no `# ` heading)",
+                )
+                .with_label("expected the title here");
+            d = match &expected {
+                Some(e) => d.with_help(format!("start the note with `{e}`")),
+                None => {
+                    d.with_help(format!("start the note with a `# ` heading matching `{}`", pattern.source()))
+                }
+            };
+            out.push(d);
+            return;
+        };
+        let h = &title.heading;
+        // Point at the heading's text, not its `# ` marker.
+        let line = &file.text[h.span.clone()];
+        let text_span = match line.find(h.text.trim()) {
+            Some(i) if !h.text.trim().is_empty() => h.span.start + i..h.span.start + i + h.text.trim().len(),
+            _ => h.span.clone(),
+        };
+        match (pattern.parse(h.text.trim()), title.date) {
+            (None, _) => {
+                let mut d = file
+                    .diag(
+                        INFO.name,
+                        INFO.default_severity,
+                        text_span,
+                        format!("the title does not match the title pattern `{}`", pattern.source()),
+                    )
+                    .with_label("this title");
+                if let Some(e) = &expected {
+                    d = d.with_help(format!("write the title as `{e}`"));
+                }
+                out.push(d);
+            }
+            (Some(Err(e)), _) => {
+                let mut d = file
+                    .diag(
+                        INFO.name,
+                        INFO.default_severity,
+                        text_span,
+                        format!("the title names no real day: {e}"),
+                    )
+                    .with_label("not a date");
+                if let Some(e) = &expected {
+                    d = d.with_help(format!("write the title as `{e}`"));
+                }
+                out.push(d);
+            }
+            (Some(Ok(_)), Some(date)) => {
+                if let Some(path_date) = note.path_date
+                    && path_date != date
+                {
+                    let mut d = file
+                        .diag(
+                            INFO.name,
+                            INFO.default_severity,
+                            text_span,
+                            format!("the title says {date} but the note's path says {path_date}"),
+                        )
+                        .with_label(format!("expected {path_date}"));
+                    if let Some(e) = &expected {
+                        d = d.with_help(format!(
+                            "write the title as `{e}`, or rename the file if the title is right"
+                        ));
+                    }
+                    out.push(d);
+                }
+            }
+            (Some(Ok(_)), None) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diag::{Position, SourceFile};
+    use crate::note::parse::{ParseContext, parse_note};
+    use crate::rules::CompiledFields;
+
+    fn check(path: &str, text: &str) -> Vec<Diagnostic> {
+        let config = Config::default();
+        let parse = ParseContext::new(&config).unwrap();
+        let fields = CompiledFields::new(&config.fields);
+        let cx = RuleContext {
+            config: &config,
+            root: std::path::Path::new("."),
+            parse: &parse,
+            fields: &fields,
+            strict_since: config.strict_since,
+        };
+        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &parse);
+        let mut out = Vec::new();
+        TitleRule.check_note(&note, &cx, &mut out);
+        out
+    }
+
+    #[test]
+    fn matching_title_passes() {
+        assert!(check("notes/202204/0414.md", "# 公众号内容拓展学习笔记（2022.4.14）\n").is_empty());
+    }
+
+    #[test]
+    fn missing_title() {
+        let out = check("notes/202204/0414.md", "\n## :paperclip:  今日要点\n");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].start, Position { line: 1, column: 1 });
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("start the note with `# 公众号内容拓展学习笔记（2022.4.14）`")
+        );
+    }
+
+    #[test]
+    fn title_not_matching_pattern_points_at_text() {
+        let out = check("notes/202204/0414.md", "\n# 公众号内容拓展学习笔记(2022.4.14)\n");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("does not match"));
+        assert_eq!(out[0].start, Position { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn title_date_differs_from_path() {
+        let out = check("notes/202204/0414.md", "# 公众号内容拓展学习笔记（2022.4.13）\n");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].message, "the title says 2022-04-13 but the note's path says 2022-04-14");
+    }
+
+    #[test]
+    fn impossible_title_date() {
+        let out = check("notes/202204/0414.md", "# 公众号内容拓展学习笔记（2022.2.30）\n");
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("names no real day"), "{}", out[0].message);
+    }
+}
