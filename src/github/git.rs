@@ -193,7 +193,7 @@ pub struct GitCommit<'a> {
     pub remote: &'a str,
     /// The branch to push to; the current branch when `None`.
     pub branch: Option<&'a str>,
-    /// README path relative to the work tree's top, `/`-separated.
+    /// README path relative to `git.dir()`, `/`-separated.
     pub readme_path: &'a str,
     pub message: &'a str,
     pub author: &'a Author,
@@ -219,10 +219,15 @@ fn is_permission_failure(stderr: &str) -> bool {
 }
 
 /// Commit the regenerated README and push it. `regenerate` is called with the
-/// work tree's top folder each attempt.
+/// repository root (`git.dir()`) each attempt.
 pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
     let git = p.git;
-    let top = git.toplevel()?;
+    // The notes repository may be a folder inside the work tree: pathspecs are
+    // relative to it (git runs with -C there), `rev:path` and diff-tree output
+    // relative to the top.
+    let prefix = git.run(&["rev-parse", "--show-prefix"])?;
+    let top_rel = format!("{prefix}{}", p.readme_path);
+    let root = git.dir().to_path_buf();
     let branch = match p.branch {
         Some(b) => b.to_owned(),
         None => match git.current_branch()? {
@@ -250,12 +255,12 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
         env.push(("GIT_COMMITTER_EMAIL", p.author.email.as_str()));
     }
 
-    let readme_abs = top.join(p.readme_path);
+    let readme_abs = root.join(p.readme_path);
     let attempts = p.max_attempts.max(1);
     for attempt in 1..=attempts {
         let parent = git.head()?;
-        let new = regenerate(&top)?;
-        if git.show_file(&parent, p.readme_path)?.as_deref() == Some(new.as_bytes()) {
+        let new = regenerate(&root)?;
+        if git.show_file(&parent, &top_rel)?.as_deref() == Some(new.as_bytes()) {
             return Ok(PublishOutcome::Unchanged);
         }
         write_atomic(&readme_abs, &new)?;
@@ -263,8 +268,8 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
         git.run_env(&["commit", "--quiet", "--no-verify", "-m", p.message, "--", p.readme_path], &env)?;
 
         let touched = git.run(&["diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD"])?;
-        if touched != p.readme_path {
-            undo(git, &parent, p.readme_path)?;
+        if touched != top_rel {
+            undo(git, &parent, p.readme_path, &top_rel)?;
             return Err(GitError::NotOnlyReadme { readme: p.readme_path.to_owned(), files: touched }.into());
         }
         let sha = git.head()?;
@@ -281,7 +286,7 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
         )
         .trim()
         .to_owned();
-        undo(git, &parent, p.readme_path)?;
+        undo(git, &parent, p.readme_path, &top_rel)?;
         if is_permission_failure(&stderr) {
             return Ok(PublishOutcome::NotCommitted { reason: last_lines(&stderr, 3) });
         }
@@ -311,9 +316,9 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
 }
 
 /// Take our commit back: the branch to `parent`, the README as it was there.
-fn undo(git: &Git, parent: &str, readme: &str) -> Result<(), GitError> {
+fn undo(git: &Git, parent: &str, readme: &str, top_rel: &str) -> Result<(), GitError> {
     git.run(&["reset", "--soft", "--quiet", parent])?;
-    if git.show_file(parent, readme)?.is_some() {
+    if git.show_file(parent, top_rel)?.is_some() {
         git.run(&["checkout", parent, "--", readme])?;
     } else {
         git.run(&["rm", "--cached", "--quiet", "--", readme])?;

@@ -20,6 +20,7 @@ pub mod commit;
 pub mod context;
 pub mod git;
 pub mod outputs;
+pub mod publish;
 
 use std::path::Path;
 

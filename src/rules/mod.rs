@@ -171,6 +171,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
+        v.push(&crate::github::publish::README_STALE);
         v
     })
 }
