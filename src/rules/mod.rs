@@ -11,7 +11,14 @@
 //! their default severity; [`apply_levels`] then applies the `strict_since`
 //! downgrade and the `rules:` overrides of `daybook.yml` in one place.
 
+pub mod duplicates;
+pub mod fields;
+pub mod items;
+pub mod local_links;
 pub mod path;
+pub mod sections;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod title;
 
 use std::collections::HashMap;
@@ -46,6 +53,8 @@ pub struct RuleContext<'a> {
     pub parse: &'a ParseContext,
     pub fields: &'a CompiledFields,
     pub strict_since: Option<NaiveDate>,
+    /// Cached directory listings and anchors for the local link rules.
+    pub local_links: &'a local_links::LocalLinks,
 }
 
 /// Field labels resolved once per run: canonical labels, aliases and numbered variants.
@@ -120,7 +129,28 @@ pub trait Rule: Sync + Send {
 
 /// The note rules, in documentation order.
 pub fn all() -> &'static [&'static dyn Rule] {
-    static ALL: &[&dyn Rule] = &[&path::NotePath, &title::TitleRule];
+    static ALL: &[&dyn Rule] = &[
+        &path::NotePath,
+        &title::TitleRule,
+        &sections::MissingTodaySection,
+        &sections::EmptyTodaySection,
+        &sections::SectionOrder,
+        &items::ItemLink,
+        &items::Stars,
+        &items::FieldNotNested,
+        &items::ItemInHtmlBlock,
+        &fields::UnknownField,
+        &fields::MissingField,
+        &fields::DuplicateField,
+        &fields::EmptyField,
+        &fields::FieldLink,
+        &local_links::BareUrl,
+        &local_links::Mailto,
+        &local_links::MissingFile,
+        &local_links::MissingAnchor,
+        &local_links::OutsideRepo,
+        &duplicates::DuplicateUrl,
+    ];
     ALL
 }
 
@@ -171,6 +201,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
+        v.push(&crate::links::rules::EXTERNAL_ANCHOR);
         v.push(&crate::github::publish::README_STALE);
         v
     })
