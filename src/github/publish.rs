@@ -78,7 +78,7 @@ pub enum PublishError {
     NoBranch,
 
     #[error("uncommitted changes under {paths}: an API commit is built on HEAD and would not contain them")]
-    #[diagnostic(code(daybook::publish::dirty), help("commit and push them first, or use --mode git"))]
+    #[diagnostic(code(daybook::publish::dirty), help("commit (or stash) them first, then publish"))]
     Dirty { paths: String },
 }
 
@@ -119,6 +119,14 @@ pub fn publish(
     if req.trust_workspace {
         git = git.trusting();
     }
+    // A commit is built on HEAD: the notes, README and config in the work tree
+    // must be HEAD's, or the README would describe notes that are not pushed
+    // (and undoing a lost race would discard uncommitted README edits).
+    let paths: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let must_be_clean = req.resolved_mode() == PublishMode::Git || req.base_sha.is_none();
+    if must_be_clean && git.is_dirty(&paths)? {
+        return Err(PublishError::Dirty { paths: inputs.join(", ") }.into());
+    }
     match req.resolved_mode() {
         PublishMode::Api => {
             let token = req.token.as_deref().ok_or(PublishError::NoToken)?;
@@ -135,14 +143,7 @@ pub fn publish(
             };
             let base = match &req.base_sha {
                 Some(s) => s.clone(),
-                None => {
-                    // Built on HEAD: the notes in the work tree must be HEAD's.
-                    let paths: Vec<&str> = inputs.iter().map(String::as_str).collect();
-                    if git.is_dirty(&paths)? {
-                        return Err(PublishError::Dirty { paths: inputs.join(", ") }.into());
-                    }
-                    git.head()?
-                }
+                None => git.head()?,
             };
             let api = Api::new(req.api_url.as_deref().unwrap_or(DEFAULT_API_URL), token, repo)?;
             let job = ApiCommit {
