@@ -169,6 +169,9 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
     if let (Some(token), Some(repo), Some(head)) = (&inputs.token, &ctx.repository, ctx.head_sha())
         && checks::exceeds_runner_limit(&diags)
     {
+        let rt = publish::runtime()?;
+        // octocrab spawns its connection worker on the runtime it is built in.
+        let _in_runtime = rt.enter();
         let api = crate::github::api::Api::new(&ctx.api_url, token, repo.clone())?;
         let spec = CheckRunSpec {
             name: CHECK_NAME,
@@ -178,10 +181,6 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
             conclusion: if failed { "failure" } else { "success" },
             details_url: ctx.run_url(),
         };
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::io(Path::new("."), "start the async runtime in", e))?;
         match rt.block_on(checks::create(&api, &spec, &diags)) {
             Ok(CheckRunOutcome::Created { html_url, .. }) => summary_input.check_run_url = html_url,
             Ok(CheckRunOutcome::Forbidden { message }) => {

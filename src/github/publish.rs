@@ -145,6 +145,9 @@ pub fn publish(
                 Some(s) => s.clone(),
                 None => git.head()?,
             };
+            let rt = runtime()?;
+            // octocrab spawns its connection worker on the runtime it is built in.
+            let _in_runtime = rt.enter();
             let api = Api::new(req.api_url.as_deref().unwrap_or(DEFAULT_API_URL), token, repo)?;
             let job = ApiCommit {
                 api: &api,
@@ -157,10 +160,6 @@ pub fn publish(
                 author: Some(&req.author),
                 max_attempts: req.max_attempts,
             };
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::io(Path::new("."), "start the async runtime in", e))?;
             rt.block_on(commit::publish(&job, regenerate))
         }
         _ => git::publish(
@@ -196,6 +195,14 @@ pub fn stale_diagnostic(display_path: &str, old: &str, new: &str, reason: Option
     }
     file.diag(README_STALE.name, README_STALE.default_severity, span, msg)
         .with_help("run `daybook readme` and commit the result (`daybook readme --check` shows the diff)")
+}
+
+/// A runtime for the GitHub API calls of one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io(Path::new("."), "start the async runtime in", e))
 }
 
 /// Today's date for README generation (`future-note` is judged against it).
