@@ -8,13 +8,13 @@
 //! job summary and optionally a SARIF file. Exit 1 on errors (or warnings with
 //! `fail_on_warnings`) and on a stale README that could not be committed.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{ActionArgs, Cli, Format, LinkCheckArgs};
 use crate::config::{Config, PublishMode};
-use crate::diag::{Diagnostic, Tally};
+use crate::diag::{Diagnostic, Severity, Tally};
 use crate::error::Error;
 use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
 use crate::github::context::{Context, Env, Inputs};
@@ -40,6 +40,18 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
     }
     let config_path = inputs.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { root.join(p) });
     let (cfg, cfg_file) = Config::load(&root, config_path.as_deref().or(cli.config.as_deref()))?;
+    let mode = match inputs.commit_mode.as_deref() {
+        None => cfg.publish.mode,
+        Some("auto") => PublishMode::Auto,
+        Some("api") => PublishMode::Api,
+        Some("git") => PublishMode::Git,
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "input `commit_mode` is `{other}`; expected `auto`, `api` or `git`"
+            ))
+            .into());
+        }
+    };
     let out = &mut std::io::stdout().lock();
 
     let mut diags: Vec<Diagnostic> = Vec::new();
@@ -57,97 +69,44 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
         let _ = writeln!(out, "::endgroup::");
     }
 
-    // README: commit on a push to a branch, else report staleness.
-    let mut readme_status = ReadmeStatus::NotRun;
-    let mut readme_changed = false;
-    let mut readme_path = cfg.readme.path().to_owned();
+    // README: commit on a push to a branch, else report staleness. A failure
+    // here (no markers, a broken template) still gets outputs and a summary.
+    let mut readme =
+        ReadmeStep { status: ReadmeStatus::NotRun, changed: false, path: cfg.readme.path().to_owned() };
+    let mut fatal: Option<String> = None;
     if inputs.command.readme() {
-        let today = publish::today();
-        let generated = crate::readme::generate(&root, &cfg, today)?;
-        readme_path = generated.display_path.clone();
-        readme_changed = generated.changed();
-        let extra = crate::lint::finalize(generated.diagnostics.clone(), &cfg, &[], None);
-        merge_unique(&mut diags, extra);
-
-        let stale = |reason: String, diags: &mut Vec<Diagnostic>| {
-            diags.push(publish::stale_diagnostic(
-                &readme_path,
-                &generated.old,
-                &generated.new,
-                Some(&reason),
-            ));
-            ReadmeStatus::Stale { reason, diff: generated.diff() }
+        let job = ReadmeJob {
+            root: &root,
+            cfg: &cfg,
+            cfg_file: cfg_file.as_deref(),
+            ctx: &ctx,
+            inputs: &inputs,
+            mode,
         };
-        readme_status = if !generated.changed() {
-            ReadmeStatus::Unchanged
-        } else if let Some(reason) = ctx.commit_blocked() {
-            stale(reason, &mut diags)
-        } else if !inputs.commit {
-            crate::readme::write(&generated)?;
-            ReadmeStatus::Written
-        } else {
-            let mode = match inputs.commit_mode.as_deref() {
-                None => cfg.publish.mode,
-                Some("auto") => PublishMode::Auto,
-                Some("api") => PublishMode::Api,
-                Some("git") => PublishMode::Git,
-                Some(other) => {
-                    return Err(Error::Usage(format!(
-                        "input `commit_mode` is `{other}`; expected `auto`, `api` or `git`"
-                    ))
-                    .into());
-                }
-            };
-            let req = Request {
-                root: root.clone(),
-                mode,
-                remote: "origin".into(),
-                branch: ctx.branch().map(str::to_owned),
-                base_sha: ctx.sha.clone(),
-                repo: ctx.repository.clone(),
-                api_url: Some(ctx.api_url.clone()),
-                token: inputs.token.clone(),
-                message: inputs.commit_message.clone().unwrap_or_else(|| cfg.publish.message.clone()),
-                author: Author {
-                    name: cfg.publish.author_name.clone(),
-                    email: cfg.publish.author_email.clone(),
-                },
-                max_attempts: cfg.publish.max_attempts,
-                trust_workspace: true,
-            };
-            let regen_inputs = publish::regeneration_inputs(&cfg, cfg_file.as_deref(), &root);
-            let mut regenerate =
-                |r: &Path| -> miette::Result<String> { Ok(crate::readme::generate(r, &cfg, today)?.new) };
-            match publish::publish(&req, regen_inputs, &readme_path, &mut regenerate)? {
-                PublishOutcome::Unchanged => ReadmeStatus::Unchanged,
-                PublishOutcome::Committed { sha, .. } => ReadmeStatus::Committed { sha },
-                PublishOutcome::NotCommitted { reason } => {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        crate::report::github::plain(
-                            crate::diag::Severity::Info,
-                            "daybook",
-                            &format!("README not committed: {reason}")
-                        )
-                    );
-                    stale(reason, &mut diags)
-                }
+        match readme_step(&job, out, &mut diags) {
+            Ok(step) => readme = step,
+            Err(report) => {
+                eprintln!("{report:?}");
+                let msg = report.to_string();
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    crate::report::github::plain(Severity::Error, "daybook readme", &msg)
+                );
+                fatal = Some(format!("The README step failed: {msg}"));
             }
-        };
-        if let ReadmeStatus::Stale { diff, .. } = &readme_status {
-            let _ = writeln!(out, "::group::{readme_path} diff (stale)");
-            let _ = out.write_all(diff.as_bytes());
-            let _ = writeln!(out, "::endgroup::");
         }
     }
+    let readme_status = readme.status.clone();
+    let readme_changed = readme.changed;
+    let readme_path = readme.path.clone();
 
     // Annotations: one workflow command per finding.
     let _ = out.write_all(crate::report::github::render(&diags, &sources).as_bytes());
 
     let tally = Tally::of(&diags);
     let stale = matches!(readme_status, ReadmeStatus::Stale { .. });
-    let failed = summary::failed(&tally, inputs.fail_on_warnings) || stale;
+    let failed = summary::failed(&tally, inputs.fail_on_warnings) || stale || fatal.is_some();
     let links = match (&ctx.repository, ctx.head_sha()) {
         (Some(repo), Some(sha)) => {
             Some(Links { server_url: ctx.server_url.clone(), repository: repo.to_string(), sha })
@@ -163,6 +122,7 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
         readme_path: &readme_path,
         check_run_url: None,
         notes: Vec::new(),
+        error: fatal.clone(),
     };
 
     // A check run carries every annotation when the runner would drop some.
@@ -188,20 +148,13 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
                     "Could not create a check run with all {} annotations ({message}); the runner shows the first 10 of each level. Grant `checks: write` to see them all.",
                     diags.len()
                 );
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    crate::report::github::plain(crate::diag::Severity::Info, "daybook", &note)
-                );
+                let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
                 notes.push(note);
             }
             Err(e) => {
                 let note = format!("Could not create a check run: {e}");
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    crate::report::github::plain(crate::diag::Severity::Warning, "daybook", &note)
-                );
+                let _ =
+                    writeln!(out, "{}", crate::report::github::plain(Severity::Warning, "daybook", &note));
                 notes.push(note);
             }
         }
@@ -234,7 +187,90 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
         outputs::append_summary(path, &summary::render(&summary_input))?;
     }
     let _ = out.flush();
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fatal.is_some() {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What the README step needs.
+struct ReadmeJob<'a> {
+    root: &'a Path,
+    cfg: &'a Config,
+    cfg_file: Option<&'a Path>,
+    ctx: &'a Context,
+    inputs: &'a Inputs,
+    mode: PublishMode,
+}
+
+/// What the README step did.
+struct ReadmeStep {
+    status: ReadmeStatus,
+    /// The regenerated README differs from the one in the workspace.
+    changed: bool,
+    path: String,
+}
+
+fn readme_step(
+    job: &ReadmeJob<'_>,
+    out: &mut impl Write,
+    diags: &mut Vec<Diagnostic>,
+) -> miette::Result<ReadmeStep> {
+    let (root, cfg, ctx, inputs) = (job.root, job.cfg, job.ctx, job.inputs);
+    let today = publish::today();
+    let generated = crate::readme::generate(root, cfg, today)?;
+    let path = generated.display_path.clone();
+    let extra = crate::lint::finalize(generated.diagnostics.clone(), cfg, &[], None);
+    merge_unique(diags, extra);
+
+    let stale = |reason: String, diags: &mut Vec<Diagnostic>| {
+        diags.push(publish::stale_diagnostic(&path, &generated.old, &generated.new, Some(&reason)));
+        ReadmeStatus::Stale { reason, diff: generated.diff() }
+    };
+    let status = if !generated.changed() {
+        ReadmeStatus::Unchanged
+    } else if let Some(reason) = ctx.commit_blocked() {
+        stale(reason, diags)
+    } else if !inputs.commit {
+        crate::readme::write(&generated)?;
+        ReadmeStatus::Written
+    } else {
+        let req = Request {
+            root: root.to_path_buf(),
+            mode: job.mode,
+            remote: "origin".into(),
+            branch: ctx.branch().map(str::to_owned),
+            base_sha: ctx.sha.clone(),
+            repo: ctx.repository.clone(),
+            api_url: Some(ctx.api_url.clone()),
+            token: inputs.token.clone(),
+            message: inputs.commit_message.clone().unwrap_or_else(|| cfg.publish.message.clone()),
+            author: Author { name: cfg.publish.author_name.clone(), email: cfg.publish.author_email.clone() },
+            max_attempts: cfg.publish.max_attempts,
+            trust_workspace: true,
+        };
+        let regen_inputs = publish::regeneration_inputs(cfg, job.cfg_file, root);
+        let mut regenerate =
+            |r: &Path| -> miette::Result<String> { Ok(crate::readme::generate(r, cfg, today)?.new) };
+        match publish::publish(&req, regen_inputs, &path, &mut regenerate)? {
+            PublishOutcome::Unchanged => ReadmeStatus::Unchanged,
+            PublishOutcome::Committed { sha, .. } => ReadmeStatus::Committed { sha },
+            PublishOutcome::NotCommitted { reason } => {
+                let note = format!("README not committed: {reason}");
+                let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
+                stale(reason, diags)
+            }
+        }
+    };
+    if let ReadmeStatus::Stale { diff, .. } = &status {
+        let _ = writeln!(out, "::group::{path} diff (stale)");
+        let _ = out.write_all(diff.as_bytes());
+        let _ = writeln!(out, "::endgroup::");
+    }
+    Ok(ReadmeStep { status, changed: generated.changed(), path })
 }
 
 /// Add `extra` findings not already in `diags` (README generation and lint

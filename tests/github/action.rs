@@ -453,3 +453,72 @@ fn a_bad_input_is_a_usage_error_naming_it() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_with_a_token_commits_through_the_git_data_api() {
+    // The default: `token` is the workflow's token, `commit_mode` auto -> api.
+    let server = MockServer::start().await;
+    crate::api::mount_git_data(&server).await;
+    let remote = Remote::new();
+    let sha = git(&remote.work, &["rev-parse", "HEAD"]);
+    Mock::given(method("GET"))
+        .and(path(crate::api::p("/git/ref/heads/main")))
+        .respond_with(crate::api::ref_at(&sha))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(crate::api::p("/git/refs/heads/main")))
+        .respond_with(crate::api::ref_at(&format!("commit-on-{sha}")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut run = Run::new(&remote.work, "push", push_payload(&sha, &sha), "refs/heads/main", &sha);
+    run.with.insert("offline", "true".into());
+    run.token = "ghs_token".into();
+    run.api_url = format!("{}/api/v3", server.uri());
+    let (out, run) = tokio::task::spawn_blocking(move || (run.run(), run)).await.unwrap();
+    assert!(out.status.success(), "{}\n{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let outs = read_outputs(&run.outputs_file());
+    assert_eq!(output(&outs, "commit_sha"), Some(format!("commit-on-{sha}")));
+    assert_eq!(output(&outs, "readme_changed").as_deref(), Some("true"));
+    let reqs = server.received_requests().await.unwrap();
+    let commit: Value = reqs
+        .iter()
+        .find(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/git/commits"))
+        .unwrap()
+        .body_json()
+        .unwrap();
+    assert_eq!(commit["parents"], json!([sha]));
+    // Nothing went through git: the remote is where it was.
+    assert_eq!(git(&remote.bare, &["rev-parse", "main"]), sha);
+    assert!(
+        run.summary().contains(&format!("https://github.com/me/notes/commit/commit-on-{sha}")),
+        "{}",
+        run.summary()
+    );
+}
+
+#[test]
+fn a_readme_that_cannot_be_regenerated_fails_with_outputs_and_summary() {
+    let remote = Remote::new();
+    std::fs::write(remote.work.join("README.md"), "# notes without markers\n").unwrap();
+    git(&remote.work, &["commit", "-qam", "README without markers"]);
+    git(&remote.work, &["push", "-q", "origin", "HEAD:main"]);
+    let sha = git(&remote.work, &["rev-parse", "HEAD"]);
+    let mut run = Run::new(&remote.work, "push", push_payload(&sha, &sha), "refs/heads/main", &sha);
+    run.with.insert("offline", "true".into());
+    let out = run.run();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let log = stdout(&out);
+    assert!(log.lines().any(|l| l.starts_with("::error title=daybook readme::")), "{log}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("daybook init"),
+        "the error says what to do: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let outs = read_outputs(&run.outputs_file());
+    assert_eq!(output(&outs, "errors").as_deref(), Some("0"));
+    assert_eq!(output(&outs, "commit_sha").as_deref(), Some(""));
+    assert!(run.summary().contains("The README step failed"), "{}", run.summary());
+    assert_eq!(git(&remote.bare, &["rev-parse", "main"]), sha, "nothing committed");
+}

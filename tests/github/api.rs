@@ -25,7 +25,7 @@ fn api(server: &MockServer) -> Api {
     Api::new(&format!("{}{PREFIX}", server.uri()), TOKEN, repo()).unwrap()
 }
 
-fn p(rest: &str) -> String {
+pub(crate) fn p(rest: &str) -> String {
     format!("{PREFIX}/repos/me/notes{rest}")
 }
 
@@ -221,7 +221,7 @@ fn blob_sha(content: &str) -> String {
     format!("blob-{}", content.len())
 }
 
-async fn mount_git_data(server: &MockServer) {
+pub(crate) async fn mount_git_data(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path(p("/git/blobs")))
         .respond_with(|r: &Request| {
@@ -267,7 +267,7 @@ fn wrapped_base64(text: &str) -> String {
     b.as_bytes().chunks(8).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\n")
 }
 
-fn ref_at(sha: &str) -> ResponseTemplate {
+pub(crate) fn ref_at(sha: &str) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"ref": "refs/heads/main", "object": {"sha": sha, "type": "commit"}}))
 }
