@@ -170,6 +170,9 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
+        v.push(&crate::readme::rules::SKIPPED_NOTE);
+        v.push(&crate::readme::rules::FUTURE_NOTE);
+        v.push(&crate::readme::rules::NO_TODAY);
         v
     })
 }
