@@ -23,15 +23,24 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     }
     let (config, config_path) = Config::load(root, cli.config.as_deref())?;
     let file = ReadmeFile::read(root, &config)?;
-    let a = adopt(&file.text, &config).map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;
+    let a =
+        adopt(&file.text, &config).map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;
     let name = &file.display_path;
     let verb = if args.dry_run { "would wrap" } else { "wrapped" };
 
     if a.wrapped.is_empty() {
         if a.already.is_empty() {
-            return Err(ReadmeError::NothingToAdopt { display_path: name.clone(), today: config.sections.today.clone() }.into());
+            return Err(ReadmeError::NothingToAdopt {
+                display_path: name.clone(),
+                today: config.sections.today.clone(),
+            }
+            .into());
         }
-        println!("{name} is already adopted ({} region{}); nothing to do", list(&a.already), plural(a.already.len()));
+        println!(
+            "{name} is already adopted ({} region{}); nothing to do",
+            list(&a.already),
+            plural(a.already.len())
+        );
         for r in &a.not_found {
             println!("  no {} found to add: {}", r, what(*r));
         }
@@ -45,8 +54,12 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
             RegionName::Updated => "the date line",
         };
         match w.lines {
-            Some((s, e)) if s == e => println!("{name}: {verb} {what} (line {s}) in `{}` markers", w.region.start_marker()),
-            Some((s, e)) => println!("{name}: {verb} {what} (lines {s}-{e}) in `{}` markers", w.region.start_marker()),
+            Some((s, e)) if s == e => {
+                println!("{name}: {verb} {what} (line {s}) in `{}` markers", w.region.start_marker())
+            }
+            Some((s, e)) => {
+                println!("{name}: {verb} {what} (lines {s}-{e}) in `{}` markers", w.region.start_marker())
+            }
             None => println!(
                 "{name}: {} an empty {} region under the heading on line {}",
                 if args.dry_run { "would insert" } else { "inserted" },
@@ -84,7 +97,12 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
 }
 
 /// Write (or print) the settings the README's style needs.
-fn settings(a: &Adoption, config_path: Option<&std::path::Path>, root: &std::path::Path, dry_run: bool) -> Result<(), Error> {
+fn settings(
+    a: &Adoption,
+    config_path: Option<&std::path::Path>,
+    root: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), Error> {
     if a.settings.is_empty() {
         println!("{CONFIG_FILE}: not needed, the built-in templates match this README's style");
         return Ok(());
@@ -92,7 +110,10 @@ fn settings(a: &Adoption, config_path: Option<&std::path::Path>, root: &std::pat
     let yaml = a.settings.to_yaml();
     match config_path {
         Some(p) => {
-            println!("{}: exists, so it was not changed; add these settings to keep this README's style:", p.display());
+            println!(
+                "{}: exists, so it was not changed; add these settings to keep this README's style:",
+                p.display()
+            );
             for line in yaml.lines() {
                 println!("    {line}");
             }
@@ -105,7 +126,8 @@ fn settings(a: &Adoption, config_path: Option<&std::path::Path>, root: &std::pat
         }
         None => {
             let path = root.join(CONFIG_FILE);
-            let text = format!("# Written by `daybook init`: the settings this README's own style needs.\n{yaml}");
+            let text =
+                format!("# Written by `daybook init`: the settings this README's own style needs.\n{yaml}");
             crate::commands::lint::write_atomically(&path, text.as_bytes())?;
             let what: Vec<&str> = [
                 a.settings.order.map(|_| "readme.order"),

@@ -86,7 +86,10 @@ pub fn render_findings(diags: &[Diagnostic]) -> String {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        out.push_str(&format!("{sev}[{}]: {}:{}:{}: {}\n", d.rule, d.path, d.start.line, d.start.column, d.message));
+        out.push_str(&format!(
+            "{sev}[{}]: {}:{}:{}: {}\n",
+            d.rule, d.path, d.start.line, d.start.column, d.message
+        ));
         if let Some(h) = &d.help {
             out.push_str(&format!("  help: {h}\n"));
         }

@@ -71,8 +71,7 @@ impl Settings {
         if let Some(t) = &self.updated_template {
             templates.insert("updated", t.as_str());
         }
-        yaml_serde::to_string(&Doc { readme: Readme { order: self.order, templates } })
-            .unwrap_or_default()
+        yaml_serde::to_string(&Doc { readme: Readme { order: self.order, templates } }).unwrap_or_default()
     }
 }
 
@@ -105,7 +104,8 @@ struct Heading {
 /// in markers. Fails only when the README's existing markers are broken.
 pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
     let existing = markers::scan(text)?;
-    let mut taken: Vec<Range<usize>> = existing.iter().map(|r| r.start_marker.start..r.end_marker.end).collect();
+    let mut taken: Vec<Range<usize>> =
+        existing.iter().map(|r| r.start_marker.start..r.end_marker.end).collect();
     let already: Vec<RegionName> = existing.iter().map(|r| r.name).collect();
     let code = code_ranges(text, &taken);
     let headings = headings(text, &code, &taken);
@@ -119,7 +119,7 @@ pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
         && let Some(r) = find_updated(text, &code, &taken)
     {
         let line = &text[r.clone()];
-        if cfg.readme.templates.get("updated").is_none()
+        if !cfg.readme.templates.contains_key("updated")
             && let Some(t) = updated_template(line.trim_end_matches(['\n', '\r']))
         {
             settings.updated_template = Some(t);
@@ -141,18 +141,17 @@ pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
                 Some(b) if free(&b, &taken) => Some((b, false)),
                 Some(_) => None,
                 None if named && content_lines(text, section.clone()).is_none() => {
-                    {
                     let p = insertion_point(text, section.clone());
                     Some((p..p, true))
-                }
                 }
                 None => None,
             };
             if let Some((r, empty)) = hit {
-                if !empty && let Some(order) = history_order(&text[r.clone()], cfg) {
-                    if order != cfg.readme.order {
-                        settings.order = Some(order);
-                    }
+                if !empty
+                    && let Some(order) = history_order(&text[r.clone()], cfg)
+                    && order != cfg.readme.order
+                {
+                    settings.order = Some(order);
                 }
                 taken.push(r.clone());
                 found.push((RegionName::History, r, empty, super::line_of(text, h.start)));
@@ -216,7 +215,11 @@ pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
                 out.push_str(eol);
             }
             let last = super::line_of(text, r.end.saturating_sub(1).max(r.start));
-            wrapped.push(Wrapped { region, lines: Some((super::line_of(text, r.start), last)), after_line: heading_line });
+            wrapped.push(Wrapped {
+                region,
+                lines: Some((super::line_of(text, r.start), last)),
+                after_line: heading_line,
+            });
         }
         at = if empty { r.start } else { r.end };
     }
@@ -290,7 +293,8 @@ fn headings(text: &str, code: &[Range<usize>], taken: &[Range<usize>]) -> Vec<He
                     }
                     let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
                     let last = end.max(start + 1).min(text.len());
-                    let line_end = text[last - 1..].find('\n').map(|i| last - 1 + i + 1).unwrap_or(text.len());
+                    let line_end =
+                        text[last - 1..].find('\n').map(|i| last - 1 + i + 1).unwrap_or(text.len());
                     out.push(Heading { level, text: collapse_ws(&t), start: line_start, end: line_end });
                 }
             }
@@ -359,8 +363,8 @@ fn history_block(text: &str, section: Range<usize>) -> Option<Range<usize>> {
     }
 }
 
-/// The order of a history block: the dates of the first and last note links it
-/// holds (by `notes.pattern`), when they differ.
+/// The order of a history block, judged from the dates of the note links it
+/// holds (by `notes.pattern`).
 fn history_order(block: &str, cfg: &Config) -> Option<Order> {
     let pattern = DatePattern::new(&cfg.notes.pattern).ok()?;
     let root = cfg.notes.root.trim_start_matches("./").trim_end_matches('/');
@@ -381,10 +385,18 @@ fn history_order(block: &str, cfg: &Config) -> Option<Order> {
             dates.push(d);
         }
     }
-    let (first, last) = (dates.first()?, dates.last()?);
-    match first.cmp(last) {
-        std::cmp::Ordering::Less => Some(Order::Ascending),
-        std::cmp::Ordering::Greater => Some(Order::Descending),
+    // The direction most consecutive pairs take: robust to a hand-made slip or two.
+    let (mut up, mut down) = (0usize, 0usize);
+    for w in dates.windows(2) {
+        match w[0].cmp(&w[1]) {
+            std::cmp::Ordering::Less => up += 1,
+            std::cmp::Ordering::Greater => down += 1,
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    match up.cmp(&down) {
+        std::cmp::Ordering::Greater => Some(Order::Ascending),
+        std::cmp::Ordering::Less => Some(Order::Descending),
         std::cmp::Ordering::Equal => None,
     }
 }
@@ -417,16 +429,16 @@ pub fn updated_template(line: &str) -> Option<String> {
     if pre.contains(['{', '}']) || post.contains(['{', '}']) {
         return None;
     }
-    let part = |digits: &str, padded: &str, plain: &str| {
-        if digits.len() == 2 && digits.starts_with('0') { padded.to_owned() } else { plain.to_owned() }
+    // People pad both numbers or neither: one visible leading zero decides for
+    // both; without one, ISO-style `-` separators suggest padding.
+    let (m, d) = (&c[4], &c[6]);
+    let padded = m.starts_with('0') || d.starts_with('0') || (m.len() == 2 && d.len() == 2 && &c[3] == "-");
+    let (month, day) = if padded {
+        ("{{ newest.mm }}", "{{ newest.dd }}")
+    } else {
+        ("{{ newest.month }}", "{{ newest.day }}")
     };
-    let template = format!(
-        "{pre}{{{{ newest.year }}}}{}{}{}{}{post}",
-        &c[3],
-        part(&c[4], "{{ newest.mm }}", "{{ newest.month }}"),
-        &c[5],
-        part(&c[6], "{{ newest.dd }}", "{{ newest.day }}"),
-    );
+    let template = format!("{pre}{{{{ newest.year }}}}{}{month}{}{day}{post}", &c[3], &c[5]);
     (template != DEFAULT_UPDATED.trim_end()).then_some(template)
 }
 
@@ -449,11 +461,20 @@ mod tests {
         let a = adopt(SEED_LIKE, &cfg()).unwrap();
         assert!(a.not_found.is_empty() && a.already.is_empty() && a.settings.is_empty(), "{a:?}");
         let expected = SEED_LIKE
-            .replace("更新今日时间：2022.4.14\n", "<!-- daybook:updated -->\n更新今日时间：2022.4.14\n<!-- /daybook:updated -->\n")
+            .replace(
+                "更新今日时间：2022.4.14\n",
+                "<!-- daybook:updated -->\n更新今日时间：2022.4.14\n<!-- /daybook:updated -->\n",
+            )
             .replace("今日要点\n\n1.", "今日要点\n\n<!-- daybook:today -->\n1.")
-            .replace("</div>\n\n\n\n## :paperclip:  历史", "</div>\n<!-- /daybook:today -->\n\n\n\n## :paperclip:  历史")
+            .replace(
+                "</div>\n\n\n\n## :paperclip:  历史",
+                "</div>\n<!-- /daybook:today -->\n\n\n\n## :paperclip:  历史",
+            )
             .replace("历史更新\n\n<pre>", "历史更新\n\n<!-- daybook:history -->\n<pre>")
-            .replace("</pre>\n\n\n\n## :paperclip:  Others", "</pre>\n<!-- /daybook:history -->\n\n\n\n## :paperclip:  Others");
+            .replace(
+                "</pre>\n\n\n\n## :paperclip:  Others",
+                "</pre>\n<!-- /daybook:history -->\n\n\n\n## :paperclip:  Others",
+            );
         assert_eq!(a.text, expected);
         assert_eq!(
             a.wrapped.iter().map(|w| (w.region, w.lines)).collect::<Vec<_>>(),

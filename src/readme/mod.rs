@@ -216,10 +216,14 @@ pub enum ReadmeError {
     )]
     NoUsableNotes { root: String, count: usize },
 
-    #[error("{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)")]
+    #[error(
+        "{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)"
+    )]
     #[diagnostic(
         code(daybook::readme::nothing_to_adopt),
-        help("add the markers by hand where the generated text should go, e.g. `<!-- daybook:history -->` and `<!-- /daybook:history -->` on lines of their own")
+        help(
+            "add the markers by hand where the generated text should go, e.g. `<!-- daybook:history -->` and `<!-- /daybook:history -->` on lines of their own"
+        )
     )]
     NothingToAdopt { display_path: String, today: String },
 
