@@ -26,6 +26,7 @@ pub mod readme;
 pub mod report;
 pub mod rules;
 pub mod suggest;
+pub mod suppress;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity, SourceFile};

@@ -1,9 +1,39 @@
-//! `daybook config`.
+//! `daybook config`: the effective configuration, or the JSON Schema of daybook.yml.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ConfigCommand};
+use crate::config::Config;
+use crate::error::Error;
 
-pub fn run(_cli: &Cli, _args: &ConfigCommand) -> miette::Result<ExitCode> {
-    Err(miette::miette!("`daybook config` is not implemented yet"))
+pub fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
+    let text = match args {
+        ConfigCommand::Show { path } => {
+            let (config, from) = Config::load(path, cli.config.as_deref())?;
+            show(&config, from.as_deref())?
+        }
+        ConfigCommand::Schema => schema(),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The effective config as YAML, with a comment saying where it came from.
+pub fn show(config: &Config, from: Option<&std::path::Path>) -> Result<String, Error> {
+    let yaml = yaml_serde::to_string(config)
+        .map_err(|e| Error::Usage(format!("could not print the config: {e}")))?;
+    let origin = match from {
+        Some(p) => format!("# Effective configuration: {} merged over the built-in defaults.\n", p.display()),
+        None => "# Effective configuration: built-in defaults (no daybook.yml found).\n".to_owned(),
+    };
+    Ok(format!("{origin}{yaml}"))
+}
+
+/// The JSON Schema of daybook.yml, pretty-printed.
+pub fn schema() -> String {
+    let mut s = serde_json::to_string_pretty(&Config::json_schema()).unwrap_or_default();
+    s.push('\n');
+    s
 }

@@ -11,7 +11,12 @@
 //! their default severity; [`apply_levels`] then applies the `strict_since`
 //! downgrade and the `rules:` overrides of `daybook.yml` in one place.
 
+pub mod duplicates;
+pub mod fields;
+pub mod items;
+pub mod local_links;
 pub mod path;
+pub mod sections;
 pub mod title;
 
 use std::collections::HashMap;
@@ -46,6 +51,8 @@ pub struct RuleContext<'a> {
     pub parse: &'a ParseContext,
     pub fields: &'a CompiledFields,
     pub strict_since: Option<NaiveDate>,
+    /// Cached directory listings and anchors for the local link rules.
+    pub local_links: &'a local_links::LocalLinks,
 }
 
 /// Field labels resolved once per run: canonical labels, aliases and numbered variants.
@@ -120,7 +127,28 @@ pub trait Rule: Sync + Send {
 
 /// The note rules, in documentation order.
 pub fn all() -> &'static [&'static dyn Rule] {
-    static ALL: &[&dyn Rule] = &[&path::NotePath, &title::TitleRule];
+    static ALL: &[&dyn Rule] = &[
+        &path::NotePath,
+        &title::TitleRule,
+        &sections::MissingTodaySection,
+        &sections::EmptyTodaySection,
+        &sections::SectionOrder,
+        &items::ItemLink,
+        &items::Stars,
+        &items::FieldNotNested,
+        &items::ItemInHtmlBlock,
+        &fields::UnknownField,
+        &fields::MissingField,
+        &fields::DuplicateField,
+        &fields::EmptyField,
+        &fields::FieldLink,
+        &local_links::BareUrl,
+        &local_links::Mailto,
+        &local_links::MissingFile,
+        &local_links::MissingAnchor,
+        &local_links::OutsideRepo,
+        &duplicates::DuplicateUrl,
+    ];
     ALL
 }
 
@@ -167,9 +195,11 @@ pub fn registry() -> &'static [&'static RuleInfo] {
     ALL.get_or_init(|| {
         let mut v: Vec<&'static RuleInfo> = vec![&UNREADABLE_FILE];
         v.extend(all().iter().map(|r| r.info()));
+        v.push(&crate::suppress::UNUSED_SUPPRESSION);
         v.push(&crate::links::rules::DEAD_LINK);
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
+        v.push(&crate::links::rules::EXTERNAL_ANCHOR);
         v.push(&crate::readme::rules::SKIPPED_NOTE);
         v.push(&crate::readme::rules::FUTURE_NOTE);
         v.push(&crate::readme::rules::NO_TODAY);
@@ -203,6 +233,15 @@ pub fn apply_levels(
     config: &Config,
     note_dates: &HashMap<String, NaiveDate>,
 ) -> Vec<Diagnostic> {
+    apply_levels_with(diags, config, note_dates, &is_relaxed_before_strict_since)
+}
+
+fn apply_levels_with(
+    diags: Vec<Diagnostic>,
+    config: &Config,
+    note_dates: &HashMap<String, NaiveDate>,
+    relaxed: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     diags
         .into_iter()
         .filter_map(|mut d| {
@@ -212,7 +251,7 @@ pub fn apply_levels(
             if let Some(since) = config.strict_since
                 && d.severity > Severity::Warning
                 && note_dates.get(&d.path).is_some_and(|date| *date < since)
-                && is_relaxed_before_strict_since(&d.rule)
+                && relaxed(&d.rule)
             {
                 d.severity = Severity::Warning;
             }
@@ -258,5 +297,25 @@ mod tests {
             apply_levels(vec![d("title"), d("note-path"), d("unreadable-file")], &config, &HashMap::new());
         let got: Vec<_> = out.iter().map(|d| (d.rule.as_str(), d.severity)).collect();
         assert_eq!(got, [("title", Severity::Warning), ("unreadable-file", Severity::Error)]);
+    }
+
+    #[test]
+    fn strict_since_caps_relaxed_rules_on_older_notes_even_when_overridden() {
+        let mut config = Config::default();
+        config.rules.insert("field-x".into(), RuleLevel::Error);
+        let dates: HashMap<String, NaiveDate> = [
+            ("notes/202103/0321.md".to_owned(), NaiveDate::from_ymd_opt(2021, 3, 21).unwrap()),
+            ("notes/202105/0501.md".to_owned(), NaiveDate::from_ymd_opt(2021, 5, 1).unwrap()),
+        ]
+        .into();
+        let d = |rule: &str, path: &str| Diagnostic::file_level(rule, Severity::Error, path, "m");
+        let diags = vec![
+            d("field-x", "notes/202103/0321.md"),
+            d("field-x", "notes/202105/0501.md"),
+            d("title", "notes/202103/0321.md"),
+        ];
+        let out = apply_levels_with(diags, &config, &dates, &|r| r == "field-x");
+        let got: Vec<_> = out.iter().map(|d| d.severity).collect();
+        assert_eq!(got, [Severity::Warning, Severity::Error, Severity::Error]);
     }
 }

@@ -109,6 +109,7 @@ mod tests {
             parse: &parse,
             fields: &fields,
             strict_since: config.strict_since,
+            local_links: &crate::rules::local_links::LocalLinks::for_repo(std::path::Path::new("."), &parse),
         };
         let note = parse_note(SourceFile::new(path, path, text.to_owned()), &parse);
         let mut out = Vec::new();

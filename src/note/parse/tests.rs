@@ -212,3 +212,10 @@ fn weird_inputs_do_not_panic() {
         let _ = n.items.len();
     }
 }
+
+#[test]
+fn comment_before_the_title_is_collected() {
+    let n = parse("notes/202301/0101.md", "<!-- daybook-disable-next-line title -->\n# t\n");
+    assert_eq!(n.comments.len(), 1, "{:?}", n.comments);
+    assert_eq!(n.title.as_ref().unwrap().heading.text, "t");
+}

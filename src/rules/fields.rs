@@ -1,0 +1,598 @@
+//! Field rules: the labelled sub-bullets of an item (`- Paper: [title](url)`).
+//!
+//! Labels are resolved through the run's [`CompiledFields`] (built once from
+//! `config.fields`), so checking an item is a few hash lookups. These are the
+//! rules that only warn on notes dated before `strict_since` (the older,
+//! free-form notes): each says so through
+//! [`Rule::relaxed_before_strict_since`] and the framework applies the cap.
+
+use crate::config::FieldConfig;
+use crate::diag::{Diagnostic, Severity};
+use crate::note::{Field, Item, Note};
+use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
+
+pub const UNKNOWN_FIELD: RuleInfo = RuleInfo {
+    name: "unknown-field",
+    summary: "A field label that is not configured (a typo such as `GtiHub` or `code`), with a did-you-mean.",
+    docs: r#"## unknown-field
+
+**What it checks.** Every labelled sub-bullet of an item (`- Label: value`, with an ASCII `:`
+or a full-width `：`) must use a label from `fields` in `daybook.yml`: a field's `label`, one
+of its `aliases`, or — for a field with `numbered: true` — the label or an alias followed by
+a number (`Paper1`, `Paper2`). Labels are case-sensitive. When the label looks like a typo of
+a known one, the help says which (`GtiHub` → `GitHub`, `code` → `Code`, `code2` → `Code2`).
+
+**Why it matters.** A misspelled label is a field the README generator and every other rule
+cannot see: `- paper: [...]` is not a Paper, so the note silently loses its paper link, and
+a required field spelled wrong is reported as missing.
+
+**Failing**
+
+```markdown
+1. [An article](https://example.com/a)  :star::star:
+   - Abstract: what the article is about
+   - GtiHub: [https://github.com/o/r](https://github.com/o/r)
+```
+
+**Fixed**
+
+```markdown
+1. [An article](https://example.com/a)  :star::star:
+   - Abstract: what the article is about
+   - GitHub: [https://github.com/o/r](https://github.com/o/r)
+```
+
+**Config.** Add the label (or an alias) to `fields`; allow `Label1`, `Label2`, ... with
+`numbered: true`:
+
+```yaml
+fields:
+  - label: Code
+    aliases: [代码, GitHub]
+    link: true
+    numbered: true
+```
+
+Notes dated before `strict_since` only get a warning. Turn the rule off with
+`rules: { unknown-field: off }`.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const MISSING_FIELD: RuleInfo = RuleInfo {
+    name: "missing-field",
+    summary: "An item lacks a field marked `required: true` (by default `Abstract`).",
+    docs: r#"## missing-field
+
+**What it checks.** Every item of the today section must carry each field whose config has
+`required: true` (in the default config: `Abstract`, or one of its aliases `主要内容`, `摘要`).
+A field bullet written at column 0 (see `field-not-nested`) still counts as present, so the
+same mistake is not reported twice.
+
+**Why it matters.** The required fields are what the README's today section shows; an item
+without them renders as a bare link.
+
+**Failing**
+
+```markdown
+2. [Another article](https://example.com/b)  :star:
+   - Tips: read the appendix first
+```
+
+**Fixed**
+
+```markdown
+2. [Another article](https://example.com/b)  :star:
+   - Abstract: one sentence on what it is about
+   - Tips: read the appendix first
+```
+
+**Config.** `required: true|false` on each entry of `fields`. Notes dated before
+`strict_since` (older free-form notes, one paragraph per item) only get a warning.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const DUPLICATE_FIELD: RuleInfo = RuleInfo {
+    name: "duplicate-field",
+    summary: "The same field appears twice in one item (`Tips` twice, or `Paper` and its alias `论文`).",
+    docs: r#"## duplicate-field
+
+**What it checks.** Within one item, each field appears at most once. A label and its alias
+are the same field (`Paper` and `论文`); numbered variants of a `numbered: true` field are
+different fields (`Paper1` and `Paper2`), but the same number twice is a duplicate.
+
+**Why it matters.** Tools that read the notes (the README generator among them) keep one value
+per field; the second bullet is silently dropped or overwrites the first.
+
+**Failing**
+
+```markdown
+1. [An article](https://example.com/a)  :star:
+   - Abstract: first summary
+   - Paper: [One paper](https://arxiv.org/abs/2101.00001)
+   - Paper: [Another paper](https://arxiv.org/abs/2101.00002)
+```
+
+**Fixed**
+
+```markdown
+1. [An article](https://example.com/a)  :star:
+   - Abstract: first summary
+   - Paper1: [One paper](https://arxiv.org/abs/2101.00001)
+   - Paper2: [Another paper](https://arxiv.org/abs/2101.00002)
+```
+
+**Config.** `numbered: true` on a field allows `Label1`, `Label2`, .... Notes dated before
+`strict_since` only get a warning.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const EMPTY_FIELD: RuleInfo = RuleInfo {
+    name: "empty-field",
+    summary: "A field has a label but no value (`- Tips:` and nothing after it).",
+    docs: r#"## empty-field
+
+**What it checks.** A field bullet has a value after its colon, or nested content under it
+(a `- 核心点：` followed by an indented list is fine).
+
+**Why it matters.** An empty field is usually a template line that was never filled in; it
+renders as a dangling label.
+
+**Failing**
+
+```markdown
+1. [An article](https://example.com/a)  :star:
+   - Abstract: what it is about
+   - Tips:
+```
+
+**Fixed** — fill it in, or delete the bullet:
+
+```markdown
+1. [An article](https://example.com/a)  :star:
+   - Abstract: what it is about
+   - Tips: the ablation in section 4 is the interesting part
+```
+
+**Config.** Notes dated before `strict_since` only get a warning; `rules: { empty-field: off }`
+turns it off.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const FIELD_LINK: RuleInfo = RuleInfo {
+    name: "field-link",
+    summary: "A field configured with `link: true` (Paper, Code) holds no link.",
+    docs: r#"## field-link
+
+**What it checks.** The value of a field whose config says `link: true` (by default `Paper`
+and `Code`, with their aliases and numbered variants) contains at least one link:
+`[title](https://...)`, `<https://...>` or a bare `https://...` autolink.
+
+**Why it matters.** The point of a Paper or Code field is the link. A title without a URL, or a
+URL typed as plain text without a scheme, gives the reader nothing to click, and the link
+checker has nothing to verify.
+
+**Failing**
+
+```markdown
+   - Paper: Masked Autoencoders Are Scalable Vision Learners
+   - Code: github.com/facebookresearch/mae
+```
+
+**Fixed**
+
+```markdown
+   - Paper: [Masked Autoencoders Are Scalable Vision Learners](https://arxiv.org/abs/2111.06377)
+   - Code: [https://github.com/facebookresearch/mae](https://github.com/facebookresearch/mae)
+```
+
+**Config.** `link: true|false` on each entry of `fields`. Notes dated before `strict_since`
+(where `- 论文：paper title` was the custom) only get a warning.
+"#,
+    default_severity: Severity::Error,
+};
+
+/// Which configured field (and which numbered variant of it) a label names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FieldKey {
+    /// Index into `config.fields`.
+    pub field: usize,
+    /// `Some(2)` for `Paper2`.
+    pub number: Option<u64>,
+}
+
+/// The outcome of looking a label up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Known(FieldKey),
+    /// `Tips2` where `Tips` exists but is not `numbered`.
+    NotNumbered {
+        field: usize,
+    },
+    Unknown,
+}
+
+// Lookups on the framework's per-run field index (`by_label` holds every label
+// and alias with its index into `fields`).
+impl CompiledFields {
+    pub fn field(&self, i: usize) -> &FieldConfig {
+        &self.fields[i]
+    }
+
+    /// Which field (and numbered variant) a label as written names.
+    pub fn lookup(&self, label: &str) -> Lookup {
+        let label = label.trim();
+        if let Some(&field) = self.by_label.get(label) {
+            return Lookup::Known(FieldKey { field, number: None });
+        }
+        let (base, digits) = split_number(label);
+        if !digits.is_empty()
+            && let Some(&field) = self.by_label.get(base)
+        {
+            if self.fields[field].numbered {
+                let number = digits.parse().unwrap_or(u64::MAX);
+                return Lookup::Known(FieldKey { field, number: Some(number) });
+            }
+            return Lookup::NotNumbered { field };
+        }
+        Lookup::Unknown
+    }
+
+    /// The spelling an unknown label most likely meant (`code2` -> `Code2`).
+    pub fn suggest(&self, label: &str) -> Option<String> {
+        let label = label.trim();
+        let (base, digits) = split_number(label);
+        if !digits.is_empty() {
+            let numbered = self.fields.iter().filter(|f| f.numbered);
+            let spellings = numbered
+                .flat_map(|f| std::iter::once(f.label.as_str()).chain(f.aliases.iter().map(String::as_str)));
+            if let Some(s) = crate::suggest::did_you_mean(base, spellings) {
+                return Some(format!("{s}{digits}"));
+            }
+        }
+        crate::suggest::did_you_mean(label, self.spellings()).map(str::to_owned)
+    }
+
+    /// `` `Abstract`, `Paper` (also `Paper1`, `Paper2`, ...) `` for help texts.
+    fn describe_all(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| {
+                let mut s = format!("`{}`", f.label);
+                if f.numbered {
+                    s.push_str(&format!(" (also `{}1`, `{}2`, ...)", f.label, f.label));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `Paper12` -> (`Paper`, `12`); a label made only of digits has no base.
+fn split_number(label: &str) -> (&str, &str) {
+    let base = label.trim_end_matches(|c: char| c.is_ascii_digit());
+    if base.is_empty() { (label, "") } else { (base, &label[base.len()..]) }
+}
+
+/// Which of the field rules a pass runs (each rule is its own [`crate::rules::Rule`],
+/// so they can be selected and configured one by one; the pass is shared).
+pub mod only {
+    pub const UNKNOWN: u8 = 1;
+    pub const MISSING: u8 = 2;
+    pub const DUPLICATE: u8 = 4;
+    pub const EMPTY: u8 = 8;
+    pub const LINK: u8 = 16;
+}
+
+/// Run the field rules selected by `mask` over every item of a note.
+pub fn check_note(note: &Note, table: &CompiledFields, mask: u8, out: &mut Vec<Diagnostic>) {
+    let mut stray: Vec<&Field> = Vec::new();
+    for (i, item) in note.items.iter().enumerate() {
+        stray.clear();
+        if mask & only::MISSING != 0 {
+            stray.extend(note.stray_fields.iter().filter(|s| s.after_item == Some(i)).map(|s| &s.field));
+        }
+        check_item(note, item, &stray, table, mask, out);
+    }
+}
+
+/// Runs the field rules over one item. `stray` are the field bullets written at
+/// column 0 that most likely belong to this item: they count as present for
+/// `missing-field` (their own problem is reported by `field-not-nested`).
+pub fn check_item(
+    note: &Note,
+    item: &Item,
+    stray: &[&Field],
+    table: &CompiledFields,
+    mask: u8,
+    out: &mut Vec<Diagnostic>,
+) {
+    let file = &note.file;
+    let track_seen = mask & (only::MISSING | only::DUPLICATE) != 0;
+    let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
+    for field in &item.fields {
+        let empty = field.value.trim().is_empty() && !has_nested_content(note, field);
+        if empty && mask & only::EMPTY != 0 {
+            let link = matches!(table.lookup(&field.label), Lookup::Known(k) if table.field(k.field).link);
+            out.push(
+                file.diag(
+                    EMPTY_FIELD.name,
+                    EMPTY_FIELD.default_severity,
+                    field.span.start.min(field.label_span.start)
+                        ..field.value_span.end.max(field.label_span.end),
+                    format!("the `{}` field of item {} is empty", field.label.trim(), item.number),
+                )
+                .with_label("nothing after the colon")
+                .with_help(format!(
+                    "write the {} after `{}{}`, or delete the bullet",
+                    if link { "link" } else { "text" },
+                    field.label.trim(),
+                    field.separator
+                )),
+            );
+        }
+        if mask & !only::EMPTY == 0 {
+            continue;
+        }
+        let key = match table.lookup(&field.label) {
+            Lookup::Known(key) => key,
+            Lookup::NotNumbered { field: i } if mask & only::UNKNOWN != 0 => {
+                let canon = &table.field(i).label;
+                out.push(
+                    file.diag(
+                        UNKNOWN_FIELD.name,
+                        UNKNOWN_FIELD.default_severity,
+                        field.label_span.clone(),
+                        format!(
+                            "unknown field `{}`: `{canon}` does not take numbered variants",
+                            field.label.trim()
+                        ),
+                    )
+                    .with_label("numbered variant of a field that is not `numbered`")
+                    .with_help(format!(
+                        "write `{canon}` (one bullet per item), or set `numbered: true` on the `{canon}` \
+                         field in daybook.yml to allow `{canon}1`, `{canon}2`, ..."
+                    )),
+                );
+                continue;
+            }
+            Lookup::Unknown if mask & only::UNKNOWN != 0 => {
+                out.push(unknown_field(note, field, table));
+                continue;
+            }
+            Lookup::NotNumbered { .. } | Lookup::Unknown => continue,
+        };
+        if track_seen {
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) if mask & only::DUPLICATE != 0 => {
+                    out.push(duplicate_field(note, item, field, first, table, key))
+                }
+                Some(_) => {}
+                None => seen.push((key, field)),
+            }
+        }
+        if mask & only::LINK != 0
+            && !empty
+            && table.field(key.field).link
+            && field.links.is_empty()
+            && !has_link_inside(note, field)
+        {
+            out.push(field_link(note, item, field, &table.field(key.field).label));
+        }
+    }
+    if mask & only::MISSING == 0 {
+        return;
+    }
+    for (i, f) in table.fields.iter().enumerate() {
+        if !f.required || seen.iter().any(|(k, _)| k.field == i) {
+            continue;
+        }
+        let in_stray =
+            stray.iter().any(|s| matches!(table.lookup(&s.label), Lookup::Known(k) if k.field == i));
+        // A misspelled `Abstarct` is reported by unknown-field with its fix;
+        // calling Abstract missing as well would be the same mistake twice.
+        let misspelled = || {
+            item.fields.iter().any(|fl| {
+                matches!(table.lookup(&fl.label), Lookup::Unknown | Lookup::NotNumbered { .. })
+                    && table
+                        .suggest(&fl.label)
+                        .is_some_and(|s| matches!(table.lookup(&s), Lookup::Known(k) if k.field == i))
+            })
+        };
+        if in_stray || misspelled() {
+            continue;
+        }
+        let aliases = if f.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (or {})", f.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+        };
+        let example = if f.link { "[title](https://…)" } else { "…" };
+        out.push(
+            file.diag(
+                MISSING_FIELD.name,
+                MISSING_FIELD.default_severity,
+                item.head_span.clone(),
+                format!("item {} has no `{}` field", item.number, f.label),
+            )
+            .with_label(format!("`{}` is required", f.label))
+            .with_help(format!(
+                "add `- {}: {example}`{aliases} under the item, indented to line up with the item's text",
+                f.label
+            )),
+        );
+    }
+}
+
+fn unknown_field(note: &Note, field: &Field, table: &CompiledFields) -> Diagnostic {
+    let label = field.label.trim();
+    let d = note.file.diag(
+        UNKNOWN_FIELD.name,
+        UNKNOWN_FIELD.default_severity,
+        field.label_span.clone(),
+        format!("unknown field `{label}`"),
+    );
+    match table.suggest(label) {
+        Some(s) => {
+            let of = match table.lookup(&s) {
+                Lookup::Known(k) if table.field(k.field).label != split_number(&s).0 => {
+                    format!(" (an alias of `{}`)", table.field(k.field).label)
+                }
+                _ => String::new(),
+            };
+            let case_only = s.to_lowercase() == label.to_lowercase();
+            d.with_label(format!("did you mean `{s}`?")).with_help(format!(
+                "replace `{label}` with `{s}`{of}{}",
+                if case_only { "; labels are case-sensitive" } else { "" }
+            ))
+        }
+        None => d.with_label("not a configured field").with_help(format!(
+            "the configured fields are {}; if `{label}` is intended, add it (or add it as an alias) \
+             under `fields` in daybook.yml",
+            table.describe_all()
+        )),
+    }
+}
+
+fn duplicate_field(
+    note: &Note,
+    item: &Item,
+    field: &Field,
+    first: &Field,
+    table: &CompiledFields,
+    key: FieldKey,
+) -> Diagnostic {
+    let config = table.field(key.field);
+    let name = match key.number {
+        Some(_) => field.label.trim().to_owned(),
+        None => config.label.clone(),
+    };
+    let same_spelling = field.label.trim() == first.label.trim();
+    let message = if same_spelling {
+        format!("item {} has the `{name}` field twice", item.number)
+    } else {
+        format!(
+            "item {} has the `{name}` field twice (`{}` and `{}` are the same field)",
+            item.number,
+            first.label.trim(),
+            field.label.trim()
+        )
+    };
+    let help = if config.numbered && key.number.is_none() {
+        format!(
+            "merge the two bullets, or number them `{0}1`, `{0}2` when the article has several",
+            config.label
+        )
+    } else {
+        "merge the two bullets into one, or delete one of them".to_owned()
+    };
+    note.file
+        .diag(DUPLICATE_FIELD.name, DUPLICATE_FIELD.default_severity, field.label_span.clone(), message)
+        .with_label("second occurrence")
+        .with_help(help)
+        .with_related(
+            note.file.related(first.label_span.start, format!("first `{}` here", first.label.trim())),
+        )
+}
+
+fn field_link(note: &Note, item: &Item, field: &Field, canonical: &str) -> Diagnostic {
+    let label = field.label.trim();
+    let value = field.value.trim();
+    let first_word = value.split_whitespace().next().unwrap_or("");
+    let sep = if field.separator == ':' { ": " } else { "：" };
+    let what = canonical.to_lowercase();
+    let help = if first_word.starts_with("http://") || first_word.starts_with("https://") {
+        format!("wrap the address in a link: `- {label}{sep}[{first_word}]({first_word})`")
+    } else if super::local_links::looks_like_host(first_word) {
+        format!(
+            "this looks like an address without a scheme: write `- {label}{sep}[https://{first_word}](https://{first_word})`"
+        )
+    } else {
+        format!(
+            "link the title to the {what}: `- {label}{sep}[{value}](https://…)`; if there is no {what}, delete the bullet"
+        )
+    };
+    note.file
+        .diag(
+            FIELD_LINK.name,
+            FIELD_LINK.default_severity,
+            field.value_span.clone(),
+            format!("the `{label}` field of item {} has no link", item.number),
+        )
+        .with_label("expected a link here")
+        .with_help(help)
+}
+
+/// Text under the bullet beyond its first line's value (an indented list, a paragraph).
+fn has_nested_content(note: &Note, field: &Field) -> bool {
+    let text = note.text();
+    let end = field.span.end.min(text.len());
+    let start = field.value_span.end.max(field.label_span.end).min(end);
+    text.get(start..end).is_some_and(|rest| {
+        // Skip the rest of the label line (the separator and spaces).
+        let rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        !rest.trim().is_empty()
+    })
+}
+
+/// A link anywhere in the bullet (also in nested content).
+fn has_link_inside(note: &Note, field: &Field) -> bool {
+    let i = note.links.partition_point(|l| l.span.start < field.span.start);
+    note.links.get(i).is_some_and(|l| l.span.start < field.span.end)
+}
+
+macro_rules! field_rule {
+    ($ty:ident, $info:ident, $mask:expr) => {
+        pub struct $ty;
+        impl Rule for $ty {
+            fn info(&self) -> &'static RuleInfo {
+                &$info
+            }
+            fn relaxed_before_strict_since(&self) -> bool {
+                true
+            }
+            fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                check_note(note, cx.fields, $mask, out);
+            }
+        }
+    };
+}
+
+field_rule!(UnknownField, UNKNOWN_FIELD, only::UNKNOWN);
+field_rule!(MissingField, MISSING_FIELD, only::MISSING);
+field_rule!(DuplicateField, DUPLICATE_FIELD, only::DUPLICATE);
+field_rule!(EmptyField, EMPTY_FIELD, only::EMPTY);
+field_rule!(FieldLink, FIELD_LINK, only::LINK);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_fields;
+
+    #[test]
+    fn lookup_labels_aliases_and_numbers() {
+        let t = CompiledFields::new(&default_fields());
+        assert_eq!(t.lookup("Paper"), Lookup::Known(FieldKey { field: 1, number: None }));
+        assert_eq!(t.lookup("论文"), Lookup::Known(FieldKey { field: 1, number: None }));
+        assert_eq!(t.lookup("Paper2"), Lookup::Known(FieldKey { field: 1, number: Some(2) }));
+        assert_eq!(t.lookup("GitHub1"), Lookup::Known(FieldKey { field: 2, number: Some(1) }));
+        assert_eq!(t.lookup("Tips2"), Lookup::NotNumbered { field: 3 });
+        assert_eq!(t.lookup("paper"), Lookup::Unknown, "labels are case-sensitive");
+        assert_eq!(t.lookup("2"), Lookup::Unknown);
+    }
+
+    #[test]
+    fn suggestions() {
+        let t = CompiledFields::new(&default_fields());
+        assert_eq!(t.suggest("GtiHub").as_deref(), Some("GitHub"));
+        assert_eq!(t.suggest("code").as_deref(), Some("Code"));
+        assert_eq!(t.suggest("code2").as_deref(), Some("Code2"));
+        assert_eq!(t.suggest("Abstarct").as_deref(), Some("Abstract"));
+        assert_eq!(t.suggest("主要内"), Some("主要内容".to_owned()));
+        assert_eq!(t.suggest("Weather"), None);
+    }
+}

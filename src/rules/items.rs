@@ -1,0 +1,415 @@
+//! Item rules: the numbered entries of the today section — each opens with a
+//! link, carries a star rating, and keeps its field bullets nested under it.
+
+use crate::config::StarsConfig;
+use crate::diag::{Diagnostic, Severity};
+use crate::note::{Item, Note, StrayField};
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+pub const ITEM_LINK: RuleInfo = RuleInfo {
+    name: "item-link",
+    summary: "An item of the today section does not open with a `[title](url)` link to the article.",
+    docs: r#"## item-link
+
+**What it checks.** Each numbered item of the today section starts with a Markdown link to
+the article it is about: `1. [article title](https://...)`, then the star rating.
+
+**Why it matters.** The opening link is the item: the README's today section and history
+list it, the link checker verifies it, and `duplicate-url` uses it to find an article noted
+twice. An item without it cannot be clicked through and is invisible to all of these.
+
+**Failing**
+
+```markdown
+1. 一篇关于扩散模型的文章  :star::star:
+   - Abstract: ...
+```
+
+**Fixed**
+
+```markdown
+1. [一篇关于扩散模型的文章](https://mp.weixin.qq.com/s/...)  :star::star:
+   - Abstract: ...
+```
+
+**Config.** None beyond the severity: `rules: { item-link: warning }`.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const STARS: RuleInfo = RuleInfo {
+    name: "stars",
+    summary: "An item has no star rating after its link, or more or fewer stars than `stars.min..=stars.max`.",
+    docs: r#"## stars
+
+**What it checks.** After the item's opening link comes a rating: the `stars.token`
+(`:star:` by default) repeated between `stars.min` and `stars.max` times (1 to 5 by default).
+With `stars.required: false` a missing rating is accepted, but a rating out of range is still
+reported.
+
+**Why it matters.** The rating is how a reader skims a day's notes, and the README shows it.
+A forgotten rating, or a `:star:` pasted eight times, makes the scale meaningless.
+
+**Failing**
+
+```markdown
+1. [An article](https://example.com/a)
+2. [Another](https://example.com/b)  :star::star::star::star::star::star::star:
+```
+
+**Fixed**
+
+```markdown
+1. [An article](https://example.com/a)  :star::star:
+2. [Another](https://example.com/b)  :star::star::star::star::star:
+```
+
+**Config.**
+
+```yaml
+stars:
+  token: ":star:"
+  min: 1
+  max: 5
+  required: true
+```
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const FIELD_NOT_NESTED: RuleInfo = RuleInfo {
+    name: "field-not-nested",
+    summary: "A field bullet (`- Paper: ...`) is not indented under its item, which ends the numbered list.",
+    docs: r#"## field-not-nested
+
+**What it checks.** Field bullets belong inside their item: indented so that the `-` lines up
+with the item's text (3 spaces after `1. `, 4 after `10. `). A `- Paper:` written at column 0
+(or indented too little) is not part of the item.
+
+**Why it matters.** In Markdown, a bullet at column 0 after a numbered item *ends the
+numbered list*: the field renders as a separate top-level list, the item loses its Paper, the
+bullets after it get nested under the wrong parent, and the next item starts a new list. On
+GitHub it looks like a small layout glitch; for every tool that reads the note, the field is
+gone.
+
+**Failing**
+
+```markdown
+3. [An article](https://example.com/a)  :star::star:
+   - Abstract: what it is about
+- Paper: [A paper](https://arxiv.org/abs/2104.00001)
+   - Tips: ...
+```
+
+**Fixed** — indent the bullet by 3 spaces, like its siblings:
+
+```markdown
+3. [An article](https://example.com/a)  :star::star:
+   - Abstract: what it is about
+   - Paper: [A paper](https://arxiv.org/abs/2104.00001)
+   - Tips: ...
+```
+
+**Config.** Which bullets count as fields comes from `fields` in `daybook.yml`; the rule
+itself has only its severity.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
+    name: "item-in-html-block",
+    summary: "An item right after a raw HTML block (`</div>` then `2. [...]`, no blank line) that GitHub renders as plain text.",
+    docs: r#"## item-in-html-block
+
+**What it checks.** A numbered item written on the line right after raw HTML — typically the
+`</div>` closing an item's image — with no blank line in between.
+
+**Why it matters.** In Markdown an HTML block runs until the next blank line, so the item is
+swallowed by it: GitHub shows `2. [title](url) :star:` as literal text, with no link and no
+list, and its fields become plain text too. daybook recovers the item so the other rules can
+check it, but readers of the note see the broken rendering.
+
+**Failing**
+
+```markdown
+<div align=center><img src="images/1.png"></div>
+2. [An article](https://example.com/a)  :star::star:
+```
+
+**Fixed** — add a blank line after the HTML:
+
+```markdown
+<div align=center><img src="images/1.png"></div>
+
+2. [An article](https://example.com/a)  :star::star:
+```
+
+**Config.** Only the severity.
+"#,
+    default_severity: Severity::Error,
+};
+
+/// `item-link`.
+pub fn check_link(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
+    if item.link.is_none() {
+        out.push(item_link(note, item));
+    }
+}
+
+/// `item-in-html-block`.
+pub fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
+    if !item.in_html_block {
+        return;
+    }
+    let text = note.text();
+    let start = item.span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prev_line = text[..line_start.saturating_sub(1)].rsplit('\n').next().unwrap_or("").trim();
+    let after = if prev_line.is_empty() { "the HTML above".to_owned() } else { format!("`{prev_line}`") };
+    out.push(
+        note.file
+            .diag(
+                ITEM_IN_HTML_BLOCK.name,
+                ITEM_IN_HTML_BLOCK.default_severity,
+                item.head_span.clone(),
+                format!(
+                    "item {} is part of the raw HTML block above it, so GitHub shows it as plain text",
+                    item.number
+                ),
+            )
+            .with_label("rendered as text, not as a list item")
+            .with_help(format!(
+                "add a blank line between {after} and this item: an HTML block only ends at a blank line"
+            )),
+    );
+}
+
+fn item_link(note: &Note, item: &Item) -> Diagnostic {
+    let text = note.text();
+    let head = text.get(item.head_span.clone()).unwrap_or("");
+    // An address typed as text is the commonest cause: offer the exact rewrite.
+    let url = head.split_whitespace().find(|w| {
+        w.starts_with("http://") || w.starts_with("https://") || w.starts_with("mp.weixin.qq.com/")
+    });
+    let help = match url {
+        Some(u) => {
+            let full = if u.starts_with("http") { u.to_owned() } else { format!("https://{u}") };
+            format!("make the title a link to the article: `{}. [article title]({full})`", item.number)
+        }
+        None if item.number > 0 => format!(
+            "start the item with a link to the article: `{}. [article title](https://…)`, then the star rating",
+            item.number
+        ),
+        None => "start the item with a link to the article: `[article title](https://…)`".to_owned(),
+    };
+    note.file
+        .diag(
+            ITEM_LINK.name,
+            ITEM_LINK.default_severity,
+            item.head_span.clone(),
+            format!("item {} does not open with a link to the article", item.number),
+        )
+        .with_label("expected `[title](url)` here")
+        .with_help(help)
+}
+
+/// `stars`.
+pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
+    let range = if cfg.min == cfg.max {
+        format!("{} `{}`", cfg.min, cfg.token)
+    } else {
+        format!("{} to {} `{}`", cfg.min, cfg.max, cfg.token)
+    };
+    match &item.stars {
+        None if cfg.required => {
+            // Point just after the opening link, where the rating goes.
+            let at = match item.link.and_then(|i| note.links.get(i)) {
+                Some(l) => l.span.end..l.span.end,
+                None => item.head_span.clone(),
+            };
+            out.push(
+                note.file
+                    .diag(
+                        STARS.name,
+                        STARS.default_severity,
+                        at,
+                        format!("item {} has no star rating", item.number),
+                    )
+                    .with_label("rating expected here")
+                    .with_help(format!(
+                        "add a rating after the link, e.g. `{}` ({range})",
+                        cfg.token.repeat(cfg.min.max(1) as usize)
+                    )),
+            );
+        }
+        None => {}
+        Some(s) if s.count < cfg.min || s.count > cfg.max => {
+            let fixed = s.count.clamp(cfg.min, cfg.max);
+            out.push(
+                note.file
+                    .diag(
+                        STARS.name,
+                        STARS.default_severity,
+                        s.span.clone(),
+                        format!(
+                            "item {} has {} star{}; ratings go from {} to {}",
+                            item.number,
+                            s.count,
+                            if s.count == 1 { "" } else { "s" },
+                            cfg.min,
+                            cfg.max
+                        ),
+                    )
+                    .with_label(format!("{} star{}", s.count, if s.count == 1 { "" } else { "s" }))
+                    .with_help(format!(
+                        "use {range}, e.g. `{}`; change `stars.min`/`stars.max` in daybook.yml for another scale",
+                        cfg.token.repeat(fixed as usize)
+                    )),
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+/// `field-not-nested`: one diagnostic per stray field bullet.
+pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
+    let f = &stray.field;
+    let item = stray.after_item.and_then(|i| note.items.get(i));
+    let want = item.and_then(|it| content_column(note, it));
+    let (marker, indent) = marker_position(note, stray);
+    // A bullet that is already indented like its siblings is only stray because
+    // an earlier, unindented one ended the list: fixing that one fixes this one.
+    let consequence = want.is_some_and(|w| indent >= w)
+        && note.stray_fields.iter().any(|s| {
+            s.after_item == stray.after_item
+                && s.field.span.start < f.span.start
+                && want.is_some_and(|w| marker_position(note, s).1 < w)
+        });
+    if consequence {
+        return;
+    }
+    let label = f.label.trim();
+    let span = marker..f.label_span.end.max(marker);
+    let column = indent + 1;
+    let message = match item {
+        Some(item) if want.is_some_and(|w| indent >= w) => {
+            format!("`- {label}` is not part of item {}: the numbered list ended above it", item.number)
+        }
+        Some(item) => format!(
+            "`- {label}` is not nested under item {}: at column {column} it ends the numbered list",
+            item.number
+        ),
+        None => {
+            format!("`- {label}` is not nested under any item: at column {column} it is outside the list")
+        }
+    };
+    let help = match want {
+        Some(want) if want > indent => {
+            let n = want - indent;
+            format!(
+                "indent it by {n}{} space{} so it lines up with the item's text (`{}- {label}{} …`); \
+                 in Markdown a bullet at column {column} closes the numbered list, so this field and \
+                 the bullets after it are no longer part of item {}",
+                if indent > 0 { " more" } else { "" },
+                if n == 1 { "" } else { "s" },
+                " ".repeat(want),
+                f.separator,
+                item.map_or(0, |i| i.number)
+            )
+        }
+        Some(_) => format!(
+            "it is indented like the item's fields, but the numbered list already ended above it (an \
+             unindented line or a raw HTML block without a blank line after it): fix that line and this \
+             bullet becomes part of item {} again",
+            item.map_or(0, |i| i.number)
+        ),
+        None => "move it under the item it belongs to, indented so that the `-` lines up with the item's \
+                 text (3 spaces after `1. `)"
+            .to_owned(),
+    };
+    out.push(
+        note.file
+            .diag(FIELD_NOT_NESTED.name, FIELD_NOT_NESTED.default_severity, span, message)
+            .with_label("not indented under the item")
+            .with_help(help),
+    );
+}
+
+/// Offset and 0-based column of a stray bullet's `-` marker: the first
+/// non-space of its line (the bullet's span may start in the indentation).
+fn marker_position(note: &Note, stray: &StrayField) -> (usize, usize) {
+    let text = note.text();
+    let start = stray.field.span.start.min(stray.field.label_span.start).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let spaces = text[line_start..].bytes().take_while(|b| *b == b' ').count();
+    if line_start + spaces <= stray.field.label_span.start {
+        (line_start + spaces, spaces)
+    } else {
+        (start, stray.indent)
+    }
+}
+
+/// Byte column where the text of a numbered item starts (`1. ` -> 3, `10. ` -> 4,
+/// `  2.  ` -> 6): where its nested bullets must begin.
+fn content_column(note: &Note, item: &Item) -> Option<usize> {
+    let text = note.text();
+    let start = item.span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let bytes = line.as_bytes();
+    let mut i = bytes.iter().take_while(|b| **b == b' ').count();
+    let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    i += digits;
+    if !matches!(bytes.get(i), Some(b'.' | b')')) {
+        return None;
+    }
+    i += 1;
+    let spaces = bytes[i..].iter().take_while(|b| **b == b' ').count();
+    // CommonMark: 1-4 spaces after the marker set the content column; more means
+    // an indented code block starts, and the content column is marker + 1.
+    Some(if (1..=4).contains(&spaces) { i + spaces } else { i + 1 })
+}
+
+pub struct ItemLink;
+impl Rule for ItemLink {
+    fn info(&self) -> &'static RuleInfo {
+        &ITEM_LINK
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_link(note, item, out));
+    }
+}
+
+pub struct Stars;
+impl Rule for Stars {
+    fn info(&self) -> &'static RuleInfo {
+        &STARS
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_stars(note, item, &cx.config.stars, out));
+    }
+}
+
+pub struct ItemInHtmlBlock;
+impl Rule for ItemInHtmlBlock {
+    fn info(&self) -> &'static RuleInfo {
+        &ITEM_IN_HTML_BLOCK
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.items.iter().for_each(|item| check_html_block(note, item, out));
+    }
+}
+
+pub struct FieldNotNested;
+impl Rule for FieldNotNested {
+    fn info(&self) -> &'static RuleInfo {
+        &FIELD_NOT_NESTED
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.stray_fields.iter().for_each(|s| check_stray(note, s, out));
+    }
+}

@@ -1,0 +1,386 @@
+//! Section rules: a note is a title, a today section holding the items, then a
+//! footer — in that order, each once.
+
+use crate::config::SectionsConfig;
+use crate::diag::{Diagnostic, Severity};
+use crate::note::{Heading, Note};
+use crate::rules::{Rule, RuleContext, RuleInfo};
+
+pub const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
+    name: "missing-today-section",
+    summary: "A note has no today section (the `## :paperclip:  今日要点` heading holding its items).",
+    docs: r#"## missing-today-section
+
+**What it checks.** Every note has a second-level heading whose text is `sections.today`
+(`:paperclip:  今日要点` by default; runs of spaces compare as one space). When a heading that
+is almost right exists (a different emoji, a missing shortcode, another heading level), the
+diagnostic points at it and says what to rename it to.
+
+**Why it matters.** The today section is where daybook looks for the day's items: without it,
+no item of the note is checked, and the README's today section and history cannot list the
+note's articles.
+
+**Failing**
+
+```markdown
+# 公众号内容拓展学习笔记（2026.11.2）
+
+## 今日要点
+
+1. [An article](https://example.com/a)  :star:
+```
+
+**Fixed**
+
+```markdown
+# 公众号内容拓展学习笔记（2026.11.2）
+
+## :paperclip:  今日要点
+
+1. [An article](https://example.com/a)  :star:
+```
+
+**Config.**
+
+```yaml
+sections:
+  today: ":paperclip:  今日要点"
+  footer: ":paperclip:  Others"
+```
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const EMPTY_TODAY_SECTION: RuleInfo = RuleInfo {
+    name: "empty-today-section",
+    summary: "The today section holds no numbered item.",
+    docs: r#"## empty-today-section
+
+**What it checks.** The today section contains at least one item of a numbered list
+(`1. [title](url) :star:`). Bullets (`- [title](url)`) and paragraphs are not items.
+
+**Why it matters.** A note without items is usually a template committed too early, or a list
+written with the wrong marker; either way the README's today section comes out empty.
+
+**Failing**
+
+```markdown
+## :paperclip:  今日要点
+
+- [An article](https://example.com/a)  :star:
+
+## :paperclip:  Others
+```
+
+**Fixed**
+
+```markdown
+## :paperclip:  今日要点
+
+1. [An article](https://example.com/a)  :star:
+
+## :paperclip:  Others
+```
+
+**Config.** `sections.today` names the section; the rule has only its severity.
+"#,
+    default_severity: Severity::Error,
+};
+
+pub const SECTION_ORDER: RuleInfo = RuleInfo {
+    name: "section-order",
+    summary: "Headings out of order: the title is not first, the footer comes before the today section, or a section repeats.",
+    docs: r#"## section-order
+
+**What it checks.** A note reads: the H1 title first, then the today section, then the footer
+section (`sections.footer`, `:paperclip:  Others` by default). Reported: a heading before the
+title, a second H1, the footer before the today section, and a today or footer section that
+appears twice.
+
+**Why it matters.** daybook takes the items from the *first* today section and treats
+everything after the footer as the footer; a note whose sections are shuffled or repeated
+loses items silently, and readers scanning many notes expect the same layout everywhere.
+
+**Failing**
+
+```markdown
+# 公众号内容拓展学习笔记（2026.11.2）
+
+## :paperclip:  Others
+
+- 关注我的公众号
+
+## :paperclip:  今日要点
+
+1. [An article](https://example.com/a)  :star:
+```
+
+**Fixed**
+
+```markdown
+# 公众号内容拓展学习笔记（2026.11.2）
+
+## :paperclip:  今日要点
+
+1. [An article](https://example.com/a)  :star:
+
+## :paperclip:  Others
+
+- 关注我的公众号
+```
+
+**Config.** `sections.today` and `sections.footer` name the sections.
+"#,
+    default_severity: Severity::Error,
+};
+
+/// Runs of whitespace as one space, as the config documents for heading texts.
+pub fn normalize_heading(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The heading text without `:shortcode:` emoji, emoji characters and spaces,
+/// lowercased: what a near-miss heading has in common with the configured one.
+fn core_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == ':'
+            && let Some(end) = rest[1..].find(':')
+            && end > 0
+            && rest[1..1 + end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+' || c == '-')
+        {
+            rest = &rest[end + 2..];
+            continue;
+        }
+        if !c.is_whitespace() && !is_symbol_emoji(c) && c != '#' {
+            out.extend(c.to_lowercase());
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_symbol_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
+}
+
+/// `missing-today-section`.
+pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+    let file = &note.file;
+    let wanted = format!("## {}", normalize_heading(&cfg.today));
+    if note.today.is_some() {
+        return;
+    }
+    {
+        let core = core_text(&cfg.today);
+        let near =
+            (!core.is_empty()).then(|| note.headings.iter().find(|h| core_text(&h.text) == core)).flatten();
+        let d = match near {
+            Some(h) => file
+                .diag(
+                    MISSING_TODAY_SECTION.name,
+                    MISSING_TODAY_SECTION.default_severity,
+                    h.span.clone(),
+                    format!(
+                        "the note has no today section: this heading is close to `{wanted}` but not the same"
+                    ),
+                )
+                .with_label("not the configured today heading")
+                .with_help(format!(
+                    "replace this line with `{wanted}`, or set `sections.today` in daybook.yml to `{}`",
+                    h.text.trim()
+                )),
+            None => {
+                let at = note.title.as_ref().map_or(0..0, |t| t.heading.span.clone());
+                file.diag(
+                    MISSING_TODAY_SECTION.name,
+                    MISSING_TODAY_SECTION.default_severity,
+                    at,
+                    format!("the note has no today section (`{wanted}`)"),
+                )
+                .with_help(format!(
+                    "add `{wanted}` after the title, followed by the numbered list of the day's items"
+                ))
+            }
+        };
+        out.push(d);
+    }
+}
+
+/// `empty-today-section`.
+pub fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
+    let file = &note.file;
+    let Some(today) = note.today_section() else { return };
+    if note.items.is_empty() {
+        let body = note.text().get(today.body.clone()).unwrap_or("");
+        let has_bullets = body.lines().any(|l| {
+            let t = l.trim_start();
+            t.starts_with("- [") || t.starts_with("* [") || t.starts_with("+ [")
+        });
+        let (message, help) = if has_bullets {
+            (
+                "the today section has no numbered item: its entries are bullets (`- `), not a numbered list",
+                "number the entries: `1. [title](https://…) :star:`, `2. …`",
+            )
+        } else if body.trim().is_empty() {
+            (
+                "the today section is empty",
+                "add the day's items as a numbered list: `1. [title](https://…) :star:`, or delete the note",
+            )
+        } else {
+            (
+                "the today section has no numbered item",
+                "write the day's items as a numbered list: `1. [title](https://…) :star:`",
+            )
+        };
+        out.push(
+            file.diag(
+                EMPTY_TODAY_SECTION.name,
+                EMPTY_TODAY_SECTION.default_severity,
+                today.heading.span.clone(),
+                message,
+            )
+            .with_label("no items under this heading")
+            .with_help(help),
+        );
+    }
+}
+
+/// `section-order`.
+pub fn check_order(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+    let file = &note.file;
+    let line = |h: &Heading| file.position(h.span.start).line;
+
+    // The title: the first H1 must be the first heading, and there is only one.
+    let mut h1s = note.headings.iter().filter(|h| h.level == 1);
+    if let Some(title) = h1s.next() {
+        if let Some(first) = note.headings.first().filter(|f| f.span.start < title.span.start) {
+            out.push(
+                file.diag(
+                    SECTION_ORDER.name,
+                    SECTION_ORDER.default_severity,
+                    title.span.clone(),
+                    format!(
+                        "the title is not the first heading: `{}` (line {}) comes before it",
+                        first.text.trim(),
+                        line(first)
+                    ),
+                )
+                .with_label("the title belongs at the top")
+                .with_help("move the title line to the top of the note")
+                .with_related(file.related(first.span.start, "this heading comes first")),
+            );
+        }
+        for extra in h1s {
+            out.push(
+                file.diag(
+                    SECTION_ORDER.name,
+                    SECTION_ORDER.default_severity,
+                    extra.span.clone(),
+                    format!("a second top-level heading; the title is at line {}", line(title)),
+                )
+                .with_label("second `#` heading")
+                .with_help("a note has one `#` title; make this a `##` section, or split the note")
+                .with_related(file.related(title.span.start, "the title")),
+            );
+        }
+    }
+
+    let today = normalize_heading(&cfg.today);
+    let footer = normalize_heading(&cfg.footer);
+    let mut first_today: Option<&Heading> = None;
+    let mut first_footer: Option<&Heading> = None;
+    for s in &note.sections {
+        let h = &s.heading;
+        let text = normalize_heading(&h.text);
+        if text == today {
+            if let Some(prev) = first_today {
+                out.push(repeated(note, h, prev, "today"));
+                continue;
+            }
+            first_today = Some(h);
+            if let Some(f) = first_footer {
+                out.push(
+                    file.diag(
+                        SECTION_ORDER.name,
+                        SECTION_ORDER.default_severity,
+                        h.span.clone(),
+                        format!("the today section comes after the footer section (line {})", line(f)),
+                    )
+                    .with_label("today section after the footer")
+                    .with_help(format!("move the `## {footer}` section to the end of the note"))
+                    .with_related(file.related(f.span.start, "the footer section starts here")),
+                );
+            }
+        } else if !footer.is_empty() && text == footer {
+            if let Some(prev) = first_footer {
+                out.push(repeated(note, h, prev, "footer"));
+                continue;
+            }
+            first_footer = Some(h);
+        }
+    }
+}
+
+fn repeated(note: &Note, h: &Heading, first: &Heading, what: &str) -> Diagnostic {
+    let file = &note.file;
+    let line = file.position(first.span.start).line;
+    let help = if what == "today" {
+        "merge the two sections: move these items into the first one (daybook only reads the first)"
+    } else {
+        "keep one footer section at the end of the note"
+    };
+    file.diag(
+        SECTION_ORDER.name,
+        SECTION_ORDER.default_severity,
+        h.span.clone(),
+        format!("a second {what} section; the first is at line {line}"),
+    )
+    .with_label(format!("repeated {what} section"))
+    .with_help(help)
+    .with_related(file.related(first.span.start, format!("first {what} section")))
+}
+
+pub struct MissingTodaySection;
+impl Rule for MissingTodaySection {
+    fn info(&self) -> &'static RuleInfo {
+        &MISSING_TODAY_SECTION
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_missing(note, &cx.config.sections, out);
+    }
+}
+
+pub struct EmptyTodaySection;
+impl Rule for EmptyTodaySection {
+    fn info(&self) -> &'static RuleInfo {
+        &EMPTY_TODAY_SECTION
+    }
+    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_empty(note, out);
+    }
+}
+
+pub struct SectionOrder;
+impl Rule for SectionOrder {
+    fn info(&self) -> &'static RuleInfo {
+        &SECTION_ORDER
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check_order(note, &cx.config.sections, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_text_ignores_emoji_and_spacing() {
+        assert_eq!(core_text(":paperclip:  今日要点"), "今日要点");
+        assert_eq!(core_text("📎 今日 要点"), "今日要点");
+        assert_eq!(core_text("Today's :star: Notes"), "today'snotes");
+        assert_eq!(core_text("a:b"), "a:b");
+    }
+}
