@@ -17,6 +17,8 @@ pub mod items;
 pub mod local_links;
 pub mod path;
 pub mod sections;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod title;
 
 use std::collections::HashMap;
