@@ -66,7 +66,7 @@ use miette::{NamedSource, SourceSpan};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::note::Note;
+use crate::note::{LinkKind, Note};
 use markers::{MarkerProblem, Region, RegionName};
 use template::{Context, NoteData, TemplateFailure, Templates};
 
@@ -502,6 +502,9 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
     let mut edits: Vec<(Range<usize>, String)> = note
         .links
         .iter()
+        // Autolinks (`<https://...>`, `<me@example.org>`, bare `www.` URLs) are
+        // absolute by definition even when they spell no scheme.
+        .filter(|l| l.kind != LinkKind::Autolink)
         .filter(|l| {
             l.dest_span.start >= body.start
                 && l.dest_span.end <= body.end
