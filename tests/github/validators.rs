@@ -147,3 +147,47 @@ fn is_node_launcher(p: &Path) -> bool {
         .map(|b| b.starts_with(b"#!") && String::from_utf8_lossy(&b[..b.len().min(100)]).contains("node"))
         .unwrap_or(false)
 }
+
+/// The keys of a JSON value, recursively (first element of arrays), as paths.
+fn shape(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                // `by_rule` is keyed by rule names: data, not shape.
+                let p = format!("{at}.{k}");
+                out.push(p.clone());
+                if k != "by_rule" {
+                    shape(x, &p, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(x) = a.first() {
+                shape(x, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_documented_json_example_has_the_shape_of_real_output() {
+    let docs = std::fs::read_to_string(project_root().join("docs/github.md")).unwrap();
+    let start = docs.find("```json\n").expect("a JSON example in docs/github.md") + 8;
+    let end = start + docs[start..].find("```").unwrap();
+    let documented: Value = serde_json::from_str(&docs[start..end]).unwrap();
+
+    let repo = repo_with_findings();
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(repo.path()).output().unwrap();
+    let real: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    shape(&documented, "", &mut a);
+    shape(&real, "", &mut b);
+    a.sort();
+    b.sort();
+    // `related[]` entries only exist when a finding has some.
+    b.retain(|p| !p.contains(".related[]"));
+    a.retain(|p| !p.contains(".related[]"));
+    assert_eq!(a, b);
+    assert_eq!(documented["version"], real["version"]);
+}
