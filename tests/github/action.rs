@@ -528,10 +528,12 @@ fn lint_on_actions_prints_the_human_report_and_annotations() {
     let dir = tempfile::tempdir().unwrap();
     crate::copy_dir(&crate::fixtures().join("repo"), dir.path());
     std::fs::write(dir.path().join("notes/202401/draft.md"), "# 草稿\n").unwrap();
-    let on_actions = daybook().args(["lint", "--offline"]).arg(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
+    let on_actions =
+        daybook().args(["lint", "--offline"]).arg(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
     let log = stdout(&on_actions);
     assert_eq!(on_actions.status.code(), Some(1));
-    let annotations: Vec<&str> = log.lines().filter(|l| l.starts_with("::error file=notes/202401/draft.md,")).collect();
+    let annotations: Vec<&str> =
+        log.lines().filter(|l| l.starts_with("::error file=notes/202401/draft.md,")).collect();
     assert!(!annotations.is_empty(), "{log}");
     // The human report is there too, before the annotations.
     let human = daybook().args(["lint", "--offline"]).arg(dir.path()).output().unwrap();
@@ -539,7 +541,12 @@ fn lint_on_actions_prints_the_human_report_and_annotations() {
     assert!(!human.contains("::error"), "{human}");
     assert!(log.starts_with(&human), "human report first:\n{log}");
     // An explicit format is exactly that format.
-    let json = daybook().args(["lint", "--offline", "--format", "json"]).arg(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();
+    let json = daybook()
+        .args(["lint", "--offline", "--format", "json"])
+        .arg(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&json.stdout).expect("pure JSON, no annotations mixed in");
     assert_eq!(v["version"], 1);
     let gh = daybook().args(["lint", "--offline", "--format", "github"]).arg(dir.path()).output().unwrap();
