@@ -52,7 +52,8 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
             .into());
         }
     };
-    let out = &mut std::io::stdout().lock();
+    // Not locked for the whole run: the link checker's threads may write too.
+    let out = &mut std::io::stdout();
 
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut sources = Sources::new();
