@@ -470,8 +470,9 @@ impl Checker {
             vec![]
         };
         let needs_body = !fragments.is_empty() || rule.as_ref().is_some_and(|r| !r.soft.is_empty());
-        let mut use_get =
-            needs_body || req.failed_before || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
+        let mut use_get = needs_body
+            || req.failed_before
+            || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
         let mut attempt = 0;
         loop {
             match self.attempt(&req.url, use_get, needs_body, &fragments).await {

@@ -290,7 +290,10 @@ pub async fn check_targets(
             if ok || o.verdict == Verdict::Dead {
                 let final_url = (o.final_url != t.url).then(|| o.final_url.to_string());
                 let anchors = if ok { o.found_anchors.clone() } else { Vec::new() };
-                c.insert(t.url.to_string(), cache::Entry { checked: now, ok, status: o.status, final_url, anchors });
+                c.insert(
+                    t.url.to_string(),
+                    cache::Entry { checked: now, ok, status: o.status, final_url, anchors },
+                );
             } else {
                 c.remove(t.url.as_str());
             }
