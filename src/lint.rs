@@ -144,14 +144,45 @@ pub fn note_dates(notes: &[Note]) -> HashMap<String, NaiveDate> {
 }
 
 /// Final findings of a run: `diagnostics` (the outcome's plus any external
-/// ones) after the `rules:` overrides and the `strict_since` cap, sorted.
+/// ones) after inline suppressions (which report unused ones), then the
+/// `rules:` overrides and the `strict_since` cap, sorted. Suppressions come
+/// first so that a finding of a rule set to `off` still counts as suppressed.
 pub fn finalize(
     diagnostics: Vec<Diagnostic>,
     config: &Config,
     notes: &[Note],
-    _readme: Option<&Note>,
+    readme: Option<&Note>,
 ) -> Vec<Diagnostic> {
+    let diagnostics = crate::suppress::apply(diagnostics, notes.iter().chain(readme));
     let mut out = rules::apply_levels(diagnostics, config, &note_dates(notes));
     sort(&mut out);
     out
+}
+
+/// Run every note rule on one in-memory note (its `path` decides the path
+/// date). For tests, editors and property checks: no file system walk.
+pub fn lint_source(
+    file: std::sync::Arc<crate::diag::SourceFile>,
+    root: &Path,
+    config: &Config,
+) -> Result<Vec<Diagnostic>, Error> {
+    let parse = ParseContext::new(config)?;
+    let fields = CompiledFields::new(&config.fields);
+    let local_links = rules::local_links::LocalLinks::for_repo(root, &parse);
+    let cx = RuleContext {
+        config,
+        root,
+        parse: &parse,
+        fields: &fields,
+        strict_since: config.strict_since,
+        local_links: &local_links,
+    };
+    let note = parse_note(file, &parse);
+    let mut out = Vec::new();
+    for r in rules::all() {
+        r.check_note(&note, &cx, &mut out);
+        r.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
+    }
+    sort(&mut out);
+    Ok(out)
 }

@@ -10,9 +10,9 @@ use crate::rules::{Rule, RuleContext, RuleInfo};
 pub const DUPLICATE_URL: RuleInfo = RuleInfo {
     name: "duplicate-url",
     summary: "The same article URL (an item's opening link) appears in two notes, or twice in one.",
-    docs: r#"## duplicate-url
+    docs: r#"## What it checks
 
-**What it checks.** The opening link of every item — the article the item is about — across
+The opening link of every item — the article the item is about — across
 all notes. When two items link the same article, every occurrence after the first (by note
 date, then position) is reported, naming the first. URLs are compared after light
 normalization: the scheme (`http`/`https`), the host's case, a trailing `/`, the `#fragment`
@@ -20,22 +20,28 @@ and `utm_*` tracking parameters do not matter, and WeChat article links
 (`https://mp.weixin.qq.com/s?__biz=...&mid=...&idx=...&sn=...`) are compared by the parameters
 that name the article, ignoring per-share ones such as `chksm` and `scene`.
 
-**Why it matters.** Noting an article twice is almost always an accident (the same article
+## Why it matters
+
+Noting an article twice is almost always an accident (the same article
 shared by two accounts, a copy-pasted item), and the README's history then counts it twice.
 
-**Failing** — `notes/202611/1126.md` repeats an article already noted on 11-25:
+## Example
+
+Failing — `notes/202611/1126.md` repeats an article already noted on 11-25:
 
 ```markdown
 1. [扩散模型入门](https://example.com/diffusion-intro)  :star::star:
 ```
 
-**Fixed** — delete the repeated item, or link the earlier note instead:
+Fixed — delete the repeated item, or link the earlier note instead:
 
 ```markdown
 - 另见 [2026.11.25 的笔记](../202611/1125.md)
 ```
 
-**Config.** A warning by default; `rules: { duplicate-url: error }` makes it fail the run,
+## Configuration
+
+A warning by default; `rules: { duplicate-url: error }` makes it fail the run,
 `off` disables it.
 "#,
     default_severity: Severity::Warning,
@@ -157,7 +163,56 @@ impl Rule for DuplicateUrl {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_url;
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::test_support::{note_with_items, parse};
+
+    fn note(path: &str, items: &str) -> Note {
+        parse(path, &note_with_items(items), &Config::default(), std::path::Path::new("."))
+    }
+
+    #[test]
+    fn later_citations_name_the_first() {
+        // Given newest first: the first citation is still the oldest note's.
+        let newer = note(
+            "notes/202611/1126.md",
+            "1. [again](http://Example.com/a/) :star:\n2. [b](https://example.com/b) :star:\n3. [b again](https://example.com/b#x) :star:\n",
+        );
+        let older = note("notes/202611/1125.md", "1. [first](https://example.com/a) :star:\n");
+        let d = check(&[&newer, &older]);
+        let mut got: Vec<(String, usize, usize, String)> =
+            d.iter().map(|d| (d.path.clone(), d.start.line, d.start.column, d.message.clone())).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "notes/202611/1126.md".to_owned(),
+                    7,
+                    12,
+                    "item 1 links an article already noted in item 1 of notes/202611/1125.md (line 7)"
+                        .to_owned()
+                ),
+                (
+                    "notes/202611/1126.md".to_owned(),
+                    9,
+                    14,
+                    "item 3 links an article already noted in item 2 of this note (line 8)".to_owned()
+                ),
+            ]
+        );
+        let first = d.iter().find(|d| d.start.line == 7).unwrap();
+        assert_eq!(first.severity, Severity::Warning);
+        assert_eq!(first.related[0].path, "notes/202611/1125.md");
+        assert_eq!((first.related[0].start.line, first.related[0].start.column), (7, 4));
+    }
+
+    #[test]
+    fn distinct_articles_and_items_without_links_are_quiet() {
+        let a = note("notes/202611/1125.md", "1. [a](https://example.com/a) :star:\n2. no link :star:\n");
+        let b = note("notes/202611/1126.md", "1. [b](https://example.com/b) :star:\n2. no link :star:\n");
+        assert!(check(&[&a, &b]).is_empty());
+    }
 
     #[test]
     fn normalization() {

@@ -14,19 +14,23 @@ use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
 pub const UNKNOWN_FIELD: RuleInfo = RuleInfo {
     name: "unknown-field",
     summary: "A field label that is not configured (a typo such as `GtiHub` or `code`), with a did-you-mean.",
-    docs: r#"## unknown-field
+    docs: r#"## What it checks
 
-**What it checks.** Every labelled sub-bullet of an item (`- Label: value`, with an ASCII `:`
+Every labelled sub-bullet of an item (`- Label: value`, with an ASCII `:`
 or a full-width `：`) must use a label from `fields` in `daybook.yml`: a field's `label`, one
 of its `aliases`, or — for a field with `numbered: true` — the label or an alias followed by
 a number (`Paper1`, `Paper2`). Labels are case-sensitive. When the label looks like a typo of
 a known one, the help says which (`GtiHub` → `GitHub`, `code` → `Code`, `code2` → `Code2`).
 
-**Why it matters.** A misspelled label is a field the README generator and every other rule
+## Why it matters
+
+A misspelled label is a field the README generator and every other rule
 cannot see: `- paper: [...]` is not a Paper, so the note silently loses its paper link, and
 a required field spelled wrong is reported as missing.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 1. [An article](https://example.com/a)  :star::star:
@@ -34,7 +38,7 @@ a required field spelled wrong is reported as missing.
    - GtiHub: [https://github.com/o/r](https://github.com/o/r)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 1. [An article](https://example.com/a)  :star::star:
@@ -42,7 +46,9 @@ a required field spelled wrong is reported as missing.
    - GitHub: [https://github.com/o/r](https://github.com/o/r)
 ```
 
-**Config.** Add the label (or an alias) to `fields`; allow `Label1`, `Label2`, ... with
+## Configuration
+
+Add the label (or an alias) to `fields`; allow `Label1`, `Label2`, ... with
 `numbered: true`:
 
 ```yaml
@@ -62,24 +68,28 @@ Notes dated before `strict_since` only get a warning. Turn the rule off with
 pub const MISSING_FIELD: RuleInfo = RuleInfo {
     name: "missing-field",
     summary: "An item lacks a field marked `required: true` (by default `Abstract`).",
-    docs: r#"## missing-field
+    docs: r#"## What it checks
 
-**What it checks.** Every item of the today section must carry each field whose config has
+Every item of the today section must carry each field whose config has
 `required: true` (in the default config: `Abstract`, or one of its aliases `主要内容`, `摘要`).
 A field bullet written at column 0 (see `field-not-nested`) still counts as present, so the
 same mistake is not reported twice.
 
-**Why it matters.** The required fields are what the README's today section shows; an item
+## Why it matters
+
+The required fields are what the README's today section shows; an item
 without them renders as a bare link.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 2. [Another article](https://example.com/b)  :star:
    - Tips: read the appendix first
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 2. [Another article](https://example.com/b)  :star:
@@ -87,7 +97,9 @@ without them renders as a bare link.
    - Tips: read the appendix first
 ```
 
-**Config.** `required: true|false` on each entry of `fields`. Notes dated before
+## Configuration
+
+`required: true|false` on each entry of `fields`. Notes dated before
 `strict_since` (older free-form notes, one paragraph per item) only get a warning.
 "#,
     default_severity: Severity::Error,
@@ -96,16 +108,20 @@ without them renders as a bare link.
 pub const DUPLICATE_FIELD: RuleInfo = RuleInfo {
     name: "duplicate-field",
     summary: "The same field appears twice in one item (`Tips` twice, or `Paper` and its alias `论文`).",
-    docs: r#"## duplicate-field
+    docs: r#"## What it checks
 
-**What it checks.** Within one item, each field appears at most once. A label and its alias
+Within one item, each field appears at most once. A label and its alias
 are the same field (`Paper` and `论文`); numbered variants of a `numbered: true` field are
 different fields (`Paper1` and `Paper2`), but the same number twice is a duplicate.
 
-**Why it matters.** Tools that read the notes (the README generator among them) keep one value
+## Why it matters
+
+Tools that read the notes (the README generator among them) keep one value
 per field; the second bullet is silently dropped or overwrites the first.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 1. [An article](https://example.com/a)  :star:
@@ -114,7 +130,7 @@ per field; the second bullet is silently dropped or overwrites the first.
    - Paper: [Another paper](https://arxiv.org/abs/2101.00002)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 1. [An article](https://example.com/a)  :star:
@@ -123,7 +139,9 @@ per field; the second bullet is silently dropped or overwrites the first.
    - Paper2: [Another paper](https://arxiv.org/abs/2101.00002)
 ```
 
-**Config.** `numbered: true` on a field allows `Label1`, `Label2`, .... Notes dated before
+## Configuration
+
+`numbered: true` on a field allows `Label1`, `Label2`, .... Notes dated before
 `strict_since` only get a warning.
 "#,
     default_severity: Severity::Error,
@@ -132,15 +150,19 @@ per field; the second bullet is silently dropped or overwrites the first.
 pub const EMPTY_FIELD: RuleInfo = RuleInfo {
     name: "empty-field",
     summary: "A field has a label but no value (`- Tips:` and nothing after it).",
-    docs: r#"## empty-field
+    docs: r#"## What it checks
 
-**What it checks.** A field bullet has a value after its colon, or nested content under it
+A field bullet has a value after its colon, or nested content under it
 (a `- 核心点：` followed by an indented list is fine).
 
-**Why it matters.** An empty field is usually a template line that was never filled in; it
+## Why it matters
+
+An empty field is usually a template line that was never filled in; it
 renders as a dangling label.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 1. [An article](https://example.com/a)  :star:
@@ -148,7 +170,7 @@ renders as a dangling label.
    - Tips:
 ```
 
-**Fixed** — fill it in, or delete the bullet:
+Fixed — fill it in, or delete the bullet:
 
 ```markdown
 1. [An article](https://example.com/a)  :star:
@@ -156,7 +178,9 @@ renders as a dangling label.
    - Tips: the ablation in section 4 is the interesting part
 ```
 
-**Config.** Notes dated before `strict_since` only get a warning; `rules: { empty-field: off }`
+## Configuration
+
+Notes dated before `strict_since` only get a warning; `rules: { empty-field: off }`
 turns it off.
 "#,
     default_severity: Severity::Error,
@@ -165,31 +189,38 @@ turns it off.
 pub const FIELD_LINK: RuleInfo = RuleInfo {
     name: "field-link",
     summary: "A field configured with `link: true` (Paper, Code) holds no link.",
-    docs: r#"## field-link
+    docs: r#"## What it checks
 
-**What it checks.** The value of a field whose config says `link: true` (by default `Paper`
+The value of a field whose config says `link: true` (by default `Paper`
 and `Code`, with their aliases and numbered variants) contains at least one link:
-`[title](https://...)`, `<https://...>` or a bare `https://...` autolink.
+`[title](https://...)`, `<https://...>`, or a bare `https://...` / `www....` address
+(GitHub turns those into links).
 
-**Why it matters.** The point of a Paper or Code field is the link. A title without a URL, or a
+## Why it matters
+
+The point of a Paper or Code field is the link. A title without a URL, or a
 URL typed as plain text without a scheme, gives the reader nothing to click, and the link
 checker has nothing to verify.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
    - Paper: Masked Autoencoders Are Scalable Vision Learners
    - Code: github.com/facebookresearch/mae
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
    - Paper: [Masked Autoencoders Are Scalable Vision Learners](https://arxiv.org/abs/2111.06377)
    - Code: [https://github.com/facebookresearch/mae](https://github.com/facebookresearch/mae)
 ```
 
-**Config.** `link: true|false` on each entry of `fields`. Notes dated before `strict_since`
+## Configuration
+
+`link: true|false` on each entry of `fields`. Notes dated before `strict_since`
 (where `- 论文：paper title` was the custom) only get a warning.
 "#,
     default_severity: Severity::Error,
@@ -380,6 +411,7 @@ pub fn check_item(
             && table.field(key.field).link
             && field.links.is_empty()
             && !has_link_inside(note, field)
+            && !has_autolinked_url(&field.value)
         {
             out.push(field_link(note, item, field, &table.field(key.field).label));
         }
@@ -505,9 +537,7 @@ fn field_link(note: &Note, item: &Item, field: &Field, canonical: &str) -> Diagn
     let first_word = value.split_whitespace().next().unwrap_or("");
     let sep = if field.separator == ':' { ": " } else { "：" };
     let what = canonical.to_lowercase();
-    let help = if first_word.starts_with("http://") || first_word.starts_with("https://") {
-        format!("wrap the address in a link: `- {label}{sep}[{first_word}]({first_word})`")
-    } else if super::local_links::looks_like_host(first_word) {
+    let help = if super::local_links::looks_like_host(first_word) {
         format!(
             "this looks like an address without a scheme: write `- {label}{sep}[https://{first_word}](https://{first_word})`"
         )
@@ -536,6 +566,14 @@ fn has_nested_content(note: &Note, field: &Field) -> bool {
         // Skip the rest of the label line (the separator and spaces).
         let rest = rest.split_once('\n').map_or("", |(_, r)| r);
         !rest.trim().is_empty()
+    })
+}
+
+/// A bare `https://...` or `www....` in the text: GitHub turns it into a link
+/// (GFM's extended autolinks), even though CommonMark does not.
+fn has_autolinked_url(value: &str) -> bool {
+    value.split(|c: char| c.is_whitespace() || matches!(c, '（' | '(' | '，' | '：')).any(|w| {
+        w.starts_with("https://") || w.starts_with("http://") || (w.starts_with("www.") && w.len() > 4)
     })
 }
 
@@ -572,6 +610,108 @@ field_rule!(FieldLink, FIELD_LINK, only::LINK);
 mod tests {
     use super::*;
     use crate::config::default_fields;
+    use crate::rules::test_support::{at, note_with_items, run, spanned};
+
+    fn item(fields: &str) -> String {
+        note_with_items(&format!("1. [An article](https://example.com/a)  :star::star:\n{fields}"))
+    }
+
+    #[test]
+    fn labels_aliases_numbers_and_both_colons_are_accepted() {
+        let text = item(
+            "   - 主要内容：x\n   - Paper1: [p](https://arxiv.org/abs/1)\n   - 论文2：[q](https://arxiv.org/abs/2)\n   - GitHub: https://github.com/o/r\n   - Tips: t\n",
+        );
+        for rule in [&UnknownField as &dyn Rule, &MissingField, &DuplicateField, &EmptyField, &FieldLink] {
+            assert!(run(rule, &text).is_empty(), "{}: {:?}", rule.info().name, run(rule, &text));
+        }
+    }
+
+    #[test]
+    fn unknown_labels_get_a_did_you_mean() {
+        let text = item(
+            "   - Abstract: x\n   - GtiHub: [c](https://github.com/o/r)\n   - code: [c](https://github.com/o/r)\n   - Tips2: t\n   - Weather: sunny\n",
+        );
+        let d = run(&UnknownField, &text);
+        assert_eq!(at(&d), [(9, 6), (10, 6), (11, 6), (12, 6)]);
+        assert_eq!(spanned(&text, &d[0]), "GtiHub");
+        assert_eq!(d[0].help.as_deref(), Some("replace `GtiHub` with `GitHub` (an alias of `Code`)"));
+        assert_eq!(d[1].help.as_deref(), Some("replace `code` with `Code`; labels are case-sensitive"));
+        assert_eq!(d[2].message, "unknown field `Tips2`: `Tips` does not take numbered variants");
+        assert!(d[2].help.as_deref().unwrap().contains("set `numbered: true` on the `Tips` field"));
+        let help = d[3].help.as_deref().unwrap();
+        assert!(help.contains("`Abstract`, `Paper` (also `Paper1`, `Paper2`, ...)"), "{help}");
+        assert!(help.contains("under `fields` in daybook.yml"), "{help}");
+    }
+
+    #[test]
+    fn missing_required_field() {
+        let text = note_with_items(
+            "1. [a](https://e.com/a) :star:\n   - Tips: t\n\n2. [b](https://e.com/b) :star:\n   - Abstarct: typo\n\n3. [c](https://e.com/c) :star:\n- Abstract: stray\n",
+        );
+        let d = run(&MissingField, &text);
+        // Item 2's typo is unknown-field's finding and item 3's stray bullet is
+        // field-not-nested's: only item 1 is missing its Abstract.
+        assert_eq!(at(&d), [(7, 4)], "{d:?}");
+        assert_eq!(d[0].message, "item 1 has no `Abstract` field");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "add `- Abstract: …` (or `主要内容`, `摘要`) under the item, indented to line up with the item's text"
+            )
+        );
+    }
+
+    #[test]
+    fn duplicates_by_label_alias_and_number() {
+        let text = item(
+            "   - Abstract: x\n   - Tips: a\n   - Tips: b\n   - Paper: [p](https://e.com/p)\n   - 论文：[q](https://e.com/q)\n   - Code1: [c](https://e.com/c)\n   - Code2: [d](https://e.com/d)\n   - Code2: [e](https://e.com/e)\n",
+        );
+        let d = run(&DuplicateField, &text);
+        assert_eq!(at(&d), [(10, 6), (12, 6), (15, 6)], "{d:?}");
+        assert_eq!(d[0].message, "item 1 has the `Tips` field twice");
+        assert_eq!(d[0].related[0].start.line, 9);
+        assert_eq!(
+            d[1].message,
+            "item 1 has the `Paper` field twice (`Paper` and `论文` are the same field)"
+        );
+        assert!(d[1].help.as_deref().unwrap().contains("number them `Paper1`, `Paper2`"));
+        assert_eq!(d[2].message, "item 1 has the `Code2` field twice");
+    }
+
+    #[test]
+    fn empty_fields_but_not_labels_with_nested_lists() {
+        let text = item("   - Abstract: x\n   - Tips:\n   - 核心点：\n     - 扩展策略\n   - Paper:   \n");
+        let d = run(&EmptyField, &text);
+        assert_eq!(at(&d), [(9, 4), (12, 4)], "{d:?}");
+        assert_eq!(d[0].message, "the `Tips` field of item 1 is empty");
+        assert_eq!(d[1].help.as_deref(), Some("write the link after `Paper:`, or delete the bullet"));
+        // An empty link field is not also reported as a field without a link.
+        assert!(run(&FieldLink, &text).is_empty());
+    }
+
+    #[test]
+    fn link_fields_without_a_link() {
+        let text = item(
+            "   - Abstract: x\n   - Paper: Masked Autoencoders\n   - Code: github.com/facebookresearch/mae\n   - 论文：无\n",
+        );
+        let d = run(&FieldLink, &text);
+        assert_eq!(at(&d), [(9, 13), (10, 12), (11, 9)], "{d:?}");
+        assert_eq!(spanned(&text, &d[0]), "Masked Autoencoders");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "link the title to the paper: `- Paper: [Masked Autoencoders](https://…)`; if there is no paper, delete the bullet"
+            )
+        );
+        assert!(
+            d[1].help.as_deref().unwrap().contains(
+                "`- Code: [https://github.com/facebookresearch/mae](https://github.com/facebookresearch/mae)`"
+            ),
+            "{:?}",
+            d[1].help
+        );
+        assert!(d[2].help.as_deref().unwrap().contains("`- 论文：[无](https://…)`"), "{:?}", d[2].help);
+    }
 
     #[test]
     fn lookup_labels_aliases_and_numbers() {
@@ -588,6 +728,7 @@ mod tests {
     #[test]
     fn suggestions() {
         let t = CompiledFields::new(&default_fields());
+        assert_eq!(t.suggest("Tips2").as_deref(), Some("Tips"));
         assert_eq!(t.suggest("GtiHub").as_deref(), Some("GitHub"));
         assert_eq!(t.suggest("code").as_deref(), Some("Code"));
         assert_eq!(t.suggest("code2").as_deref(), Some("Code2"));

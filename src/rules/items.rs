@@ -9,30 +9,36 @@ use crate::rules::{Rule, RuleContext, RuleInfo};
 pub const ITEM_LINK: RuleInfo = RuleInfo {
     name: "item-link",
     summary: "An item of the today section does not open with a `[title](url)` link to the article.",
-    docs: r#"## item-link
+    docs: r#"## What it checks
 
-**What it checks.** Each numbered item of the today section starts with a Markdown link to
+Each numbered item of the today section starts with a Markdown link to
 the article it is about: `1. [article title](https://...)`, then the star rating.
 
-**Why it matters.** The opening link is the item: the README's today section and history
+## Why it matters
+
+The opening link is the item: the README's today section and history
 list it, the link checker verifies it, and `duplicate-url` uses it to find an article noted
 twice. An item without it cannot be clicked through and is invisible to all of these.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 1. 一篇关于扩散模型的文章  :star::star:
    - Abstract: ...
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 1. [一篇关于扩散模型的文章](https://mp.weixin.qq.com/s/...)  :star::star:
    - Abstract: ...
 ```
 
-**Config.** None beyond the severity: `rules: { item-link: warning }`.
+## Configuration
+
+None beyond the severity: `rules: { item-link: warning }`.
 "#,
     default_severity: Severity::Error,
 };
@@ -40,31 +46,35 @@ twice. An item without it cannot be clicked through and is invisible to all of t
 pub const STARS: RuleInfo = RuleInfo {
     name: "stars",
     summary: "An item has no star rating after its link, or more or fewer stars than `stars.min..=stars.max`.",
-    docs: r#"## stars
+    docs: r#"## What it checks
 
-**What it checks.** After the item's opening link comes a rating: the `stars.token`
+After the item's opening link comes a rating: the `stars.token`
 (`:star:` by default) repeated between `stars.min` and `stars.max` times (1 to 5 by default).
 With `stars.required: false` a missing rating is accepted, but a rating out of range is still
 reported.
 
-**Why it matters.** The rating is how a reader skims a day's notes, and the README shows it.
+## Why it matters
+
+The rating is how a reader skims a day's notes, and the README shows it.
 A forgotten rating, or a `:star:` pasted eight times, makes the scale meaningless.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 1. [An article](https://example.com/a)
 2. [Another](https://example.com/b)  :star::star::star::star::star::star::star:
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 1. [An article](https://example.com/a)  :star::star:
 2. [Another](https://example.com/b)  :star::star::star::star::star:
 ```
 
-**Config.**
+## Configuration
 
 ```yaml
 stars:
@@ -80,19 +90,23 @@ stars:
 pub const FIELD_NOT_NESTED: RuleInfo = RuleInfo {
     name: "field-not-nested",
     summary: "A field bullet (`- Paper: ...`) is not indented under its item, which ends the numbered list.",
-    docs: r#"## field-not-nested
+    docs: r#"## What it checks
 
-**What it checks.** Field bullets belong inside their item: indented so that the `-` lines up
+Field bullets belong inside their item: indented so that the `-` lines up
 with the item's text (3 spaces after `1. `, 4 after `10. `). A `- Paper:` written at column 0
 (or indented too little) is not part of the item.
 
-**Why it matters.** In Markdown, a bullet at column 0 after a numbered item *ends the
+## Why it matters
+
+In Markdown, a bullet at column 0 after a numbered item *ends the
 numbered list*: the field renders as a separate top-level list, the item loses its Paper, the
 bullets after it get nested under the wrong parent, and the next item starts a new list. On
 GitHub it looks like a small layout glitch; for every tool that reads the note, the field is
 gone.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 3. [An article](https://example.com/a)  :star::star:
@@ -101,7 +115,7 @@ gone.
    - Tips: ...
 ```
 
-**Fixed** — indent the bullet by 3 spaces, like its siblings:
+Fixed — indent the bullet by 3 spaces, like its siblings:
 
 ```markdown
 3. [An article](https://example.com/a)  :star::star:
@@ -110,7 +124,9 @@ gone.
    - Tips: ...
 ```
 
-**Config.** Which bullets count as fields comes from `fields` in `daybook.yml`; the rule
+## Configuration
+
+Which bullets count as fields comes from `fields` in `daybook.yml`; the rule
 itself has only its severity.
 "#,
     default_severity: Severity::Error,
@@ -119,24 +135,28 @@ itself has only its severity.
 pub const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
     name: "item-in-html-block",
     summary: "An item right after a raw HTML block (`</div>` then `2. [...]`, no blank line) that GitHub renders as plain text.",
-    docs: r#"## item-in-html-block
+    docs: r#"## What it checks
 
-**What it checks.** A numbered item written on the line right after raw HTML — typically the
+A numbered item written on the line right after raw HTML — typically the
 `</div>` closing an item's image — with no blank line in between.
 
-**Why it matters.** In Markdown an HTML block runs until the next blank line, so the item is
+## Why it matters
+
+In Markdown an HTML block runs until the next blank line, so the item is
 swallowed by it: GitHub shows `2. [title](url) :star:` as literal text, with no link and no
 list, and its fields become plain text too. daybook recovers the item so the other rules can
 check it, but readers of the note see the broken rendering.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 <div align=center><img src="images/1.png"></div>
 2. [An article](https://example.com/a)  :star::star:
 ```
 
-**Fixed** — add a blank line after the HTML:
+Fixed — add a blank line after the HTML:
 
 ```markdown
 <div align=center><img src="images/1.png"></div>
@@ -144,7 +164,9 @@ check it, but readers of the note see the broken rendering.
 2. [An article](https://example.com/a)  :star::star:
 ```
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -411,5 +433,123 @@ impl Rule for FieldNotNested {
     }
     fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         note.stray_fields.iter().for_each(|s| check_stray(note, s, out));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::test_support::{at, note_with_items, run, run_in, spanned};
+
+    #[test]
+    fn items_that_open_with_a_link_pass() {
+        let text =
+            note_with_items("1. [An article](https://example.com/a)  :star::star:\n   - Abstract: x\n");
+        assert!(run(&ItemLink, &text).is_empty());
+        assert!(run(&Stars, &text).is_empty());
+        assert!(run(&FieldNotNested, &text).is_empty());
+        assert!(run(&ItemInHtmlBlock, &text).is_empty());
+    }
+
+    #[test]
+    fn item_without_link_offers_the_rewrite() {
+        let text = note_with_items(
+            "1. 一篇文章 https://mp.weixin.qq.com/s/abc  :star:\n   - Abstract: x\n\n2. 另一篇  :star:\n   - Abstract: y\n",
+        );
+        let d = run(&ItemLink, &text);
+        assert_eq!(at(&d), [(7, 4), (10, 4)]);
+        assert_eq!(d[0].message, "item 1 does not open with a link to the article");
+        assert!(
+            d[0].help.as_deref().unwrap().contains("`1. [article title](https://mp.weixin.qq.com/s/abc)`"),
+            "{:?}",
+            d[0].help
+        );
+        assert!(d[1].help.as_deref().unwrap().contains("`2. [article title](https://…)`"), "{:?}", d[1].help);
+    }
+
+    #[test]
+    fn missing_stars_point_right_after_the_link() {
+        let text = note_with_items("1. [An article](https://example.com/a)\n   - Abstract: x\n");
+        let d = run(&Stars, &text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "item 1 has no star rating");
+        let link_end = text.find("(https://example.com/a)").unwrap() + "(https://example.com/a)".len();
+        assert_eq!(d[0].span, link_end..link_end);
+        assert!(d[0].help.as_deref().unwrap().contains("`:star:` (1 to 5 `:star:`)"), "{:?}", d[0].help);
+    }
+
+    #[test]
+    fn too_many_stars_and_a_custom_scale() {
+        let seven = ":star:".repeat(7);
+        let text =
+            note_with_items(&format!("1. [An article](https://example.com/a)  {seven}\n   - Abstract: x\n"));
+        let d = run(&Stars, &text);
+        assert_eq!(at(&d), [(7, 41)]);
+        assert_eq!(d[0].message, "item 1 has 7 stars; ratings go from 1 to 5");
+        assert_eq!(spanned(&text, &d[0]), seven);
+        assert!(d[0].help.as_deref().unwrap().contains(&":star:".repeat(5)));
+
+        let mut config = Config::default();
+        config.stars.min = 2;
+        config.stars.max = 3;
+        config.stars.required = false;
+        let one = note_with_items("1. [a](https://e.com/a) :star:\n2. [b](https://e.com/b)\n");
+        let d = run_in(&Stars, &config, std::path::Path::new("."), "notes/202611/1126.md", &one);
+        assert_eq!(d.len(), 1, "a missing rating is fine when not required: {d:?}");
+        assert_eq!(d[0].message, "item 1 has 1 star; ratings go from 2 to 3");
+    }
+
+    #[test]
+    fn field_at_column_zero_says_how_far_to_indent() {
+        let text = note_with_items(
+            "1. [An article](https://example.com/a)  :star:\n   - Abstract: x\n- Paper: [p](https://arxiv.org/abs/2101.00001)\n   - Tips: y\n",
+        );
+        let d = run(&FieldNotNested, &text);
+        // Tips is indented correctly: it is only stray because Paper ended the list.
+        assert_eq!(at(&d), [(9, 1)], "{d:?}");
+        assert_eq!(spanned(&text, &d[0]), "- Paper");
+        assert_eq!(
+            d[0].message,
+            "`- Paper` is not nested under item 1: at column 1 it ends the numbered list"
+        );
+        let help = d[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("indent it by 3 spaces so it lines up with the item's text (`   - Paper: …`)"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn two_digit_items_need_four_spaces_and_full_width_colons_count() {
+        let mut items = String::new();
+        for n in 1..=10 {
+            // Three spaces are right under `9. ` but one short under `10. `.
+            items.push_str(&format!("{n}. [a{n}](https://e.com/{n}) :star:\n   - Abstract: x\n\n"));
+        }
+        items.push_str(" - Tips：too shallow\n");
+        let text = note_with_items(&items);
+        let d = run(&FieldNotNested, &text);
+        assert_eq!(at(&d), [(35, 4), (37, 2)], "{d:?}");
+        assert!(d[0].message.contains("`- Abstract` is not nested under item 10"), "{}", d[0].message);
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.starts_with("indent it by 1 more space so"), "{help}");
+        assert!(help.contains("(`    - Abstract: …`)"), "{help}");
+        let help = d[1].help.as_deref().unwrap();
+        assert!(help.starts_with("indent it by 3 more spaces"), "{help}");
+        assert!(help.contains("(`    - Tips： …`)"), "{help}");
+    }
+
+    #[test]
+    fn item_swallowed_by_html_block() {
+        let text = note_with_items(
+            "1. [a](https://e.com/a) :star:\n   - Abstract: x\n\n<div align=center><img src=\"https://e.com/1.png\">\n</div>\n2. [b](https://e.com/b) :star:\n   - Abstract: y\n",
+        );
+        let d = run(&ItemInHtmlBlock, &text);
+        assert_eq!(at(&d), [(12, 4)], "{d:?}");
+        assert!(d[0].message.starts_with("item 2 is part of the raw HTML block above it"));
+        assert!(d[0].help.as_deref().unwrap().contains("between `</div>` and this item"));
+        // The recovered item is still checked by the other rules.
+        assert!(run(&ItemLink, &text).is_empty());
     }
 }

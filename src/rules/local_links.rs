@@ -22,30 +22,36 @@ use crate::rules::{Rule, RuleContext, RuleInfo};
 pub const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
     summary: "A link target is a web address without a scheme (`arxiv.org/abs/...`), which GitHub resolves as a file path.",
-    docs: r#"## bare-url
+    docs: r#"## What it checks
 
-**What it checks.** A link or image target that starts with a host name — `arxiv.org/abs/2111.08687`,
+A link or image target that starts with a host name — `arxiv.org/abs/2111.08687`,
 `www.example.com`, `microsoft.careers.com` — but has no `https://` in front. Paths that exist
 in the repository, and names that end like files (`0410.md`, `a.png`), are not reported.
 
-**Why it matters.** Without a scheme, a browser and GitHub treat the target as a path relative
+## Why it matters
+
+Without a scheme, a browser and GitHub treat the target as a path relative
 to the note: `[paper](arxiv.org/abs/2111.08687)` in `notes/202104/0410.md` opens
 `.../notes/202104/arxiv.org/abs/2111.08687` on GitHub, a 404. The link looks right in the
 source and is broken for every reader.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
    - Paper: [A paper](arxiv.org/abs/2111.08687)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
    - Paper: [A paper](https://arxiv.org/abs/2111.08687)
 ```
 
-**Config.** Only the severity: `rules: { bare-url: warning }`.
+## Configuration
+
+Only the severity: `rules: { bare-url: warning }`.
 "#,
     default_severity: Severity::Error,
 };
@@ -53,28 +59,34 @@ source and is broken for every reader.
 pub const MAILTO: RuleInfo = RuleInfo {
     name: "mailto",
     summary: "A link target is an e-mail address without `mailto:`.",
-    docs: r#"## mailto
+    docs: r#"## What it checks
 
-**What it checks.** A link whose target is an e-mail address (`[mail me](me@example.com)`,
+A link whose target is an e-mail address (`[mail me](me@example.com)`,
 `<a href="me@example.com">`) but does not start with `mailto:`. Autolinks written as
 `<me@example.com>` are fine: Markdown adds the `mailto:` itself.
 
-**Why it matters.** Without the scheme the address is a relative file path: clicking it on
+## Why it matters
+
+Without the scheme the address is a relative file path: clicking it on
 GitHub opens a 404 page instead of a mail client.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 - 联系作者：[邮件](author@example.com)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 - 联系作者：[邮件](mailto:author@example.com)
 ```
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -82,9 +94,9 @@ GitHub opens a 404 page instead of a mail client.
 pub const MISSING_FILE: RuleInfo = RuleInfo {
     name: "missing-file",
     summary: "A relative link or image (Markdown, or raw HTML `src`/`href`) points at a file that does not exist.",
-    docs: r#"## missing-file
+    docs: r#"## What it checks
 
-**What it checks.** Every relative link target — `[text](path)`, `![alt](path)`, and the
+Every relative link target — `[text](path)`, `![alt](path)`, and the
 `src`/`href` of raw HTML such as `<img src="images/1126.png">` — in the notes and in the
 README must name a file or folder of the repository. The path is resolved from the folder of
 the file it is written in (a leading `/` means the repository root, as on GitHub), after
@@ -92,25 +104,31 @@ percent-decoding (`%20` is a space); `?query` and `#fragment` are ignored. Names
 exactly, because GitHub is case-sensitive even when your disk is not. When a close name
 exists (`0410.md` for `04010.md`, `Image.png` for `image.png`), the help offers it.
 
-**Why it matters.** A moved or misspelled image shows as a broken icon; a README history entry
+## Why it matters
+
+A moved or misspelled image shows as a broken icon; a README history entry
 pointing at a note that is not there is a 404. Both happen silently when files are renamed
 by hand.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 <div align=center><img src="images/1126.PNG"></div>
 - [2021.5.10](notes/202105/05010.md)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 <div align=center><img src="images/1126.png"></div>
 - [2021.5.10](notes/202105/0510.md)
 ```
 
-**Config.** `ignore` globs exclude whole files from linting; the rule itself has only its
+## Configuration
+
+`ignore` globs exclude whole files from linting; the rule itself has only its
 severity.
 "#,
     default_severity: Severity::Error,
@@ -119,20 +137,24 @@ severity.
 pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
     name: "missing-anchor",
     summary: "A `#fragment` names no heading of the target Markdown file (or of the same file for `#x` links).",
-    docs: r##"## missing-anchor
+    docs: r##"## What it checks
 
-**What it checks.** A link with a fragment — `[today](#paperclip--今日要点)` inside a note, or
+A link with a fragment — `[today](#paperclip--今日要点)` inside a note, or
 `[x](../202104/0410.md#paperclip--others)` to another Markdown file — must name an anchor the
 target really has: the GitHub-style slug of one of its headings (lowercased, punctuation
 dropped, spaces turned into `-`, `-1`, `-2` appended to repeated headings) or an explicit
 `id`/`name` attribute in raw HTML. Fragments are percent-decoded before comparing.
 `#top` and line anchors (`#L10`) on non-Markdown files are not checked.
 
-**Why it matters.** A dead fragment does not 404 — the page opens at the top — so nobody
+## Why it matters
+
+A dead fragment does not 404 — the page opens at the top — so nobody
 notices that the table of contents or a cross-reference stopped working after a heading was
 renamed.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 ## :paperclip:  今日要点
@@ -140,13 +162,15 @@ renamed.
 [back to today's notes](#今日要点)
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 [back to today's notes](#paperclip--今日要点)
 ```
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "##,
     default_severity: Severity::Error,
 };
@@ -154,21 +178,25 @@ renamed.
 pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
     name: "outside-repo",
     summary: "A relative link climbs out of the repository root with `..`.",
-    docs: r#"## outside-repo
+    docs: r#"## What it checks
 
-**What it checks.** A relative link or image whose `..` segments climb above the repository
+A relative link or image whose `..` segments climb above the repository
 root, e.g. `../../../images/a.png` written in `notes/202104/0410.md`.
 
-**Why it matters.** Whatever such a path finds on your disk, it does not exist on GitHub or in
+## Why it matters
+
+Whatever such a path finds on your disk, it does not exist on GitHub or in
 any clone: GitHub clamps it to the repository root and shows a 404 (or the wrong file).
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 ![diagram](../../../shared/diagram.png)
 ```
 
-**Fixed** — copy the file into the repository and link it from there:
+Fixed — copy the file into the repository and link it from there:
 
 ```markdown
 ![diagram](../../images/diagram.png)
@@ -177,7 +205,9 @@ any clone: GitHub clamps it to the repository root and shows a 404 (or the wrong
 To link a GitHub page of the repository (issues, wiki), use its full `https://github.com/...`
 address.
 
-**Config.** Only the severity.
+## Configuration
+
+Only the severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -357,10 +387,11 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
     if let Some(n) = listing.entries.keys().find(|k| k.to_lowercase() == lower) {
         return Some(n);
     }
-    let limit = (name.chars().count() / 4).max(1);
+    // One edit for ordinary names: `0409.png` is not a typo of `0410.png`.
+    let limit = (name.chars().count() / 8).max(1);
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
-    for k in listing.entries.keys() {
+    for k in listing.entries.keys().filter(|k| !differs_only_in_digits(name, k)) {
         let d = strsim::damerau_levenshtein(&lower, &k.to_lowercase());
         if d > limit {
             continue;
@@ -376,6 +407,13 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
     }
     // Two equally close names (0410.md vs 0401.md and 0411.md): guessing would mislead.
     if tie { None } else { best.map(|(_, n)| n) }
+}
+
+/// `1130.md` vs `1103.md`, `1101.png` vs `1102.png`: in a folder of dated files
+/// these are different days, not typos of each other.
+fn differs_only_in_digits(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
 }
 
 /// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
@@ -808,6 +846,164 @@ link_rule!(OutsideRepo, OUTSIDE_REPO, only::OUTSIDE_REPO);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::rules::test_support::{at, run_in, spanned};
+
+    /// A repository with two notes, an image folder and a README.
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir_all(p.join("notes/202104/images")).unwrap();
+        std::fs::create_dir_all(p.join("notes/202105")).unwrap();
+        std::fs::create_dir_all(p.join("images")).unwrap();
+        std::fs::write(p.join("notes/202104/images/0410.png"), "").unwrap();
+        std::fs::write(p.join("notes/202104/images/图 1.png"), "").unwrap();
+        std::fs::write(p.join("images/logo.png"), "").unwrap();
+        std::fs::write(
+            p.join("notes/202104/0410.md"),
+            "# 公众号内容拓展学习笔记（2021.4.10）\n\n## :paperclip:  今日要点\n\n<a name=\"extra\"></a>\n## :paperclip:  Others\n",
+        )
+        .unwrap();
+        std::fs::write(p.join("notes/202105/0510.md"), "# x\n").unwrap();
+        std::fs::write(p.join("README.md"), "# readme\n").unwrap();
+        dir
+    }
+
+    fn lint(rule: &dyn Rule, dir: &tempfile::TempDir, path: &str, text: &str) -> Vec<Diagnostic> {
+        run_in(rule, &Config::default(), dir.path(), path, text)
+    }
+
+    const NOTE: &str = "notes/202104/0411.md";
+
+    #[test]
+    fn existing_targets_pass_every_rule() {
+        let dir = repo();
+        let text = "# t\n\n## Sec One\n\n\
+            [a](0410.md) [b](./0410.md#paperclip--今日要点) [c](images/0410.png?raw=true) \
+            [d](images/%E5%9B%BE%201.png) [e](../202105/0510.md) [f](/images/logo.png) [g](../../README.md) \
+            [h](#sec-one) [i](0410.md#extra) [j](#) [k](#top) [l](../202104/) [m](https://example.com) \
+            <me@example.com> [n](mailto:me@example.com) [o](0410.md#%E4%BB%8A%E6%97%A5) [p](notes.txt#L3)\n\
+            <img src=\"images/0410.png\"> <a href=\"0410.md\">x</a>\n";
+        std::fs::write(dir.path().join("notes/202104/notes.txt"), "").unwrap();
+        for rule in [&BareUrl as &dyn Rule, &Mailto, &MissingFile, &OutsideRepo] {
+            assert!(
+                lint(rule, &dir, NOTE, text).is_empty(),
+                "{}: {:?}",
+                rule.info().name,
+                lint(rule, &dir, NOTE, text)
+            );
+        }
+        // `#今日` is not an anchor of 0410.md: the only finding of the lot.
+        let d = lint(&MissingAnchor, &dir, NOTE, text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(spanned(text, &d[0]), "0410.md#%E4%BB%8A%E6%97%A5");
+    }
+
+    #[test]
+    fn web_addresses_without_a_scheme() {
+        let dir = repo();
+        let text = "- Paper: [p](arxiv.org/abs/2111.08687)\n- <a href=\"microsoft.careers.com\">jobs</a>\n- [q](0412.md)\n";
+        let d = lint(&BareUrl, &dir, NOTE, text);
+        assert_eq!(at(&d), [(1, 14), (2, 12)], "{d:?}");
+        assert_eq!(spanned(text, &d[0]), "arxiv.org/abs/2111.08687");
+        assert_eq!(d[0].message, "`arxiv.org/abs/2111.08687` is a web address without a scheme");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "write `https://arxiv.org/abs/2111.08687`; without `https://` GitHub opens \
+                 `notes/202104/arxiv.org/abs/2111.08687` in this repository, a 404"
+            )
+        );
+        assert!(d[1].help.as_deref().unwrap().starts_with("write `https://microsoft.careers.com`"));
+        // `0412.md` is a missing file, not a web address.
+        assert_eq!(at(&lint(&MissingFile, &dir, NOTE, text)), [(3, 7)]);
+    }
+
+    #[test]
+    fn e_mail_addresses_need_mailto() {
+        let dir = repo();
+        let text = "[mail](author@example.com) <author@example.com> [ok](mailto:author@example.com)\n";
+        let d = lint(&Mailto, &dir, NOTE, text);
+        assert_eq!(at(&d), [(1, 8)]);
+        assert!(d[0].help.as_deref().unwrap().starts_with("write `mailto:author@example.com`"));
+        assert!(lint(&MissingFile, &dir, NOTE, text).is_empty(), "an address is not also a missing file");
+    }
+
+    #[test]
+    fn missing_files_with_suggestions() {
+        let dir = repo();
+        let text = "![x](images/0410.PNG)\n<img src=\"images/0409.png\">\n[y](../202105/05010.md)\n[z](images/logo.png)\n[w](/nope/x.md)\n";
+        let d = lint(&MissingFile, &dir, NOTE, text);
+        assert_eq!(at(&d), [(1, 6), (2, 11), (3, 5), (4, 5), (5, 5)], "{d:?}");
+        assert_eq!(d[0].message, "image `images/0410.PNG` does not exist");
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .contains("the file is `notes/202104/images/0410.png`: names differ in case")
+        );
+        assert_eq!(
+            d[1].help.as_deref(),
+            Some(
+                "the path is relative to this file's folder and resolves to `notes/202104/images/0409.png`, which does not exist"
+            )
+        );
+        assert_eq!(d[2].message, "file `../202105/05010.md` does not exist");
+        assert_eq!(d[2].help.as_deref(), Some("did you mean `../202105/0510.md`?"));
+        assert!(
+            d[3].help
+                .as_deref()
+                .unwrap()
+                .contains("`images/logo.png` exists at the repository root: write `/images/logo.png`")
+        );
+        assert!(d[4].help.as_deref().unwrap().starts_with("a leading `/` means the repository root"));
+    }
+
+    #[test]
+    fn the_readme_resolves_from_the_root() {
+        let dir = repo();
+        let text =
+            "1. <a href=\"notes/202104/0410.md\">ok</a>\n2. <a href=\"notes/202105/05010.md\">typo</a>\n";
+        let d = lint(&MissingFile, &dir, "README.md", text);
+        assert_eq!(at(&d), [(2, 13)], "{d:?}");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `notes/202105/0510.md`?"));
+    }
+
+    #[test]
+    fn fragments_must_name_a_heading() {
+        let dir = repo();
+        let text = "# T\n\n## :paperclip:  今日要点\n\n[a](#今日要点) [b](#Paperclip--今日要点) [c](0410.md#others) [d](#nothing-like-it)\n";
+        let d = lint(&MissingAnchor, &dir, NOTE, text);
+        assert_eq!(at(&d), [(5, 5), (5, 16), (5, 38), (5, 58)], "{d:?}");
+        assert_eq!(d[0].message, "no heading in this file has the anchor `#今日要点`");
+        assert!(
+            d[0].help.as_deref().unwrap().starts_with("did you mean `#paperclip--今日要点`?"),
+            "{:?}",
+            d[0].help
+        );
+        assert_eq!(d[1].help.as_deref(), Some("write `#paperclip--今日要点`: heading anchors are lowercase"));
+        assert_eq!(d[2].message, "no heading in `notes/202104/0410.md` has the anchor `#others`");
+        assert!(d[2].help.as_deref().unwrap().contains("`#paperclip--others`"), "{:?}", d[2].help);
+        assert!(
+            d[3].help
+                .as_deref()
+                .unwrap()
+                .starts_with("the anchors of this file are `#t`, `#paperclip--今日要点`")
+        );
+    }
+
+    #[test]
+    fn paths_that_climb_out_of_the_repository() {
+        let dir = repo();
+        let text = "![x](../../../shared/a.png) [ok](../../README.md)\n";
+        let d = lint(&OutsideRepo, &dir, NOTE, text);
+        assert_eq!(at(&d), [(1, 6)]);
+        assert_eq!(d[0].message, "`../../../shared/a.png` climbs out of the repository");
+        assert!(
+            d[0].help.as_deref().unwrap().starts_with("from this file 2 `../` reach the repository root")
+        );
+        assert!(lint(&MissingFile, &dir, NOTE, text).is_empty(), "reported once, as outside-repo");
+    }
 
     #[test]
     fn bare_urls_and_paths() {
@@ -889,8 +1085,9 @@ mod tests {
             fs.lookup(&["notes", "202105", "05010.md"]),
             Found::Missing { suggestion: Some("notes/202105/0510.md".into()) }
         );
-        // 0512.md is as close to 0510.md as to 0511.md: no guess.
+        // Another day's note is not a typo of this one.
         assert_eq!(fs.lookup(&["notes", "202105", "0512.md"]), Found::Missing { suggestion: None });
+        assert_eq!(fs.lookup(&["notes", "202105", "0501.md"]), Found::Missing { suggestion: None });
         assert_eq!(fs.lookup(&["notes", "202105", "0510.md", "x"]), Found::Missing { suggestion: None });
         assert_eq!(fs.lookup(&["nope", "x.md"]), Found::Missing { suggestion: None });
     }

@@ -9,18 +9,22 @@ use crate::rules::{Rule, RuleContext, RuleInfo};
 pub const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "missing-today-section",
     summary: "A note has no today section (the `## :paperclip:  今日要点` heading holding its items).",
-    docs: r#"## missing-today-section
+    docs: r#"## What it checks
 
-**What it checks.** Every note has a second-level heading whose text is `sections.today`
+Every note has a second-level heading whose text is `sections.today`
 (`:paperclip:  今日要点` by default; runs of spaces compare as one space). When a heading that
 is almost right exists (a different emoji, a missing shortcode, another heading level), the
 diagnostic points at it and says what to rename it to.
 
-**Why it matters.** The today section is where daybook looks for the day's items: without it,
+## Why it matters
+
+The today section is where daybook looks for the day's items: without it,
 no item of the note is checked, and the README's today section and history cannot list the
 note's articles.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 # 公众号内容拓展学习笔记（2026.11.2）
@@ -30,7 +34,7 @@ note's articles.
 1. [An article](https://example.com/a)  :star:
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 # 公众号内容拓展学习笔记（2026.11.2）
@@ -40,7 +44,7 @@ note's articles.
 1. [An article](https://example.com/a)  :star:
 ```
 
-**Config.**
+## Configuration
 
 ```yaml
 sections:
@@ -54,15 +58,19 @@ sections:
 pub const EMPTY_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "empty-today-section",
     summary: "The today section holds no numbered item.",
-    docs: r#"## empty-today-section
+    docs: r#"## What it checks
 
-**What it checks.** The today section contains at least one item of a numbered list
+The today section contains at least one item of a numbered list
 (`1. [title](url) :star:`). Bullets (`- [title](url)`) and paragraphs are not items.
 
-**Why it matters.** A note without items is usually a template committed too early, or a list
+## Why it matters
+
+A note without items is usually a template committed too early, or a list
 written with the wrong marker; either way the README's today section comes out empty.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 ## :paperclip:  今日要点
@@ -72,7 +80,7 @@ written with the wrong marker; either way the README's today section comes out e
 ## :paperclip:  Others
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 ## :paperclip:  今日要点
@@ -82,7 +90,9 @@ written with the wrong marker; either way the README's today section comes out e
 ## :paperclip:  Others
 ```
 
-**Config.** `sections.today` names the section; the rule has only its severity.
+## Configuration
+
+`sections.today` names the section; the rule has only its severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -90,18 +100,22 @@ written with the wrong marker; either way the README's today section comes out e
 pub const SECTION_ORDER: RuleInfo = RuleInfo {
     name: "section-order",
     summary: "Headings out of order: the title is not first, the footer comes before the today section, or a section repeats.",
-    docs: r#"## section-order
+    docs: r#"## What it checks
 
-**What it checks.** A note reads: the H1 title first, then the today section, then the footer
+A note reads: the H1 title first, then the today section, then the footer
 section (`sections.footer`, `:paperclip:  Others` by default). Reported: a heading before the
 title, a second H1, the footer before the today section, and a today or footer section that
 appears twice.
 
-**Why it matters.** daybook takes the items from the *first* today section and treats
+## Why it matters
+
+daybook takes the items from the *first* today section and treats
 everything after the footer as the footer; a note whose sections are shuffled or repeated
 loses items silently, and readers scanning many notes expect the same layout everywhere.
 
-**Failing**
+## Example
+
+Failing:
 
 ```markdown
 # 公众号内容拓展学习笔记（2026.11.2）
@@ -115,7 +129,7 @@ loses items silently, and readers scanning many notes expect the same layout eve
 1. [An article](https://example.com/a)  :star:
 ```
 
-**Fixed**
+Fixed:
 
 ```markdown
 # 公众号内容拓展学习笔记（2026.11.2）
@@ -129,7 +143,9 @@ loses items silently, and readers scanning many notes expect the same layout eve
 - 关注我的公众号
 ```
 
-**Config.** `sections.today` and `sections.footer` name the sections.
+## Configuration
+
+`sections.today` and `sections.footer` name the sections.
 "#,
     default_severity: Severity::Error,
 };
@@ -375,6 +391,77 @@ impl Rule for SectionOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::test_support::{at, note_with_items, run, spanned};
+
+    const ITEM: &str = "1. [An article](https://example.com/a)  :star:\n   - Abstract: x\n";
+
+    #[test]
+    fn a_well_formed_note_passes_every_section_rule() {
+        let text = note_with_items(ITEM);
+        assert!(run(&MissingTodaySection, &text).is_empty());
+        assert!(run(&EmptyTodaySection, &text).is_empty());
+        assert!(run(&SectionOrder, &text).is_empty());
+    }
+
+    #[test]
+    fn missing_today_points_at_a_near_miss_heading() {
+        let text =
+            "# 公众号内容拓展学习笔记（2026.11.26）\n\n## 今日要点\n\n1. [a](https://e.com/a) :star:\n";
+        let d = run(&MissingTodaySection, text);
+        assert_eq!(at(&d), [(3, 1)]);
+        assert_eq!(spanned(text, &d[0]), "## 今日要点");
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.contains("`## :paperclip: 今日要点`"), "{help}");
+        assert!(help.contains("sections.today"), "{help}");
+    }
+
+    #[test]
+    fn missing_today_without_a_near_miss_points_at_the_title() {
+        let text = "# 公众号内容拓展学习笔记（2026.11.26）\n\n## Reading\n\n1. [a](https://e.com/a) :star:\n";
+        let d = run(&MissingTodaySection, text);
+        assert_eq!(at(&d), [(1, 1)]);
+        assert!(d[0].help.as_deref().unwrap().contains("add `## :paperclip: 今日要点` after the title"));
+    }
+
+    #[test]
+    fn empty_today_section_says_why() {
+        let blank = note_with_items("");
+        let d = run(&EmptyTodaySection, &blank);
+        assert_eq!(at(&d), [(5, 1)]);
+        assert_eq!(d[0].message, "the today section is empty");
+
+        let bullets = note_with_items("- [An article](https://example.com/a)  :star:\n");
+        let d = run(&EmptyTodaySection, &bullets);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("bullets"), "{}", d[0].message);
+        assert!(d[0].help.as_deref().unwrap().contains("1. [title]"));
+        // No today section at all is missing-today-section's finding, not this one's.
+        assert!(run(&EmptyTodaySection, "# t\n").is_empty());
+    }
+
+    #[test]
+    fn footer_before_today_is_reported_at_the_today_heading() {
+        let text = "# 公众号内容拓展学习笔记（2026.11.26）\n\n## :paperclip:  Others\n\n- x\n\n## :paperclip:  今日要点\n\n1. [a](https://e.com/a) :star:\n";
+        let d = run(&SectionOrder, text);
+        assert_eq!(at(&d), [(7, 1)]);
+        assert!(d[0].message.contains("after the footer section (line 3)"), "{}", d[0].message);
+        assert_eq!(d[0].related[0].start.line, 3);
+    }
+
+    #[test]
+    fn repeated_sections_and_misplaced_titles() {
+        let text = "## :paperclip:  今日要点\n\n# 公众号内容拓展学习笔记（2026.11.26）\n\n## :paperclip:   今日要点\n\n# Second\n";
+        let d = run(&SectionOrder, text);
+        let got: Vec<(usize, &str)> = d.iter().map(|d| (d.start.line, d.message.as_str())).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].0 == 3 && got[0].1.contains("title is not the first heading"), "{got:?}");
+        assert!(got[1].0 == 7 && got[1].1.contains("second top-level heading"), "{got:?}");
+        // Runs of spaces compare equal, so the third heading repeats the first.
+        assert!(
+            got[2].0 == 5 && got[2].1.contains("second today section; the first is at line 1"),
+            "{got:?}"
+        );
+    }
 
     #[test]
     fn core_text_ignores_emoji_and_spacing() {

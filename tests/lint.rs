@@ -1,0 +1,305 @@
+//! `daybook lint`, `daybook config`, `daybook rules`: the built binary on
+//! fixture repositories (tests/fixtures/lint), plus property tests of the
+//! library entry points (any bytes in, diagnostics or an error out, no panic).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(name)
+}
+
+fn daybook() -> Command {
+    let mut c = Command::cargo_bin("daybook").unwrap();
+    c.env("COLUMNS", "100").env("NO_COLOR", "1").env_remove("GITHUB_ACTIONS").env_remove("DAYBOOK_CONFIG");
+    c
+}
+
+/// Copy a fixture into a temp dir (tests that add files never touch the fixture).
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Run `lint --offline --format json` and return (exit code, diagnostics).
+fn lint_json(root: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
+    let out =
+        daybook().arg("lint").arg(root).args(["--offline", "--format", "json"]).args(extra).output().unwrap();
+    let code = out.status.code().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (code, doc["diagnostics"].as_array().unwrap().clone())
+}
+
+/// `(rule, path, line, column)` of the diagnostics of `rules`.
+fn places(diags: &[Value], rules: &[&str]) -> Vec<(String, String, u64, u64)> {
+    diags
+        .iter()
+        .filter(|d| rules.contains(&d["rule"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_owned(),
+                d["path"].as_str().unwrap().to_owned(),
+                d["start"]["line"].as_u64().unwrap(),
+                d["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn p(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (rule.to_owned(), path.to_owned(), line, column)
+}
+
+#[test]
+fn clean_repository_passes() {
+    let (code, diags) = lint_json(&fixture("clean"), &["--deny-warnings"]);
+    assert_eq!(diags, Vec::<Value>::new());
+    assert_eq!(code, 0);
+    daybook()
+        .arg("lint")
+        .arg(fixture("clean"))
+        .arg("--offline")
+        .assert()
+        .success()
+        .stdout("No problems found (3 files checked).\n");
+}
+
+#[test]
+fn note_path_rule_positions() {
+    let (code, diags) = lint_json(&fixture("paths"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&diags, &["note-path", "title"]),
+        [
+            p("note-path", "notes/202102/0231.md", 1, 1),
+            p("note-path", "notes/202105/05010.md", 1, 1),
+            p("note-path", "notes/202105/0610.md", 1, 1),
+        ]
+    );
+    let help: Vec<_> =
+        diags.iter().filter(|d| d["rule"] == "note-path").map(|d| d["help"].as_str().unwrap()).collect();
+    assert!(help[1].contains("rename the file to `notes/202105/0510.md`"), "{help:?}");
+    assert!(help[2].contains("`notes/202106/0610.md`"), "{help:?}");
+}
+
+#[test]
+fn title_rule_positions() {
+    let (code, diags) = lint_json(&fixture("titles"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        places(&diags, &["note-path", "title"]),
+        [
+            p("title", "notes/202301/0101.md", 1, 1),
+            p("title", "notes/202301/0102.md", 1, 3),
+            p("title", "notes/202301/0103.md", 1, 3),
+            p("title", "notes/202301/0104.md", 1, 3),
+        ]
+    );
+}
+
+#[test]
+fn human_output_snapshot() {
+    let out = daybook().arg("lint").arg(fixture("titles")).arg("--offline").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "NO_COLOR is respected");
+    insta::assert_snapshot!("human_titles", text);
+}
+
+#[test]
+fn color_always_and_never() {
+    let out =
+        daybook().arg("--color=always").arg("lint").arg(fixture("titles")).arg("--offline").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    let out =
+        daybook().arg("--color=never").arg("lint").arg(fixture("titles")).arg("--offline").output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn inline_suppressions_and_unused_ones() {
+    let (code, diags) = lint_json(&fixture("suppress"), &[]);
+    // 0101: a wrong title date on the next line, suppressed. 0102: its title is
+    // right, so the suppression is unused. 0103: a wrong date inside a region.
+    assert_eq!(
+        places(&diags, &["title", "unused-suppression"]),
+        [p("unused-suppression", "notes/202301/0102.md", 1, 1)]
+    );
+    assert_eq!(code, 0, "only a warning is left: {diags:?}");
+}
+
+#[test]
+fn severity_overrides_and_deny_warnings() {
+    let dir = copy_fixture("titles");
+    std::fs::write(dir.path().join("daybook.yml"), "rules:\n  title: warning\n").unwrap();
+    let (code, diags) = lint_json(dir.path(), &[]);
+    assert!(diags.iter().filter(|d| d["rule"] == "title").all(|d| d["severity"] == "warning"));
+    assert_eq!(code, 0);
+    let (code, _) = lint_json(dir.path(), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    std::fs::write(dir.path().join("daybook.yml"), "rules:\n  title: 'off'\n").unwrap();
+    let (_, diags) = lint_json(dir.path(), &[]);
+    assert!(diags.iter().all(|d| d["rule"] != "title"), "{diags:?}");
+}
+
+#[test]
+fn bad_files_are_one_diagnostic_each_and_the_rest_is_linted() {
+    let dir = copy_fixture("clean");
+    let notes = dir.path().join("notes/202301");
+    std::fs::write(notes.join("0102.md"), b"# \xe5\x85\xac\n\xff\xfe oops\n").unwrap();
+    std::fs::write(notes.join("0103.md"), b"").unwrap();
+    std::fs::write(notes.join("0104.md"), vec![b'a'; 5 * 1024 * 1024 + 1]).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("missing.md"), notes.join("0105.md")).unwrap();
+    // A real problem next to them is still found.
+    std::fs::write(notes.join("0106.md"), "# 公众号内容拓展学习笔记（2023.1.7）\n").unwrap();
+    let (code, diags) = lint_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let mut expected = vec![
+        p("unreadable-file", "notes/202301/0102.md", 2, 1),
+        p("unreadable-file", "notes/202301/0103.md", 1, 1),
+        p("unreadable-file", "notes/202301/0104.md", 1, 1),
+    ];
+    #[cfg(unix)]
+    expected.push(p("unreadable-file", "notes/202301/0105.md", 1, 1));
+    expected.push(p("title", "notes/202301/0106.md", 1, 3));
+    assert_eq!(places(&diags, &["unreadable-file", "title"]), expected);
+    let messages: Vec<_> = diags.iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("not valid UTF-8")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("is empty")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("5 MB")), "{messages:?}");
+    #[cfg(unix)]
+    assert!(messages.iter().any(|m| m.contains("broken symbolic link")), "{messages:?}");
+}
+
+#[test]
+fn malformed_config_is_exit_2_naming_file_and_line() {
+    let dir = copy_fixture("clean");
+    std::fs::write(dir.path().join("daybook.yml"), "notes:\n  root: notes\nstars:\n  maximum: 5\n").unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("daybook.yml:4:"), "{err}");
+    assert!(err.contains("maximum"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    std::fs::write(dir.path().join("daybook.yml"), "rules:\n  titel: warning\n").unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("daybook.yml:2:") && err.contains("unknown rule `titel`"), "{err}");
+}
+
+#[test]
+fn missing_notes_folder_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.root"));
+}
+
+fn tree_hash(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in ignore::WalkBuilder::new(root).hidden(false).ignore(false).git_ignore(false).build() {
+        let e = e.unwrap();
+        let meta = std::fs::symlink_metadata(e.path()).unwrap();
+        let key = e.path().strip_prefix(root).unwrap().display().to_string();
+        let value = if meta.is_file() {
+            format!("{:x}", Sha256::digest(std::fs::read(e.path()).unwrap()))
+        } else {
+            format!("{:?}", meta.file_type())
+        };
+        out.insert(key, value);
+    }
+    out
+}
+
+#[test]
+fn lint_never_writes_to_the_repository() {
+    let dir = copy_fixture("titles");
+    let report_dir = tempfile::tempdir().unwrap();
+    let before = tree_hash(dir.path());
+    daybook().arg("lint").arg(dir.path()).arg("--offline").assert().code(1);
+    let report = report_dir.path().join("report.txt");
+    daybook().arg("lint").arg(dir.path()).args(["--offline", "-o"]).arg(&report).assert().code(1).stdout("");
+    assert!(std::fs::read_to_string(&report).unwrap().contains("error[title]"));
+    assert_eq!(tree_hash(dir.path()), before);
+}
+
+#[test]
+fn rules_command_lists_and_explains() {
+    let out = daybook().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for name in ["unreadable-file", "note-path", "title", "unused-suppression"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing in:\n{text}");
+    }
+    let out = daybook().args(["rules", "title"]).output().unwrap();
+    let doc = String::from_utf8(out.stdout).unwrap();
+    assert!(doc.contains("## What it checks") && doc.contains("## Configuration"), "{doc}");
+    let out = daybook().args(["rules", "note-pth"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `note-path`?"));
+}
+
+#[test]
+fn config_show_and_schema() {
+    let dir = copy_fixture("clean");
+    std::fs::write(dir.path().join("daybook.yml"), "stars:\n  max: 3\n").unwrap();
+    let out = daybook().args(["config", "show"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let shown = daybook::Config::from_yaml(&text, Path::new("shown.yml")).unwrap();
+    assert_eq!(shown.stars.max, 3);
+    assert_eq!(shown.notes, daybook::Config::default().notes);
+
+    let out = daybook().args(["config", "schema"]).output().unwrap();
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["type"], "object");
+    assert!(schema["properties"]["strict_since"].is_object(), "{schema}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_as_a_note_yield_diagnostics_not_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let config = daybook::Config::default();
+        match daybook::discover::source_from_bytes("notes/202301/0101.md", Path::new("x"), bytes) {
+            Ok(file) => { daybook::lint::lint_source(file, Path::new("."), &config).unwrap(); }
+            Err(d) => prop_assert_eq!(d.rule.as_str(), "unreadable-file"),
+        }
+    }
+
+    #[test]
+    fn markdownish_text_as_a_note_never_panics(text in "([#>*`\\-\\[\\]()<!:：0-9. \\n]|:star:|今日|<div>|</div>|\\[a\\]\\(b\\)|## :paperclip:  今日要点\\n|1\\. |   - Paper: ){0,60}") {
+        let config = daybook::Config::default();
+        let file = daybook::SourceFile::new("notes/202301/0101.md", "x", text);
+        daybook::lint::lint_source(file, Path::new("."), &config).unwrap();
+    }
+
+    #[test]
+    fn any_text_as_config_is_config_or_error(text in "\\PC{0,200}|([a-z_]{1,8}:( [a-z0-9'\\[\\]{}-]{0,8})?\\n {0,4}){0,10}") {
+        let _ = daybook::Config::from_yaml(&text, Path::new("daybook.yml"));
+    }
+}
