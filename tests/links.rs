@@ -862,3 +862,37 @@ async fn a_429_pauses_the_whole_host() {
         assert!(*later - seen[0] >= Duration::from_millis(950), "{:?}", *later - seen[0]);
     }
 }
+
+#[tokio::test]
+async fn github_api_rate_limit_waits_for_the_reset() {
+    let api = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 1;
+    Mock::given(path("/repos/octo/busy"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/repos/octo/busy")).respond_with(ResponseTemplate::new(200)).mount(&api).await;
+    let gh = GithubApi::new(Some(&api.uri()), None, Some("t".into())).unwrap();
+    let o = one(
+        "https://github.com/octo/busy".into(),
+        CheckOptions::from_config(&fast_config(), true, gh).unwrap(),
+    )
+    .await;
+    assert_eq!(o.verdict, Verdict::Ok, "{o:?}");
+    assert_eq!(requests(&api).await, 2, "a rate-limited 403 is retried after the reset, not reported");
+}
+
+#[tokio::test]
+async fn no_links_no_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CacheMode::File { path: dir.path().join("c.json"), max_age: Duration::from_secs(60) };
+    let r = check_targets(&[], options(&fast_config(), false), &cache, false).await.unwrap();
+    assert!(r.outcomes.is_empty());
+    assert!(!dir.path().join("c.json").exists());
+}

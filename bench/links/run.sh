@@ -106,6 +106,14 @@ if command -v lychee >/dev/null; then
   t1=$(now)
   read -r l2_urls l2_cites <<<"$(lychee_count "$WORK/lychee2.json")"
   echo "lychee (daybook's limits: 64 total, 8 per host, no request interval):  $(secs "$t0" "$t1") s   dead URLs found: $l2_urls"
+  python3 - "$WORK/daybook.json" "$WORK/lychee.json" <<'PY'
+import json, re, sys
+d = {re.search(r"(http\S+)$", x["message"]).group(1).rstrip("/")
+     for x in json.load(open(sys.argv[1]))["diagnostics"] if x["rule"] == "dead-link"}
+doc = json.load(open(sys.argv[2]))
+l = {f["url"].rstrip("/") for fails in (doc.get("error_map") or doc.get("fail_map") or {}).values() for f in fails}
+print("same dead URLs in both reports:", "yes" if d == l else f"no (daybook only: {len(d - l)}, lychee only: {len(l - d)})")
+PY
 else
   echo
   echo "lychee: not installed (cargo install lychee --locked); skipped"

@@ -221,6 +221,10 @@ pub async fn check_targets(
     cache: &CacheMode,
     progress: bool,
 ) -> Result<LinkRun, String> {
+    if targets.is_empty() {
+        // Nothing to check: leave the cache file (and the network) alone.
+        return Ok(LinkRun { outcomes: Vec::new(), tally: LinkTally::default(), warnings: Vec::new() });
+    }
     let now = chrono::Utc::now().timestamp();
     let mut warnings = Vec::new();
     let mut cache = match cache {
