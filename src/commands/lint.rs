@@ -38,9 +38,18 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     }
     let diags = finalize(diags, &config, &docs, outcome.readme.as_ref());
 
-    let format = args.format.unwrap_or(Format::Human);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
-    let text = render_with(format, &diags, &outcome.sources, &opts);
+    let text = match args.format {
+        Some(format) => render_with(format, &diags, &outcome.sources, &opts),
+        // On GitHub Actions the log stays readable and the findings also become
+        // annotations on the exact lines of the pull request.
+        None if on_github_actions() => {
+            let mut t = render_with(Format::Human, &diags, &outcome.sources, &opts);
+            t.push_str(&render_with(Format::Github, &diags, &outcome.sources, &opts));
+            t
+        }
+        None => render_with(Format::Human, &diags, &outcome.sources, &opts),
+    };
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => {
@@ -50,6 +59,10 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         }
     }
     Ok(exit_code(&diags, args.deny_warnings))
+}
+
+fn on_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
 /// 1 when an error was found, or a warning under `--deny-warnings`; else 0.
