@@ -66,7 +66,7 @@ use miette::{NamedSource, SourceSpan};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::note::Note;
+use crate::note::{LinkKind, Note};
 use markers::{MarkerProblem, Region, RegionName};
 use template::{Context, NoteData, TemplateFailure, Templates};
 
@@ -216,6 +216,17 @@ pub enum ReadmeError {
     )]
     NoUsableNotes { root: String, count: usize },
 
+    #[error(
+        "{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)"
+    )]
+    #[diagnostic(
+        code(daybook::readme::nothing_to_adopt),
+        help(
+            "add the markers by hand where the generated text should go, e.g. `<!-- daybook:history -->` and `<!-- /daybook:history -->` on lines of their own"
+        )
+    )]
+    NothingToAdopt { display_path: String, today: String },
+
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]
     ChangedOnDisk { display_path: String },
@@ -274,17 +285,20 @@ pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated
         return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
     }
     let templates = compile(cfg)?;
-    let notes = load_notes(root, cfg)?;
-    let (new, diagnostics) = regenerate(&readme, &regions, &notes, &templates, cfg, today)?;
+    let (notes, problems) = load_notes(root, cfg)?;
+    let (new, mut diagnostics) = regenerate(&readme, &regions, &notes, &templates, cfg, today)?;
+    if !problems.is_empty() {
+        diagnostics.extend(crate::rules::apply_levels(problems, cfg, &Default::default()));
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     Ok(Generated { path: readme.path, display_path: readme.display_path, old: readme.text, new, diagnostics })
 }
 
-/// Load and parse the notes. Files the loader could not read are reported by
-/// `daybook lint`; the README simply does not list them.
-fn load_notes(_root: &Path, _cfg: &Config) -> Result<Vec<Note>, ReadmeError> {
-    Err(ReadmeError::Load(crate::Error::Usage(
-        "loading notes needs the note parser (lint::load_notes), which is not wired in yet".into(),
-    )))
+/// Load and parse the notes (in parallel). Files that cannot be read are left
+/// out and reported with the loader's `unreadable-file` diagnostic.
+fn load_notes(root: &Path, cfg: &Config) -> Result<(Vec<Note>, Vec<Diagnostic>), ReadmeError> {
+    let loaded = crate::lint::load_notes(root, cfg)?;
+    Ok((loaded.notes, loaded.problems))
 }
 
 /// Compile the configured templates.
@@ -379,7 +393,7 @@ pub fn regenerate(
         Some(std::mem::take(&mut rendered[i - 1]))
     });
 
-    apply_levels(&mut diagnostics, cfg);
+    let mut diagnostics = crate::rules::apply_levels(diagnostics, cfg, &Default::default());
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok((new, diagnostics))
 }
@@ -488,6 +502,9 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
     let mut edits: Vec<(Range<usize>, String)> = note
         .links
         .iter()
+        // Autolinks (`<https://...>`, `<me@example.org>`, bare `www.` URLs) are
+        // absolute by definition even when they spell no scheme.
+        .filter(|l| l.kind != LinkKind::Autolink)
         .filter(|l| {
             l.dest_span.start >= body.start
                 && l.dest_span.end <= body.end
@@ -550,20 +567,6 @@ fn trim_blank_lines(text: &str, range: Range<usize>) -> Range<usize> {
     }
 }
 
-/// Apply `rules:` severity overrides from daybook.yml; `off` drops a finding.
-fn apply_levels(diags: &mut Vec<Diagnostic>, cfg: &Config) {
-    diags.retain_mut(|d| match cfg.rule_level(&d.rule) {
-        None => true,
-        Some(level) => match level.severity() {
-            Some(s) => {
-                d.severity = s;
-                true
-            }
-            None => false,
-        },
-    });
-}
-
 /// Write `g.new` over the README atomically, keeping its permissions. Does
 /// nothing when the README is unchanged; refuses when the file changed on disk
 /// since it was read (someone else's edit is never overwritten).
@@ -600,7 +603,7 @@ pub fn write(g: &Generated) -> Result<(), ReadmeError> {
 }
 
 /// Turn a marker problem into an error at the marker's line.
-fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
+pub fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
     let line = |o: usize| line_of(text, o);
     let (message, label, help) = match p {
         MarkerProblem::Unclosed { name, .. } => (
