@@ -221,6 +221,10 @@ pub async fn check_targets(
     cache: &CacheMode,
     progress: bool,
 ) -> Result<LinkRun, String> {
+    if targets.is_empty() {
+        // Nothing to check: leave the cache file (and the network) alone.
+        return Ok(LinkRun { outcomes: Vec::new(), tally: LinkTally::default(), warnings: Vec::new() });
+    }
     let now = chrono::Utc::now().timestamp();
     let mut warnings = Vec::new();
     let mut cache = match cache {
@@ -254,7 +258,8 @@ pub async fn check_targets(
             continue;
         }
         pending.push(i);
-        requests.push(Request { url: t.url.clone(), fragments });
+        let failed_before = cache.as_ref().is_some_and(|c| c.failed_before(t.url.as_str(), now));
+        requests.push(Request { url: t.url.clone(), fragments, failed_before });
     }
 
     let mut requests_sent = 0;
@@ -285,15 +290,14 @@ pub async fn check_targets(
             if o.cached {
                 continue;
             }
-            if o.verdict == Verdict::Ok {
+            let ok = o.verdict == Verdict::Ok;
+            if ok || o.verdict == Verdict::Dead {
                 let final_url = (o.final_url != t.url).then(|| o.final_url.to_string());
-                let entry = cache::Entry {
-                    checked: now,
-                    status: o.status,
-                    final_url,
-                    anchors: o.found_anchors.clone(),
-                };
-                c.insert(t.url.to_string(), entry);
+                let anchors = if ok { o.found_anchors.clone() } else { Vec::new() };
+                c.insert(
+                    t.url.to_string(),
+                    cache::Entry { checked: now, ok, status: o.status, final_url, anchors },
+                );
             } else {
                 c.remove(t.url.as_str());
             }
