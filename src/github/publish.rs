@@ -27,11 +27,25 @@ The README's generated regions (today, history, updated) are compared with what 
 GitHub Action when the README is stale and cannot be committed back: on a pull \
 request, a fork, a tag, a detached HEAD or without write permission.
 
-## Fix
+## Why it matters
 
-Run `daybook readme` and commit README.md, or let the action commit it on the \
+A README edited by hand drifts from the notes: the history links files that do not \
+exist and leaves notes out, and today's highlights go stale. Reporting it on pull \
+requests catches the drift where it starts.
+
+## Example
+
+Failing: a pull request adds `notes/202611/1127.md` but not its history line; \
+`daybook readme --check` prints the missing line as a diff.
+
+Fix: run `daybook readme` and commit README.md, or let the action commit it on the \
 next push to the default branch. A pre-push hook `daybook lint && daybook readme --check` \
-catches it before it leaves your machine.",
+catches it before it leaves your machine.
+
+## Configuration
+
+`readme.path`, `readme.order` and `readme.templates` in daybook.yml decide what is \
+generated.",
     default_severity: Severity::Error,
 };
 
