@@ -1,0 +1,148 @@
+//! Loading just what the README needs of each note.
+//!
+//! The history needs every note's path date and H1 title; only the newest note's
+//! today section is copied. Parsing all of a large repository (10,000 notes are
+//! ~50 MB) would cost several times the whole README budget, so each note is
+//! read only up to its first `## ` line (within the first 8 KB) and that head is
+//! parsed with the regular parser: CommonMark parses blocks line by line, so the
+//! first H1 of the head is the first H1 of the note. Anything unusual (no H2 in
+//! the first 8 KB, no H1 in the head, a title holding a link, an unreadable,
+//! empty, non-UTF-8 or oversized file) falls back to the shared
+//! [`read_source`]/[`parse_note`] path, so titles and `unreadable-file`
+//! findings are exactly what `daybook lint` sees. The newest usable note is
+//! parsed in full by the caller.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, SourceFile};
+use crate::discover::{self, Candidate, MAX_FILE_SIZE, read_source};
+use crate::note::parse::{ParseContext, parse_note};
+use crate::note::{Note, Title};
+
+/// How much of a note is read to find its title.
+const HEAD_BYTES: usize = 8 * 1024;
+
+/// What the history needs of a note.
+#[derive(Debug, Clone)]
+pub struct Head<'a> {
+    /// The note's file; for a head-only read, only its first part.
+    pub file: Arc<SourceFile>,
+    pub path_date: Option<NaiveDate>,
+    pub title: Option<Title>,
+    /// The fully parsed note, when the caller already has it.
+    pub full: Option<&'a Note>,
+}
+
+impl<'a> Head<'a> {
+    pub fn of(note: &'a Note) -> Head<'a> {
+        Head {
+            file: note.file.clone(),
+            path_date: note.path_date,
+            title: note.title.clone(),
+            full: Some(note),
+        }
+    }
+
+    fn parsed(note: Note) -> Head<'static> {
+        Head { file: note.file, path_date: note.path_date, title: note.title, full: None }
+    }
+}
+
+/// Discover the notes and read their heads in parallel. Returns the heads
+/// (sorted by path) and one diagnostic per file that could not be read.
+pub fn load_heads(
+    root: &Path,
+    cfg: &Config,
+    ctx: &ParseContext,
+) -> Result<(Vec<Head<'static>>, Vec<Diagnostic>), crate::Error> {
+    let found = discover::discover(root, cfg)?;
+    let mut problems = found.problems;
+    let results: Vec<Result<Head<'static>, Box<Diagnostic>>> =
+        found.notes.par_iter().map(|c| read_head(c, ctx)).collect();
+    let mut heads = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(h) => heads.push(h),
+            Err(d) => problems.push(*d),
+        }
+    }
+    Ok((heads, problems))
+}
+
+/// Read and parse a whole note (the newest one, whose today section is copied).
+pub fn read_full(path: &str, abs: &Path, ctx: &ParseContext) -> Result<Note, Box<Diagnostic>> {
+    read_source(path, abs).map(|file| parse_note(file, ctx))
+}
+
+fn read_head(c: &Candidate, ctx: &ParseContext) -> Result<Head<'static>, Box<Diagnostic>> {
+    let path_date = ctx.path_date(&c.path);
+    if path_date.is_none() {
+        // Left out of the history whatever it holds: no need to read it.
+        let file = SourceFile::new(c.path.clone(), c.abs.clone(), String::new());
+        return Ok(Head { file, path_date, title: None, full: None });
+    }
+    match head_text(&c.abs) {
+        Some(head) => {
+            let note = parse_note(SourceFile::new(c.path.clone(), c.abs.clone(), head), ctx);
+            let plain_title =
+                note.title.as_ref().is_some_and(|t| !note.text()[t.heading.span.clone()].contains('['));
+            if plain_title {
+                return Ok(Head::parsed(note));
+            }
+            read_full(&c.path, &c.abs, ctx).map(Head::parsed)
+        }
+        None => read_full(&c.path, &c.abs, ctx).map(Head::parsed),
+    }
+}
+
+/// The text before the note's first `## ` line, when it lies in the first
+/// [`HEAD_BYTES`] of an ordinary file; `None` sends the caller down the full path.
+fn head_text(abs: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(abs).ok()?;
+    if !f.metadata().ok()?.is_file() || f.metadata().ok()?.len() > MAX_FILE_SIZE {
+        return None;
+    }
+    let mut buf = Vec::with_capacity(HEAD_BYTES);
+    (&mut f).take(HEAD_BYTES as u64).read_to_end(&mut buf).ok()?;
+    let cut = first_h2_line(&buf)?;
+    buf.truncate(cut);
+    let text = String::from_utf8(buf).ok()?;
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// Byte offset of the first line that opens an ATX H2 at column 0 (`## `,
+/// `##` alone, `##\t`). Only such a line is a safe cut: it starts a new block
+/// whatever precedes it, so the blocks before it parse the same without it.
+fn first_h2_line(buf: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    while start < buf.len() {
+        let rest = &buf[start..];
+        if rest.starts_with(b"##") && matches!(rest.get(2), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            return Some(start);
+        }
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(nl) => start += nl + 1,
+            None => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_before_the_first_h2_line() {
+        assert_eq!(first_h2_line(b"# t\n\n------\n\n## :paperclip:  x\n"), Some(13));
+        assert_eq!(first_h2_line(b"# t\n### h3\n##\n"), Some(11));
+        assert_eq!(first_h2_line(b"# t\n ## indented\n##nospace\n"), None);
+        assert_eq!(first_h2_line(b"## first\n"), Some(0));
+    }
+}
