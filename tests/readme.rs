@@ -163,9 +163,20 @@ fn titles_are_found_past_the_first_h2_and_after_long_preambles() {
         ),
     )
     .unwrap();
+    // A head longer than the first read (1 KB) but within 8 KB.
+    let p = dir.path().join("notes/202204/0410.md");
+    fs::write(
+        &p,
+        format!(
+            "{}\n\n# 公众号内容拓展学习笔记（2022.4.10）\n\n## :paperclip:  今日要点\n",
+            "前言".repeat(300)
+        ),
+    )
+    .unwrap();
     readme_cmd(dir.path(), &[]).assert().success().stderr(predicate::str::contains("skipped").not());
     let got = read(dir.path().join("README.md"));
-    assert!(got.contains("    1. <a href=\"notes/202204/0411.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.11）</a>\n    2. <a href=\"notes/202204/0412.md\""), "{got}");
+    assert!(got.contains("    1. <a href=\"notes/202204/0410.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.10）</a>\n    2. <a href=\"notes/202204/0411.md\""), "{got}");
+    assert!(got.contains("    2. <a href=\"notes/202204/0411.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.11）</a>\n    3. <a href=\"notes/202204/0412.md\""), "{got}");
     assert_eq!(
         via_full_parse(dir.path(), &Config::default(), NaiveDate::from_ymd_opt(2022, 4, 14).unwrap())
             .unwrap(),
@@ -349,6 +360,40 @@ fn descending_order_and_custom_templates() {
              - [公众号内容拓展学习笔记（2022.4.2）](notes/202204/0402.md) #1\n\
              - [公众号内容拓展学习笔记（2022.3.30）](notes/202203/0330.md) #1\n\
              <!-- /daybook:history -->"
+        ),
+        "{got}"
+    );
+}
+
+#[test]
+fn the_documented_template_example_works() {
+    // The daybook.yml example of docs/readme.md, verbatim.
+    let yml = r#"readme:
+  path: README.md          # where the README is (default README.md)
+  order: ascending         # or descending
+  templates:
+    updated: "Last updated: {{ newest.date }} · {{ count }} notes"
+    history: |
+      {% for year in years %}
+      ### {{ year.year }} ({{ year.count }} notes)
+      {% for month in year.months %}
+      {% for note in month.notes %}
+      - [{{ note.title }}]({{ note.path }})
+      {% endfor %}
+      {% endfor %}
+      {% endfor %}
+"#;
+    let dir = repo("basic");
+    fs::write(dir.path().join("daybook.yml"), yml).unwrap();
+    readme_cmd(dir.path(), &[]).assert().success();
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("<!-- daybook:updated -->\nLast updated: 2022-04-10 · 3 notes\n"), "{got}");
+    assert!(
+        got.contains(
+            "<!-- daybook:history -->\n### 2022 (3 notes)\n\
+             - [公众号内容拓展学习笔记（2022.3.30）](notes/202203/0330.md)\n\
+             - [公众号内容拓展学习笔记（2022.4.2）](notes/202204/0402.md)\n\
+             - [公众号内容拓展学习笔记（2022.4.10）](notes/202204/0410.md)\n<!-- /daybook:history -->"
         ),
         "{got}"
     );

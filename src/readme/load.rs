@@ -27,6 +27,8 @@ use crate::note::{Note, Title};
 
 /// How much of a note is read to find its title.
 const HEAD_BYTES: usize = 8 * 1024;
+/// The first read; notes whose first H2 comes later are read on to [`HEAD_BYTES`].
+const FIRST_READ: usize = 1024;
 
 /// What the history needs of a note.
 #[derive(Debug, Clone)]
@@ -105,15 +107,32 @@ fn read_head(c: &Candidate, ctx: &ParseContext) -> Result<Head<'static>, Box<Dia
 /// [`HEAD_BYTES`] of an ordinary file; `None` sends the caller down the full path.
 fn head_text(abs: &Path) -> Option<String> {
     let mut f = std::fs::File::open(abs).ok()?;
-    if !f.metadata().ok()?.is_file() || f.metadata().ok()?.len() > MAX_FILE_SIZE {
+    let meta = f.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_SIZE {
         return None;
     }
-    let mut buf = Vec::with_capacity(HEAD_BYTES);
-    (&mut f).take(HEAD_BYTES as u64).read_to_end(&mut buf).ok()?;
-    let cut = first_h2_line(&buf)?;
-    buf.truncate(cut);
-    let text = String::from_utf8(buf).ok()?;
-    (!text.trim().is_empty()).then_some(text)
+    // Most heads are a title and a rule: a first small read usually suffices.
+    let mut buf = [0u8; HEAD_BYTES];
+    let mut len = 0;
+    let mut want = FIRST_READ;
+    loop {
+        while len < want {
+            match f.read(&mut buf[len..want]) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        if let Some(cut) = first_h2_line(&buf[..len]) {
+            let text = std::str::from_utf8(&buf[..cut]).ok()?;
+            return (!text.trim().is_empty()).then(|| text.to_owned());
+        }
+        if len < want || want == HEAD_BYTES {
+            return None;
+        }
+        want = HEAD_BYTES;
+    }
 }
 
 /// Byte offset of the first line that opens an ATX H2 at column 0 (`## `,

@@ -400,7 +400,7 @@ fn build(
             number,
         });
     }
-    let ctx = Context::new(data, today_text, cfg.readme.order).expect("non-empty");
+    let ctx = Context::new(data, today_text, cfg.readme.order).expect("non-empty").value();
 
     let mut rendered = Vec::with_capacity(regions.len());
     for r in regions {
