@@ -506,7 +506,9 @@ async fn the_cache_answers_the_second_run_without_requests() {
     let before = requests(&s).await;
     let again = check_targets(&dead, options(&fast_config(), true), &cache, false).await.unwrap();
     assert_eq!(again.outcomes[0].verdict, Verdict::Dead);
-    assert!(requests(&s).await > before, "a failure is not trusted from the cache");
+    let reqs = s.received_requests().await.unwrap();
+    let methods: Vec<&str> = reqs[before..].iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET"], "a failure is asked again, straight with GET");
 
     // --no-cache sends the requests again
     let before = requests(&s).await;
@@ -788,7 +790,8 @@ async fn lint_keeps_a_cache_at_the_repository_root() {
     assert_eq!(link_findings(&json).len(), 3);
     let reqs = s.received_requests().await.unwrap();
     let again: Vec<&str> = reqs[first..].iter().map(|r| r.url.path()).collect();
-    assert_eq!(again, ["/dead", "/dead"], "only the failure is asked again");
+    assert_eq!(again, ["/dead"], "only the failure is asked again, with GET at once");
+    assert_eq!(reqs[first].method.as_str(), "GET");
     assert!(stderr.contains("2 from cache"), "{stderr}");
     // an explicit --cache path is used instead
     let other = repo.path().join("elsewhere.json");
@@ -823,4 +826,73 @@ async fn lint_reads_links_settings_from_daybook_yml() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("links.exclude"), "{err}");
+}
+
+/// Records when each request arrived and answers 429 to the first one.
+struct FirstIsRateLimited {
+    seen: Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl Respond for FirstIsRateLimited {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut seen = self.seen.lock().unwrap();
+        seen.push(std::time::Instant::now());
+        if seen.len() == 1 {
+            ResponseTemplate::new(429).insert_header("retry-after", "1")
+        } else {
+            ResponseTemplate::new(200)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_pauses_the_whole_host() {
+    let s = MockServer::start().await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(any()).respond_with(FirstIsRateLimited { seen: Arc::clone(&seen) }).mount(&s).await;
+    let mut cfg = fast_config();
+    cfg.max_per_host = 1;
+    let urls: Vec<String> = (0..4).map(|i| format!("{}/p{i}", s.uri())).collect();
+    let (_, r) = run(&urls, options(&cfg, true)).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 5);
+    for later in &seen[1..] {
+        // no other link of the host is asked before Retry-After has passed
+        assert!(*later - seen[0] >= Duration::from_millis(950), "{:?}", *later - seen[0]);
+    }
+}
+
+#[tokio::test]
+async fn github_api_rate_limit_waits_for_the_reset() {
+    let api = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 1;
+    Mock::given(path("/repos/octo/busy"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/repos/octo/busy")).respond_with(ResponseTemplate::new(200)).mount(&api).await;
+    let gh = GithubApi::new(Some(&api.uri()), None, Some("t".into())).unwrap();
+    let o = one(
+        "https://github.com/octo/busy".into(),
+        CheckOptions::from_config(&fast_config(), true, gh).unwrap(),
+    )
+    .await;
+    assert_eq!(o.verdict, Verdict::Ok, "{o:?}");
+    assert_eq!(requests(&api).await, 2, "a rate-limited 403 is retried after the reset, not reported");
+}
+
+#[tokio::test]
+async fn no_links_no_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CacheMode::File { path: dir.path().join("c.json"), max_age: Duration::from_secs(60) };
+    let r = check_targets(&[], options(&fast_config(), false), &cache, false).await.unwrap();
+    assert!(r.outcomes.is_empty());
+    assert!(!dir.path().join("c.json").exists());
 }

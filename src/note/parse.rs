@@ -104,7 +104,8 @@ fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<N
     let mut b = Builder { text: &file.text, ctx, out: Out::default() };
     let events = b.events(0..file.text.len(), true);
     b.collect_headings(&events);
-    let sections = b.sections();
+    let mut sections = b.sections();
+    sections.shrink_to_fit();
     let today = sections.iter().position(|s| collapse_ws(&s.heading.text) == ctx.today_heading);
     let footer = sections.iter().position(|s| collapse_ws(&s.heading.text) == ctx.footer_heading);
     let today_body = today.map(|i| sections[i].body.clone());
@@ -133,6 +134,21 @@ fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<N
         }
     }
     stray_fields.sort_by_key(|s| s.field.span.start);
+
+    // A run keeps every note in memory (cross-note rules, the README, link
+    // checks): give back the slack of vectors grown one push at a time.
+    let mut headings = headings;
+    let mut comments = comments;
+    headings.shrink_to_fit();
+    comments.shrink_to_fit();
+    links.shrink_to_fit();
+    links.iter_mut().for_each(|l| l.text.shrink_to_fit());
+    items.shrink_to_fit();
+    for item in &mut items {
+        item.fields.shrink_to_fit();
+        item.other_bullets.shrink_to_fit();
+    }
+    stray_fields.shrink_to_fit();
 
     let title = headings.iter().find(|h| h.level == 1).map(|h| Title {
         heading: h.clone(),

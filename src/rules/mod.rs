@@ -205,6 +205,7 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::readme::rules::SKIPPED_NOTE);
         v.push(&crate::readme::rules::FUTURE_NOTE);
         v.push(&crate::readme::rules::NO_TODAY);
+        v.push(&crate::github::publish::README_STALE);
         v
     })
 }
