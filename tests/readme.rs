@@ -419,6 +419,28 @@ fn default_history_in_descending_order() {
 }
 
 #[test]
+fn a_newest_note_without_a_today_section_empties_the_region() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("README.md"),
+        MARKED.replace("<!-- daybook:today -->\n", "<!-- daybook:today -->\nold\n"),
+    )
+    .unwrap();
+    write_note(dir.path(), "2022-04-13", "1. [a](https://example.org/a)       :star:\n");
+    fs::write(
+        dir.path().join("notes/202204/0414.md"),
+        "# 公众号内容拓展学习笔记（2022.4.14）\n\n## 别的标题\n\n1. x\n",
+    )
+    .unwrap();
+    readme_cmd(dir.path(), &[]).assert().success().stderr(predicate::str::contains(
+        "warning[readme-no-today]: notes/202204/0414.md:1:1: the newest note has no today section",
+    ));
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("<!-- daybook:today -->\n<!-- /daybook:today -->"), "{got}");
+    assert!(got.contains("更新今日时间：2022.4.14"), "{got}");
+}
+
+#[test]
 fn rules_config_can_silence_readme_findings() {
     let dir = repo("basic");
     fs::write(dir.path().join("daybook.yml"), "rules:\n  readme-skipped-note: off\n").unwrap();

@@ -47,7 +47,7 @@
 //!
 //! # Writing
 //!
-//! [`write`] replaces the file atomically: a temporary file in the same
+//! [`write()`] replaces the file atomically: a temporary file in the same
 //! directory, flushed to disk, given the original's permissions, then renamed
 //! over it. A crash leaves either the old README or the new one.
 
@@ -416,12 +416,10 @@ fn build(
                 ),
             }));
         }
-        rendered.push(markers::region_content(&text, r.eol));
+        rendered.push((r.name, markers::region_content(&text, r.eol)));
     }
-    let mut i = 0;
-    let new = markers::splice(&readme.text, regions, |_| {
-        i += 1;
-        Some(std::mem::take(&mut rendered[i - 1]))
+    let new = markers::splice(&readme.text, regions, |r| {
+        rendered.iter_mut().find(|(name, _)| *name == r.name).map(|(_, text)| std::mem::take(text))
     });
 
     let mut diagnostics = crate::rules::apply_levels(diagnostics, cfg, &Default::default());
