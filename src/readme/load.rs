@@ -10,7 +10,9 @@
 //! empty, non-UTF-8 or oversized file) falls back to the shared
 //! [`read_source`]/[`parse_note`] path, so titles and `unreadable-file`
 //! findings are exactly what `daybook lint` sees. The newest usable note is
-//! parsed in full by the caller.
+//! parsed in full by the caller. One difference remains by design: a note whose
+//! bytes go bad only after its head (invalid UTF-8 further down) is still listed
+//! in the history, while `daybook lint` reports it as `unreadable-file`.
 
 use std::io::Read as _;
 use std::path::Path;
