@@ -71,6 +71,21 @@ const MARKED: &str = "# t\n\n<!-- daybook:updated -->\n<!-- /daybook:updated -->
 
 // ---------------------------------------------------------------- generation
 
+/// The README as regenerated from notes parsed in full by the lint loader: the
+/// fast head-only loader of `generate` must agree with it exactly.
+fn via_full_parse(
+    root: &Path,
+    cfg: &Config,
+    today: NaiveDate,
+) -> Result<String, daybook::readme::ReadmeError> {
+    let readme = daybook::readme::ReadmeFile::read(root, cfg)?;
+    let regions = readme.regions()?;
+    let templates = daybook::readme::compile(cfg)?;
+    let loaded = daybook::lint::load_notes(root, cfg)?;
+    daybook::readme::regenerate(&readme, &regions, &loaded.notes, &templates, cfg, today)
+        .map(|(text, _)| text)
+}
+
 #[test]
 fn basic_repository_matches_the_hand_checked_readme() {
     let dir = repo("basic");
@@ -115,6 +130,78 @@ fn library_api_reports_skipped_notes_and_diffs() {
     assert!(diff.contains("\n-更新今日时间：2000.1.1\n+更新今日时间：2022.4.10\n"), "{diff}");
     daybook::readme::write(&g).unwrap();
     assert_eq!(read(dir.path().join("README.md")), g.new);
+}
+
+#[test]
+fn fast_loader_agrees_with_a_full_parse_on_the_fixtures() {
+    let today = NaiveDate::from_ymd_opt(2022, 4, 14).unwrap();
+    for name in ["basic", "seed"] {
+        let dir = repo(name);
+        if name == "seed" {
+            daybook(dir.path()).args(["init", "."]).assert().success();
+        }
+        let cfg = Config::default();
+        let g = daybook::readme::generate(dir.path(), &cfg, today).unwrap();
+        assert_eq!(via_full_parse(dir.path(), &cfg, today).unwrap(), g.new, "{name}");
+    }
+}
+
+#[test]
+fn titles_are_found_past_the_first_h2_and_after_long_preambles() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("README.md"), MARKED).unwrap();
+    write_note(dir.path(), "2022-04-13", "1. [a](https://example.org/a)       :star:\n");
+    // H1 after an H2, and an H1 after 9 KB of preamble without any H2.
+    let p = dir.path().join("notes/202204/0412.md");
+    fs::write(&p, "## :paperclip:  今日要点\n\n1. x\n\n# 公众号内容拓展学习笔记（2022.4.12）\n").unwrap();
+    let p = dir.path().join("notes/202204/0411.md");
+    fs::write(
+        &p,
+        format!(
+            "{}\n\n# 公众号内容拓展学习笔记（2022.4.11）\n\n## :paperclip:  今日要点\n",
+            "前言".repeat(1500)
+        ),
+    )
+    .unwrap();
+    // A head longer than the first read (1 KB) but within 8 KB.
+    let p = dir.path().join("notes/202204/0410.md");
+    fs::write(
+        &p,
+        format!(
+            "{}\n\n# 公众号内容拓展学习笔记（2022.4.10）\n\n## :paperclip:  今日要点\n",
+            "前言".repeat(300)
+        ),
+    )
+    .unwrap();
+    readme_cmd(dir.path(), &[]).assert().success().stderr(predicate::str::contains("skipped").not());
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("    1. <a href=\"notes/202204/0410.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.10）</a>\n    2. <a href=\"notes/202204/0411.md\""), "{got}");
+    assert!(got.contains("    2. <a href=\"notes/202204/0411.md\" target=\"_blank\">公众号内容拓展学习笔记（2022.4.11）</a>\n    3. <a href=\"notes/202204/0412.md\""), "{got}");
+    assert_eq!(
+        via_full_parse(dir.path(), &Config::default(), NaiveDate::from_ymd_opt(2022, 4, 14).unwrap())
+            .unwrap(),
+        got
+    );
+}
+
+#[test]
+fn a_newest_note_unreadable_past_its_head_is_reported_and_the_next_one_used() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("README.md"), MARKED).unwrap();
+    write_note(dir.path(), "2022-04-13", "1. [a](https://example.org/a)       :star:\n");
+    write_note(dir.path(), "2022-04-14", "1. [b](https://example.org/b)       :star:\n");
+    let p = dir.path().join("notes/202204/0414.md");
+    let mut bytes = fs::read(&p).unwrap();
+    bytes.extend_from_slice(b"\n\xff\xfe broken\n");
+    fs::write(&p, bytes).unwrap();
+    readme_cmd(dir.path(), &[])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("error[unreadable-file]: notes/202204/0414.md"));
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("更新今日时间：2022.4.13"), "{got}");
+    assert!(got.contains("1. [a](https://example.org/a)"), "{got}");
+    assert!(!got.contains("notes/202204/0414.md"), "{got}");
 }
 
 #[test]
@@ -279,6 +366,40 @@ fn descending_order_and_custom_templates() {
 }
 
 #[test]
+fn the_documented_template_example_works() {
+    // The daybook.yml example of docs/readme.md, verbatim.
+    let yml = r#"readme:
+  path: README.md          # where the README is (default README.md)
+  order: ascending         # or descending
+  templates:
+    updated: "Last updated: {{ newest.date }} · {{ count }} notes"
+    history: |
+      {% for year in years %}
+      ### {{ year.year }} ({{ year.count }} notes)
+      {% for month in year.months %}
+      {% for note in month.notes %}
+      - [{{ note.title }}]({{ note.path }})
+      {% endfor %}
+      {% endfor %}
+      {% endfor %}
+"#;
+    let dir = repo("basic");
+    fs::write(dir.path().join("daybook.yml"), yml).unwrap();
+    readme_cmd(dir.path(), &[]).assert().success();
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("<!-- daybook:updated -->\nLast updated: 2022-04-10 · 3 notes\n"), "{got}");
+    assert!(
+        got.contains(
+            "<!-- daybook:history -->\n### 2022 (3 notes)\n\
+             - [公众号内容拓展学习笔记（2022.3.30）](notes/202203/0330.md)\n\
+             - [公众号内容拓展学习笔记（2022.4.2）](notes/202204/0402.md)\n\
+             - [公众号内容拓展学习笔记（2022.4.10）](notes/202204/0410.md)\n<!-- /daybook:history -->"
+        ),
+        "{got}"
+    );
+}
+
+#[test]
 fn default_history_in_descending_order() {
     let dir = repo("basic");
     fs::write(dir.path().join("daybook.yml"), "readme:\n  order: descending\n").unwrap();
@@ -295,6 +416,28 @@ fn default_history_in_descending_order() {
         "{}",
         &got[start..]
     );
+}
+
+#[test]
+fn a_newest_note_without_a_today_section_empties_the_region() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("README.md"),
+        MARKED.replace("<!-- daybook:today -->\n", "<!-- daybook:today -->\nold\n"),
+    )
+    .unwrap();
+    write_note(dir.path(), "2022-04-13", "1. [a](https://example.org/a)       :star:\n");
+    fs::write(
+        dir.path().join("notes/202204/0414.md"),
+        "# 公众号内容拓展学习笔记（2022.4.14）\n\n## 别的标题\n\n1. x\n",
+    )
+    .unwrap();
+    readme_cmd(dir.path(), &[]).assert().success().stderr(predicate::str::contains(
+        "warning[readme-no-today]: notes/202204/0414.md:1:1: the newest note has no today section",
+    ));
+    let got = read(dir.path().join("README.md"));
+    assert!(got.contains("<!-- daybook:today -->\n<!-- /daybook:today -->"), "{got}");
+    assert!(got.contains("更新今日时间：2022.4.14"), "{got}");
 }
 
 #[test]
@@ -785,6 +928,8 @@ proptest! {
         };
         // Only region contents changed.
         prop_assert_eq!(outside_regions(&first.new), outside_regions(&original));
+        // The head-only loader agrees with a full parse of every note.
+        prop_assert_eq!(&via_full_parse(dir.path(), &cfg, today).unwrap(), &first.new);
         daybook::readme::write(&first).unwrap();
         let second = daybook::readme::generate(dir.path(), &cfg, today).unwrap();
         prop_assert_eq!(&second.new, &first.new);
