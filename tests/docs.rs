@@ -43,8 +43,9 @@ fn readme_rule_table_matches_the_registry() {
 fn every_rule_has_full_docs() {
     for rule in daybook::rules::registry() {
         assert!(!rule.summary.is_empty(), "{} has no summary", rule.name);
-        for part in ["Fail", "Fix"] {
-            assert!(rule.docs.contains(part), "`daybook rules {}` lacks a {part}ing/ed example", rule.name);
+        // what it checks, why it matters, a failing and a fixed example, the config
+        for part in ["## What it checks", "## Why it matters", "## Example", "Fix", "## Configuration"] {
+            assert!(rule.docs.contains(part), "`daybook rules {}` lacks `{part}`", rule.name);
         }
         let out = Command::cargo_bin("daybook").unwrap().args(["rules", rule.name]).output().unwrap();
         assert!(out.status.success(), "daybook rules {} failed", rule.name);
