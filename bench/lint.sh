@@ -27,7 +27,8 @@ measure() {
   local walls=() rss=0
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %M' -o /tmp/daybook-bench-time "$@" >/dev/null 2>&1 || true
-    read -r wall kb < /tmp/daybook-bench-time
+    # GNU time prepends "Command exited with non-zero status N" when the linter finds problems
+    read -r wall kb < <(tail -n 1 /tmp/daybook-bench-time)
     walls+=("$wall")
     [ "$kb" -gt "$rss" ] && rss=$kb
   done

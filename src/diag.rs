@@ -132,7 +132,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, abs: impl Into<PathBuf>, text: String) -> Arc<Self> {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut line_starts: Vec<usize> =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // Every file of a run stays in memory: no growth slack.
+        line_starts.shrink_to_fit();
         Arc::new(SourceFile { path: path.into(), abs: abs.into(), text, line_starts })
     }
 

@@ -416,67 +416,85 @@ async fn a_url_cited_ten_times_is_requested_once() {
     assert_eq!(lines, (11..=20).collect::<Vec<_>>());
 }
 
-/// Counts requests in flight. wiremock's `Respond` is synchronous, so the count
-/// is dropped by a timer a little before the delayed response is sent: a client
-/// that waits for responses never sees its next request counted with the last.
-struct InFlight {
-    now: Arc<AtomicUsize>,
+/// A plain HTTP/1.1 server that counts requests in flight exactly: a request is
+/// counted from the moment its head is read until just *before* its response is
+/// written, so a client can never see a response (and send the next request)
+/// while the server still counts the previous one. Timing only decides how long
+/// requests overlap, never what is counted.
+struct InFlightServer {
+    addr: std::net::SocketAddr,
     max: Arc<AtomicUsize>,
-    delay: Duration,
+    total: Arc<AtomicUsize>,
 }
 
-impl Respond for InFlight {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max.fetch_max(n, Ordering::SeqCst);
-        let now = Arc::clone(&self.now);
-        let release = self.delay - Duration::from_millis(40);
-        std::thread::spawn(move || {
-            std::thread::sleep(release);
-            now.fetch_sub(1, Ordering::SeqCst);
+impl InFlightServer {
+    async fn start(delay: Duration) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let now = Arc::new(AtomicUsize::new(0));
+        let max = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (now2, max2, total2) = (Arc::clone(&now), Arc::clone(&max), Arc::clone(&total));
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut sock, _)) = listener.accept().await else { return };
+                let (now, max, total) = (Arc::clone(&now2), Arc::clone(&max2), Arc::clone(&total2));
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        // read one request head (HEAD/GET carry no body)
+                        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                            match sock.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                        buf.drain(..end);
+                        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        max.fetch_max(n, Ordering::SeqCst);
+                        total.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(delay).await;
+                        now.fetch_sub(1, Ordering::SeqCst);
+                        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+                        if sock.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
         });
-        ResponseTemplate::new(200).set_delay(self.delay)
+        InFlightServer { addr, max, total }
     }
 }
 
 #[tokio::test]
 async fn per_host_concurrency_is_limited() {
-    let s = MockServer::start().await;
-    let max = Arc::new(AtomicUsize::new(0));
-    let counter = InFlight {
-        now: Arc::new(AtomicUsize::new(0)),
-        max: Arc::clone(&max),
-        delay: Duration::from_millis(150),
-    };
-    Mock::given(any()).respond_with(counter).mount(&s).await;
+    let s = InFlightServer::start(Duration::from_millis(100)).await;
     let mut cfg = fast_config();
     cfg.max_per_host = 3;
-    let urls: Vec<String> = (0..15).map(|i| format!("{}/p{i}", s.uri())).collect();
+    let urls: Vec<String> = (0..15).map(|i| format!("http://{}/p{i}", s.addr)).collect();
     let (_, r) = run(&urls, options(&cfg, true)).await;
-    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok));
-    assert_eq!(requests(&s).await, 15);
-    let seen = max.load(Ordering::SeqCst);
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    assert_eq!(s.total.load(Ordering::SeqCst), 15);
+    let seen = s.max.load(Ordering::SeqCst);
     assert!(seen <= 3, "the server saw {seen} requests at once");
     assert!(seen >= 2, "the limit is a limit, not serial checking (saw {seen})");
 }
 
 #[tokio::test]
 async fn per_host_setting_overrides_the_default_limit() {
-    let s = MockServer::start().await;
-    let max = Arc::new(AtomicUsize::new(0));
-    let counter = InFlight {
-        now: Arc::new(AtomicUsize::new(0)),
-        max: Arc::clone(&max),
-        delay: Duration::from_millis(100),
-    };
-    Mock::given(any()).respond_with(counter).mount(&s).await;
+    let s = InFlightServer::start(Duration::from_millis(60)).await;
     let cfg: LinksConfig =
         yaml_serde::from_str("max_per_host: 8\nhosts:\n  slow.test:\n    concurrency: 1\n").unwrap();
     let mut opts = options(&cfg, true);
     opts.lookup = static_lookup(&["slow.test"]);
-    let urls: Vec<String> = (0..6).map(|i| format!("http://slow.test:{}/p{i}", s.address().port())).collect();
+    let urls: Vec<String> = (0..6).map(|i| format!("http://slow.test:{}/p{i}", s.addr.port())).collect();
     run(&urls, opts).await;
-    assert_eq!(max.load(Ordering::SeqCst), 1);
+    assert_eq!(s.total.load(Ordering::SeqCst), 6);
+    assert_eq!(s.max.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
@@ -506,7 +524,9 @@ async fn the_cache_answers_the_second_run_without_requests() {
     let before = requests(&s).await;
     let again = check_targets(&dead, options(&fast_config(), true), &cache, false).await.unwrap();
     assert_eq!(again.outcomes[0].verdict, Verdict::Dead);
-    assert!(requests(&s).await > before, "a failure is not trusted from the cache");
+    let reqs = s.received_requests().await.unwrap();
+    let methods: Vec<&str> = reqs[before..].iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET"], "a failure is asked again, straight with GET");
 
     // --no-cache sends the requests again
     let before = requests(&s).await;
@@ -788,7 +808,8 @@ async fn lint_keeps_a_cache_at_the_repository_root() {
     assert_eq!(link_findings(&json).len(), 3);
     let reqs = s.received_requests().await.unwrap();
     let again: Vec<&str> = reqs[first..].iter().map(|r| r.url.path()).collect();
-    assert_eq!(again, ["/dead", "/dead"], "only the failure is asked again");
+    assert_eq!(again, ["/dead"], "only the failure is asked again, with GET at once");
+    assert_eq!(reqs[first].method.as_str(), "GET");
     assert!(stderr.contains("2 from cache"), "{stderr}");
     // an explicit --cache path is used instead
     let other = repo.path().join("elsewhere.json");
@@ -823,4 +844,73 @@ async fn lint_reads_links_settings_from_daybook_yml() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("links.exclude"), "{err}");
+}
+
+/// Records when each request arrived and answers 429 to the first one.
+struct FirstIsRateLimited {
+    seen: Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl Respond for FirstIsRateLimited {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut seen = self.seen.lock().unwrap();
+        seen.push(std::time::Instant::now());
+        if seen.len() == 1 {
+            ResponseTemplate::new(429).insert_header("retry-after", "1")
+        } else {
+            ResponseTemplate::new(200)
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_pauses_the_whole_host() {
+    let s = MockServer::start().await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(any()).respond_with(FirstIsRateLimited { seen: Arc::clone(&seen) }).mount(&s).await;
+    let mut cfg = fast_config();
+    cfg.max_per_host = 1;
+    let urls: Vec<String> = (0..4).map(|i| format!("{}/p{i}", s.uri())).collect();
+    let (_, r) = run(&urls, options(&cfg, true)).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 5);
+    for later in &seen[1..] {
+        // no other link of the host is asked before Retry-After has passed
+        assert!(*later - seen[0] >= Duration::from_millis(950), "{:?}", *later - seen[0]);
+    }
+}
+
+#[tokio::test]
+async fn github_api_rate_limit_waits_for_the_reset() {
+    let api = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 1;
+    Mock::given(path("/repos/octo/busy"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/repos/octo/busy")).respond_with(ResponseTemplate::new(200)).mount(&api).await;
+    let gh = GithubApi::new(Some(&api.uri()), None, Some("t".into())).unwrap();
+    let o = one(
+        "https://github.com/octo/busy".into(),
+        CheckOptions::from_config(&fast_config(), true, gh).unwrap(),
+    )
+    .await;
+    assert_eq!(o.verdict, Verdict::Ok, "{o:?}");
+    assert_eq!(requests(&api).await, 2, "a rate-limited 403 is retried after the reset, not reported");
+}
+
+#[tokio::test]
+async fn no_links_no_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CacheMode::File { path: dir.path().join("c.json"), max_age: Duration::from_secs(60) };
+    let r = check_targets(&[], options(&fast_config(), false), &cache, false).await.unwrap();
+    assert!(r.outcomes.is_empty());
+    assert!(!dir.path().join("c.json").exists());
 }

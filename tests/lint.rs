@@ -127,6 +127,20 @@ fn human_output_snapshot() {
 }
 
 #[test]
+fn github_actions_gets_human_output_plus_annotations() {
+    let out = daybook()
+        .env("GITHUB_ACTIONS", "true")
+        .arg("lint")
+        .arg(fixture("titles"))
+        .arg("--offline")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[title]: the title says 2023-01-02"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("::error file=notes/202301/0103.md,line=1,")), "{text}");
+}
+
+#[test]
 fn color_always_and_never() {
     let out =
         daybook().arg("--color=always").arg("lint").arg(fixture("titles")).arg("--offline").output().unwrap();

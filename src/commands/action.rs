@@ -1,9 +1,289 @@
-//! `daybook action`.
+//! `daybook action`: the container's entrypoint.
+//!
+//! Reads the inputs (`INPUT_*`) and the run's context (`GITHUB_*`, the event
+//! payload), then: lint (human report in the log, an annotation per finding, a
+//! check run when there are more than the runner shows), regenerate the README
+//! (commit it on a push to a branch; on pull requests, forks, tags or without
+//! permission report it as stale with its diff), write the step outputs, the
+//! job summary and optionally a SARIF file. Exit 1 on errors (or warnings with
+//! `fail_on_warnings`) and on a stale README that could not be committed.
 
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{ActionArgs, Cli};
+use crate::cli::{ActionArgs, Cli, Format, LinkCheckArgs};
+use crate::config::{Config, PublishMode};
+use crate::diag::{Diagnostic, Severity, Tally};
+use crate::error::Error;
+use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
+use crate::github::context::{Context, Env, Inputs};
+use crate::github::publish::{self, Request};
+use crate::github::{Author, PublishOutcome, outputs};
+use crate::report::summary::{self, Links, ReadmeStatus};
+use crate::report::{RenderOptions, Sources};
 
-pub fn run(_cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("`daybook action` is not implemented yet"))
+/// Name of the check run daybook creates.
+pub const CHECK_NAME: &str = "daybook";
+
+pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
+    let env = Env::from_process();
+    let inputs = Inputs::from_env(&env)?;
+    let ctx = Context::from_env(&env)?;
+    let root = ctx.workspace.clone();
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "GITHUB_WORKSPACE {} is not a directory: check out the repository first (actions/checkout)",
+            root.display()
+        ))
+        .into());
+    }
+    let config_path = inputs.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { root.join(p) });
+    let (cfg, cfg_file) = Config::load(&root, config_path.as_deref().or(cli.config.as_deref()))?;
+    let mode = match inputs.commit_mode.as_deref() {
+        None => cfg.publish.mode,
+        Some("auto") => PublishMode::Auto,
+        Some("api") => PublishMode::Api,
+        Some("git") => PublishMode::Git,
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "input `commit_mode` is `{other}`; expected `auto`, `api` or `git`"
+            ))
+            .into());
+        }
+    };
+    // Not locked for the whole run: the link checker's threads may write too.
+    let out = &mut std::io::stdout();
+
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut sources = Sources::new();
+    let mut notes: Vec<String> = Vec::new();
+
+    if inputs.command.lints() {
+        let _ = writeln!(out, "::group::daybook lint");
+        let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
+        let (d, s) = crate::commands::lint::findings(&root, &cfg, inputs.offline, &links)?;
+        diags = d;
+        sources = s;
+        let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
+        let _ = out.write_all(crate::report::render_with(Format::Human, &diags, &sources, &opts).as_bytes());
+        let _ = writeln!(out, "::endgroup::");
+    }
+
+    // README: commit on a push to a branch, else report staleness. A failure
+    // here (no markers, a broken template) still gets outputs and a summary.
+    let mut readme =
+        ReadmeStep { status: ReadmeStatus::NotRun, changed: false, path: cfg.readme.path().to_owned() };
+    let mut fatal: Option<String> = None;
+    if inputs.command.readme() {
+        let job = ReadmeJob {
+            root: &root,
+            cfg: &cfg,
+            cfg_file: cfg_file.as_deref(),
+            ctx: &ctx,
+            inputs: &inputs,
+            mode,
+        };
+        match readme_step(&job, out, &mut diags) {
+            Ok(step) => readme = step,
+            Err(report) => {
+                eprintln!("{report:?}");
+                let msg = report.to_string();
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    crate::report::github::plain(Severity::Error, "daybook readme", &msg)
+                );
+                fatal = Some(format!("The README step failed: {msg}"));
+            }
+        }
+    }
+    let readme_status = readme.status.clone();
+    let readme_changed = readme.changed;
+    let readme_path = readme.path.clone();
+
+    // Annotations: one workflow command per finding.
+    let _ = out.write_all(crate::report::github::render(&diags, &sources).as_bytes());
+
+    let tally = Tally::of(&diags);
+    let stale = matches!(readme_status, ReadmeStatus::Stale { .. });
+    let failed = summary::failed(&tally, inputs.fail_on_warnings) || stale || fatal.is_some();
+    let links = match (&ctx.repository, ctx.head_sha()) {
+        (Some(repo), Some(sha)) => {
+            Some(Links { server_url: ctx.server_url.clone(), repository: repo.to_string(), sha })
+        }
+        _ => None,
+    };
+    let mut summary_input = summary::Input {
+        title: "daybook",
+        diags: &diags,
+        deny_warnings: inputs.fail_on_warnings,
+        links,
+        readme: readme_status.clone(),
+        readme_path: &readme_path,
+        check_run_url: None,
+        notes: Vec::new(),
+        error: fatal.clone(),
+    };
+
+    // A check run carries every annotation when the runner would drop some.
+    if let (Some(token), Some(repo), Some(head)) = (&inputs.token, &ctx.repository, ctx.head_sha())
+        && checks::exceeds_runner_limit(&diags)
+    {
+        let rt = publish::runtime()?;
+        // octocrab spawns its connection worker on the runtime it is built in.
+        let _in_runtime = rt.enter();
+        let api = crate::github::api::Api::new(&ctx.api_url, token, repo.clone())?;
+        let spec = CheckRunSpec {
+            name: CHECK_NAME,
+            head_sha: &head,
+            title: format!("{} errors, {} warnings, {} infos", tally.errors, tally.warnings, tally.infos),
+            summary: summary::render(&summary_input),
+            conclusion: if failed { "failure" } else { "success" },
+            details_url: ctx.run_url(),
+        };
+        match rt.block_on(checks::create(&api, &spec, &diags)) {
+            Ok(CheckRunOutcome::Created { html_url, .. }) => summary_input.check_run_url = html_url,
+            Ok(CheckRunOutcome::Forbidden { message }) => {
+                let note = format!(
+                    "Could not create a check run with all {} annotations ({message}); the runner shows the first 10 of each level. Grant `checks: write` to see them all.",
+                    diags.len()
+                );
+                let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
+                notes.push(note);
+            }
+            Err(e) => {
+                let note = format!("Could not create a check run: {e}");
+                let _ =
+                    writeln!(out, "{}", crate::report::github::plain(Severity::Warning, "daybook", &note));
+                notes.push(note);
+            }
+        }
+    }
+    summary_input.notes = notes;
+
+    if let Some(path) = &inputs.sarif_file {
+        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
+        let text = crate::report::sarif::render(&diags, &sources);
+        crate::commands::lint::write_atomically(&path, text.as_bytes())?;
+    }
+
+    let commit_sha = match &readme_status {
+        ReadmeStatus::Committed { sha } => sha.clone(),
+        _ => String::new(),
+    };
+    if let Some(path) = &ctx.output_file {
+        let mut outs = vec![
+            ("errors", tally.errors.to_string()),
+            ("warnings", tally.warnings.to_string()),
+            ("readme_changed", readme_changed.to_string()),
+            ("commit_sha", commit_sha),
+        ];
+        if let Some(p) = &inputs.sarif_file {
+            outs.push(("sarif_file", p.display().to_string()));
+        }
+        outputs::write_outputs(path, &outs)?;
+    }
+    if let Some(path) = &ctx.summary_file {
+        outputs::append_summary(path, &summary::render(&summary_input))?;
+    }
+    let _ = out.flush();
+    Ok(if fatal.is_some() {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What the README step needs.
+struct ReadmeJob<'a> {
+    root: &'a Path,
+    cfg: &'a Config,
+    cfg_file: Option<&'a Path>,
+    ctx: &'a Context,
+    inputs: &'a Inputs,
+    mode: PublishMode,
+}
+
+/// What the README step did.
+struct ReadmeStep {
+    status: ReadmeStatus,
+    /// The regenerated README differs from the one in the workspace.
+    changed: bool,
+    path: String,
+}
+
+fn readme_step(
+    job: &ReadmeJob<'_>,
+    out: &mut impl Write,
+    diags: &mut Vec<Diagnostic>,
+) -> miette::Result<ReadmeStep> {
+    let (root, cfg, ctx, inputs) = (job.root, job.cfg, job.ctx, job.inputs);
+    let today = publish::today();
+    let generated = crate::readme::generate(root, cfg, today)?;
+    let path = generated.display_path.clone();
+    let extra = crate::lint::finalize(generated.diagnostics.clone(), cfg, &[], None);
+    merge_unique(diags, extra);
+
+    let stale = |reason: String, diags: &mut Vec<Diagnostic>| {
+        diags.push(publish::stale_diagnostic(&path, &generated.old, &generated.new, Some(&reason)));
+        ReadmeStatus::Stale { reason, diff: generated.diff() }
+    };
+    let status = if !generated.changed() {
+        ReadmeStatus::Unchanged
+    } else if let Some(reason) = ctx.commit_blocked() {
+        stale(reason, diags)
+    } else if !inputs.commit {
+        crate::readme::write(&generated)?;
+        ReadmeStatus::Written
+    } else {
+        let req = Request {
+            root: root.to_path_buf(),
+            mode: job.mode,
+            remote: "origin".into(),
+            branch: ctx.branch().map(str::to_owned),
+            base_sha: ctx.sha.clone(),
+            repo: ctx.repository.clone(),
+            api_url: Some(ctx.api_url.clone()),
+            token: inputs.token.clone(),
+            message: inputs.commit_message.clone().unwrap_or_else(|| cfg.publish.message.clone()),
+            author: Author { name: cfg.publish.author_name.clone(), email: cfg.publish.author_email.clone() },
+            max_attempts: cfg.publish.max_attempts,
+            trust_workspace: true,
+        };
+        let regen_inputs = publish::regeneration_inputs(cfg, job.cfg_file, root);
+        let mut regenerate =
+            |r: &Path| -> miette::Result<String> { Ok(crate::readme::generate(r, cfg, today)?.new) };
+        match publish::publish(&req, regen_inputs, &path, &mut regenerate)? {
+            PublishOutcome::Unchanged => ReadmeStatus::Unchanged,
+            PublishOutcome::Committed { sha, .. } => ReadmeStatus::Committed { sha },
+            PublishOutcome::NotCommitted { reason } => {
+                let note = format!("README not committed: {reason}");
+                let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
+                stale(reason, diags)
+            }
+        }
+    };
+    if let ReadmeStatus::Stale { diff, .. } = &status {
+        let _ = writeln!(out, "::group::{path} diff (stale)");
+        let _ = out.write_all(diff.as_bytes());
+        let _ = writeln!(out, "::endgroup::");
+    }
+    Ok(ReadmeStep { status, changed: generated.changed(), path })
+}
+
+/// Add `extra` findings not already in `diags` (README generation and lint
+/// may report the same skipped note), keeping the order deterministic.
+fn merge_unique(diags: &mut Vec<Diagnostic>, extra: Vec<Diagnostic>) {
+    for d in extra {
+        if !diags
+            .iter()
+            .any(|x| x.rule == d.rule && x.path == d.path && x.start == d.start && x.message == d.message)
+        {
+            diags.push(d);
+        }
+    }
+    crate::lint::sort(diags);
 }

@@ -4,12 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ColorChoice, Format, LintArgs};
+use crate::cli::{Cli, ColorChoice, Format, LinkCheckArgs, LintArgs};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Tally};
 use crate::error::Error;
 use crate::lint::{LintOptions, finalize, lint};
-use crate::report::{RenderOptions, render_with};
+use crate::report::{RenderOptions, Sources, render_with};
 
 pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
@@ -21,26 +21,11 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         .into());
     }
     let (config, _) = Config::load(root, cli.config.as_deref())?;
-    let outcome = lint(root, &config, &LintOptions::default())?;
-    let mut diags = outcome.diagnostics;
-    let mut docs = outcome.notes;
-    if !args.offline {
-        // The checker sees the README too: its links are cited places like any note's.
-        let with_readme = outcome.readme.is_some();
-        if let Some(r) = outcome.readme.clone() {
-            docs.push(r);
-        }
-        let external = crate::links::check_external(&docs, &config.links, &args.links, root)?;
-        if with_readme {
-            docs.pop();
-        }
-        diags.extend(external.diagnostics);
-    }
-    let diags = finalize(diags, &config, &docs, outcome.readme.as_ref());
+    let (diags, sources) = findings(root, &config, args.offline, &args.links)?;
 
     let format = args.format.unwrap_or(Format::Human);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
-    let text = render_with(format, &diags, &outcome.sources, &opts);
+    let text = render_with(format, &diags, &sources, &opts);
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => {
@@ -49,7 +34,40 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
             let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
         }
     }
+    // On GitHub Actions with no explicit format: the human report for the log,
+    // plus annotations on the lines.
+    if args.format.is_none() && crate::report::github::in_actions() {
+        let _ = crate::report::github::emit_default(&diags, &sources);
+    }
     Ok(exit_code(&diags, args.deny_warnings))
+}
+
+/// The findings of a full lint run (note rules, external links unless
+/// `offline`, config levels applied), sorted, with the parsed sources. Shared
+/// with `daybook action`.
+pub fn findings(
+    root: &Path,
+    config: &Config,
+    offline: bool,
+    links: &LinkCheckArgs,
+) -> miette::Result<(Vec<Diagnostic>, Sources)> {
+    let outcome = lint(root, config, &LintOptions::default())?;
+    let mut diags = outcome.diagnostics;
+    let mut docs = outcome.notes;
+    if !offline {
+        // The checker sees the README too: its links are cited places like any note's.
+        let with_readme = outcome.readme.is_some();
+        if let Some(r) = outcome.readme.clone() {
+            docs.push(r);
+        }
+        let external = crate::links::check_external(&docs, &config.links, links, root)?;
+        if with_readme {
+            docs.pop();
+        }
+        diags.extend(external.diagnostics);
+    }
+    let diags = finalize(diags, config, &docs, outcome.readme.as_ref());
+    Ok((diags, outcome.sources))
 }
 
 /// 1 when an error was found, or a warning under `--deny-warnings`; else 0.

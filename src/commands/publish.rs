@@ -1,9 +1,93 @@
-//! `daybook publish`.
+//! `daybook publish`: regenerate the README and commit it back when, and only
+//! when, its bytes changed. Where nothing may be committed (detached HEAD, no
+//! write permission), it behaves like `daybook readme --check`: a stale README
+//! is reported with its diff and exits 1.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, PublishArgs};
+use crate::cli::{Cli, PublishArgs, PublishModeArg};
+use crate::config::{Config, PublishMode};
+use crate::error::Error;
+use crate::github::publish::{self, Request};
+use crate::github::{Author, PublishOutcome};
+use crate::report::github::in_actions;
 
-pub fn run(_cli: &Cli, _args: &PublishArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("`daybook publish` is not implemented yet"))
+pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
+    let root = args.path.as_path();
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a directory: pass the root of a notes repository (default `.`)",
+            root.display()
+        ))
+        .into());
+    }
+    let (cfg, cfg_path) = Config::load(root, cli.config.as_deref())?;
+    let today = publish::today();
+    let generated = crate::readme::generate(root, &cfg, today)?;
+    let readme_path = generated.display_path.clone();
+
+    if args.dry_run {
+        if generated.changed() {
+            print!("{}", generated.diff());
+            eprintln!("daybook: would commit {readme_path} (dry run: nothing committed)");
+        } else {
+            eprintln!("daybook: {readme_path} is up to date; nothing to commit");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mode = match args.mode {
+        Some(PublishModeArg::Api) => PublishMode::Api,
+        Some(PublishModeArg::Git) => PublishMode::Git,
+        Some(PublishModeArg::Auto) => PublishMode::Auto,
+        None => cfg.publish.mode,
+    };
+    let req = Request {
+        root: root.to_path_buf(),
+        mode,
+        remote: args.remote.clone(),
+        branch: args.branch.clone().or_else(|| env("GITHUB_REF_NAME").filter(|_| in_actions())),
+        // On Actions the workspace holds GITHUB_SHA; locally HEAD is read (and checked clean).
+        base_sha: env("GITHUB_SHA").filter(|_| in_actions()),
+        repo: env("GITHUB_REPOSITORY").and_then(|r| r.parse().ok()),
+        api_url: env("GITHUB_API_URL"),
+        token: args.github_token.clone().filter(|t| !t.is_empty()),
+        message: args.message.clone().unwrap_or_else(|| cfg.publish.message.clone()),
+        author: Author { name: cfg.publish.author_name.clone(), email: cfg.publish.author_email.clone() },
+        max_attempts: cfg.publish.max_attempts,
+        trust_workspace: false,
+    };
+    let inputs = publish::regeneration_inputs(&cfg, cfg_path.as_deref(), root);
+    let mut regenerate =
+        |r: &std::path::Path| -> miette::Result<String> { Ok(crate::readme::generate(r, &cfg, today)?.new) };
+    match publish::publish(&req, inputs, &readme_path, &mut regenerate)? {
+        PublishOutcome::Unchanged => {
+            eprintln!("daybook: {readme_path} is up to date; nothing to commit");
+            Ok(ExitCode::SUCCESS)
+        }
+        PublishOutcome::Committed { sha, attempts } => {
+            let retried =
+                if attempts > 1 { format!(" (after {} races)", attempts - 1) } else { String::new() };
+            eprintln!("daybook: committed {readme_path} as {sha}{retried}");
+            println!("{sha}");
+            Ok(ExitCode::SUCCESS)
+        }
+        PublishOutcome::NotCommitted { reason } => {
+            // `readme --check` semantics.
+            if !generated.changed() {
+                eprintln!("daybook: nothing committed ({reason}); {readme_path} is up to date");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let d = publish::stale_diagnostic(&readme_path, &generated.old, &generated.new, Some(&reason));
+            if in_actions() {
+                println!("{}", crate::report::github::workflow_command(&d));
+            }
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(generated.diff().as_bytes());
+            eprintln!("daybook: {}", d.message);
+            Ok(ExitCode::from(1))
+        }
+    }
 }

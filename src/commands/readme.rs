@@ -1,9 +1,121 @@
-//! `daybook readme`.
+//! `daybook readme`: regenerate the README's regions from the notes.
+//!
+//! Default: write the README (atomically) when it changed. `--check`: write
+//! nothing, print a unified diff and exit 1 when the README is stale, exit 0
+//! when it is current. `--stdout`: print the would-be README. Findings made
+//! along the way (notes left out of the history, notes from the future) go to
+//! stderr and never change the exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ReadmeArgs};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::readme::{self, Generated, markers};
 
-pub fn run(_cli: &Cli, _args: &ReadmeArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("`daybook readme` is not implemented yet"))
+pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
+    let root = args.path.as_path();
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is not a directory: pass the root of a notes repository (default `.`)",
+            root.display()
+        ))
+        .into());
+    }
+    let (config, _) = Config::load(root, cli.config.as_deref())?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let g = readme::generate(root, &config, today)?;
+    let color = crate::commands::lint::use_color(cli.color, false);
+    eprint!("{}", render_findings(&g.diagnostics));
+
+    let mut stdout = std::io::stdout().lock();
+    if args.stdout {
+        // A closed pipe (`daybook readme --stdout | head`) is not an error.
+        let _ = stdout.write_all(g.new.as_bytes()).and_then(|_| stdout.flush());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.check {
+        if g.changed() {
+            let _ = stdout.write_all(paint_diff(&g.diff(), color).as_bytes()).and_then(|_| stdout.flush());
+            eprintln!(
+                "{} is stale ({}); run `daybook readme` to regenerate it",
+                g.display_path,
+                changed_regions(&g)
+            );
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!("{} is up to date", g.display_path);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if g.changed() {
+        readme::write(&g)?;
+        eprintln!("{}: regenerated {}", g.display_path, changed_regions(&g));
+    } else {
+        eprintln!("{} is up to date", g.display_path);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `the history and updated regions` — which regions differ between old and new.
+pub fn changed_regions(g: &Generated) -> String {
+    let (Ok(old), Ok(new)) = (markers::scan(&g.old), markers::scan(&g.new)) else {
+        return "its regions".to_owned();
+    };
+    let names: Vec<&str> = old
+        .iter()
+        .zip(&new)
+        .filter(|(o, n)| g.old[o.inner.clone()] != g.new[n.inner.clone()])
+        .map(|(o, _)| o.name.as_str())
+        .collect();
+    match names.as_slice() {
+        [] => "nothing".to_owned(),
+        [one] => format!("the {one} region"),
+        [init @ .., last] => format!("the {} and {last} regions", init.join(", ")),
+    }
+}
+
+/// One line per finding (`warning[rule]: path:line:col: message`), its help
+/// indented below.
+pub fn render_findings(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        out.push_str(&format!(
+            "{sev}[{}]: {}:{}:{}: {}\n",
+            d.rule, d.path, d.start.line, d.start.column, d.message
+        ));
+        if let Some(h) = &d.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+    }
+    out
+}
+
+fn paint_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_owned();
+    }
+    diff.split_inclusive('\n')
+        .map(|l| {
+            let code = if l.starts_with("+++") || l.starts_with("---") {
+                "1"
+            } else if l.starts_with('+') {
+                "32"
+            } else if l.starts_with('-') {
+                "31"
+            } else if l.starts_with("@@") {
+                "36"
+            } else {
+                return l.to_owned();
+            };
+            let (body, nl) = l.strip_suffix('\n').map(|b| (b, "\n")).unwrap_or((l, ""));
+            format!("\x1b[{code}m{body}\x1b[0m{nl}")
+        })
+        .collect()
 }

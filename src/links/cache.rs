@@ -1,8 +1,10 @@
 //! The persistent link cache: `.daybook-cache.json` at the repository root by
 //! default, meant to be kept between CI runs with actions/cache.
 //!
-//! Only successes are stored: a link that was alive recently is very likely
-//! alive now, while a failure must be confirmed by asking again. Each entry's
+//! Only successes are trusted: a link that was alive recently is very likely
+//! alive now, while a failure must be confirmed by asking again. Failures are
+//! still remembered, as a hint: a link that failed last time is asked with GET
+//! straight away, without the HEAD that would only be confirmed by a GET anyway. Each entry's
 //! age limit is spread over the last quarter of `cache_max_age` (by a stable hash
 //! of the URL) so that a repository checked in one go does not re-check every
 //! link on the same later run. The file is replaced atomically (temporary file
@@ -21,8 +23,11 @@ const VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    /// When the success was seen, in seconds since the Unix epoch.
+    /// When the answer was seen, in seconds since the Unix epoch.
     pub checked: i64,
+    /// The link was alive. Only these entries answer for the network.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub ok: bool,
     pub status: Option<u16>,
     /// Where the redirects ended, when they went somewhere else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,6 +35,14 @@ pub struct Entry {
     /// Fragments the page was seen to define.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub anchors: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -91,6 +104,15 @@ impl Cache {
 
     /// A fresh success for `url`, if there is one.
     pub fn fresh(&self, url: &str, now: i64) -> Option<&Entry> {
+        self.unexpired(url, now).filter(|e| e.ok)
+    }
+
+    /// Whether `url` failed when last checked (within the cache age).
+    pub fn failed_before(&self, url: &str, now: i64) -> bool {
+        self.unexpired(url, now).is_some_and(|e| !e.ok)
+    }
+
+    fn unexpired(&self, url: &str, now: i64) -> Option<&Entry> {
         let e = self.entries.get(url)?;
         let age = now.saturating_sub(e.checked);
         (age >= 0 && (age as f64) < self.limit_for(url)).then_some(e)
@@ -121,7 +143,7 @@ impl Cache {
     /// Drop expired entries and write the file atomically.
     pub fn save(&mut self, now: i64) -> std::io::Result<()> {
         let expired: Vec<String> =
-            self.entries.keys().filter(|u| self.fresh(u, now).is_none()).cloned().collect();
+            self.entries.keys().filter(|u| self.unexpired(u, now).is_none()).cloned().collect();
         for u in expired {
             self.entries.remove(&u);
         }
@@ -159,7 +181,7 @@ mod tests {
     use super::*;
 
     fn entry(checked: i64) -> Entry {
-        Entry { checked, status: Some(200), final_url: None, anchors: vec![] }
+        Entry { checked, ok: true, status: Some(200), final_url: None, anchors: vec![] }
     }
 
     #[test]
@@ -177,6 +199,12 @@ mod tests {
         assert!(c.fresh("https://a/", 1_000_100).is_some());
         assert!(c.fresh("https://a/", 1_000_000 + 86_400).is_none(), "past max age");
         assert!(c.fresh("https://a/", 1_000_000 + 60_000).is_some(), "well within 3/4 of max age");
+        // failures are remembered as hints, never as answers
+        let mut c = c;
+        c.insert("https://dead/".into(), Entry { ok: false, ..entry(1_000_000) });
+        assert!(c.fresh("https://dead/", 1_000_100).is_none());
+        assert!(c.failed_before("https://dead/", 1_000_100));
+        assert!(!c.failed_before("https://a/", 1_000_100));
         // other settings: not trusted
         assert!(Cache::load(&path, day, "other").is_empty());
     }

@@ -89,6 +89,8 @@ impl Outcome {
 pub struct Request {
     pub url: Url,
     pub fragments: BTreeSet<String>,
+    /// It was dead last run: ask with GET at once (a HEAD failure would be confirmed by GET anyway).
+    pub failed_before: bool,
 }
 
 /// The GitHub REST API, used for repository links when a token is present.
@@ -349,6 +351,8 @@ pub struct Checker {
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Hosts that refused a HEAD with 405/501: later links there start with GET.
     head_refused: Mutex<HashSet<String>>,
+    /// Hosts that asked to be left alone (429 + Retry-After) until the instant given.
+    paused: Mutex<HashMap<String, tokio::time::Instant>>,
     requests: AtomicU64,
 }
 
@@ -408,6 +412,7 @@ impl Checker {
             opts,
             hosts: Mutex::new(HashMap::new()),
             head_refused: Mutex::new(HashSet::new()),
+            paused: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
         })
     }
@@ -465,7 +470,9 @@ impl Checker {
             vec![]
         };
         let needs_body = !fragments.is_empty() || rule.as_ref().is_some_and(|r| !r.soft.is_empty());
-        let mut use_get = needs_body || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
+        let mut use_get = needs_body
+            || req.failed_before
+            || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
         let mut attempt = 0;
         loop {
             match self.attempt(&req.url, use_get, needs_body, &fragments).await {
@@ -591,11 +598,23 @@ impl Checker {
             return match out.verdict {
                 Verdict::Unverified if retryable_status(status) => {
                     let after = retry_after(&hop.headers);
+                    if let Some(after) = after.filter(|a| *a <= self.opts.retry_after_max) {
+                        // Rate limits are per host: the host's other links wait too.
+                        self.pause_host(&url, after);
+                    }
                     Attempt::Retry { last: out, after, get_next: method == Method::GET }
                 }
                 _ => Attempt::Done(out),
             };
         }
+    }
+
+    fn pause_host(&self, url: &Url, after: Duration) {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let until = tokio::time::Instant::now() + after;
+        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = paused.entry(host).or_insert(until);
+        *slot = (*slot).max(until);
     }
 
     fn head_refused(&self, url: &Url) -> bool {
@@ -712,6 +731,10 @@ impl Checker {
         let rule = self.opts.hosts.get(&host).cloned();
         let host_sem = self.host_semaphore(&host, rule.as_ref().and_then(|r| r.concurrency));
         let _host_slot = host_sem.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
+        let resume = self.paused.lock().unwrap_or_else(|e| e.into_inner()).get(&host).copied();
+        if let Some(resume) = resume {
+            tokio::time::sleep_until(resume).await;
+        }
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
         // Decided only now: while this hop waited, another may have learnt the host refuses HEAD.
         if *method == Method::HEAD && self.head_refused(url) {

@@ -97,7 +97,11 @@ pub fn collect_targets(docs: &[Note], cfg: &LinksConfig) -> (Vec<Target>, Vec<Di
     let mut excluded = BTreeSet::new();
     for note in docs {
         for link in &note.links {
-            let dest = normalize_dest(&link.dest, link.kind);
+            let mut dest = normalize_dest(&link.dest, link.kind);
+            // GFM extended autolinks: `www.example.com` is rendered as http://www.example.com.
+            if link.kind == LinkKind::Autolink && dest.to_ascii_lowercase().starts_with("www.") {
+                dest = format!("http://{dest}");
+            }
             let Some(scheme) = scheme_of(&dest) else {
                 continue; // relative: a local link, not ours
             };
@@ -115,7 +119,13 @@ pub fn collect_targets(docs: &[Note], cfg: &LinksConfig) -> (Vec<Target>, Vec<Di
                     }
                     continue;
                 }
-                _ => continue, // other schemes are not fetched
+                _ => {
+                    // Other schemes are not fetched, only checked for syntax.
+                    if let Err(e) = Url::parse(&dest) {
+                        diags.push(malformed(&note.file, link.dest_span.clone(), &dest, &e.to_string()));
+                    }
+                    continue;
+                }
             }
             let mut url = match Url::parse(&candidate) {
                 Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => u,
@@ -221,6 +231,10 @@ pub async fn check_targets(
     cache: &CacheMode,
     progress: bool,
 ) -> Result<LinkRun, String> {
+    if targets.is_empty() {
+        // Nothing to check: leave the cache file (and the network) alone.
+        return Ok(LinkRun { outcomes: Vec::new(), tally: LinkTally::default(), warnings: Vec::new() });
+    }
     let now = chrono::Utc::now().timestamp();
     let mut warnings = Vec::new();
     let mut cache = match cache {
@@ -254,7 +268,8 @@ pub async fn check_targets(
             continue;
         }
         pending.push(i);
-        requests.push(Request { url: t.url.clone(), fragments });
+        let failed_before = cache.as_ref().is_some_and(|c| c.failed_before(t.url.as_str(), now));
+        requests.push(Request { url: t.url.clone(), fragments, failed_before });
     }
 
     let mut requests_sent = 0;
@@ -285,15 +300,14 @@ pub async fn check_targets(
             if o.cached {
                 continue;
             }
-            if o.verdict == Verdict::Ok {
+            let ok = o.verdict == Verdict::Ok;
+            if ok || o.verdict == Verdict::Dead {
                 let final_url = (o.final_url != t.url).then(|| o.final_url.to_string());
-                let entry = cache::Entry {
-                    checked: now,
-                    status: o.status,
-                    final_url,
-                    anchors: o.found_anchors.clone(),
-                };
-                c.insert(t.url.to_string(), entry);
+                let anchors = if ok { o.found_anchors.clone() } else { Vec::new() };
+                c.insert(
+                    t.url.to_string(),
+                    cache::Entry { checked: now, ok, status: o.status, final_url, anchors },
+                );
             } else {
                 c.remove(t.url.as_str());
             }
@@ -489,6 +503,33 @@ mod tests {
         assert_eq!(scheme_of("C:\\x"), None);
         assert_eq!(scheme_of("#today"), None);
         assert_eq!(scheme_of("a b:c"), None);
+    }
+
+    fn note(text: &str) -> Note {
+        let ctx = crate::note::parse::ParseContext::new(&crate::Config::default()).unwrap();
+        let file = SourceFile::new("notes/202401/0101.md", "notes/202401/0101.md", text.to_string());
+        crate::note::parse::parse_note(file, &ctx)
+    }
+
+    #[test]
+    fn targets_from_markdown_images_and_raw_html() {
+        let text = "# t\n\n[a](https://x.org/a#part) ![i](https://x.org/i.png)\n\
+                    <img src=\"https://x.org/a\"> <a href=\"https://x.org/q?a=1&amp;b=2\">q</a>\n\
+                    [rel](../other.md) [m](mailto:nobody) [ok](mailto:a@b.c) [t](tel:+1) <https://x.org/a>\n\
+                    [bad](https://) [skip](https://skip.me/x)\n";
+        let cfg = LinksConfig { exclude: vec!["skip\\.me".into()], ..LinksConfig::default() };
+        let (targets, diags, excluded) = collect_targets(&[note(text)], &cfg);
+        let urls: Vec<&str> = targets.iter().map(|t| t.url.as_str()).collect();
+        assert_eq!(urls, ["https://x.org/a", "https://x.org/i.png", "https://x.org/q?a=1&b=2"]);
+        assert_eq!(targets[0].citations.len(), 3, "markdown, raw HTML and autolink citations of one URL");
+        assert_eq!(targets[0].citations[0].fragment.as_deref(), Some("part"));
+        assert_eq!(excluded, 1);
+        let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("mailto:nobody"), "{msgs:?}");
+        assert!(msgs[1].contains("malformed URL `https://`"), "{msgs:?}");
+        let d = &diags[0];
+        assert_eq!(&text[d.span.clone()], "mailto:nobody");
     }
 
     #[test]

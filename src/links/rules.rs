@@ -84,11 +84,21 @@ A link whose answer says nothing about the page itself, after every retry:
 These are **warnings**: a flaky host never fails a build by itself (unless you
 run with `--deny-warnings`). A dead link is reported only when the answer is final.
 
+## Why it matters
+
+Calling these links dead would fail builds for pages that open fine in a browser:
+robot blocks, rate limits and a host's bad minute say nothing about the article.
+Reporting them as warnings keeps them visible without making CI flaky.
+
 ## Example
 
 ```text
 warning[unverified-link]: unverified link: 503 Service Unavailable (4 attempts): https://example.org/paper
 ```
+
+Fix: open the link in a browser. If it works, nothing is wrong with the note; tune
+the host (`concurrency`, `headers`, `accept`) so the checker gets a real answer. If
+it does not, treat it as dead.
 
 ## Configuration
 
@@ -124,6 +134,12 @@ that resolves to `127.0.0.1`, or a public page that redirects to
 `http://169.254.169.254/`, is not fetched. Such a link is reported here, as
 information.
 
+## Why it matters
+
+Fetching whatever address a pull request names would let anyone make CI probe the
+runner's network or read cloud metadata (server-side request forgery). A link to a
+private address is also useless to the public readers of a notes repository.
+
 ## Example
 
 ```markdown
@@ -134,6 +150,9 @@ See the [dashboard](http://192.168.1.10:8080/).
 info[skipped-link]: link not checked: 192.168.1.10 is not a public address: http://192.168.1.10:8080/
   help: pass --allow-private to check private addresses
 ```
+
+Fix: link to a public address, or, when the address is intended (a trusted
+repository, a local mirror), run with `--allow-private`.
 
 ## Configuration
 
@@ -159,6 +178,11 @@ is a page longer than the bytes read (2 MiB), nor hosts with `anchors: false`
 It is a **warning**: pages that build their anchors with JavaScript cannot be
 checked without a browser.
 
+## Why it matters
+
+A stale fragment does not 404: the page opens at the top and the reader lands far
+from the section the note meant, so nobody notices that the heading was renamed.
+
 ## Example
 
 ```markdown
@@ -168,6 +192,9 @@ checked without a browser.
 ```text
 warning[missing-external-anchor]: the page has no anchor `#instalation`: https://github.com/owner/repo
 ```
+
+Fix: correct the fragment to the section's current anchor (`#installation`), or drop
+it and link the page.
 
 ## Configuration
 

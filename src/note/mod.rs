@@ -20,7 +20,8 @@ pub enum LinkKind {
     Inline,
     /// `![alt](dest)`.
     Image,
-    /// `<https://...>` or a bare autolink.
+    /// `<https://...>` or a bare autolink (`https://...` / `www....` in text, as
+    /// GitHub links them). A bare `www.x` gets GitHub's implied `http://` in `dest`.
     Autolink,
     /// `<img src=...>`, `<video src=...>`, `<source src=...>` in raw HTML.
     HtmlSrc,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use html5gum::Tokenizer;
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::{Comment, Field, Heading, Item, Link, LinkKind, Note, Section, Span, Stars, StrayField, Title};
 use crate::config::Config;
@@ -104,7 +104,8 @@ fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<N
     let mut b = Builder { text: &file.text, ctx, out: Out::default() };
     let events = b.events(0..file.text.len(), true);
     b.collect_headings(&events);
-    let sections = b.sections();
+    let mut sections = b.sections();
+    sections.shrink_to_fit();
     let today = sections.iter().position(|s| collapse_ws(&s.heading.text) == ctx.today_heading);
     let footer = sections.iter().position(|s| collapse_ws(&s.heading.text) == ctx.footer_heading);
     let today_body = today.map(|i| sections[i].body.clone());
@@ -133,6 +134,21 @@ fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<N
         }
     }
     stray_fields.sort_by_key(|s| s.field.span.start);
+
+    // A run keeps every note in memory (cross-note rules, the README, link
+    // checks): give back the slack of vectors grown one push at a time.
+    let mut headings = headings;
+    let mut comments = comments;
+    headings.shrink_to_fit();
+    comments.shrink_to_fit();
+    links.shrink_to_fit();
+    links.iter_mut().for_each(|l| l.text.shrink_to_fit());
+    items.shrink_to_fit();
+    for item in &mut items {
+        item.fields.shrink_to_fit();
+        item.other_bullets.shrink_to_fit();
+    }
+    stray_fields.shrink_to_fit();
 
     let title = headings.iter().find(|h| h.level == 1).map(|h| Title {
         heading: h.clone(),
@@ -217,7 +233,64 @@ impl<'t> Builder<'t, '_> {
             })
             .collect();
         self.collect_links(&events, &defs);
+        self.collect_bare_urls(&events);
         events
+    }
+
+    /// GitHub turns bare `https://...` and `www....` in text into links (the GFM
+    /// autolink extension, which pulldown-cmark does not implement): find them in
+    /// runs of text outside links, images and code.
+    fn collect_bare_urls(&mut self, events: &[Ev<'t>]) {
+        let mut skip_depth = 0usize;
+        let mut run: Option<Range<usize>> = None;
+        let mut runs = Vec::new();
+        for (e, r) in events {
+            match e {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock) => {
+                    skip_depth += 1;
+                }
+                Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                    skip_depth = skip_depth.saturating_sub(1);
+                }
+                Event::Text(_) if skip_depth == 0 => {
+                    run = Some(match run.take() {
+                        Some(cur) if cur.end == r.start => cur.start..r.end,
+                        Some(cur) => {
+                            runs.push(cur);
+                            r.clone()
+                        }
+                        None => r.clone(),
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(cur) = run.take() {
+                runs.push(cur);
+            }
+        }
+        runs.extend(run);
+        for range in runs {
+            let Some(chunk) = self.text.get(range.clone()) else { continue };
+            if !(chunk.contains("http") || chunk.contains("www.")) {
+                continue;
+            }
+            for (start, end) in bare_urls(chunk) {
+                let span = range.start + start..range.start + end;
+                self.out.links.push(Link {
+                    kind: LinkKind::Autolink,
+                    // GitHub links `www.x` to `http://www.x`; say so rather than
+                    // let it look like a relative path.
+                    dest: match &chunk[start..end] {
+                        d if d.starts_with("www.") => format!("http://{d}"),
+                        d => d.to_owned(),
+                    },
+                    dest_span: span.clone(),
+                    span,
+                    text: String::new(),
+                });
+            }
+        }
     }
 
     fn collect_links(&mut self, events: &[Ev<'t>], defs: &std::collections::HashMap<String, Span>) {
@@ -683,6 +756,46 @@ fn find_stars(text: &str, range: Range<usize>, token: &str) -> Option<Stars> {
         }
     }
     Some(Stars { count, span: range.start + first..range.start + end })
+}
+
+/// Byte ranges of GFM extended autolinks in `text`: `http://`, `https://` or
+/// `www.` at the start or after whitespace or `*_~(`, up to whitespace or `<`,
+/// without trailing punctuation or an unbalanced closing parenthesis.
+fn bare_urls(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let Some(off) = rest.find(['h', 'w']) else { break };
+        let start = i + off;
+        let tail = &text[start..];
+        let scheme = ["https://", "http://", "www."].iter().find(|p| tail.starts_with(**p));
+        let boundary_ok =
+            text[..start].chars().next_back().is_none_or(|c| c.is_whitespace() || "*_~(".contains(c));
+        let Some(scheme) = scheme.filter(|_| boundary_ok) else {
+            i = start + 1;
+            continue;
+        };
+        let mut end = start + tail.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(tail.len());
+        loop {
+            let s = &text[start..end];
+            let Some(last) = s.chars().next_back() else { break };
+            let unbalanced = last == ')' && s.matches(')').count() > s.matches('(').count();
+            if "?!.,:*_~'\"".contains(last) || unbalanced {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        // A host is needed after the scheme.
+        if end > start + scheme.len()
+            && text[start + scheme.len()..end].contains(|c: char| c.is_alphanumeric())
+        {
+            out.push((start, end));
+        }
+        i = end.max(start + 1);
+    }
+    out
 }
 
 /// Whether a line (inside an HTML block) starts an ordered list item.

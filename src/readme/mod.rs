@@ -47,12 +47,13 @@
 //!
 //! # Writing
 //!
-//! [`write`] replaces the file atomically: a temporary file in the same
+//! [`write()`] replaces the file atomically: a temporary file in the same
 //! directory, flushed to disk, given the original's permissions, then renamed
 //! over it. A crash leaves either the old README or the new one.
 
 pub mod adopt;
 pub mod links;
+pub mod load;
 pub mod markers;
 pub mod rules;
 pub mod template;
@@ -66,7 +67,8 @@ use miette::{NamedSource, SourceSpan};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::note::Note;
+use crate::note::parse::ParseContext;
+use crate::note::{LinkKind, Note};
 use markers::{MarkerProblem, Region, RegionName};
 use template::{Context, NoteData, TemplateFailure, Templates};
 
@@ -216,6 +218,17 @@ pub enum ReadmeError {
     )]
     NoUsableNotes { root: String, count: usize },
 
+    #[error(
+        "{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)"
+    )]
+    #[diagnostic(
+        code(daybook::readme::nothing_to_adopt),
+        help(
+            "add the markers by hand where the generated text should go, e.g. `<!-- daybook:history -->` and `<!-- /daybook:history -->` on lines of their own"
+        )
+    )]
+    NothingToAdopt { display_path: String, today: String },
+
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]
     ChangedOnDisk { display_path: String },
@@ -274,17 +287,14 @@ pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated
         return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
     }
     let templates = compile(cfg)?;
-    let notes = load_notes(root, cfg)?;
-    let (new, diagnostics) = regenerate(&readme, &regions, &notes, &templates, cfg, today)?;
+    let ctx = ParseContext::new(cfg)?;
+    let (heads, problems) = load::load_heads(root, cfg, &ctx)?;
+    let (new, mut diagnostics) = build(&readme, &regions, heads, Some(&ctx), &templates, cfg, today)?;
+    if !problems.is_empty() {
+        diagnostics.extend(crate::rules::apply_levels(problems, cfg, &Default::default()));
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     Ok(Generated { path: readme.path, display_path: readme.display_path, old: readme.text, new, diagnostics })
-}
-
-/// Load and parse the notes. Files the loader could not read are reported by
-/// `daybook lint`; the README simply does not list them.
-fn load_notes(_root: &Path, _cfg: &Config) -> Result<Vec<Note>, ReadmeError> {
-    Err(ReadmeError::Load(crate::Error::Usage(
-        "loading notes needs the note parser (lint::load_notes), which is not wired in yet".into(),
-    )))
 }
 
 /// Compile the configured templates.
@@ -305,8 +315,9 @@ fn template_error(f: TemplateFailure) -> ReadmeError {
     }
 }
 
-/// The pure core: the new README text for `readme`, given its `regions`, the
-/// parsed notes and the compiled templates.
+/// The new README text for `readme`, given its `regions`, notes parsed in full
+/// (for callers that already hold them, e.g. after `lint::lint`) and the
+/// compiled templates. Pure: reads and writes nothing.
 pub fn regenerate(
     readme: &ReadmeFile,
     regions: &[Region],
@@ -315,25 +326,59 @@ pub fn regenerate(
     cfg: &Config,
     today: NaiveDate,
 ) -> Result<(String, Vec<Diagnostic>), ReadmeError> {
+    let heads = notes.iter().map(load::Head::of).collect();
+    build(readme, regions, heads, None, templates, cfg, today)
+}
+
+/// The core. Heads without a full note are parsed with `ctx` when they turn
+/// out to be the newest.
+fn build(
+    readme: &ReadmeFile,
+    regions: &[Region],
+    heads: Vec<load::Head<'_>>,
+    ctx: Option<&ParseContext>,
+    templates: &Templates,
+    cfg: &Config,
+    today: NaiveDate,
+) -> Result<(String, Vec<Diagnostic>), ReadmeError> {
     let root = cfg.notes.root.trim_start_matches("./").trim_end_matches('/').to_owned();
-    if notes.is_empty() {
+    if heads.is_empty() {
         return Err(ReadmeError::NoNotes { root, pattern: cfg.notes.pattern.clone() });
     }
     let mut diagnostics = Vec::new();
-    let mut chosen = select(notes, cfg, today, &mut diagnostics);
-    if chosen.is_empty() {
-        return Err(ReadmeError::NoUsableNotes { root, count: notes.len() });
+    let mut chosen = select(&heads, cfg, today, &mut diagnostics);
+    chosen.sort_by(|a, b| (a.date, &a.head.file.path).cmp(&(b.date, &b.head.file.path)));
+
+    // The newest note is parsed in full. One that cannot be read in full is
+    // reported and left out, like any unreadable note.
+    let wants_today = regions.iter().any(|r| r.name == RegionName::Today);
+    let mut owned: Option<Note> = None;
+    while let Some(last) = chosen.last() {
+        if !wants_today || last.head.full.is_some() {
+            break;
+        }
+        let Some(ctx) = ctx else { break };
+        match load::read_full(&last.head.file.path, &last.head.file.abs, ctx) {
+            Ok(note) => {
+                owned = Some(note);
+                break;
+            }
+            Err(d) => {
+                diagnostics.push(*d);
+                chosen.pop();
+            }
+        }
     }
-    chosen.sort_by(|a, b| (a.date, &a.note.file.path).cmp(&(b.date, &b.note.file.path)));
+    if chosen.is_empty() {
+        return Err(ReadmeError::NoUsableNotes { root, count: heads.len() });
+    }
 
     let readme_dir = readme.dir();
-    let newest = chosen.last().expect("non-empty").note;
-    let today_text = if regions.iter().any(|r| r.name == RegionName::Today) {
-        today_text(newest, readme_dir, &mut diagnostics)?
-    } else {
-        String::new()
+    let newest = chosen.last().expect("non-empty").head;
+    let today_text = match owned.as_ref().or(newest.full) {
+        Some(note) if wants_today => today_text(note, readme_dir, &mut diagnostics)?,
+        _ => String::new(),
     };
-
     let mut data = Vec::with_capacity(chosen.len());
     let mut number = 0;
     let mut month = None;
@@ -341,7 +386,7 @@ pub fn regenerate(
         let key = (c.date.year(), c.date.month());
         number = if month == Some(key) { number + 1 } else { 1 };
         month = Some(key);
-        let file = c.note.file.path.as_str();
+        let file = c.head.file.path.as_str();
         data.push(NoteData {
             date: c.date.format("%Y-%m-%d").to_string(),
             year: c.date.year(),
@@ -355,7 +400,7 @@ pub fn regenerate(
             number,
         });
     }
-    let ctx = Context::new(data, today_text, cfg.readme.order).expect("non-empty");
+    let ctx = Context::new(data, today_text, cfg.readme.order).expect("non-empty").value();
 
     let mut rendered = Vec::with_capacity(regions.len());
     for r in regions {
@@ -371,29 +416,27 @@ pub fn regenerate(
                 ),
             }));
         }
-        rendered.push(markers::region_content(&text, r.eol));
+        rendered.push((r.name, markers::region_content(&text, r.eol)));
     }
-    let mut i = 0;
-    let new = markers::splice(&readme.text, regions, |_| {
-        i += 1;
-        Some(std::mem::take(&mut rendered[i - 1]))
+    let new = markers::splice(&readme.text, regions, |r| {
+        rendered.iter_mut().find(|(name, _)| *name == r.name).map(|(_, text)| std::mem::take(text))
     });
 
-    apply_levels(&mut diagnostics, cfg);
+    let mut diagnostics = crate::rules::apply_levels(diagnostics, cfg, &Default::default());
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok((new, diagnostics))
 }
 
 /// A note that made it into the history.
 struct Chosen<'a> {
-    note: &'a Note,
+    head: &'a load::Head<'a>,
     date: NaiveDate,
     title: &'a str,
 }
 
 /// Keep the notes whose path and title spell the same date; report the others.
 fn select<'a>(
-    notes: &'a [Note],
+    notes: &'a [load::Head<'a>],
     cfg: &Config,
     today: NaiveDate,
     out: &mut Vec<Diagnostic>,
@@ -462,7 +505,7 @@ fn select<'a>(
                 ),
             );
         }
-        chosen.push(Chosen { note, date, title: title.heading.text.trim() });
+        chosen.push(Chosen { head: note, date, title: title.heading.text.trim() });
     }
     chosen
 }
@@ -488,6 +531,9 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
     let mut edits: Vec<(Range<usize>, String)> = note
         .links
         .iter()
+        // Autolinks (`<https://...>`, `<me@example.org>`, bare `www.` URLs) are
+        // absolute by definition even when they spell no scheme.
+        .filter(|l| l.kind != LinkKind::Autolink)
         .filter(|l| {
             l.dest_span.start >= body.start
                 && l.dest_span.end <= body.end
@@ -550,20 +596,6 @@ fn trim_blank_lines(text: &str, range: Range<usize>) -> Range<usize> {
     }
 }
 
-/// Apply `rules:` severity overrides from daybook.yml; `off` drops a finding.
-fn apply_levels(diags: &mut Vec<Diagnostic>, cfg: &Config) {
-    diags.retain_mut(|d| match cfg.rule_level(&d.rule) {
-        None => true,
-        Some(level) => match level.severity() {
-            Some(s) => {
-                d.severity = s;
-                true
-            }
-            None => false,
-        },
-    });
-}
-
 /// Write `g.new` over the README atomically, keeping its permissions. Does
 /// nothing when the README is unchanged; refuses when the file changed on disk
 /// since it was read (someone else's edit is never overwritten).
@@ -600,7 +632,7 @@ pub fn write(g: &Generated) -> Result<(), ReadmeError> {
 }
 
 /// Turn a marker problem into an error at the marker's line.
-fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
+pub fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
     let line = |o: usize| line_of(text, o);
     let (message, label, help) = match p {
         MarkerProblem::Unclosed { name, .. } => (

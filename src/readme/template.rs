@@ -30,7 +30,9 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::{Environment, UndefinedBehavior};
+use std::collections::HashMap;
+
+use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
 use super::markers::RegionName;
@@ -150,6 +152,41 @@ impl Context {
             Order::Descending => "descending",
         };
         Some(Context { today, newest, oldest, count: notes.len(), notes, years, order })
+    }
+
+    /// The context as one minijinja value, built once and shared by every
+    /// region's render (a `Serialize` context would be converted on each
+    /// render). Each note's value is shared between `notes` and `years`.
+    pub fn value(&self) -> Value {
+        let by_file: HashMap<&str, Value> =
+            self.notes.iter().map(|n| (n.file.as_str(), Value::from_serialize(n))).collect();
+        let note =
+            |n: &NoteData| by_file.get(n.file.as_str()).cloned().unwrap_or_else(|| Value::from_serialize(n));
+        let years: Vec<Value> = self
+            .years
+            .iter()
+            .map(|y| {
+                let months: Vec<Value> = y
+                    .months
+                    .iter()
+                    .map(|m| {
+                        let notes: Vec<Value> = m.notes.iter().map(note).collect();
+                        context! { year => m.year, month => m.month, mm => m.mm, count => m.count, notes }
+                    })
+                    .collect();
+                context! { year => y.year, count => y.count, months }
+            })
+            .collect();
+        let notes: Vec<Value> = self.notes.iter().map(note).collect();
+        context! {
+            today => self.today,
+            newest => Value::from_serialize(&self.newest),
+            oldest => Value::from_serialize(&self.oldest),
+            notes,
+            years,
+            count => self.count,
+            order => self.order,
+        }
     }
 
     /// A small context for checking user templates when the config is loaded.
@@ -273,7 +310,7 @@ impl Templates {
     }
 
     /// Render one region's template.
-    pub fn render(&self, region: RegionName, ctx: &Context) -> Result<String, TemplateFailure> {
+    pub fn render(&self, region: RegionName, ctx: &Value) -> Result<String, TemplateFailure> {
         let custom = self.is_custom(region);
         let t =
             self.env.get_template(region.as_str()).map_err(|e| TemplateFailure::new(region, custom, &e))?;
@@ -300,7 +337,7 @@ pub fn check_configured(
     }
     let templates =
         Templates::new(configured).map_err(|f| (f.region.as_str().to_owned(), f.line, f.message))?;
-    let ctx = Context::sample();
+    let ctx = Context::sample().value();
     for region in RegionName::ALL {
         if configured.contains_key(region.as_str()) {
             templates.render(region, &ctx).map_err(|f| {
@@ -379,7 +416,8 @@ mod tests {
     #[test]
     fn default_history_is_the_seed_markup() {
         let t = Templates::new(&BTreeMap::new()).unwrap();
-        let ctx = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        let data = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        let ctx = data.value();
         let out = t.render(RegionName::History, &ctx).unwrap();
         assert_eq!(
             out,
@@ -404,7 +442,8 @@ mod tests {
     #[test]
     fn descending_reverses_years_months_and_notes_but_keeps_numbers() {
         let t = Templates::new(&BTreeMap::new()).unwrap();
-        let ctx = Context::new(notes(), String::new(), Order::Descending).unwrap();
+        let data = Context::new(notes(), String::new(), Order::Descending).unwrap();
+        let ctx = data.value();
         let out = t.render(RegionName::History, &ctx).unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "<pre><details><summary>2022年</summary>");
@@ -412,7 +451,7 @@ mod tests {
         assert_eq!(lines[6], "<details><summary>4月</summary>");
         assert!(lines[10].starts_with("    2. <a href=\"notes/202103/0322.md\""), "{out}");
         assert!(lines[11].starts_with("    1. <a href=\"notes/202103/0321.md\""), "{out}");
-        assert_eq!(ctx.newest.date, "2022-04-14");
+        assert_eq!(data.newest.date, "2022-04-14");
     }
 
     #[test]
@@ -420,7 +459,8 @@ mod tests {
         let mut cfg = BTreeMap::new();
         cfg.insert("updated".to_owned(), "Last update: {{ newest.date }} ({{ count }} notes)".to_owned());
         let t = Templates::new(&cfg).unwrap();
-        let ctx = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        let data = Context::new(notes(), String::new(), Order::Ascending).unwrap();
+        let ctx = data.value();
         assert_eq!(t.render(RegionName::Updated, &ctx).unwrap(), "Last update: 2022-04-14 (4 notes)");
 
         cfg.insert("history".to_owned(), "{% for n in notes %}\n{{ n.title }\n{% endfor %}".to_owned());

@@ -76,7 +76,7 @@ pub fn summary(diags: &[Diagnostic], checked: usize, color: bool) -> String {
         parts.push(format!("{} {}", t.warnings, plural(t.warnings, "warning", "warnings")));
     }
     if t.infos > 0 {
-        parts.push(format!("{} {}", t.infos, plural(t.infos, "note", "notes")));
+        parts.push(format!("{} {}", t.infos, plural(t.infos, "notice", "notices")));
     }
     let list = match parts.len() {
         1 => parts[0].clone(),

@@ -76,8 +76,15 @@ fn first_paragraph(s: &str) -> &str {
     s.trim().split("\n\n").next().unwrap_or(s).trim()
 }
 
-/// `dead-link` -> `DeadLink` (SARIF's `name` is an identifier-like label).
+/// `dead-link` -> `DeadLink`: SARIF's `name`, a readable identifier. The spec
+/// wants it different from the opaque `id` (validators compare ignoring case), so
+/// one-word ids get a `Rule` suffix: `title` -> `TitleRule`.
 pub fn pascal_case(s: &str) -> String {
+    let name = pascal(s);
+    if name.eq_ignore_ascii_case(s) { format!("{name}Rule") } else { name }
+}
+
+fn pascal(s: &str) -> String {
     s.split(['-', '_'])
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -326,5 +333,6 @@ mod tests {
     #[test]
     fn names_are_pascal_case() {
         assert_eq!(pascal_case("dead-link"), "DeadLink");
+        assert_eq!(pascal_case("title"), "TitleRule");
     }
 }

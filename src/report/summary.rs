@@ -77,6 +77,8 @@ pub struct Input<'a> {
     pub check_run_url: Option<String>,
     /// Extra lines (e.g. "the Checks API was not available: ...").
     pub notes: Vec<String>,
+    /// A step that could not run at all (the run fails).
+    pub error: Option<String>,
 }
 
 /// Escape text for a Markdown table cell: no pipes, no raw HTML, no line breaks,
@@ -157,7 +159,11 @@ pub fn render(input: &Input<'_>) -> String {
     let _ = writeln!(out, "## {}\n", cell(title));
 
     let stale = matches!(input.readme, ReadmeStatus::Stale { .. });
-    let verdict = if failed(&tally, input.deny_warnings) || stale { "❌ failed" } else { "✅ passed" };
+    let verdict = if failed(&tally, input.deny_warnings) || stale || input.error.is_some() {
+        "❌ failed"
+    } else {
+        "✅ passed"
+    };
     let _ = writeln!(
         out,
         "**{verdict}**: {} error{}, {} warning{}, {} info{}.\n",
@@ -168,6 +174,10 @@ pub fn render(input: &Input<'_>) -> String {
         tally.infos,
         plural(tally.infos)
     );
+
+    if let Some(e) = &input.error {
+        let _ = writeln!(out, "> [!CAUTION]\n> {}\n", cell(e));
+    }
 
     // Counts by rule and severity.
     if !input.diags.is_empty() {

@@ -202,6 +202,10 @@ pub fn registry() -> &'static [&'static RuleInfo] {
         v.push(&crate::links::rules::UNVERIFIED_LINK);
         v.push(&crate::links::rules::SKIPPED_LINK);
         v.push(&crate::links::rules::EXTERNAL_ANCHOR);
+        v.push(&crate::readme::rules::SKIPPED_NOTE);
+        v.push(&crate::readme::rules::FUTURE_NOTE);
+        v.push(&crate::readme::rules::NO_TODAY);
+        v.push(&crate::github::publish::README_STALE);
         v
     })
 }

@@ -219,3 +219,18 @@ fn comment_before_the_title_is_collected() {
     assert_eq!(n.comments.len(), 1, "{:?}", n.comments);
     assert_eq!(n.title.as_ref().unwrap().heading.text, "t");
 }
+
+#[test]
+fn bare_urls_are_autolinks_like_on_github() {
+    let text = "see https://example.com/a_(b). and www.example.org, also (https://x.example/y)\n`https://code.example/` [https://linked.example/](https://linked.example/)\nnothttps://no.example\n";
+    let n = parse("README.md", text);
+    let auto: Vec<_> = n
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Autolink)
+        .map(|l| at(&n, &l.dest_span).to_owned())
+        .collect();
+    assert_eq!(auto, ["https://example.com/a_(b)", "www.example.org", "https://x.example/y"]);
+    assert_eq!(n.links.iter().filter(|l| l.dest == "https://linked.example/").count(), 1);
+    assert!(n.links.iter().any(|l| l.dest == "http://www.example.org"));
+}

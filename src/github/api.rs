@@ -1,0 +1,196 @@
+//! A small typed layer over octocrab: JSON in, JSON out, errors that carry the
+//! HTTP status so callers can tell a race (409/422) from a missing permission
+//! (403) from a broken network.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use octocrab::Octocrab;
+use serde::Serialize;
+use serde_json::Value;
+
+/// `owner/name` of a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repo {
+    pub owner: String,
+    pub name: String,
+}
+
+impl fmt::Display for Repo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+impl FromStr for Repo {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.split_once('/') {
+            Some((o, n)) if !o.is_empty() && !n.is_empty() && !n.contains('/') => {
+                Ok(Repo { owner: o.to_owned(), name: n.to_owned() })
+            }
+            _ => Err(format!("`{s}` is not an `owner/name` repository")),
+        }
+    }
+}
+
+impl Repo {
+    /// Read `owner/name` from a GitHub remote URL (`https://host/o/n(.git)`,
+    /// `git@host:o/n.git`, `ssh://git@host/o/n`).
+    pub fn from_remote_url(url: &str) -> Option<Repo> {
+        let url = url.trim().trim_end_matches('/');
+        let url = url.strip_suffix(".git").unwrap_or(url);
+        let path = if let Some((_, rest)) = url.split_once("://") {
+            rest.split_once('/')?.1
+        } else if let Some((_, rest)) = url.split_once(':') {
+            rest
+        } else {
+            return None;
+        };
+        let mut parts = path.rsplitn(3, '/');
+        let name = parts.next()?;
+        let owner = parts.next()?;
+        format!("{owner}/{name}").parse().ok()
+    }
+}
+
+/// A failed GitHub API call.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ApiError {
+    #[error("GitHub API: {method} {route} answered {status}: {message}")]
+    #[diagnostic(
+        code(daybook::github::api),
+        help(
+            "check the token's permissions (contents: write to commit, checks: write for check runs) and GITHUB_API_URL"
+        )
+    )]
+    Status { method: &'static str, route: String, status: u16, message: String },
+
+    #[error("GitHub API: {method} {route} failed: {message}")]
+    #[diagnostic(
+        code(daybook::github::network),
+        help("is GITHUB_API_URL reachable from here? Re-run the job; nothing was committed")
+    )]
+    Transport { method: &'static str, route: String, message: String },
+
+    #[error("GitHub API: {route} returned an unexpected body: {message}")]
+    #[diagnostic(code(daybook::github::shape))]
+    Shape { route: String, message: String },
+
+    #[error("could not set up the GitHub client for {url}: {message}")]
+    #[diagnostic(
+        code(daybook::github::client),
+        help("GITHUB_API_URL must be an http(s) URL such as https://api.github.com")
+    )]
+    Client { url: String, message: String },
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// 403 (and 404, which GitHub answers instead of 403 for private resources
+    /// a token may not see): no permission.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self.status(), Some(403))
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Status { message, .. }
+            | ApiError::Transport { message, .. }
+            | ApiError::Shape { message, .. }
+            | ApiError::Client { message, .. } => message.clone(),
+        }
+    }
+}
+
+/// The default API root when `GITHUB_API_URL` is unset.
+pub const DEFAULT_API_URL: &str = "https://api.github.com";
+
+/// An authenticated client for one repository.
+pub struct Api {
+    crab: Octocrab,
+    pub repo: Repo,
+}
+
+impl Api {
+    /// `api_url` is `GITHUB_API_URL` (e.g. `https://ghe.example.com/api/v3`); its
+    /// path is kept, so Enterprise Server routes resolve.
+    pub fn new(api_url: &str, token: &str, repo: Repo) -> Result<Api, ApiError> {
+        // reqwest (links) and octocrab both use rustls; make ring the process-wide
+        // provider so neither has to guess. An already installed provider is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client_err = |message: String| ApiError::Client { url: api_url.to_owned(), message };
+        let crab = Octocrab::builder()
+            .base_uri(api_url.trim_end_matches('/'))
+            .map_err(|e| client_err(e.to_string()))?
+            .personal_token(token.to_owned())
+            .set_connect_timeout(Some(Duration::from_secs(10)))
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .build()
+            .map_err(|e| client_err(e.to_string()))?;
+        Ok(Api { crab, repo })
+    }
+
+    /// `/repos/{owner}/{name}{rest}`.
+    pub fn route(&self, rest: &str) -> String {
+        format!("/repos/{}/{}{rest}", self.repo.owner, self.repo.name)
+    }
+
+    pub async fn get(&self, route: &str) -> Result<Value, ApiError> {
+        let r = self.crab.get::<Value, _, ()>(route, None).await;
+        r.map_err(|e| classify("GET", route, e))
+    }
+
+    pub async fn post<B: Serialize + ?Sized>(&self, route: &str, body: &B) -> Result<Value, ApiError> {
+        let r = self.crab.post::<B, Value>(route, Some(body)).await;
+        r.map_err(|e| classify("POST", route, e))
+    }
+
+    pub async fn patch<B: Serialize + ?Sized>(&self, route: &str, body: &B) -> Result<Value, ApiError> {
+        let r = self.crab.patch::<Value, _, B>(route, Some(body)).await;
+        r.map_err(|e| classify("PATCH", route, e))
+    }
+}
+
+fn classify(method: &'static str, route: &str, e: octocrab::Error) -> ApiError {
+    match e {
+        octocrab::Error::GitHub { source, .. } => ApiError::Status {
+            method,
+            route: route.to_owned(),
+            status: source.status_code.as_u16(),
+            message: source.message.clone(),
+        },
+        other => ApiError::Transport { method, route: route.to_owned(), message: other.to_string() },
+    }
+}
+
+/// A string field of a JSON response, or a [`ApiError::Shape`].
+pub fn str_field<'a>(v: &'a Value, pointer: &str, route: &str) -> Result<&'a str, ApiError> {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::Shape { route: route.to_owned(), message: format!("missing `{pointer}`") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repos_from_remote_urls() {
+        let r = |s: &str| Repo::from_remote_url(s).map(|r| r.to_string());
+        assert_eq!(r("https://github.com/me/notes.git").as_deref(), Some("me/notes"));
+        assert_eq!(r("https://x-access-token:t@github.com/me/notes").as_deref(), Some("me/notes"));
+        assert_eq!(r("git@github.com:me/notes.git").as_deref(), Some("me/notes"));
+        assert_eq!(r("ssh://git@ghe.corp/org/notes/").as_deref(), Some("org/notes"));
+        assert_eq!(r("/tmp/bare.git"), None);
+        assert!("a/b/c".parse::<Repo>().is_err());
+        assert!("a".parse::<Repo>().is_err());
+    }
+}

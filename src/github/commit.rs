@@ -1,0 +1,282 @@
+//! Commit the README through the Git Data API: blob -> tree -> commit -> ref.
+//!
+//! GitHub signs commits it creates for an app token (such as the workflow's
+//! `GITHUB_TOKEN`), so they show as verified, and nothing but the README can
+//! enter the commit: the tree is the parent's tree with one entry replaced.
+//! The ref update is sent with `force: false`, so GitHub itself refuses to move
+//! the branch unless our commit descends from its tip — that is, unless the
+//! branch still points at the parent the README was generated from. When it
+//! moved, the new notes are fetched (only the files that changed between the
+//! two commits, via the compare API), the README regenerated from them and the
+//! commit rebuilt on the new tip, at most `max_attempts` times.
+
+use std::path::{Component, Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::error::Error;
+use crate::github::api::{Api, ApiError, str_field};
+use crate::github::{Author, PublishOutcome, Regenerate};
+
+/// The compare API lists at most this many files; a larger change cannot be
+/// replayed file by file.
+const COMPARE_FILE_LIMIT: usize = 300;
+
+/// Errors of the API commit path that are not plain API failures.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CommitError {
+    #[error("branch `{branch}` kept moving: gave up after {attempts} attempts; nothing was committed")]
+    #[diagnostic(
+        code(daybook::publish::race),
+        help("re-run the job; every attempt regenerated the README from the newest notes")
+    )]
+    RaceLost { branch: String, attempts: u32 },
+
+    #[error("branch `{branch}` was rewritten: {head} does not descend from {base}; nothing was committed")]
+    #[diagnostic(
+        code(daybook::publish::rewritten),
+        help("daybook never overwrites history; re-run the job on the new branch tip")
+    )]
+    Rewritten { branch: String, base: String, head: String },
+
+    #[error("{count} files changed on `{branch}` since {base}; too many to replay through the API")]
+    #[diagnostic(
+        code(daybook::publish::too_many),
+        help("re-run the job so it checks out the new branch tip")
+    )]
+    TooManyChanges { branch: String, base: String, count: usize },
+
+    #[error("the GitHub API named an unsafe path `{path}`")]
+    #[diagnostic(code(daybook::publish::path))]
+    UnsafePath { path: String },
+}
+
+/// One API publish.
+pub struct ApiCommit<'a> {
+    pub api: &'a Api,
+    pub branch: &'a str,
+    /// The commit the workspace holds (the README is generated from its notes).
+    pub base_sha: &'a str,
+    pub workspace: &'a Path,
+    /// README path relative to the repository root, `/`-separated.
+    pub readme_path: &'a str,
+    /// Everything regeneration reads, relative to the root (`/`-separated files
+    /// or folders: the notes root, the README, the config file).
+    pub inputs: Vec<String>,
+    pub message: &'a str,
+    pub author: Option<&'a Author>,
+    pub max_attempts: u32,
+}
+
+/// Run the publish. `regenerate` gets a root holding the notes of the commit
+/// being built on (the workspace, or a scratch copy updated to the new tip).
+pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
+    let ref_route = p.api.route(&format!("/git/ref/heads/{}", p.branch));
+    let mut parent = p.base_sha.to_owned();
+    let mut scratch: Option<TempDir> = None;
+    let mut last_refusal: Option<String> = None;
+    for attempt in 1..=p.max_attempts.max(1) {
+        let head = match p.api.get(&ref_route).await {
+            Ok(v) => str_field(&v, "/object/sha", &ref_route)?.to_owned(),
+            Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
+            Err(e) => return Err(e.into()),
+        };
+        if head != parent {
+            scratch = Some(materialize(p, &head).await?);
+            parent = head;
+        } else if let Some(reason) = last_refusal.take() {
+            // The update was refused although the branch did not move: not a
+            // race but a rule (protected branch, required checks...).
+            return Ok(PublishOutcome::NotCommitted { reason });
+        }
+        let root = scratch.as_ref().map(|t| t.path()).unwrap_or(p.workspace);
+        let new = regenerate(root)?;
+        let old = std::fs::read(root.join(p.readme_path)).ok();
+        if old.as_deref() == Some(new.as_bytes()) {
+            return Ok(PublishOutcome::Unchanged);
+        }
+        let sha = match build_commit(p, &parent, &new).await {
+            Ok(sha) => sha,
+            Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
+            Err(e) => return Err(e.into()),
+        };
+        let update = p.api.route(&format!("/git/refs/heads/{}", p.branch));
+        match p.api.patch(&update, &json!({ "sha": sha, "force": false })).await {
+            Ok(_) => return Ok(PublishOutcome::Committed { sha, attempts: attempt }),
+            Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
+            // 422 "Update is not a fast forward" (or 409): the branch moved.
+            Err(e) if matches!(e.status(), Some(409 | 422)) => last_refusal = Some(e.message()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CommitError::RaceLost { branch: p.branch.to_owned(), attempts: p.max_attempts.max(1) }.into())
+}
+
+/// Blob, tree (the parent's tree with the README replaced), commit. Returns the commit SHA.
+async fn build_commit(p: &ApiCommit<'_>, parent: &str, readme: &str) -> Result<String, ApiError> {
+    let route = p.api.route("/git/blobs");
+    let blob = p.api.post(&route, &json!({ "content": readme, "encoding": "utf-8" })).await?;
+    let blob_sha = str_field(&blob, "/sha", &route)?.to_owned();
+
+    let route = p.api.route(&format!("/git/commits/{parent}"));
+    let parent_commit = p.api.get(&route).await?;
+    let base_tree = str_field(&parent_commit, "/tree/sha", &route)?.to_owned();
+
+    let route = p.api.route("/git/trees");
+    let tree = p
+        .api
+        .post(
+            &route,
+            &json!({
+                "base_tree": base_tree,
+                "tree": [{ "path": p.readme_path, "mode": "100644", "type": "blob", "sha": blob_sha }]
+            }),
+        )
+        .await?;
+    let tree_sha = str_field(&tree, "/sha", &route)?.to_owned();
+
+    let route = p.api.route("/git/commits");
+    let mut body = json!({ "message": p.message, "tree": tree_sha, "parents": [parent] });
+    if let Some(a) = p.author {
+        body["author"] = json!({ "name": a.name, "email": a.email });
+    }
+    let commit = p.api.post(&route, &body).await?;
+    Ok(str_field(&commit, "/sha", &route)?.to_owned())
+}
+
+/// A scratch root holding the workspace's inputs updated to `head`: the files
+/// that changed between the workspace's commit and `head` are fetched as blobs.
+async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
+    let route = p.api.route(&format!("/compare/{}...{}", p.base_sha, head));
+    let cmp = p.api.get(&route).await?;
+    let status = cmp.get("status").and_then(Value::as_str).unwrap_or("");
+    if !matches!(status, "ahead" | "identical") {
+        return Err(CommitError::Rewritten {
+            branch: p.branch.to_owned(),
+            base: p.base_sha.to_owned(),
+            head: head.to_owned(),
+        }
+        .into());
+    }
+    let files = cmp.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
+    if files.len() >= COMPARE_FILE_LIMIT {
+        return Err(CommitError::TooManyChanges {
+            branch: p.branch.to_owned(),
+            base: p.base_sha.to_owned(),
+            count: files.len(),
+        }
+        .into());
+    }
+
+    let dir = tempfile::Builder::new()
+        .prefix("daybook-publish-")
+        .tempdir()
+        .map_err(|e| Error::io(&std::env::temp_dir(), "create a scratch folder in", e))?;
+    for input in &p.inputs {
+        copy_tree(&p.workspace.join(input), &dir.path().join(input))?;
+    }
+
+    let relevant = |name: &str| p.inputs.iter().any(|i| name == i || name.starts_with(&format!("{i}/")));
+    for f in &files {
+        let name = f.get("filename").and_then(Value::as_str).unwrap_or("");
+        let status = f.get("status").and_then(Value::as_str).unwrap_or("");
+        if let Some(prev) = f.get("previous_filename").and_then(Value::as_str)
+            && relevant(prev)
+        {
+            remove(&safe_join(dir.path(), prev)?)?;
+        }
+        if !relevant(name) {
+            continue;
+        }
+        let target = safe_join(dir.path(), name)?;
+        if status == "removed" {
+            remove(&target)?;
+            continue;
+        }
+        let sha = str_field(f, "/sha", &route)?;
+        let blob_route = p.api.route(&format!("/git/blobs/{sha}"));
+        let blob = p.api.get(&blob_route).await?;
+        let content: String =
+            str_field(&blob, "/content", &blob_route)?.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(content).map_err(|e| {
+            ApiError::Shape { route: blob_route.clone(), message: format!("blob content is not base64: {e}") }
+        })?;
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, "write", e))?;
+    }
+    Ok(dir)
+}
+
+/// `root/rel`, refusing absolute paths and `..`.
+fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, CommitError> {
+    let p = Path::new(rel);
+    if rel.is_empty() || p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(CommitError::UnsafePath { path: rel.to_owned() });
+    }
+    Ok(root.join(p))
+}
+
+fn remove(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, "remove", e)),
+        _ => Ok(()),
+    }
+}
+
+/// Copy a file or a folder (without `.git`, not following symlinks).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
+    let meta = match std::fs::symlink_metadata(from) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(from, "read", e)),
+    };
+    if meta.is_dir() {
+        std::fs::create_dir_all(to).map_err(|e| Error::io(to, "create", e))?;
+        for entry in std::fs::read_dir(from).map_err(|e| Error::io(from, "list", e))? {
+            let entry = entry.map_err(|e| Error::io(from, "list", e))?;
+            if entry.file_name() == ".git" {
+                continue;
+            }
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else if meta.is_file() {
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        }
+        std::fs::copy(from, to).map_err(|e| Error::io(from, "copy", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_from_the_api_cannot_escape() {
+        let root = Path::new("/tmp/x");
+        assert!(safe_join(root, "notes/202401/0101.md").is_ok());
+        assert!(safe_join(root, "../etc/passwd").is_err());
+        assert!(safe_join(root, "/etc/passwd").is_err());
+        assert_eq!(safe_join(root, "notes/./a.md").unwrap(), root.join("notes/a.md"));
+        assert!(safe_join(root, "").is_err());
+    }
+
+    #[test]
+    fn copies_folders_without_git() {
+        let src = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(src.path().join("notes/202401")).unwrap();
+        std::fs::create_dir_all(src.path().join("notes/.git")).unwrap();
+        std::fs::write(src.path().join("notes/202401/0101.md"), "x").unwrap();
+        std::fs::write(src.path().join("notes/.git/config"), "x").unwrap();
+        let dst = tempfile::tempdir().unwrap();
+        copy_tree(&src.path().join("notes"), &dst.path().join("notes")).unwrap();
+        copy_tree(&src.path().join("missing"), &dst.path().join("missing")).unwrap();
+        assert!(dst.path().join("notes/202401/0101.md").is_file());
+        assert!(!dst.path().join("notes/.git").exists());
+    }
+}

@@ -1,0 +1,363 @@
+//! Commit the README with the git CLI and push it — never forced.
+//!
+//! The commit names README.md as its only path (`git commit -- README.md`), so
+//! whatever else is staged or modified stays out, and is checked afterwards
+//! (`git diff-tree`) before anything is pushed. A rejected push means the
+//! branch moved: our commit is undone (`reset --soft` to its parent, the README
+//! restored), the new tip fetched and fast-forwarded to, the README
+//! regenerated from the new notes and committed again, a bounded number of
+//! times. Nothing is ever force-pushed, rebased over or reset hard.
+
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::error::Error;
+use crate::github::{Author, PublishOutcome, Regenerate};
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum GitError {
+    #[error("could not run git: {source}")]
+    #[diagnostic(code(daybook::git::spawn), help("install git and make sure it is on PATH"))]
+    Spawn {
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("`git {args}` failed in {}: {stderr}", dir.display())]
+    #[diagnostic(code(daybook::git::failed))]
+    Failed { args: String, dir: PathBuf, stderr: String },
+
+    #[error("`{branch}` has {count} local commit(s) that are not on {remote}")]
+    #[diagnostic(
+        code(daybook::git::ahead),
+        help("publish pushes only its README commit: push or drop those commits first")
+    )]
+    Ahead { branch: String, remote: String, count: usize },
+
+    #[error("the README commit would touch more than {readme}: {files}")]
+    #[diagnostic(code(daybook::git::not_only_readme), help("this is a bug in daybook; nothing was pushed"))]
+    NotOnlyReadme { readme: String, files: String },
+
+    #[error("could not fast-forward to the new tip of `{branch}`: {stderr}")]
+    #[diagnostic(
+        code(daybook::git::diverged),
+        help(
+            "the branch moved and the work tree cannot follow (local changes or diverged history); pull, then publish again"
+        )
+    )]
+    Diverged { branch: String, stderr: String },
+
+    #[error("branch `{branch}` kept moving: gave up after {attempts} attempts; nothing was pushed")]
+    #[diagnostic(
+        code(daybook::publish::race),
+        help("run publish again; each attempt regenerated the README from the newest notes")
+    )]
+    RaceLost { branch: String, attempts: u32 },
+}
+
+/// A git work tree and how to call git in it.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+    /// `safe.directory` for the work tree, given on the command line (a
+    /// protected scope git honours) rather than written to anyone's config:
+    /// the runner mounts the workspace into the container with another owner.
+    trust: bool,
+    env: Vec<(OsString, OsString)>,
+}
+
+impl Git {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Git { dir: dir.into(), trust: false, env: Vec::new() }
+    }
+
+    /// Trust the work tree regardless of its owner (inside the action's container).
+    pub fn trusting(mut self) -> Self {
+        self.trust = true;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("git");
+        if self.trust {
+            let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
+            c.arg("-c").arg(format!("safe.directory={}", dir.display()));
+        }
+        c.arg("-C").arg(&self.dir).args(args);
+        // Never wait for a password prompt in CI; keep messages parseable.
+        c.env("GIT_TERMINAL_PROMPT", "0").env("LC_ALL", "C").stdin(Stdio::null());
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Run and return the raw output, whatever the exit status.
+    pub fn output(&self, args: &[&str]) -> Result<Output, GitError> {
+        self.command(args).output().map_err(|source| GitError::Spawn { source })
+    }
+
+    fn failed(&self, args: &[&str], out: &Output) -> GitError {
+        GitError::Failed {
+            args: args.join(" "),
+            dir: self.dir.clone(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        }
+    }
+
+    /// Run; stdout (trimmed) on success.
+    pub fn run(&self, args: &[&str]) -> Result<String, GitError> {
+        let out = self.output(args)?;
+        if !out.status.success() {
+            return Err(self.failed(args, &out));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// Run with extra environment variables.
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Result<String, GitError> {
+        let mut c = self.command(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().map_err(|source| GitError::Spawn { source })?;
+        if !out.status.success() {
+            return Err(self.failed(args, &out));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// Whether the command succeeds (for queries like `rev-parse --verify`).
+    pub fn succeeds(&self, args: &[&str]) -> Result<bool, GitError> {
+        Ok(self.output(args)?.status.success())
+    }
+
+    /// The top of the work tree.
+    pub fn toplevel(&self) -> Result<PathBuf, GitError> {
+        self.run(&["rev-parse", "--show-toplevel"]).map(PathBuf::from)
+    }
+
+    /// The current branch, `None` when HEAD is detached.
+    pub fn current_branch(&self) -> Result<Option<String>, GitError> {
+        let out = self.output(&["symbolic-ref", "--quiet", "--short", "HEAD"])?;
+        Ok(out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+    }
+
+    pub fn head(&self) -> Result<String, GitError> {
+        self.run(&["rev-parse", "HEAD"])
+    }
+
+    /// The bytes of `path` at `rev`, `None` when it does not exist there.
+    pub fn show_file(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let spec = format!("{rev}:{path}");
+        let out = self.output(&["cat-file", "blob", &spec])?;
+        Ok(out.status.success().then_some(out.stdout))
+    }
+
+    /// Whether `paths` have uncommitted changes (staged, unstaged or untracked).
+    pub fn is_dirty(&self, paths: &[&str]) -> Result<bool, GitError> {
+        let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
+        args.extend(paths);
+        Ok(!self.run(&args)?.is_empty())
+    }
+
+    /// The URL of a remote, if configured.
+    pub fn remote_url(&self, remote: &str) -> Option<String> {
+        self.run(&["remote", "get-url", remote]).ok().filter(|s| !s.is_empty())
+    }
+}
+
+/// Replace `path` atomically (temporary file in the same folder, then rename),
+/// so an interrupted run never leaves a half-written README.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, "create a temporary file in", e))?;
+    tmp.write_all(contents.as_bytes()).map_err(|e| Error::io(path, "write", e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, "replace", e.error))?;
+    Ok(())
+}
+
+/// One git-mode publish.
+pub struct GitCommit<'a> {
+    pub git: &'a Git,
+    pub remote: &'a str,
+    /// The branch to push to; the current branch when `None`.
+    pub branch: Option<&'a str>,
+    /// README path relative to `git.dir()`, `/`-separated.
+    pub readme_path: &'a str,
+    pub message: &'a str,
+    pub author: &'a Author,
+    pub max_attempts: u32,
+}
+
+/// Words of `git push` failures that mean "not allowed", not "the branch moved".
+fn is_permission_failure(stderr: &str) -> bool {
+    let s = stderr.to_ascii_lowercase();
+    [
+        "permission to",
+        "permission denied",
+        "403",
+        "protected branch",
+        "gh006",
+        "gh013",
+        "not allowed to push",
+        "authentication failed",
+        "could not read username",
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+}
+
+/// Commit the regenerated README and push it. `regenerate` is called with the
+/// repository root (`git.dir()`) each attempt.
+pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
+    let git = p.git;
+    // The notes repository may be a folder inside the work tree: pathspecs are
+    // relative to it (git runs with -C there), `rev:path` and diff-tree output
+    // relative to the top.
+    let prefix = git.run(&["rev-parse", "--show-prefix"])?;
+    let top_rel = format!("{prefix}{}", p.readme_path);
+    let root = git.dir().to_path_buf();
+    let branch = match p.branch {
+        Some(b) => b.to_owned(),
+        None => match git.current_branch()? {
+            Some(b) => b,
+            None => return Ok(PublishOutcome::NotCommitted { reason: "HEAD is detached".into() }),
+        },
+    };
+
+    // Pushing HEAD would also push unpublished local commits: refuse.
+    let tracking = format!("refs/remotes/{}/{}", p.remote, branch);
+    if git.succeeds(&["rev-parse", "--verify", "--quiet", &tracking])? {
+        let range = format!("{tracking}..HEAD");
+        let count: usize = git.run(&["rev-list", "--count", &range])?.parse().unwrap_or(0);
+        if count > 0 {
+            return Err(GitError::Ahead { branch, remote: p.remote.to_owned(), count }.into());
+        }
+    }
+
+    // Commit as the configured author; the committer too when git has no identity (CI).
+    let has_identity = git.run(&["config", "user.email"]).is_ok_and(|s| !s.is_empty());
+    let mut env =
+        vec![("GIT_AUTHOR_NAME", p.author.name.as_str()), ("GIT_AUTHOR_EMAIL", p.author.email.as_str())];
+    if !has_identity {
+        env.push(("GIT_COMMITTER_NAME", p.author.name.as_str()));
+        env.push(("GIT_COMMITTER_EMAIL", p.author.email.as_str()));
+    }
+
+    let readme_abs = root.join(p.readme_path);
+    let attempts = p.max_attempts.max(1);
+    for attempt in 1..=attempts {
+        let parent = git.head()?;
+        let new = regenerate(&root)?;
+        if git.show_file(&parent, &top_rel)?.as_deref() == Some(new.as_bytes()) {
+            return Ok(PublishOutcome::Unchanged);
+        }
+        write_atomic(&readme_abs, &new)?;
+        git.run(&["add", "--", p.readme_path])?;
+        git.run_env(&["commit", "--quiet", "--no-verify", "-m", p.message, "--", p.readme_path], &env)?;
+
+        let touched = git.run(&["diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD"])?;
+        if touched != top_rel {
+            undo(git, &parent, p.readme_path, &top_rel)?;
+            return Err(GitError::NotOnlyReadme { readme: p.readme_path.to_owned(), files: touched }.into());
+        }
+        let sha = git.head()?;
+
+        let dest = format!("HEAD:refs/heads/{branch}");
+        let push = git.output(&["push", "--porcelain", p.remote, &dest])?;
+        if push.status.success() {
+            return Ok(PublishOutcome::Committed { sha, attempts: attempt });
+        }
+        let stderr = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&push.stdout).trim(),
+            String::from_utf8_lossy(&push.stderr).trim()
+        )
+        .trim()
+        .to_owned();
+        undo(git, &parent, p.readme_path, &top_rel)?;
+        if is_permission_failure(&stderr) {
+            return Ok(PublishOutcome::NotCommitted { reason: last_lines(&stderr, 3) });
+        }
+
+        // Did the branch move? Fetch its tip and follow it.
+        let src = format!("refs/heads/{branch}");
+        git.run(&["fetch", "--quiet", "--no-tags", p.remote, &src])?;
+        let tip = git.run(&["rev-parse", "FETCH_HEAD"])?;
+        if tip == parent {
+            return Err(GitError::Failed {
+                args: format!("push {} {dest}", p.remote),
+                dir: git.dir().to_path_buf(),
+                stderr,
+            }
+            .into());
+        }
+        let out = git.output(&["merge", "--ff-only", "--quiet", "FETCH_HEAD"])?;
+        if !out.status.success() {
+            return Err(GitError::Diverged {
+                branch,
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            }
+            .into());
+        }
+    }
+    Err(GitError::RaceLost { branch, attempts }.into())
+}
+
+/// Take our commit back: the branch to `parent`, the README as it was there.
+fn undo(git: &Git, parent: &str, readme: &str, top_rel: &str) -> Result<(), GitError> {
+    git.run(&["reset", "--soft", "--quiet", parent])?;
+    if git.show_file(parent, top_rel)?.is_some() {
+        git.run(&["checkout", parent, "--", readme])?;
+    } else {
+        git.run(&["rm", "--cached", "--quiet", "--", readme])?;
+    }
+    Ok(())
+}
+
+fn last_lines(s: &str, n: usize) -> String {
+    let lines: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_failures_are_told_apart_from_races() {
+        assert!(is_permission_failure(
+            "remote: Permission to me/notes.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/me/notes/': The requested URL returned error: 403"
+        ));
+        assert!(is_permission_failure(
+            "remote: error: GH006: Protected branch update failed for refs/heads/main."
+        ));
+        assert!(!is_permission_failure(
+            " ! [rejected]        HEAD -> main (fetch first)\nerror: failed to push some refs"
+        ));
+        assert!(!is_permission_failure(
+            " ! [remote rejected] HEAD -> main (cannot lock ref 'refs/heads/main': is at 1 but expected 2)"
+        ));
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_keeps_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("README.md");
+        std::fs::write(&p, "old").unwrap();
+        write_atomic(&p, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    }
+}

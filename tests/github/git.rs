@@ -1,0 +1,202 @@
+//! `daybook publish --mode git` against real git: a bare repository in a
+//! temporary folder is the remote, a clone of it the workspace. No mocks.
+
+use crate::{Remote, daybook, git, isolate_git};
+
+const MESSAGE: &str = "docs: regenerate README from notes [skip ci]";
+
+fn publish(remote: &Remote, extra: &[&str]) -> std::process::Output {
+    let mut c = daybook();
+    isolate_git(&mut c);
+    // Without an identity of its own, git would refuse to commit; daybook must
+    // then commit as its configured author.
+    c.env_remove("GIT_COMMITTER_NAME").env_remove("GIT_COMMITTER_EMAIL");
+    c.env_remove("GIT_AUTHOR_NAME").env_remove("GIT_AUTHOR_EMAIL");
+    c.current_dir(&remote.work).args(["publish", "--mode", "git"]).args(extra).output().unwrap()
+}
+
+fn files_of(bare: &std::path::Path, commit: &str) -> Vec<String> {
+    git(bare, &["diff-tree", "--no-commit-id", "--name-only", "-r", commit])
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn one_commit_touching_only_the_readme_then_none() {
+    let remote = Remote::new();
+    let before = remote.remote_log();
+    // Unrelated local work (staged, modified, untracked) must stay out of the commit.
+    std::fs::write(remote.work.join("scratch.txt"), "mine\n").unwrap();
+    git(&remote.work, &["add", "scratch.txt"]);
+    std::fs::write(remote.work.join("todo.txt"), "later\n").unwrap();
+
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = remote.remote_log();
+    assert_eq!(after.len(), before.len() + 1, "exactly one new commit");
+    assert_eq!(after[1..], before[..]);
+    let new = &after[0];
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), new);
+    assert_eq!(files_of(&remote.bare, new), vec!["README.md"]);
+    assert_eq!(git(&remote.bare, &["log", "-1", "--format=%s", new]), MESSAGE);
+    assert_eq!(
+        git(&remote.bare, &["log", "-1", "--format=%an <%ae>|%cn", new]),
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|github-actions[bot]"
+    );
+    let readme = git(&remote.bare, &["show", &format!("{new}:README.md")]);
+    assert!(readme.contains("更新今日时间：2024.1.9"), "{readme}");
+    // Local work is untouched: still staged / still untracked.
+    let status = git(&remote.work, &["status", "--porcelain"]);
+    assert_eq!(status, "A  scratch.txt\n?? todo.txt", "{status}");
+
+    // A second run right after makes none.
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("up to date"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(remote.remote_log(), after);
+}
+
+#[test]
+fn the_message_is_configurable() {
+    let remote = Remote::new();
+    let out = publish(&remote, &["--message", "chore: README [skip ci]"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(git(&remote.bare, &["log", "-1", "--format=%s", "main"]), "chore: README [skip ci]");
+}
+
+#[test]
+fn a_concurrent_push_is_survived_without_losing_it() {
+    let remote = Remote::new();
+    // Someone pushes a new note after the workspace was checked out.
+    let theirs = remote.push_a_note_from_elsewhere("并发推送", (2024, 1, 10));
+    let before = remote.remote_log();
+    assert_eq!(before[0], theirs);
+
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = remote.remote_log();
+    assert_eq!(after.len(), before.len() + 1);
+    // Their commit is the parent of ours: nothing lost, nothing forced.
+    assert_eq!(git(&remote.bare, &["rev-parse", &format!("{}^", after[0])]), theirs);
+    assert_eq!(files_of(&remote.bare, &after[0]), vec!["README.md"]);
+    // The README was regenerated from the new notes.
+    let readme = git(&remote.bare, &["show", "main:README.md"]);
+    assert!(readme.contains("更新今日时间：2024.1.10"), "{readme}");
+    assert!(readme.contains("notes/202401/0110.md"), "{readme}");
+    // The workspace followed.
+    assert_eq!(git(&remote.work, &["rev-parse", "HEAD"]), after[0]);
+}
+
+#[test]
+fn a_push_racing_in_during_publish_is_survived() {
+    // A pre-push hook pushes someone else's note between daybook's commit and
+    // its push: the push is refused by the remote and must be retried on top.
+    let remote = Remote::new();
+    let other = remote.tmp.path().join("racer");
+    git(remote.tmp.path(), &["clone", "-q", remote.bare.to_str().unwrap(), other.to_str().unwrap()]);
+    std::fs::write(other.join("notes/202401/0111.md"), crate::note(2024, 1, 11, "竞速")).unwrap();
+    git(&other, &["add", "-A"]);
+    git(&other, &["commit", "-q", "-m", "racing note"]);
+    let racer = git(&other, &["rev-parse", "HEAD"]);
+    let marker = remote.tmp.path().join("raced");
+    let hook = remote.work.join(".git/hooks/pre-push");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\n[ -e '{m}' ] && exit 0\ntouch '{m}'\nunset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\ngit -C '{o}' push -q origin HEAD:main\n",
+            m = marker.display(),
+            o = other.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(marker.exists(), "the racing push happened");
+    let log = remote.remote_log();
+    assert_eq!(
+        git(&remote.bare, &["rev-parse", &format!("{}^", log[0])]),
+        racer,
+        "ours lands on top of theirs"
+    );
+    assert_eq!(files_of(&remote.bare, &log[0]), vec!["README.md"]);
+    let readme = git(&remote.bare, &["show", "main:README.md"]);
+    assert!(readme.contains("更新今日时间：2024.1.11"), "{readme}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("after 1 races"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn uncommitted_notes_are_refused_not_published() {
+    let remote = Remote::new();
+    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "未提交")).unwrap();
+    let before = remote.remote_log();
+    let out = publish(&remote, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("uncommitted changes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(remote.remote_log(), before);
+    assert!(remote.work.join("notes/202401/0110.md").exists());
+}
+
+#[test]
+fn unpushed_local_commits_are_not_pushed_along() {
+    let remote = Remote::new();
+    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "本地")).unwrap();
+    git(&remote.work, &["add", "-A"]);
+    git(&remote.work, &["commit", "-q", "-m", "local only"]);
+    let before = remote.remote_log();
+    let out = publish(&remote, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 local commit(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(remote.remote_log(), before);
+}
+
+#[test]
+fn a_detached_head_commits_nothing_and_reports_the_stale_readme() {
+    let remote = Remote::new();
+    git(&remote.work, &["checkout", "-q", "--detach"]);
+    let before = remote.remote_log();
+    let out = publish(&remote, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("+更新今日时间：2024.1.9"), "the diff: {stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("HEAD is detached"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(remote.remote_log(), before);
+    assert_eq!(git(&remote.work, &["status", "--porcelain"]), "", "nothing written");
+}
+
+#[test]
+fn dry_run_shows_the_diff_and_commits_nothing() {
+    let remote = Remote::new();
+    let before = remote.remote_log();
+    let out = publish(&remote, &["--dry-run"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+更新今日时间：2024.1.9"));
+    assert_eq!(remote.remote_log(), before);
+    assert_eq!(git(&remote.work, &["status", "--porcelain"]), "");
+}

