@@ -15,6 +15,11 @@ OUT=${BENCH_DIR:-/tmp/daybook-bench}/notes-$NOTES
 PATH="$PWD/bench/.peers/node_modules/.bin:$PATH"
 
 cargo build --release --quiet --bin daybook --example gen_notes
+# peers, installed on first use (registries only); failures just skip that peer
+command -v rumdl >/dev/null || python3 -m pip install --quiet rumdl >/dev/null 2>&1 || true
+if ! command -v markdownlint-cli2 >/dev/null && command -v npm >/dev/null; then
+  npm install --silent --prefix bench/.peers markdownlint-cli2 >/dev/null 2>&1 || true
+fi
 if [ ! -d "$OUT" ]; then
   target/release/examples/gen_notes --notes "$NOTES" --out "$OUT" --defects 50
 fi

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use crate::cli::{Cli, InitArgs};
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::CONFIG_FILE;
 use crate::error::Error;
 use crate::readme::adopt::{Adoption, adopt};
 use crate::readme::markers::RegionName;
@@ -14,14 +14,7 @@ use crate::readme::{self, Generated, ReadmeError, ReadmeFile};
 
 pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a directory: pass the root of a notes repository (default `.`)",
-            root.display()
-        ))
-        .into());
-    }
-    let (config, config_path) = Config::load(root, cli.config.as_deref())?;
+    let (config, config_path) = super::open_repo(cli, root)?;
     let file = ReadmeFile::read(root, &config)?;
     let a =
         adopt(&file.text, &config).map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;

@@ -13,14 +13,7 @@ use crate::report::{RenderOptions, Sources, render_with};
 
 pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a directory: pass the root of a notes repository (default `.`)",
-            root.display()
-        ))
-        .into());
-    }
-    let (config, _) = Config::load(root, cli.config.as_deref())?;
+    let (config, _) = super::open_repo(cli, root)?;
     let (diags, sources) = findings(root, &config, args.offline, &args.links)?;
 
     let format = args.format.unwrap_or(Format::Human);

@@ -7,22 +7,14 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, PublishArgs, PublishModeArg};
-use crate::config::{Config, PublishMode};
-use crate::error::Error;
+use crate::config::PublishMode;
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome};
 use crate::report::github::in_actions;
 
 pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a directory: pass the root of a notes repository (default `.`)",
-            root.display()
-        ))
-        .into());
-    }
-    let (cfg, cfg_path) = Config::load(root, cli.config.as_deref())?;
+    let (cfg, cfg_path) = super::open_repo(cli, root)?;
     let today = publish::today();
     let generated = crate::readme::generate(root, &cfg, today)?;
     let readme_path = generated.display_path.clone();

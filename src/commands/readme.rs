@@ -10,21 +10,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ReadmeArgs};
-use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::error::Error;
 use crate::readme::{self, Generated, markers};
 
 pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is not a directory: pass the root of a notes repository (default `.`)",
-            root.display()
-        ))
-        .into());
-    }
-    let (config, _) = Config::load(root, cli.config.as_deref())?;
+    let (config, _) = super::open_repo(cli, root)?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let g = readme::generate(root, &config, today)?;
     let color = crate::commands::lint::use_color(cli.color, false);

@@ -95,26 +95,15 @@ impl Rule for NotePath {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::diag::SourceFile;
-    use crate::note::parse::{ParseContext, parse_note};
-    use crate::rules::CompiledFields;
 
     fn check(path: &str, text: &str) -> Vec<Diagnostic> {
-        let config = Config::default();
-        let parse = ParseContext::new(&config).unwrap();
-        let fields = CompiledFields::new(&config.fields);
-        let cx = RuleContext {
-            config: &config,
-            root: std::path::Path::new("."),
-            parse: &parse,
-            fields: &fields,
-            strict_since: config.strict_since,
-            local_links: &crate::rules::local_links::LocalLinks::for_repo(std::path::Path::new("."), &parse),
-        };
-        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &parse);
-        let mut out = Vec::new();
-        NotePath.check_note(&note, &cx, &mut out);
-        out
+        crate::rules::test_support::run_in(
+            &NotePath,
+            &Config::default(),
+            std::path::Path::new("."),
+            path,
+            text,
+        )
     }
 
     #[test]
