@@ -205,6 +205,20 @@ fn daybook_yml_tunes_the_rules() {
 }
 
 #[test]
+fn inline_suppressions_silence_note_rules() {
+    let run = lint("suppressed");
+    let n = "notes/202611/1110.md";
+    // `Weather` (next-line) and the old links (a disable/enable region) are
+    // suppressed; `Mood` and the new link are not, and no suppression is unused.
+    assert_eq!(
+        run.found(),
+        [row("unknown-field", "error", n, 11, 6), row("bare-url", "error", n, 18, 12)],
+        "{:#?}",
+        run.diagnostics
+    );
+}
+
+#[test]
 fn fixtures_exercise_every_note_rule() {
     let seen: BTreeSet<String> = ["broken", "legacy", "configured"]
         .into_iter()

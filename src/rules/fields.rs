@@ -467,7 +467,7 @@ fn check_item<'n>(
             file.diag(
                 MISSING_FIELD.name,
                 MISSING_FIELD.default_severity,
-                item.head_span.clone(),
+                super::items::head_line(note, item),
                 format!("item {} has no `{}` field", item.number, f.label),
             )
             .with_label(format!("`{}` is required", f.label))

@@ -4,7 +4,8 @@
 use crate::config::StarsConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Item, Note, StrayField};
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::rules::fields::Lookup;
+use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
 
 pub const ITEM_LINK: RuleInfo = RuleInfo {
     name: "item-link",
@@ -126,8 +127,9 @@ Fixed — indent the bullet by 3 spaces, like its siblings:
 
 ## Configuration
 
-Which bullets count as fields comes from `fields` in `daybook.yml`; the rule
-itself has only its severity.
+Which bullets count as fields comes from `fields` in `daybook.yml`: only bullets whose
+label is a configured field, an alias or a likely misspelling of one are reported (a
+top-level `- 备注：...` bullet is left alone). The rule itself has only its severity.
 "#,
     default_severity: Severity::Error,
 };
@@ -171,6 +173,16 @@ Only the severity.
     default_severity: Severity::Error,
 };
 
+/// The item's opening line without its line break and trailing spaces, so a
+/// finding about the item starts and ends on that line.
+pub(crate) fn head_line(note: &Note, item: &Item) -> crate::note::Span {
+    let text = note.text();
+    let span = item.head_span.clone();
+    let Some(head) = text.get(span.clone()) else { return span };
+    let line = head.split('\n').next().unwrap_or(head).trim_end();
+    span.start..span.start + line.len()
+}
+
 /// `item-link`.
 pub fn check_link(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
     if item.link.is_none() {
@@ -193,7 +205,7 @@ pub fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
             .diag(
                 ITEM_IN_HTML_BLOCK.name,
                 ITEM_IN_HTML_BLOCK.default_severity,
-                item.head_span.clone(),
+                head_line(note, item),
                 format!(
                     "item {} is part of the raw HTML block above it, so GitHub shows it as plain text",
                     item.number
@@ -228,7 +240,7 @@ fn item_link(note: &Note, item: &Item) -> Diagnostic {
         .diag(
             ITEM_LINK.name,
             ITEM_LINK.default_severity,
-            item.head_span.clone(),
+            head_line(note, item),
             format!("item {} does not open with a link to the article", item.number),
         )
         .with_label("expected `[title](url)` here")
@@ -249,7 +261,7 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
             // Point just after the opening link, where the rating goes.
             let at = match item.link.and_then(|i| note.links.get(i)) {
                 Some(l) => l.span.end..l.span.end,
-                None => item.head_span.clone(),
+                None => head_line(note, item),
             };
             out.push(
                 note.file
@@ -298,8 +310,15 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
 }
 
 /// `field-not-nested`: one diagnostic per stray field bullet.
-pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
+pub fn check_stray(note: &Note, stray: &StrayField, fields: &CompiledFields, out: &mut Vec<Diagnostic>) {
     let f = &stray.field;
+    // A top-level `- 备注：...` bullet is just a bullet; only a configured field
+    // (or a likely misspelling of one) was meant to be inside the item.
+    let is_field =
+        |label: &str| !matches!(fields.lookup(label), Lookup::Unknown) || fields.suggest(label).is_some();
+    if !is_field(&f.label) {
+        return;
+    }
     let item = stray.after_item.and_then(|i| note.items.get(i));
     let want = item.and_then(|it| content_column(note, it));
     let (marker, indent) = marker_position(note, stray);
@@ -310,6 +329,7 @@ pub fn check_stray(note: &Note, stray: &StrayField, out: &mut Vec<Diagnostic>) {
             s.after_item == stray.after_item
                 && s.field.span.start < f.span.start
                 && want.is_some_and(|w| marker_position(note, s).1 < w)
+                && is_field(&s.field.label)
         });
     if consequence {
         return;
@@ -435,8 +455,8 @@ impl Rule for FieldNotNested {
     fn info(&self) -> &'static RuleInfo {
         &FIELD_NOT_NESTED
     }
-    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        note.stray_fields.iter().for_each(|s| check_stray(note, s, out));
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        note.stray_fields.iter().for_each(|s| check_stray(note, s, cx.fields, out));
     }
 }
 
@@ -542,6 +562,18 @@ mod tests {
         let help = d[1].help.as_deref().unwrap();
         assert!(help.starts_with("indent it by 3 more spaces"), "{help}");
         assert!(help.contains("(`    - Tips： …`)"), "{help}");
+    }
+
+    #[test]
+    fn top_level_bullets_that_are_not_fields_are_left_alone() {
+        let text = note_with_items(
+            "1. [a](https://e.com/a) :star:\n   - Abstract: x\n- 备注：这不是字段\n   - Tips: 被上一行带走了\n- Abstarct: 拼错的字段\n",
+        );
+        let d = run(&FieldNotNested, &text);
+        assert_eq!(at(&d), [(10, 4), (11, 1)], "{d:?}");
+        // Tips is indented right, but the 备注 bullet ended the list above it.
+        assert_eq!(d[0].message, "`- Tips` is not part of item 1: the numbered list ended above it");
+        assert!(d[1].message.starts_with("`- Abstarct` is not nested under item 1"));
     }
 
     #[test]

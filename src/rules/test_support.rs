@@ -65,3 +65,88 @@ pub fn at(diags: &[Diagnostic]) -> Vec<(usize, usize)> {
 pub fn spanned<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
     &text[d.span.clone()]
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces of note syntax, so random documents hit lists, fields, links and
+    /// sections instead of being plain paragraphs.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("1. ".to_owned()),
+            Just("10. ".to_owned()),
+            Just("- Paper: ".to_owned()),
+            Just("   - Tips：".to_owned()),
+            Just("   - code2: ".to_owned()),
+            Just("[a](".to_owned()),
+            Just(")".to_owned()),
+            Just("](".to_owned()),
+            Just("\n".to_owned()),
+            Just("\n\n".to_owned()),
+            Just("   ".to_owned()),
+            Just(":star:".to_owned()),
+            Just("## :paperclip:  今日要点\n".to_owned()),
+            Just("## :paperclip:  Others\n".to_owned()),
+            Just("# 公众号内容拓展学习笔记（2026.11.26）\n".to_owned()),
+            Just("<div align=center><img src=\"".to_owned()),
+            Just("\"></div>".to_owned()),
+            Just("<a href='".to_owned()),
+            Just("../".to_owned()),
+            Just("#".to_owned()),
+            Just("%E4%BB".to_owned()),
+            Just("a@b.co".to_owned()),
+            Just("arxiv.org/abs/1".to_owned()),
+            Just("https://e.com/x?utm_a=1&b".to_owned()),
+            Just("images/x.png".to_owned()),
+            "[a-z0-9 :/.?#%@-]{0,6}",
+            any::<char>().prop_map(String::from),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the text, the note rules finish and point inside it.
+        #[test]
+        fn note_rules_never_panic_and_spans_stay_inside(parts in prop::collection::vec(piece(), 0..60)) {
+            let text: String = parts.concat();
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join("notes/202611/images")).unwrap();
+            std::fs::write(dir.path().join("notes/202611/images/x.png"), "").unwrap();
+            std::fs::write(dir.path().join("notes/202611/1125.md"), &text).unwrap();
+            let config = Config::default();
+            let parse_cx = ParseContext::new(&config).unwrap();
+            let fields = CompiledFields::new(&config.fields);
+            let local_links = LocalLinks::for_repo(dir.path(), &parse_cx);
+            let cx = RuleContext {
+                config: &config,
+                root: dir.path(),
+                parse: &parse_cx,
+                fields: &fields,
+                strict_since: config.strict_since,
+                local_links: &local_links,
+            };
+            let notes = [
+                parse("notes/202611/1126.md", &text, &config, dir.path()),
+                parse("notes/202611/1125.md", &text, &config, dir.path()),
+            ];
+            let readme = crate::note::parse::parse_markdown(
+                SourceFile::new("README.md", dir.path().join("README.md"), text.clone()),
+                &parse_cx,
+            );
+            let mut out = Vec::new();
+            for rule in crate::rules::all() {
+                rule.check_note(&notes[0], &cx, &mut out);
+                rule.check_readme(&readme, &cx, &mut out);
+                rule.check_repo(&notes, Some(&readme), &cx, &mut out);
+            }
+            for d in out {
+                prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{d:?}");
+                prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end), "{d:?}");
+            }
+        }
+    }
+}
