@@ -115,12 +115,15 @@ impl SourceCode for FileSource {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.0.text.as_str().read_span(span, before, after)?;
+        // miette counts columns in bytes; the `file:line:col` header must agree
+        // with every other output (and editors), which count characters.
+        let column = self.0.position(inner.span().offset()).column - 1;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.0.path.clone(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -214,6 +217,18 @@ mod tests {
         assert!(out.contains("help: write the title as"), "{out}");
         assert!(out.trim_end().ends_with("Found 1 error in 1 file (1 file checked)."), "{out}");
         assert!(!out.contains('\u{1b}'), "no colour codes: {out}");
+    }
+
+    #[test]
+    fn header_column_counts_characters_like_every_other_format() {
+        let file = SourceFile::new("n.md", "n.md", "- 论文：无\n".to_owned());
+        let start = file.text.find('无').unwrap();
+        let d = file.diag("field-link", Severity::Error, start..start + 3, "no link");
+        assert_eq!(d.start.column, 6);
+        let mut sources = Sources::new();
+        sources.insert(file.path.clone(), file.clone());
+        let out = render(&[d], &sources, &opts());
+        assert!(out.contains("n.md:1:6]"), "{out}");
     }
 
     #[test]
