@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_markdown, parse_note};
 use crate::report::Sources;
-use crate::rules::{self, CompiledFields, RuleContext};
+use crate::rules;
 
 /// Notes and README, parsed.
 #[derive(Debug, Default)]
@@ -117,24 +117,16 @@ pub struct LintOutcome {
 
 /// Run every note rule over the repository at `root`.
 pub fn lint(root: &Path, config: &Config, options: &LintOptions) -> Result<LintOutcome, Error> {
-    let parse = ParseContext::new(config)?;
-    let fields = CompiledFields::new(&config.fields);
-    let local_links = rules::local_links::LocalLinks::for_repo(root, &parse);
-    let cx = RuleContext {
-        config,
-        root,
-        parse: &parse,
-        fields: &fields,
-        strict_since: config.strict_since,
-        local_links: &local_links,
-    };
+    let prepared = rules::Prepared::new(root, config)?;
+    let cx = prepared.context(config, root);
+    let parse = &prepared.parse;
     let selected: Vec<&dyn rules::Rule> = rules::all()
         .iter()
         .copied()
         .filter(|r| options.only.as_ref().is_none_or(|only| only.iter().any(|n| n == r.info().name)))
         .collect();
 
-    let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, config, &parse, |note| {
+    let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, config, parse, |note| {
         let mut out = Vec::new();
         for r in &selected {
             r.check_note(note, &cx, &mut out);
@@ -211,18 +203,10 @@ pub fn lint_source(
     root: &Path,
     config: &Config,
 ) -> Result<Vec<Diagnostic>, Error> {
-    let parse = ParseContext::new(config)?;
-    let fields = CompiledFields::new(&config.fields);
-    let local_links = rules::local_links::LocalLinks::for_repo(root, &parse);
-    let cx = RuleContext {
-        config,
-        root,
-        parse: &parse,
-        fields: &fields,
-        strict_since: config.strict_since,
-        local_links: &local_links,
-    };
-    let note = parse_note(file, &parse);
+    let prepared = rules::Prepared::new(root, config)?;
+    let cx = prepared.context(config, root);
+    let parse = &prepared.parse;
+    let note = parse_note(file, parse);
     let mut out = Vec::new();
     for r in rules::all() {
         r.check_note(&note, &cx, &mut out);

@@ -57,6 +57,34 @@ pub struct RuleContext<'a> {
     pub local_links: &'a local_links::LocalLinks,
 }
 
+/// What a [`RuleContext`] borrows, built once per run: the compiled patterns,
+/// the field table and the local-link cache of the repository at `root`.
+pub struct Prepared {
+    pub parse: ParseContext,
+    pub fields: CompiledFields,
+    pub local_links: local_links::LocalLinks,
+}
+
+impl Prepared {
+    pub fn new(root: &Path, config: &Config) -> Result<Self, crate::error::Error> {
+        let parse = ParseContext::new(config)?;
+        let fields = CompiledFields::new(&config.fields);
+        let local_links = local_links::LocalLinks::for_repo(root, &parse);
+        Ok(Prepared { parse, fields, local_links })
+    }
+
+    pub fn context<'a>(&'a self, config: &'a Config, root: &'a Path) -> RuleContext<'a> {
+        RuleContext {
+            config,
+            root,
+            parse: &self.parse,
+            fields: &self.fields,
+            strict_since: config.strict_since,
+            local_links: &self.local_links,
+        }
+    }
+}
+
 /// Field labels resolved once per run: canonical labels, aliases and numbered variants.
 #[derive(Debug, Clone, Default)]
 pub struct CompiledFields {

@@ -7,8 +7,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_note};
-use crate::rules::local_links::LocalLinks;
-use crate::rules::{CompiledFields, Rule, RuleContext};
+use crate::rules::{Prepared, Rule};
 
 /// A note in the seed's modern shape dated 2026-11-26, with `items` as its
 /// today section (already indented and numbered by the caller).
@@ -25,24 +24,16 @@ pub fn parse(path: &str, text: &str, config: &Config, root: &Path) -> Note {
 
 /// Run `rule` on one note (`check_note`, or `check_readme` for `README.md`).
 pub fn run_in(rule: &dyn Rule, config: &Config, root: &Path, path: &str, text: &str) -> Vec<Diagnostic> {
-    let parse = ParseContext::new(config).expect("valid config");
-    let fields = CompiledFields::new(&config.fields);
-    let local_links = LocalLinks::for_repo(root, &parse);
-    let cx = RuleContext {
-        config,
-        root,
-        parse: &parse,
-        fields: &fields,
-        strict_since: config.strict_since,
-        local_links: &local_links,
-    };
+    let prepared = Prepared::new(root, config).expect("valid config");
+    let cx = prepared.context(config, root);
+    let parse = &prepared.parse;
     let file = SourceFile::new(path, root.join(path), text.to_owned());
     let mut out = Vec::new();
     if path == "README.md" {
-        let note = crate::note::parse::parse_markdown(file, &parse);
+        let note = crate::note::parse::parse_markdown(file, parse);
         rule.check_readme(&note, &cx, &mut out);
     } else {
-        let note = parse_note(file, &parse);
+        let note = parse_note(file, parse);
         rule.check_note(&note, &cx, &mut out);
     }
     for d in &out {
@@ -118,24 +109,16 @@ mod properties {
             std::fs::write(dir.path().join("notes/202611/images/x.png"), "").unwrap();
             std::fs::write(dir.path().join("notes/202611/1125.md"), &text).unwrap();
             let config = Config::default();
-            let parse_cx = ParseContext::new(&config).unwrap();
-            let fields = CompiledFields::new(&config.fields);
-            let local_links = LocalLinks::for_repo(dir.path(), &parse_cx);
-            let cx = RuleContext {
-                config: &config,
-                root: dir.path(),
-                parse: &parse_cx,
-                fields: &fields,
-                strict_since: config.strict_since,
-                local_links: &local_links,
-            };
+            let prepared = Prepared::new(dir.path(), &config).unwrap();
+            let cx = prepared.context(&config, dir.path());
+            let parse_cx = &prepared.parse;
             let notes = [
                 parse("notes/202611/1126.md", &text, &config, dir.path()),
                 parse("notes/202611/1125.md", &text, &config, dir.path()),
             ];
             let readme = crate::note::parse::parse_markdown(
                 SourceFile::new("README.md", dir.path().join("README.md"), text.clone()),
-                &parse_cx,
+                parse_cx,
             );
             let mut out = Vec::new();
             for rule in crate::rules::all() {
