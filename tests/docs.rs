@@ -58,6 +58,8 @@ fn example_repository_lints_with_warnings_only() {
     let out = Command::cargo_bin("daybook")
         .unwrap()
         .args(["lint", "--offline", "--color", "never"])
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("DAYBOOK_CONFIG")
         .arg(root().join("examples/notes-repo"))
         .output()
         .unwrap();

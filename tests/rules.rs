@@ -73,6 +73,7 @@ fn lint(name: &str) -> Run {
         .args(["lint", "--offline", "--format", "json"])
         .arg(fixture(name))
         .env_remove("DAYBOOK_CONFIG")
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -258,6 +259,7 @@ fn human_output_of_the_broken_repository() {
         .arg(fixture("broken"))
         .env("COLUMNS", "110")
         .env_remove("DAYBOOK_CONFIG")
+        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
