@@ -300,6 +300,36 @@ async fn unknown_host_is_dead() {
     assert_eq!(o.detail, "DNS name not found: no-such-host.invalid");
 }
 
+#[tokio::test]
+async fn a_resolver_that_resolves_nothing_does_not_make_links_dead() {
+    // No working DNS at all (a sandbox, a runner without network): unverified, not dead.
+    let mut opts = options(&fast_config(), true);
+    opts.lookup = Lookup::Static(HashMap::new());
+    let urls: Vec<String> = ["a.test", "b.test", "c.test"].iter().map(|h| format!("https://{h}/x")).collect();
+    let (_, r) = run(&urls, opts).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Unverified), "{:?}", r.outcomes);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("none of the 3 hosts could be resolved")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[tokio::test]
+async fn unknown_hosts_stay_dead_when_another_host_resolves() {
+    let s = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&s).await;
+    let mut opts = options(&fast_config(), true);
+    opts.lookup = static_lookup(&["up.test"]);
+    let mut urls: Vec<String> =
+        ["a.test", "b.test", "c.test"].iter().map(|h| format!("http://{h}/x")).collect();
+    urls.push(format!("http://up.test:{}/x", s.address().port()));
+    let (_, r) = run(&urls, opts).await;
+    let verdicts: Vec<Verdict> = r.outcomes.iter().map(|o| o.verdict).collect();
+    assert_eq!(verdicts, [Verdict::Dead, Verdict::Dead, Verdict::Dead, Verdict::Ok]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
 fn static_lookup(names: &[&str]) -> Lookup {
     let lo: IpAddr = "127.0.0.1".parse().unwrap();
     Lookup::Static(names.iter().map(|n| (n.to_string(), vec![lo])).collect())

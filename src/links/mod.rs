@@ -284,8 +284,9 @@ pub async fn check_targets(
             outcomes[i] = Some(out);
         }
     }
-    let outcomes: Vec<Outcome> =
+    let mut outcomes: Vec<Outcome> =
         outcomes.into_iter().map(|o| o.expect("every target has an outcome")).collect();
+    warnings.extend(no_resolver_guard(targets, &mut outcomes));
 
     let mut tally = LinkTally { requests: requests_sent, ..LinkTally::default() };
     for (t, o) in targets.iter().zip(&outcomes) {
@@ -319,6 +320,34 @@ pub async fn check_targets(
         warnings.push(format!("could not write the link cache {}: {e}", c.path().display()));
     }
     Ok(LinkRun { outcomes, tally, warnings })
+}
+
+/// Below this many distinct hosts, "every name failed to resolve" may well be
+/// the truth (a repository citing two expired domains), not a broken resolver.
+const NO_RESOLVER_MIN_HOSTS: usize = 3;
+
+/// When not one host of the run could be resolved, the machine has no working
+/// DNS (a sandbox, a runner without network), not a repository full of
+/// vanished domains: a broken resolver must not fail the build. Those links
+/// become unverified, and one warning says why.
+fn no_resolver_guard(targets: &[Target], outcomes: &mut [Outcome]) -> Option<String> {
+    let asked: Vec<usize> = (0..outcomes.len())
+        .filter(|&i| !outcomes[i].cached && outcomes[i].verdict != Verdict::Skipped)
+        .collect();
+    let unresolved = |o: &Outcome| o.verdict == Verdict::Dead && o.detail.starts_with("DNS name not found");
+    let hosts: BTreeSet<&str> = asked.iter().filter_map(|&i| targets[i].url.host_str()).collect();
+    if hosts.len() < NO_RESOLVER_MIN_HOSTS || !asked.iter().all(|&i| unresolved(&outcomes[i])) {
+        return None;
+    }
+    for &i in &asked {
+        outcomes[i].verdict = Verdict::Unverified;
+        outcomes[i].detail.push_str(" (no host at all could be resolved)");
+    }
+    Some(format!(
+        "none of the {} hosts could be resolved: DNS or the network looks unavailable, so their links \
+         are reported as unverified, not dead (use --offline to skip external links)",
+        hosts.len()
+    ))
 }
 
 /// A hash of the settings that change verdicts, so a cache made under other
