@@ -305,6 +305,41 @@ fn config_show_on_a_path_that_is_not_a_directory_is_a_usage_error() {
     }
 }
 
+/// A report is read by the next workflow step, which on GitHub Actions runs as
+/// another user than daybook's container: it must get the usual umask mode, not
+/// the owner-only 0600 of a temporary file.
+#[cfg(unix)]
+#[test]
+fn report_file_gets_the_mode_of_a_normal_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = copy_fixture("clean");
+    let out_dir = tempfile::tempdir().unwrap();
+    let reference = out_dir.path().join("reference");
+    std::fs::write(&reference, "x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    let report = out_dir.path().join("report.sarif");
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&report)
+        .assert()
+        .success();
+    assert_eq!(mode(&report), mode(&reference));
+
+    // Rewriting an existing report keeps the mode its owner gave it.
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&report)
+        .assert()
+        .success();
+    assert_eq!(mode(&report), 0o640);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
