@@ -293,6 +293,18 @@ fn config_show_and_schema() {
     assert!(schema["properties"]["strict_since"].is_object(), "{schema}");
 }
 
+#[test]
+fn config_show_on_a_path_that_is_not_a_directory_is_a_usage_error() {
+    let dir = copy_fixture("clean");
+    std::fs::write(dir.path().join("daybook.yml"), "stars:\n  max: 3\n").unwrap();
+    for bad in [dir.path().join("nowhere"), dir.path().join("daybook.yml")] {
+        let out = daybook().args(["config", "show"]).arg(&bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", bad.display());
+        assert!(out.stdout.is_empty(), "printed a config for {}", bad.display());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not a directory"));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 

@@ -10,7 +10,7 @@ use crate::error::Error;
 pub fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
     let text = match args {
         ConfigCommand::Show { path } => {
-            let (config, from) = Config::load(path, cli.config.as_deref())?;
+            let (config, from) = super::open_repo(cli, path)?;
             show(&config, from.as_deref())?
         }
         ConfigCommand::Schema => schema(),

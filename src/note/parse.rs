@@ -102,7 +102,10 @@ pub fn parse_markdown(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
 
 fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<NaiveDate>) -> Note {
     let mut b = Builder { text: &file.text, ctx, out: Out::default() };
-    let events = b.events(0..file.text.len(), true);
+    // Editors on Windows save UTF-8 with a byte order mark, which GitHub ignores;
+    // parsing it as text would turn the `# title` line into a paragraph.
+    let start = if file.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let events = b.events(start..file.text.len(), true);
     b.collect_headings(&events);
     let mut sections = b.sections();
     sections.shrink_to_fit();

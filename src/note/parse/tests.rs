@@ -234,3 +234,14 @@ fn bare_urls_are_autolinks_like_on_github() {
     assert_eq!(n.links.iter().filter(|l| l.dest == "https://linked.example/").count(), 1);
     assert!(n.links.iter().any(|l| l.dest == "http://www.example.org"));
 }
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_title() {
+    // Windows editors save UTF-8 with a BOM; GitHub renders the heading anyway.
+    let text = format!("\u{feff}{MODERN}");
+    let n = parse("notes/202305/0507.md", &text);
+    let title = n.title.as_ref().expect("title behind a BOM");
+    assert_eq!(title.heading.text, "公众号内容拓展学习笔记（2023.5.7）");
+    assert_eq!(at(&n, &title.heading.span), "# 公众号内容拓展学习笔记（2023.5.7）");
+    assert_eq!(n.items.len(), 2);
+}
