@@ -125,10 +125,14 @@ pub fn regeneration_inputs(cfg: &Config, config_file: Option<&Path>, root: &Path
 /// Run the publish; `regenerate` turns a root into the README's new text.
 pub fn publish(
     req: &Request,
-    inputs: Vec<String>,
+    mut inputs: Vec<String>,
     readme_path: &str,
     regenerate: &mut crate::github::Regenerate<'_>,
 ) -> miette::Result<PublishOutcome> {
+    let readme_path = &committed_readme_path(&req.root, readme_path)?;
+    if !inputs.contains(readme_path) {
+        inputs.push(readme_path.clone());
+    }
     let mut git = Git::new(&req.root);
     if req.trust_workspace {
         git = git.trusting();
@@ -188,6 +192,25 @@ pub fn publish(
             },
             regenerate,
         ),
+    }
+}
+
+/// The file a README commit changes, relative to the root: a README that is a
+/// symlink is written through (as `daybook readme` does), so its target is
+/// committed and the link stays a link rather than becoming a copy.
+fn committed_readme_path(root: &Path, readme_path: &str) -> Result<String, Error> {
+    let abs = root.join(readme_path);
+    if !std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(readme_path.to_owned());
+    }
+    let target = std::fs::canonicalize(&abs).map_err(|e| Error::io(&abs, "resolve the symlink", e))?;
+    let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, "resolve", e))?;
+    match target.strip_prefix(&root) {
+        Ok(rel) => Ok(crate::diag::display_path(Path::new(""), rel)),
+        Err(_) => Err(Error::Usage(format!(
+            "{readme_path} is a symlink to {}, outside the repository: publish commits only files of the repository; point the link inside it or set `readme.path` to the file itself",
+            target.display()
+        ))),
     }
 }
 

@@ -200,3 +200,30 @@ fn dry_run_shows_the_diff_and_commits_nothing() {
     assert_eq!(remote.remote_log(), before);
     assert_eq!(git(&remote.work, &["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_symlinked_readme_is_committed_through_its_link() {
+    // README.md -> docs/README.md: `daybook readme` writes through the link, and
+    // publish must commit the target, not replace the link with a copy.
+    let remote = Remote::new();
+    std::fs::create_dir_all(remote.work.join("docs")).unwrap();
+    git(&remote.work, &["mv", "README.md", "docs/README.md"]);
+    std::os::unix::fs::symlink("docs/README.md", remote.work.join("README.md")).unwrap();
+    git(&remote.work, &["add", "README.md"]);
+    git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
+    git(&remote.work, &["push", "-q", "origin", "HEAD:main"]);
+
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new = &remote.remote_log()[0];
+    assert_eq!(files_of(&remote.bare, new), vec!["docs/README.md"]);
+    assert_eq!(git(&remote.bare, &["ls-tree", new, "README.md"]).split_whitespace().next(), Some("120000"));
+    let readme = git(&remote.bare, &["show", &format!("{new}:docs/README.md")]);
+    assert!(readme.contains("更新今日时间：2024.1.9"), "{readme}");
+    assert!(std::fs::symlink_metadata(remote.work.join("README.md")).unwrap().file_type().is_symlink());
+
+    // A second run sees the README through the link and makes no commit.
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(&remote.remote_log()[0], new);
+}
