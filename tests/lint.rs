@@ -260,6 +260,35 @@ fn lint_never_writes_to_the_repository() {
     assert_eq!(tree_hash(dir.path()), before);
 }
 
+/// The mode a plain `File::create` gets here (the umask applied), for comparison.
+#[cfg(unix)]
+fn ordinary_file_mode(dir: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("probe");
+    std::fs::File::create(&probe).unwrap();
+    std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_file_gets_ordinary_permissions() {
+    // The action's container runs as root: a 0600 SARIF file would be unreadable to
+    // the next step (upload-sarif runs as the runner's user).
+    use std::os::unix::fs::PermissionsExt;
+    let dir = copy_fixture("titles");
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("daybook.sarif");
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, ordinary_file_mode(out_dir.path()), "{mode:o}");
+}
+
 #[test]
 fn rules_command_lists_and_explains() {
     let out = daybook().arg("rules").output().unwrap();

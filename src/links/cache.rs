@@ -163,7 +163,10 @@ fn write_atomically(path: &Path, file: &File) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".daybook-cache").suffix(".tmp").tempfile_in(dir)?;
+    let mut b = tempfile::Builder::new();
+    b.prefix(".daybook-cache").suffix(".tmp");
+    let mut tmp = crate::commands::lint::ordinary_tempfile(b).tempfile_in(dir)?;
+    crate::commands::lint::keep_permissions(&tmp, path);
     let json = serde_json::to_vec(file).map_err(std::io::Error::other)?;
     tmp.write_all(&json)?;
     tmp.as_file().sync_all()?;
