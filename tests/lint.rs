@@ -260,35 +260,6 @@ fn lint_never_writes_to_the_repository() {
     assert_eq!(tree_hash(dir.path()), before);
 }
 
-/// The mode a plain `File::create` gets here (the umask applied), for comparison.
-#[cfg(unix)]
-fn ordinary_file_mode(dir: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = dir.join("probe");
-    std::fs::File::create(&probe).unwrap();
-    std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777
-}
-
-#[cfg(unix)]
-#[test]
-fn a_report_file_gets_ordinary_permissions() {
-    // The action's container runs as root: a 0600 SARIF file would be unreadable to
-    // the next step (upload-sarif runs as the runner's user).
-    use std::os::unix::fs::PermissionsExt;
-    let dir = copy_fixture("titles");
-    let out_dir = tempfile::tempdir().unwrap();
-    let report = out_dir.path().join("daybook.sarif");
-    daybook()
-        .arg("lint")
-        .arg(dir.path())
-        .args(["--offline", "--format", "sarif", "-o"])
-        .arg(&report)
-        .assert()
-        .code(1);
-    let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, ordinary_file_mode(out_dir.path()), "{mode:o}");
-}
-
 #[test]
 fn rules_command_lists_and_explains() {
     let out = daybook().arg("rules").output().unwrap();
@@ -332,6 +303,41 @@ fn config_show_on_a_path_that_is_not_a_directory_is_a_usage_error() {
         assert!(out.stdout.is_empty(), "printed a config for {}", bad.display());
         assert!(String::from_utf8_lossy(&out.stderr).contains("is not a directory"));
     }
+}
+
+/// A report is read by the next workflow step, which on GitHub Actions runs as
+/// another user than daybook's container: it must get the usual umask mode, not
+/// the owner-only 0600 of a temporary file.
+#[cfg(unix)]
+#[test]
+fn report_file_gets_the_mode_of_a_normal_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = copy_fixture("clean");
+    let out_dir = tempfile::tempdir().unwrap();
+    let reference = out_dir.path().join("reference");
+    std::fs::write(&reference, "x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    let report = out_dir.path().join("report.sarif");
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&report)
+        .assert()
+        .success();
+    assert_eq!(mode(&report), mode(&reference));
+
+    // Rewriting an existing report keeps the mode its owner gave it.
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&report)
+        .assert()
+        .success();
+    assert_eq!(mode(&report), 0o640);
 }
 
 proptest! {

@@ -87,37 +87,28 @@ pub fn term_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
 }
 
-/// A temporary file that will become a new file gets the permissions of any new
-/// file (0666 less the umask), not tempfile's 0600: the action's container runs
-/// as root and the runner's later steps (upload-sarif, actions/cache) read what
-/// it wrote as another user.
-pub fn ordinary_tempfile<'a>(mut b: tempfile::Builder<'a, 'a>) -> tempfile::Builder<'a, 'a> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    b
-}
-
-/// Give the temporary file the permissions of the file it is about to replace.
-pub fn keep_permissions(tmp: &tempfile::NamedTempFile, path: &Path) {
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-}
-
 /// Write `bytes` to `path` through a temporary file in the same folder, so a
 /// reader never sees half a report.
+///
+/// The file gets the mode of the file it replaces, or for a new file the usual
+/// 0666-minus-umask: a temporary file is owner-only (0600), and on GitHub Actions
+/// the step that reads a report (upload-sarif) runs as another user than
+/// daybook's container.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = ordinary_tempfile(tempfile::Builder::new())
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, "create a temporary file for", e))?;
-    keep_permissions(&tmp, path);
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, "create a temporary file for", e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
     tmp.write_all(bytes).map_err(|e| Error::io(path, "write", e))?;
     tmp.persist(path).map_err(|e| Error::io(path, "write", e.error))?;
     Ok(())

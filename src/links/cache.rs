@@ -163,10 +163,16 @@ fn write_atomically(path: &Path, file: &File) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut b = tempfile::Builder::new();
-    b.prefix(".daybook-cache").suffix(".tmp");
-    let mut tmp = crate::commands::lint::ordinary_tempfile(b).tempfile_in(dir)?;
-    crate::commands::lint::keep_permissions(&tmp, path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".daybook-cache").suffix(".tmp");
+    // Not owner-only like a bare temporary file: actions/cache reads the file as
+    // the runner's user, not as daybook's container user (0666 minus the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     let json = serde_json::to_vec(file).map_err(std::io::Error::other)?;
     tmp.write_all(&json)?;
     tmp.as_file().sync_all()?;
@@ -185,6 +191,23 @@ mod tests {
 
     fn entry(checked: i64) -> Entry {
         Entry { checked, ok: true, status: Some(200), final_url: None, anchors: vec![] }
+    }
+
+    /// actions/cache saves the file from the runner's user, not from daybook's
+    /// container user: it must not be owner-only like a fresh temporary file.
+    #[cfg(unix)]
+    #[test]
+    fn saved_cache_gets_the_mode_of_a_normal_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let reference = dir.path().join("reference");
+        std::fs::write(&reference, "x").unwrap();
+        let path = dir.path().join("c.json");
+        let mut c = Cache::load(&path, Duration::from_secs(86_400), "fp");
+        c.insert("https://a/".into(), entry(1_000_000));
+        c.save(1_000_100).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&reference));
     }
 
     #[test]
