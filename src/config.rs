@@ -273,6 +273,13 @@ impl Config {
                 p
             }
         };
+        if explicit.is_some() && !path.exists() {
+            return Err(Error::Usage(format!(
+                "the config file {} does not exist: fix the path given with --config or DAYBOOK_CONFIG, \
+                 or drop it to use <repo>/{CONFIG_FILE}",
+                path.display()
+            )));
+        }
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read the config file", e))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::Usage(format!("{}: the config file is not valid UTF-8", path.display())))?;

@@ -340,6 +340,18 @@ fn report_file_gets_the_mode_of_a_normal_file() {
     assert_eq!(mode(&report), 0o640);
 }
 
+#[test]
+fn missing_config_file_says_where_it_came_from_and_what_to_do() {
+    let dir = copy_fixture("clean");
+    let missing = dir.path().join("nothere.yml");
+    let out =
+        daybook().args(["lint", "--offline", "--config"]).arg(&missing).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothere.yml"), "{err}");
+    assert!(err.contains("DAYBOOK_CONFIG"), "the help names both ways to set it: {err}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
