@@ -845,6 +845,16 @@ async fn lint_keeps_a_cache_at_the_repository_root() {
     let other = repo.path().join("elsewhere.json");
     lint_json(repo.path(), &["--allow-private", "--cache", other.to_str().unwrap()]).await;
     assert!(other.is_file());
+    // Readable like any file the user creates: actions/cache saves it from a step
+    // running as the runner's user, while the action's container writes it as root.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = repo.path().join("probe");
+        std::fs::File::create(&probe).unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache), mode(&probe), "{:o}", mode(&cache));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
