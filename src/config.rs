@@ -289,8 +289,14 @@ impl Config {
     /// Checks serde cannot express: ranges, regex-like patterns, known rule names.
     fn validate(&self, text: &str, path: &Path) -> Result<(), Error> {
         let at = |key: &str| find_key(text, key);
+        let at_in = |section: &str, key: &str| find_key_in(text, section, key);
         if self.stars.min > self.stars.max {
-            return Err(Error::config(path, text, at("min"), "stars.min must not exceed stars.max".into()));
+            return Err(Error::config(
+                path,
+                text,
+                at_in("stars", "min"),
+                "stars.min must not exceed stars.max".into(),
+            ));
         }
         for name in self.rules.keys() {
             if !crate::rules::is_known(name) {
@@ -298,12 +304,17 @@ impl Config {
                 if let Some(s) = crate::suggest::did_you_mean(name, crate::rules::names()) {
                     msg.push_str(&format!("; did you mean `{s}`?"));
                 }
-                return Err(Error::config(path, text, at(name), msg));
+                return Err(Error::config(path, text, at_in("rules", name), msg));
             }
         }
-        for (key, pattern) in [("pattern", &self.notes.pattern), ("pattern", &self.title.pattern)] {
+        for (section, pattern) in [("notes", &self.notes.pattern), ("title", &self.title.pattern)] {
             if let Err(e) = crate::pattern::DatePattern::new(pattern) {
-                return Err(Error::config(path, text, at(key), e));
+                return Err(Error::config(
+                    path,
+                    text,
+                    at_in(section, "pattern"),
+                    format!("{section}.pattern: {e}"),
+                ));
             }
         }
         for f in &self.fields {
@@ -336,6 +347,33 @@ impl Config {
     }
 }
 
+/// Byte offset of the line that defines `key` in the top-level mapping `section`
+/// (best effort, for error spans): `pattern` is a key of both `notes` and `title`,
+/// and a rule name can prefix a section name (`link`, `links`). Falls back to the
+/// section's own line (e.g. for flow style `stars: {min: 3, max: 2}`).
+fn find_key_in(text: &str, section: &str, key: &str) -> usize {
+    let defines = |t: &str, k: &str| {
+        let t = t.trim_start_matches("- ");
+        [k.to_owned(), format!("\"{k}\""), format!("'{k}'")]
+            .iter()
+            .any(|k| t.strip_prefix(k.as_str()).is_some_and(|rest| rest.trim_start().starts_with(':')))
+    };
+    let mut offset = 0;
+    let mut inside = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let blank = trimmed.trim().is_empty() || trimmed.starts_with('#');
+        if indent == 0 && !blank {
+            inside = defines(trimmed, section).then_some(offset);
+        } else if inside.is_some() && !blank && defines(trimmed, key) {
+            return offset + indent;
+        }
+        offset += line.len();
+    }
+    inside.unwrap_or_else(|| find_key(text, section))
+}
+
 /// Byte offset of the first line that defines `key` (best effort, for error spans).
 fn find_key(text: &str, key: &str) -> usize {
     let mut offset = 0;
@@ -365,6 +403,20 @@ mod tests {
         let Error::Config(e) = err else { panic!("{err:?}") };
         assert_eq!(e.line, 3, "{}", e.message);
         assert!(e.message.contains("rooot"), "{}", e.message);
+    }
+
+    /// `pattern` is a key of both `notes` and `title`, and a rule name may prefix a
+    /// section name (`link` / `links`): errors point into the right section.
+    #[test]
+    fn validation_errors_point_into_their_section() {
+        let line = |yaml: &str| match Config::from_yaml(yaml, Path::new("daybook.yml")).unwrap_err() {
+            Error::Config(e) => e.line,
+            err => panic!("{err:?}"),
+        };
+        let yaml = "notes:\n  pattern: \"{yyyy}{mm}/{mm}{dd}.md\"\ntitle:\n  pattern: \"Notes {yyyy}\"\n";
+        assert_eq!(line(yaml), 4);
+        assert_eq!(line("links:\n  timeout: 10s\nrules:\n  link: off\n"), 4);
+        assert_eq!(line("links:\n  timeout: 10s\nstars:\n  max: 2\n  min: 3\n"), 5);
     }
 
     #[test]
