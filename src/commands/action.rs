@@ -102,6 +102,32 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
     let readme_changed = readme.changed;
     let readme_path = readme.path.clone();
 
+    // SARIF before the verdict, summary and outputs: the README may already be
+    // committed, so a file that cannot be written must not cost the outputs.
+    let mut sarif_written = false;
+    if let Some(path) = &inputs.sarif_file {
+        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
+        let text = crate::report::sarif::render(&diags, &sources);
+        // `sarif_file: reports/daybook.sarif` names a folder the checkout lacks.
+        let written = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))
+            }
+            _ => Ok(()),
+        }
+        .and_then(|()| crate::commands::lint::write_atomically(&path, text.as_bytes()));
+        match written {
+            Ok(()) => sarif_written = true,
+            Err(e) => {
+                let msg = e.to_string();
+                eprintln!("{:?}", miette::Report::new(e));
+                let _ =
+                    writeln!(out, "{}", crate::report::github::plain(Severity::Error, "daybook sarif", &msg));
+                fatal.get_or_insert(format!("Could not write the SARIF file: {msg}"));
+            }
+        }
+    }
+
     // Annotations: one workflow command per finding.
     let _ = out.write_all(crate::report::github::render(&diags, &sources).as_bytes());
 
@@ -162,12 +188,6 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
     }
     summary_input.notes = notes;
 
-    if let Some(path) = &inputs.sarif_file {
-        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
-        let text = crate::report::sarif::render(&diags, &sources);
-        crate::commands::lint::write_atomically(&path, text.as_bytes())?;
-    }
-
     let commit_sha = match &readme_status {
         ReadmeStatus::Committed { sha } => sha.clone(),
         _ => String::new(),
@@ -179,7 +199,7 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
             ("readme_changed", readme_changed.to_string()),
             ("commit_sha", commit_sha),
         ];
-        if let Some(p) = &inputs.sarif_file {
+        if let Some(p) = inputs.sarif_file.as_ref().filter(|_| sarif_written) {
             outs.push(("sarif_file", p.display().to_string()));
         }
         outputs::write_outputs(path, &outs)?;

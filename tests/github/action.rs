@@ -440,6 +440,30 @@ fn commit_false_writes_the_readme_to_the_workspace_only() {
 }
 
 #[test]
+fn a_sarif_file_in_a_new_folder_is_written_after_the_readme_commit() {
+    // `sarif_file: reports/daybook.sarif`: the folder is not in the checkout. The
+    // README commit is made before the SARIF file is written; a failure there used
+    // to end the run with exit 2 and no outputs, losing `commit_sha`.
+    let remote = Remote::new();
+    let (before, sha) = push_a_bad_note(&remote);
+    let mut run = Run::new(&remote.work, "push", push_payload(&before, &sha), "refs/heads/main", &sha);
+    run.with.insert("offline", "true".into());
+    run.with.insert("sarif_file", "reports/daybook.sarif".into());
+    let out = run.run();
+    assert_eq!(out.status.code(), Some(1), "{}\n{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let head = git(&remote.bare, &["rev-parse", "main"]);
+    assert_ne!(head, sha, "the README was committed");
+    let outs = read_outputs(&run.outputs_file());
+    assert_eq!(output(&outs, "commit_sha").as_deref(), Some(head.as_str()), "{outs:?}");
+    assert_eq!(output(&outs, "sarif_file").as_deref(), Some("reports/daybook.sarif"));
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(remote.work.join("reports/daybook.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(run.summary().contains("committed in"), "{}", run.summary());
+}
+
+#[test]
 fn a_bad_input_is_a_usage_error_naming_it() {
     let remote = Remote::new();
     let sha = git(&remote.work, &["rev-parse", "HEAD"]);
