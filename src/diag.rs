@@ -152,6 +152,12 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
+        // Editors hide a byte order mark: the first visible character is column 1.
+        let start = if line_idx == 0 && self.text.starts_with('\u{feff}') {
+            end.min('\u{feff}'.len_utf8())
+        } else {
+            start
+        };
         let column = self.text[start..end].chars().count() + 1;
         Position { line: line_idx + 1, column }
     }
@@ -249,5 +255,15 @@ mod tests {
         assert_eq!(f.position(10_000).line, 3);
         assert_eq!(&f.text[f.line_range(2)], "今日要点 x");
         assert_eq!(&f.text[f.line_range(3)], "last");
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        // Editors hide the BOM: `#` is column 1 there, and in annotations too.
+        let f = SourceFile::new("a.md", "a.md", "\u{feff}# t\nx".to_owned());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 1, column: 1 });
+        assert_eq!(f.position(5), Position { line: 1, column: 3 });
+        assert_eq!(f.position(f.text.len()), Position { line: 2, column: 2 });
     }
 }
