@@ -162,9 +162,25 @@ impl Git {
 
     /// Whether `paths` have uncommitted changes (staged, unstaged or untracked).
     pub fn is_dirty(&self, paths: &[&str]) -> Result<bool, GitError> {
-        let mut args = vec!["status", "--porcelain", "--untracked-files=all", "--"];
+        Ok(!self.dirty_files(paths)?.is_empty())
+    }
+
+    /// The files under `paths` with uncommitted changes (staged, unstaged or
+    /// untracked), as `git status` names them.
+    pub fn dirty_files(&self, paths: &[&str]) -> Result<Vec<String>, GitError> {
+        let mut args =
+            vec!["-c", "core.quotePath=false", "status", "--porcelain", "--untracked-files=all", "--"];
         args.extend(paths);
-        Ok(!self.run(&args)?.is_empty())
+        let out = self.output(&args)?;
+        if !out.status.success() {
+            return Err(self.failed(&args, &out));
+        }
+        // `XY path` or `XY old -> new`; keep the path as git shows it.
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.len() > 3)
+            .map(|l| l[3..].to_owned())
+            .collect())
     }
 
     /// The URL of a remote, if configured.

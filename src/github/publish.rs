@@ -91,7 +91,7 @@ pub enum PublishError {
     #[diagnostic(code(daybook::publish::branch), help("pass --branch"))]
     NoBranch,
 
-    #[error("uncommitted changes under {paths}: an API commit is built on HEAD and would not contain them")]
+    #[error("uncommitted changes in {paths}: the README commit is built on HEAD and would not contain them")]
     #[diagnostic(code(daybook::publish::dirty), help("commit (or stash) them first, then publish"))]
     Dirty { paths: String },
 }
@@ -142,8 +142,11 @@ pub fn publish(
     // (and undoing a lost race would discard uncommitted README edits).
     let paths: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let must_be_clean = req.resolved_mode() == PublishMode::Git || req.base_sha.is_none();
-    if must_be_clean && git.is_dirty(&paths)? {
-        return Err(PublishError::Dirty { paths: inputs.join(", ") }.into());
+    if must_be_clean {
+        let dirty = git.dirty_files(&paths)?;
+        if !dirty.is_empty() {
+            return Err(PublishError::Dirty { paths: dirty.join(", ") }.into());
+        }
     }
     match req.resolved_mode() {
         PublishMode::Api => {

@@ -146,11 +146,11 @@ fn uncommitted_notes_are_refused_not_published() {
     let before = remote.remote_log();
     let out = publish(&remote, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("uncommitted changes"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("uncommitted changes"), "{stderr}");
+    // It names the file to commit, and the mode actually used (git, not the API).
+    assert!(stderr.contains("notes/202401/0110.md"), "{stderr}");
+    assert!(!stderr.contains("API"), "{stderr}");
     assert_eq!(remote.remote_log(), before);
     assert!(remote.work.join("notes/202401/0110.md").exists());
 }
