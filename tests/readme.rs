@@ -784,6 +784,36 @@ fn init_writes_daybook_yml_only_when_the_style_needs_it() {
     assert_eq!(read(dir2.path().join("daybook.yml")), "# mine\nstrict_since: 2021-01-01\n");
 }
 
+/// `daybook init | head -1`: a closed stdout must neither panic nor stop init
+/// between writing the README and writing daybook.yml.
+#[test]
+fn init_with_a_closed_stdout_still_adopts_and_exits_0() {
+    let dir = repo("seed");
+    let path = dir.path().join("README.md");
+    let unmarked: String = read(&path)
+        .lines()
+        .filter(|l| !l.starts_with("<!-- daybook:") && !l.starts_with("<!-- /daybook:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&path, &unmarked).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("daybook"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("DAYBOOK_CONFIG")
+        .args(["init", "."])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(read(&path).contains("<!-- daybook:history -->"));
+}
+
 #[test]
 fn init_with_nothing_to_adopt_is_an_error() {
     let dir = TempDir::new().unwrap();

@@ -5,6 +5,21 @@
 
 use std::process::ExitCode;
 
+// Like `print!`/`println!`, minus the panic on a closed stdout (`daybook init |
+// head -1`), which could also stop init between writing the README and daybook.yml.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use crate::cli::{Cli, InitArgs};
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
@@ -29,13 +44,13 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
             }
             .into());
         }
-        println!(
+        outln!(
             "{name} is already adopted ({} region{}); nothing to do",
             list(&a.already),
             plural(a.already.len())
         );
         for r in &a.not_found {
-            println!("  no {} found to add: {}", r, what(*r));
+            outln!("  no {} found to add: {}", r, what(*r));
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -48,12 +63,12 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         };
         match w.lines {
             Some((s, e)) if s == e => {
-                println!("{name}: {verb} {what} (line {s}) in `{}` markers", w.region.start_marker())
+                outln!("{name}: {verb} {what} (line {s}) in `{}` markers", w.region.start_marker())
             }
             Some((s, e)) => {
-                println!("{name}: {verb} {what} (lines {s}-{e}) in `{}` markers", w.region.start_marker())
+                outln!("{name}: {verb} {what} (lines {s}-{e}) in `{}` markers", w.region.start_marker())
             }
-            None => println!(
+            None => outln!(
                 "{name}: {} an empty {} region under the heading on line {}",
                 if args.dry_run { "would insert" } else { "inserted" },
                 w.region,
@@ -62,10 +77,10 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         }
     }
     for r in &a.already {
-        println!("{name}: the {r} region already has markers");
+        outln!("{name}: the {r} region already has markers");
     }
     for r in &a.not_found {
-        println!("{name}: no {r} found ({}); add the markers by hand if you want it", what(*r));
+        outln!("{name}: no {r} found ({}); add the markers by hand if you want it", what(*r));
     }
 
     let g = Generated {
@@ -76,15 +91,15 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         diagnostics: Vec::new(),
     };
     if args.dry_run {
-        print!("{}", g.diff());
+        out!("{}", g.diff());
     } else {
         readme::write(&g)?;
     }
     settings(&a, config_path.as_deref(), root, args.dry_run)?;
     if args.dry_run {
-        println!("dry run: nothing was written");
+        outln!("dry run: nothing was written");
     } else {
-        println!("next: `daybook readme --check` shows what the first regeneration would change");
+        outln!("next: `daybook readme --check` shows what the first regeneration would change");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -97,24 +112,24 @@ fn settings(
     dry_run: bool,
 ) -> Result<(), Error> {
     if a.settings.is_empty() {
-        println!("{CONFIG_FILE}: not needed, the built-in templates match this README's style");
+        outln!("{CONFIG_FILE}: not needed, the built-in templates match this README's style");
         return Ok(());
     }
     let yaml = a.settings.to_yaml();
     match config_path {
         Some(p) => {
-            println!(
+            outln!(
                 "{}: exists, so it was not changed; add these settings to keep this README's style:",
                 p.display()
             );
             for line in yaml.lines() {
-                println!("    {line}");
+                outln!("    {line}");
             }
         }
         None if dry_run => {
-            println!("{CONFIG_FILE}: would be written with:");
+            outln!("{CONFIG_FILE}: would be written with:");
             for line in yaml.lines() {
-                println!("    {line}");
+                outln!("    {line}");
             }
         }
         None => {
@@ -129,7 +144,7 @@ fn settings(
             .into_iter()
             .flatten()
             .collect();
-            println!("{CONFIG_FILE}: written ({})", what.join(", "));
+            outln!("{CONFIG_FILE}: written ({})", what.join(", "));
         }
     }
     Ok(())

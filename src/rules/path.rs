@@ -62,7 +62,10 @@ impl Rule for NotePath {
         let path = note.file.path.as_str();
         let Some(rel) = cx.parse.relative_to_root(path) else { return };
         let pattern = &cx.parse.path_pattern;
-        let message = match pattern.parse(rel) {
+        let parsed = pattern.parse(rel);
+        // A path without the pattern's shape at all may be no note (an index, a draft).
+        let shapeless = parsed.is_none();
+        let message = match parsed {
             Some(Ok(_)) => return,
             None => format!("the path does not match the note path pattern `{}`", pattern.source()),
             Some(Err(DateMismatch::Inconsistent { component, first, second })) => format!(
@@ -81,11 +84,19 @@ impl Rule for NotePath {
                     pattern.format(date)
                 ))
             }
-            None => d.with_help(format!(
-                "rename the file to match `{}` (e.g. `{}`)",
-                pattern.source(),
-                pattern.format(chrono::NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"))
-            )),
+            None => {
+                let mut help = format!(
+                    "rename the file to match `{}` (e.g. `{}`)",
+                    pattern.source(),
+                    pattern.format(chrono::NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"))
+                );
+                if shapeless {
+                    help.push_str(&format!(
+                        "; if it is not a note, add `{path}` to `ignore:` in daybook.yml"
+                    ));
+                }
+                d.with_help(help)
+            }
         };
         out.push(d);
     }
@@ -121,6 +132,14 @@ mod tests {
             out[0].help.as_deref(),
             Some("the title says 2021-05-10: rename the file to `notes/202105/0510.md`")
         );
+    }
+
+    #[test]
+    fn a_file_that_is_no_note_is_told_about_ignore() {
+        let out = check("notes/README.md", "# Notes index\n");
+        assert_eq!(out.len(), 1);
+        let help = out[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains("`ignore:`") && help.contains("notes/README.md"), "{help}");
     }
 
     #[test]
