@@ -16,7 +16,15 @@ pub struct Cli {
     pub command: Command,
 
     /// Path of daybook.yml (default: <repo>/daybook.yml when it exists).
-    #[arg(long, global = true, value_name = "FILE", env = "DAYBOOK_CONFIG")]
+    // An empty value (`DAYBOOK_CONFIG: ${{ inputs.config }}` left blank in a
+    // workflow) means the default, not a usage error: see `Config::load`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "DAYBOOK_CONFIG",
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from)
+    )]
     pub config: Option<PathBuf>,
 
     /// When to use colours in human output.

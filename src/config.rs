@@ -263,6 +263,8 @@ impl Config {
     /// Load `daybook.yml` from `explicit` or from `<root>/daybook.yml` when it exists;
     /// otherwise the defaults.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), Error> {
+        // An empty DAYBOOK_CONFIG (a blank workflow input) means "not set".
+        let explicit = explicit.filter(|p| !p.as_os_str().is_empty());
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => {

@@ -352,6 +352,16 @@ fn missing_config_file_says_where_it_came_from_and_what_to_do() {
     assert!(err.contains("DAYBOOK_CONFIG"), "the help names both ways to set it: {err}");
 }
 
+/// `env: DAYBOOK_CONFIG: ${{ inputs.config }}` with the input left empty.
+#[test]
+fn empty_daybook_config_variable_means_the_default_config() {
+    let dir = copy_fixture("clean");
+    std::fs::write(dir.path().join("daybook.yml"), "rules:\n  title: off\n").unwrap();
+    let out = daybook().env("DAYBOOK_CONFIG", "").args(["config", "show"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("title: off"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
