@@ -227,7 +227,8 @@ fn remove(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Copy a file or a folder (without `.git`, not following symlinks).
+/// Copy a file or a folder (without `.git`, not following symlinks: relative
+/// ones are copied as links).
 fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
     let meta = match std::fs::symlink_metadata(from) {
         Ok(m) => m,
@@ -248,6 +249,21 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
         }
         std::fs::copy(from, to).map_err(|e| Error::io(from, "copy", e))?;
+    } else if meta.file_type().is_symlink() {
+        // A link down the tree (README.md -> docs/README.md) is recreated, so the
+        // scratch root reads through it like the workspace does; one that is
+        // absolute or climbs with `..` would resolve elsewhere and is left out.
+        #[cfg(unix)]
+        {
+            let target = std::fs::read_link(from).map_err(|e| Error::io(from, "read the symlink", e))?;
+            if target.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+                }
+                std::os::unix::fs::symlink(&target, to)
+                    .map_err(|e| Error::io(to, "create the symlink", e))?;
+            }
+        }
     }
     Ok(())
 }
@@ -278,5 +294,21 @@ mod tests {
         copy_tree(&src.path().join("missing"), &dst.path().join("missing")).unwrap();
         assert!(dst.path().join("notes/202401/0101.md").is_file());
         assert!(!dst.path().join("notes/.git").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_relative_symlink_is_copied_as_a_link() {
+        // README.md -> docs/README.md: after a race the README is regenerated in
+        // the scratch copy, which must still find the README through its link.
+        let src = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(src.path().join("docs")).unwrap();
+        std::fs::write(src.path().join("docs/README.md"), "readme").unwrap();
+        std::os::unix::fs::symlink("docs/README.md", src.path().join("README.md")).unwrap();
+        let dst = tempfile::tempdir().unwrap();
+        copy_tree(&src.path().join("docs/README.md"), &dst.path().join("docs/README.md")).unwrap();
+        copy_tree(&src.path().join("README.md"), &dst.path().join("README.md")).unwrap();
+        assert_eq!(std::fs::read_link(dst.path().join("README.md")).unwrap(), Path::new("docs/README.md"));
+        assert_eq!(std::fs::read_to_string(dst.path().join("README.md")).unwrap(), "readme");
     }
 }

@@ -552,3 +552,49 @@ async fn publish_command_uses_github_api_url() {
     assert_eq!(commit.2["parents"], json!([head]));
     assert!(commit.2["message"].as_str().unwrap().contains("[skip ci]"));
 }
+
+/// A README.md that is a symlink: the API commit replaces its target's blob, and
+/// the link itself stays a link (no `README.md` entry of mode 100644 in the tree).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_symlinked_readme_is_committed_as_its_target() {
+    let server = MockServer::start().await;
+    mount_git_data(&server).await;
+    let remote = crate::Remote::new();
+    std::fs::create_dir_all(remote.work.join("docs")).unwrap();
+    crate::git(&remote.work, &["mv", "README.md", "docs/README.md"]);
+    std::os::unix::fs::symlink("docs/README.md", remote.work.join("README.md")).unwrap();
+    crate::git(&remote.work, &["add", "README.md"]);
+    crate::git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
+    let head = crate::git(&remote.work, &["rev-parse", "HEAD"]);
+    Mock::given(method("GET"))
+        .and(path(p("/git/ref/heads/main")))
+        .respond_with(ref_at(&head))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(p("/git/refs/heads/main")))
+        .respond_with(ref_at(&format!("commit-on-{head}")))
+        .mount(&server)
+        .await;
+
+    let work = remote.work.clone();
+    let api_url = format!("{}{PREFIX}", server.uri());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut c = crate::daybook();
+        crate::isolate_git(&mut c);
+        c.current_dir(&work)
+            .args(["publish", "--mode", "api", "--branch", "main"])
+            .env("GITHUB_API_URL", api_url)
+            .env("GITHUB_REPOSITORY", "me/notes")
+            .env("GITHUB_TOKEN", TOKEN)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reqs = requests(&server).await;
+    let tree = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == p("/git/trees")).unwrap();
+    assert_eq!(tree.2["tree"].as_array().unwrap().len(), 1, "{}", tree.2);
+    assert_eq!(tree.2["tree"][0]["path"], "docs/README.md", "{}", tree.2);
+}
