@@ -362,6 +362,24 @@ fn empty_daybook_config_variable_means_the_default_config() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("title: off"));
 }
 
+/// `cd notes/202301 && daybook lint`: the error points at the repository root
+/// instead of suggesting to create a `notes` folder in the subdirectory.
+#[test]
+fn running_from_a_subdirectory_points_at_the_repository_root() {
+    let dir = copy_fixture("clean");
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let sub = dir.path().join("notes/202301");
+    for args in [&["lint", "--offline"][..], &["readme", "--check"][..]] {
+        let out = daybook().current_dir(&sub).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+        assert!(err.contains("repository root"), "{err}");
+        assert!(err.contains("`../..`"), "{err}");
+    }
+    // At the root itself nothing changes.
+    daybook().current_dir(dir.path()).args(["lint", "--offline"]).assert().success();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 

@@ -24,5 +24,34 @@ pub(crate) fn open_repo(cli: &Cli, root: &Path) -> Result<(Config, Option<PathBu
             root.display()
         )));
     }
-    Config::load(root, cli.config.as_deref())
+    let (config, from) = Config::load(root, cli.config.as_deref())?;
+    if from.is_none()
+        && !root.join(&config.notes.root).is_dir()
+        && let Some(up) = enclosing_repository_root(root, &config.notes.root)
+    {
+        return Err(Error::Usage(format!(
+            "{} is not the repository root: `{up}` is (it has the notes folder or daybook.yml); \
+             run daybook there, or pass it as PATH",
+            root.display()
+        )));
+    }
+    Ok((config, from))
+}
+
+/// `../..` when `root` is a subdirectory of a git work tree whose root, or a
+/// folder between the two, holds the notes folder or daybook.yml: `cd notes/202104
+/// && daybook lint` should say where to run, not suggest creating `notes/` there.
+fn enclosing_repository_root(root: &Path, notes_root: &str) -> Option<String> {
+    let abs = std::fs::canonicalize(root).ok()?;
+    // Only inside a git work tree, never above it (a `notes` folder in $HOME).
+    let top = abs.ancestors().find(|d| d.join(".git").exists())?;
+    if top == abs {
+        return None;
+    }
+    abs.ancestors()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, d)| d.starts_with(top))
+        .find(|(_, d)| d.join(crate::config::CONFIG_FILE).is_file() || d.join(notes_root).is_dir())
+        .map(|(levels, _)| vec![".."; levels].join("/"))
 }
