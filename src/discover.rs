@@ -70,6 +70,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
     }
     let ignored = ignore_set(config)?;
     let mut out = Discovered::default();
+    let canonical_root = std::fs::canonicalize(root).ok();
     let root_owned = root.to_path_buf();
     let filter_set = ignored.clone();
     let walker = ignore::WalkBuilder::new(&notes_root)
@@ -120,6 +121,27 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
                 }
                 Ok(m) if !m.is_file() => continue,
                 Ok(_) => {}
+            }
+            // In the action a pull request controls the tree: a link to
+            // `/proc/self/environ` or `~/.ssh/...` would put that file's text in
+            // the log (diagnostic snippets) or even in the README.
+            let target = std::fs::canonicalize(entry.path());
+            if let (Some(croot), Ok(target)) = (&canonical_root, &target)
+                && !target.starts_with(croot)
+            {
+                out.problems.push(
+                    Diagnostic::file_level(
+                        UNREADABLE_FILE,
+                        Severity::Error,
+                        &path,
+                        format!(
+                            "the file is a symbolic link to `{}`, outside the repository, so it is not read",
+                            target.display()
+                        ),
+                    )
+                    .with_help("replace the link with the note itself, or add it to `ignore` in daybook.yml"),
+                );
+                continue;
             }
         }
         out.notes.push(Candidate { path, abs: entry.path().to_path_buf() });
@@ -254,6 +276,32 @@ mod tests {
             assert_eq!(found.problems[0].path, "notes/202301/0103.md");
             assert!(found.problems[0].message.contains("broken symbolic link"));
         }
+    }
+
+    /// In the action a pull request controls the tree: a note linked to
+    /// `/proc/self/environ` must not be read, or its text ends up in the log.
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_repository_are_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "# secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("notes/202301")).unwrap();
+        std::fs::write(root.join("notes/202301/0101.md"), "# a").unwrap();
+        std::os::unix::fs::symlink("0101.md", root.join("notes/202301/0102.md")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("notes/202301/0103.md"))
+            .unwrap();
+        let found = discover(root, &Config::default()).unwrap();
+        let paths: Vec<_> = found.notes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["notes/202301/0101.md", "notes/202301/0102.md"]);
+        assert_eq!(found.problems.len(), 1, "{:?}", found.problems);
+        assert_eq!(found.problems[0].path, "notes/202301/0103.md");
+        assert!(
+            found.problems[0].message.contains("outside the repository"),
+            "{}",
+            found.problems[0].message
+        );
     }
 
     #[test]

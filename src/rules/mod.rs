@@ -197,6 +197,8 @@ Every Markdown file under the notes root is read before it is parsed. A file tha
 cannot be read, is not valid UTF-8, is empty (or only whitespace), is larger than
 5 MB, or is a symbolic link whose target does not exist gets exactly one
 `unreadable-file` diagnostic naming the reason; linting of every other file goes on.
+A symbolic link to a file outside the repository is reported the same way and never
+read, so a pull request cannot make daybook print another file into the log.
 
 ## Why it matters
 
