@@ -815,6 +815,18 @@ fn init_with_a_closed_stdout_still_adopts_and_exits_0() {
 }
 
 #[test]
+fn a_readme_that_is_not_utf8_names_the_line() {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir_all(dir.path().join("notes")).unwrap();
+    fs::write(dir.path().join("README.md"), b"# t\n\nsaved as GBK: \xb9\xfe\n".as_slice()).unwrap();
+    daybook(dir.path())
+        .args(["readme", ".", "--check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("README.md:3:15: not valid UTF-8"));
+}
+
+#[test]
 fn init_with_nothing_to_adopt_is_an_error() {
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("README.md"), "# hello\n\nnothing here\n").unwrap();

@@ -175,9 +175,9 @@ pub enum ReadmeError {
         source: std::io::Error,
     },
 
-    #[error("{display_path}: not valid UTF-8 (first bad byte at offset {offset})")]
+    #[error("{display_path}:{line}:{column}: not valid UTF-8 (first bad byte at offset {offset})")]
     #[diagnostic(code(daybook::readme::encoding), help("save the README as UTF-8"))]
-    NotUtf8 { display_path: String, offset: usize },
+    NotUtf8 { display_path: String, offset: usize, line: usize, column: usize },
 
     #[error("{display_path}: no daybook markers, so there is nothing to regenerate")]
     #[diagnostic(
@@ -259,9 +259,13 @@ impl ReadmeFile {
             }
             Err(source) => return Err(ReadmeError::Io { display_path, action: "read the README", source }),
         };
-        let text = String::from_utf8(bytes).map_err(|e| ReadmeError::NotUtf8 {
-            display_path: display_path.clone(),
-            offset: e.utf8_error().valid_up_to(),
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            // The valid prefix is UTF-8 by definition: count lines and chars in it.
+            let prefix = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            ReadmeError::NotUtf8 { display_path: display_path.clone(), offset, line, column }
         })?;
         Ok(ReadmeFile { path, display_path, text })
     }
