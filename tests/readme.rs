@@ -691,7 +691,7 @@ fn bad_readme_not_utf8() {
     readme_cmd(dir.path(), &[])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("README.md: not valid UTF-8"));
+        .stderr(predicate::str::contains("README.md:2:1: not valid UTF-8"));
 }
 
 // ---------------------------------------------------------------------- init
