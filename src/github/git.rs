@@ -253,13 +253,18 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
     };
 
     // Pushing HEAD would also push unpublished local commits: refuse.
+    // Without a remote-tracking branch (a branch new to the remote), compare
+    // with everything known of the remote: HEAD may hold commits it has never seen.
     let tracking = format!("refs/remotes/{}/{}", p.remote, branch);
-    if git.succeeds(&["rev-parse", "--verify", "--quiet", &tracking])? {
-        let range = format!("{tracking}..HEAD");
-        let count: usize = git.run(&["rev-list", "--count", &range])?.parse().unwrap_or(0);
-        if count > 0 {
-            return Err(GitError::Ahead { branch, remote: p.remote.to_owned(), count }.into());
-        }
+    let count: usize = if git.succeeds(&["rev-parse", "--verify", "--quiet", &tracking])? {
+        git.run(&["rev-list", "--count", &format!("{tracking}..HEAD")])?
+    } else {
+        git.run(&["rev-list", "--count", "HEAD", "--not", &format!("--remotes={}", p.remote)])?
+    }
+    .parse()
+    .unwrap_or(0);
+    if count > 0 {
+        return Err(GitError::Ahead { branch, remote: p.remote.to_owned(), count }.into());
     }
 
     // Commit as the configured author; the committer too when git has no identity (CI).

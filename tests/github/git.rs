@@ -173,6 +173,25 @@ fn unpushed_local_commits_are_not_pushed_along() {
 }
 
 #[test]
+fn unpushed_commits_on_a_branch_new_to_the_remote_are_not_pushed_along() {
+    // No `origin/wip` to compare with: the commits not on the remote at all must
+    // still be refused, not pushed in a new branch under the README commit.
+    let remote = Remote::new();
+    git(&remote.work, &["checkout", "-q", "-b", "wip"]);
+    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "本地")).unwrap();
+    git(&remote.work, &["add", "-A"]);
+    git(&remote.work, &["commit", "-q", "-m", "local only"]);
+    let out = publish(&remote, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 local commit(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(git(&remote.bare, &["branch", "--list", "wip"]), "", "nothing pushed");
+}
+
+#[test]
 fn a_detached_head_commits_nothing_and_reports_the_stale_readme() {
     let remote = Remote::new();
     git(&remote.work, &["checkout", "-q", "--detach"]);
