@@ -71,6 +71,7 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
     let ignored = ignore_set(config)?;
     let mut out = Discovered::default();
     let canonical_root = std::fs::canonicalize(root).ok();
+    let readme_path = config.readme.path().replace('\\', "/").trim_start_matches("./").to_owned();
     let root_owned = root.to_path_buf();
     let filter_set = ignored.clone();
     let walker = ignore::WalkBuilder::new(&notes_root)
@@ -102,6 +103,10 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
             continue;
         }
         let path = display_path(root, entry.path());
+        // With `notes.root: .` the README sits among the notes; it is the output.
+        if path == readme_path {
+            continue;
+        }
         if ft.is_symlink() {
             match std::fs::metadata(entry.path()) {
                 Err(_) => {
@@ -302,6 +307,26 @@ mod tests {
             "{}",
             found.problems[0].message
         );
+    }
+
+    /// With `notes.root: .` the README sits among the notes: it is daybook's
+    /// output, not a note (no note-path/title errors, no duplicate-url with it).
+    #[test]
+    fn the_readme_is_never_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("202301")).unwrap();
+        std::fs::write(root.join("202301/0101.md"), "# a").unwrap();
+        std::fs::write(root.join("README.md"), "# r").unwrap();
+        let mut config = Config::default();
+        config.notes.root = ".".into();
+        let found = discover(root, &config).unwrap();
+        let paths: Vec<_> = found.notes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["202301/0101.md"]);
+        config.readme.path = Some("./202301/0101.md".into());
+        let found = discover(root, &config).unwrap();
+        let paths: Vec<_> = found.notes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["README.md"]);
     }
 
     #[test]
