@@ -376,6 +376,11 @@ fn running_from_a_subdirectory_points_at_the_repository_root() {
         assert!(err.contains("repository root"), "{err}");
         assert!(err.contains("`../..`"), "{err}");
     }
+    // Given as PATH from the root, the root is `.`, as typed from there.
+    let out = daybook().current_dir(dir.path()).args(["lint", "--offline", "notes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+    assert!(err.contains("`.` is"), "{err}");
     // At the root itself nothing changes.
     daybook().current_dir(dir.path()).args(["lint", "--offline"]).assert().success();
 }

@@ -53,5 +53,21 @@ fn enclosing_repository_root(root: &Path, notes_root: &str) -> Option<String> {
         .skip(1)
         .take_while(|(_, d)| d.starts_with(top))
         .find(|(_, d)| d.join(crate::config::CONFIG_FILE).is_file() || d.join(notes_root).is_dir())
-        .map(|(levels, _)| vec![".."; levels].join("/"))
+        .map(|(_, found)| relative_to_cwd(found))
+}
+
+/// `found` as the user would type it from the current directory (`../..`, `.`),
+/// else absolute: `daybook lint notes` run at the root must hear `.`, not `..`.
+fn relative_to_cwd(found: &Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd {
+        Ok(cwd) if cwd.starts_with(found) => {
+            let up = cwd.components().count() - found.components().count();
+            if up == 0 { ".".to_owned() } else { vec![".."; up].join("/") }
+        }
+        Ok(cwd) if found.starts_with(&cwd) => {
+            found.strip_prefix(&cwd).map(|p| p.display().to_string()).unwrap_or_default()
+        }
+        _ => found.display().to_string(),
+    }
 }
