@@ -385,6 +385,23 @@ fn running_from_a_subdirectory_points_at_the_repository_root() {
     daybook().current_dir(dir.path()).args(["lint", "--offline"]).assert().success();
 }
 
+#[test]
+fn output_into_a_missing_folder_says_so() {
+    let dir = copy_fixture("clean");
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("reports/lint.json");
+    let out = daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "json", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+    assert!(err.contains("does not exist") && !err.contains("temporary file"), "{err}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
