@@ -1,13 +1,15 @@
 //! `daybook publish`: regenerate the README and commit it back when, and only
 //! when, its bytes changed. Where nothing may be committed (detached HEAD, no
-//! write permission), it behaves like `daybook readme --check`: a stale README
-//! is reported with its diff and exits 1.
+//! write permission, and on Actions a pull request, fork, tag or merge queue),
+//! it behaves like `daybook readme --check`: a stale README is reported with
+//! its diff and exits 1.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, PublishArgs, PublishModeArg};
 use crate::config::PublishMode;
+use crate::github::context::{Context, Env};
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome};
 use crate::report::github::in_actions;
@@ -30,6 +32,17 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     }
 
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    // On Actions the event decides whether a commit may be made at all, exactly
+    // as for `daybook action`: `GITHUB_REF_NAME` of a tag or of `refs/pull/7/merge`
+    // is no branch to push to. An explicit `--branch` is the user's own call.
+    let mut actions_branch = None;
+    if in_actions() && args.branch.is_none() {
+        let ctx = Context::from_env(&Env::from_process())?;
+        if let Some(reason) = ctx.commit_blocked() {
+            return not_committed(&generated, &readme_path, &reason);
+        }
+        actions_branch = ctx.branch().map(str::to_owned);
+    }
     let mode = match args.mode {
         Some(PublishModeArg::Api) => PublishMode::Api,
         Some(PublishModeArg::Git) => PublishMode::Git,
@@ -40,7 +53,7 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
         root: root.to_path_buf(),
         mode,
         remote: args.remote.clone(),
-        branch: args.branch.clone().or_else(|| env("GITHUB_REF_NAME").filter(|_| in_actions())),
+        branch: args.branch.clone().or(actions_branch),
         // On Actions the workspace holds GITHUB_SHA; locally HEAD is read (and checked clean).
         base_sha: env("GITHUB_SHA").filter(|_| in_actions()),
         repo: env("GITHUB_REPOSITORY").and_then(|r| r.parse().ok()),
@@ -66,20 +79,26 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
             println!("{sha}");
             Ok(ExitCode::SUCCESS)
         }
-        PublishOutcome::NotCommitted { reason } => {
-            // `readme --check` semantics.
-            if !generated.changed() {
-                eprintln!("daybook: nothing committed ({reason}); {readme_path} is up to date");
-                return Ok(ExitCode::SUCCESS);
-            }
-            let d = publish::stale_diagnostic(&readme_path, &generated.old, &generated.new, Some(&reason));
-            if in_actions() {
-                println!("{}", crate::report::github::workflow_command(&d));
-            }
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(generated.diff().as_bytes());
-            eprintln!("daybook: {}", d.message);
-            Ok(ExitCode::from(1))
-        }
+        PublishOutcome::NotCommitted { reason } => not_committed(&generated, &readme_path, &reason),
     }
+}
+
+/// `readme --check` semantics, for a run that may not commit.
+fn not_committed(
+    generated: &crate::readme::Generated,
+    readme_path: &str,
+    reason: &str,
+) -> miette::Result<ExitCode> {
+    if !generated.changed() {
+        eprintln!("daybook: nothing committed ({reason}); {readme_path} is up to date");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let d = publish::stale_diagnostic(readme_path, &generated.old, &generated.new, Some(reason));
+    if in_actions() {
+        println!("{}", crate::report::github::workflow_command(&d));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(generated.diff().as_bytes());
+    eprintln!("daybook: {}", d.message);
+    Ok(ExitCode::from(1))
 }

@@ -246,3 +246,56 @@ fn a_symlinked_readme_is_committed_through_its_link() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(&remote.remote_log()[0], new);
 }
+
+/// On Actions, `publish` obeys the event like `daybook action` does: a tag or a
+/// pull request is no branch to push to, whatever `GITHUB_REF_NAME` says.
+fn publish_on_actions(remote: &Remote, event: &str, git_ref: &str, ref_name: &str) -> std::process::Output {
+    let mut c = daybook();
+    isolate_git(&mut c);
+    c.env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", event)
+        .env("GITHUB_REF", git_ref)
+        .env("GITHUB_REF_NAME", ref_name)
+        .current_dir(&remote.work)
+        .args(["publish", "--mode", "git"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn on_actions_a_tag_or_pull_request_commits_nothing() {
+    let remote = Remote::new();
+    git(&remote.work, &["tag", "v1"]);
+    git(&remote.work, &["push", "-q", "origin", "v1"]);
+    git(&remote.work, &["checkout", "-q", "--detach", "v1"]);
+    let before = remote.remote_log();
+    for (event, git_ref, name, reason) in [
+        ("push", "refs/tags/v1", "v1", "a tag (refs/tags/v1)"),
+        ("pull_request", "refs/pull/7/merge", "7/merge", "pull request"),
+    ] {
+        let out = publish_on_actions(&remote, event, git_ref, name);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{event}: {stderr}");
+        assert!(stderr.contains(reason), "{event}: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("::error file=README.md"),
+            "{event}: the stale README is annotated: {stdout}"
+        );
+        assert!(stdout.contains("+更新今日时间：2024.1.9"), "{event}: the diff: {stdout}");
+        assert_eq!(remote.remote_log(), before, "{event}: nothing pushed to main");
+        let branches = git(&remote.bare, &["for-each-ref", "--format=%(refname)", "refs/heads"]);
+        assert_eq!(branches, "refs/heads/main", "{event}: no branch named after the ref: {branches}");
+    }
+}
+
+#[test]
+fn on_actions_a_push_to_a_branch_commits_to_that_branch() {
+    let remote = Remote::new();
+    let before = remote.remote_log();
+    let out = publish_on_actions(&remote, "push", "refs/heads/main", "main");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = remote.remote_log();
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(files_of(&remote.bare, &after[0]), vec!["README.md"]);
+}
