@@ -330,6 +330,38 @@ async fn unknown_hosts_stay_dead_when_another_host_resolves() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
 
+#[tokio::test]
+async fn unknown_hosts_stay_dead_when_the_hosts_that_resolve_come_from_the_cache() {
+    // Second run with a warm cache: only the dead names are asked again. The
+    // cached host still resolves, so DNS works and they are still dead.
+    let s = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&s).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CacheMode::File { path: dir.path().join("c.json"), max_age: Duration::from_secs(3600) };
+    let mut urls: Vec<String> =
+        ["a.test", "b.test", "c.test"].iter().map(|h| format!("http://{h}/x")).collect();
+    urls.push(format!("http://up.test:{}/x", s.address().port()));
+    let t = targets(&urls);
+    for round in 0..2 {
+        let mut opts = options(&fast_config(), true);
+        opts.lookup = static_lookup(&["up.test"]);
+        let r = check_targets(&t, opts, &cache, false).await.unwrap();
+        let verdicts: Vec<Verdict> = r.outcomes.iter().map(|o| o.verdict).collect();
+        assert_eq!(verdicts, [Verdict::Dead, Verdict::Dead, Verdict::Dead, Verdict::Ok], "round {round}");
+        assert_eq!(r.outcomes[3].cached, round == 1, "round {round}");
+        assert!(r.warnings.is_empty(), "round {round}: {:?}", r.warnings);
+    }
+    assert_eq!(requests(&s).await, 1, "the cached host was resolved, not fetched");
+
+    // And when the cached host no longer resolves either, DNS is what is broken.
+    let mut opts = options(&fast_config(), true);
+    opts.lookup = Lookup::Static(HashMap::new());
+    let r = check_targets(&t, opts, &cache, false).await.unwrap();
+    let verdicts: Vec<Verdict> = r.outcomes[..3].iter().map(|o| o.verdict).collect();
+    assert_eq!(verdicts, [Verdict::Unverified; 3], "{:?}", r.outcomes);
+    assert!(r.warnings.iter().any(|w| w.contains("none of the 3 hosts")), "{:?}", r.warnings);
+}
+
 fn static_lookup(names: &[&str]) -> Lookup {
     let lo: IpAddr = "127.0.0.1".parse().unwrap();
     Lookup::Static(names.iter().map(|n| (n.to_string(), vec![lo])).collect())

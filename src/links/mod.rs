@@ -273,6 +273,7 @@ pub async fn check_targets(
     }
 
     let mut requests_sent = 0;
+    let lookup = opts.lookup.clone();
     if !requests.is_empty() {
         let bar = progress_bar(requests.len(), progress);
         let checker = Arc::new(check::Checker::new(opts)?);
@@ -286,7 +287,7 @@ pub async fn check_targets(
     }
     let mut outcomes: Vec<Outcome> =
         outcomes.into_iter().map(|o| o.expect("every target has an outcome")).collect();
-    warnings.extend(no_resolver_guard(targets, &mut outcomes));
+    warnings.extend(no_resolver_guard(targets, &mut outcomes, &lookup).await);
 
     let mut tally = LinkTally { requests: requests_sent, ..LinkTally::default() };
     for (t, o) in targets.iter().zip(&outcomes) {
@@ -330,7 +331,16 @@ const NO_RESOLVER_MIN_HOSTS: usize = 3;
 /// DNS (a sandbox, a runner without network), not a repository full of
 /// vanished domains: a broken resolver must not fail the build. Those links
 /// become unverified, and one warning says why.
-fn no_resolver_guard(targets: &[Target], outcomes: &mut [Outcome]) -> Option<String> {
+///
+/// With a warm cache the hosts that do resolve are often not asked at all, so
+/// "every host asked failed" proves nothing by itself: before blaming the
+/// resolver, ask it for a few hosts the cache vouches for. One that answers
+/// shows DNS works, and the unknown names are really gone.
+async fn no_resolver_guard(
+    targets: &[Target],
+    outcomes: &mut [Outcome],
+    lookup: &net::Lookup,
+) -> Option<String> {
     let asked: Vec<usize> = (0..outcomes.len())
         .filter(|&i| !outcomes[i].cached && outcomes[i].verdict != Verdict::Skipped)
         .collect();
@@ -338,6 +348,18 @@ fn no_resolver_guard(targets: &[Target], outcomes: &mut [Outcome]) -> Option<Str
     let hosts: BTreeSet<&str> = asked.iter().filter_map(|&i| targets[i].url.host_str()).collect();
     if hosts.len() < NO_RESOLVER_MIN_HOSTS || !asked.iter().all(|&i| unresolved(&outcomes[i])) {
         return None;
+    }
+    let vouched: BTreeSet<&str> = (0..outcomes.len())
+        .filter(|&i| outcomes[i].cached)
+        .filter(|&i| matches!(targets[i].url.host(), Some(url::Host::Domain(_))))
+        .filter_map(|i| targets[i].url.host_str())
+        .collect();
+    // Private answers still prove the resolver answers; the policy is not the question here.
+    let resolver = net::FilteringResolver::new(lookup.clone(), true);
+    for host in vouched.into_iter().take(DNS_PROBES) {
+        if resolver.resolve_host(host).await.is_ok() {
+            return None;
+        }
     }
     for &i in &asked {
         outcomes[i].verdict = Verdict::Unverified;
@@ -349,6 +371,9 @@ fn no_resolver_guard(targets: &[Target], outcomes: &mut [Outcome]) -> Option<Str
         hosts.len()
     ))
 }
+
+/// How many cached hosts the guard above asks before it believes DNS is down.
+const DNS_PROBES: usize = 3;
 
 /// A hash of the settings that change verdicts, so a cache made under other
 /// settings (accepted codes, soft-404 rules, private addresses) is not trusted.
