@@ -11,10 +11,9 @@ use std::time::Duration;
 use daybook::SourceFile;
 use daybook::links::net::Lookup;
 use daybook::links::{
-    CacheMode, CheckOptions, Citation, GithubApi, LinkRun, LinksConfig, Outcome, Target, Verdict,
-    check_targets, diagnostics,
+    CacheMode, CheckOptions, GithubApi, LinkRun, LinksConfig, Outcome, Target, Verdict, check_targets,
+    collect_targets, diagnostics,
 };
-use url::Url;
 use wiremock::matchers::{any, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -30,26 +29,16 @@ fn options(cfg: &LinksConfig, allow_private: bool) -> CheckOptions {
     CheckOptions::from_config(cfg, allow_private, GithubApi::new(None, None, None).unwrap()).unwrap()
 }
 
-/// A note citing each URL once per line; returns one target per unique URL.
+/// A note citing each URL once per line; returns one target per unique URL, as
+/// the product collects them (so dedupe and fragments are the product's own).
 fn targets(urls: &[String]) -> Vec<Target> {
     let text: String = urls.iter().map(|u| format!("- <{u}>\n")).collect();
-    let file = SourceFile::new("notes/202401/0101.md", "notes/202401/0101.md", text.clone());
-    let mut out: Vec<Target> = Vec::new();
-    let mut offset = 0;
-    for u in urls {
-        let start = offset + 3;
-        let span = start..start + u.len();
-        offset += u.len() + 5;
-        let mut url = Url::parse(u).unwrap();
-        let fragment = url.fragment().map(str::to_string);
-        url.set_fragment(None);
-        let c = Citation { file: Arc::clone(&file), span, fragment };
-        match out.iter_mut().find(|t| t.url == url) {
-            Some(t) => t.citations.push(c),
-            None => out.push(Target { url, citations: vec![c] }),
-        }
-    }
-    out
+    let file = SourceFile::new("notes/202401/0101.md", "notes/202401/0101.md", text);
+    let ctx = daybook::note::parse::ParseContext::new(&daybook::Config::default()).unwrap();
+    let note = daybook::note::parse::parse_note(file, &ctx);
+    let (targets, diags, _) = collect_targets(&[note], &LinksConfig::default());
+    assert!(diags.is_empty(), "{diags:?}");
+    targets
 }
 
 async fn run(urls: &[String], opts: CheckOptions) -> (Vec<Target>, LinkRun) {
@@ -156,7 +145,36 @@ async fn redirect_loop_is_reported_as_a_loop() {
     assert_eq!(o.verdict, Verdict::Dead, "{o:?}");
     assert!(o.detail.starts_with("redirect loop: "), "{}", o.detail);
     assert!(o.detail.ends_with(&format!("{0}/x -> {0}/y -> {0}/x", s.uri())), "{}", o.detail);
-    assert_eq!(requests(&s).await, 2, "stops at the first repeat, not at max_redirects");
+    let methods: Vec<String> =
+        s.received_requests().await.unwrap().iter().map(|r| r.method.to_string()).collect();
+    assert_eq!(methods, ["HEAD", "HEAD", "GET", "GET"], "stops at the first repeat, confirmed by GET");
+}
+
+#[tokio::test]
+async fn a_loop_on_head_only_is_not_a_loop() {
+    let s = MockServer::start().await;
+    Mock::given(method("HEAD"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/x"))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&s).await;
+    let o = one(format!("{}/x", s.uri()), options(&fast_config(), true)).await;
+    assert_eq!(o.verdict, Verdict::Ok, "{o:?}");
+}
+
+#[tokio::test]
+async fn only_404_and_410_are_dead_other_4xx_are_unverified() {
+    let s = MockServer::start().await;
+    for code in [400u16, 404, 406, 410, 418, 451] {
+        Mock::given(path(format!("/{code}"))).respond_with(ResponseTemplate::new(code)).mount(&s).await;
+    }
+    let urls: Vec<String> =
+        [400, 404, 406, 410, 418, 451].iter().map(|c| format!("{}/{c}", s.uri())).collect();
+    let (_, r) = run(&urls, options(&fast_config(), true)).await;
+    let verdicts: Vec<Verdict> = r.outcomes.iter().map(|o| o.verdict).collect();
+    use Verdict::{Dead, Unverified};
+    assert_eq!(verdicts, [Unverified, Dead, Unverified, Dead, Unverified, Unverified], "{:?}", r.outcomes);
+    assert!(r.outcomes[2].detail.starts_with("406 Not Acceptable"), "{}", r.outcomes[2].detail);
 }
 
 #[tokio::test]
@@ -719,6 +737,54 @@ async fn a_redirect_from_the_api_host_elsewhere_drops_the_token() {
     let got = elsewhere.received_requests().await.unwrap();
     assert_eq!(got.len(), 1);
     assert!(got[0].headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn a_soft_404_behind_a_redirect_from_another_host_is_dead() {
+    // A short link on one host redirecting to an article on a host with body rules.
+    let s = MockServer::start().await;
+    let port = s.address().port();
+    Mock::given(path("/short"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("http://blog.test:{port}/post")),
+        )
+        .mount(&s)
+        .await;
+    Mock::given(path("/post"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<p>This post was removed.</p>"))
+        .mount(&s)
+        .await;
+    let cfg: LinksConfig = yaml_serde::from_str(
+        "retry_backoff: 10ms\nhosts:\n  blog.test:\n    soft_404:\n      - verdict: dead\n        phrases: ['This post was removed']\n",
+    )
+    .unwrap();
+    let mut opts = options(&cfg, true);
+    opts.lookup = static_lookup(&["short.test", "blog.test"]);
+    let o = one(format!("http://short.test:{port}/short"), opts).await;
+    assert_eq!(o.verdict, Verdict::Dead, "{o:?}");
+    assert_eq!(o.final_url.as_str(), format!("http://blog.test:{port}/post"));
+}
+
+#[tokio::test]
+async fn a_hosts_own_authorization_header_is_sent_to_it_and_not_beyond() {
+    let a = MockServer::start().await;
+    let b = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("http://b.test:{}/", b.address().port())),
+        )
+        .mount(&a)
+        .await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&b).await;
+    let cfg: LinksConfig =
+        yaml_serde::from_str("hosts:\n  a.test:\n    headers:\n      Authorization: Basic dTpw\n").unwrap();
+    let mut opts = options(&cfg, true);
+    opts.lookup = static_lookup(&["a.test", "b.test"]);
+    let o = one(format!("http://a.test:{}/start", a.address().port()), opts).await;
+    assert_eq!(o.verdict, Verdict::Ok);
+    assert_eq!(a.received_requests().await.unwrap()[0].headers.get("authorization").unwrap(), "Basic dTpw");
+    assert!(b.received_requests().await.unwrap()[0].headers.get("authorization").is_none());
 }
 
 #[tokio::test]

@@ -12,13 +12,15 @@ Every external `http`/`https` link, image and raw-HTML `src`/`href` in the notes
 the README is requested (once per unique URL, however often it is cited), unless
 `daybook lint --offline`. A link is **dead** when the answer is final:
 
-- `404 Not Found`, `410 Gone`, or another 4xx that a GET confirms (HEAD answers are
-  never believed alone: a failed HEAD is asked again with GET);
+- `404 Not Found` or `410 Gone`, confirmed by GET (HEAD answers are never believed
+  alone: a failed HEAD is asked again with GET). Other 4xx answers (400, 406, 418,
+  451...) are as often a refusal of robots as of the URL: they are
+  `unverified-link` warnings, not errors;
 - a soft 404: the server answers 200 but the page body says the content is gone,
   by a `links.hosts.<host>.soft_404` rule (WeChat articles ship with one);
 - the host name does not exist (DNS NXDOMAIN);
 - the connection is refused on every attempt;
-- a redirect loop (`a -> b -> a`);
+- a redirect loop (`a -> b -> a`) that GET sees too (some servers loop on HEAD only);
 - a URL that does not parse (`https://exa mple.com`), or a `mailto:` without an address.
 
 Each diagnostic names the status or failure and the final URL after redirects,
