@@ -366,6 +366,26 @@ fn descending_order_and_custom_templates() {
 }
 
 #[test]
+fn a_template_indexing_past_three_notes_renders_on_a_longer_history() {
+    // Config validation renders templates against a three-note sample; an index
+    // only the real history has must not make daybook.yml invalid.
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    for day in 1..=6 {
+        write_note(root, &format!("2022-04-{day:02}"), "1. [a](https://example.com/a)       :star:\n");
+    }
+    fs::write(root.join("README.md"), MARKED).unwrap();
+    fs::write(
+        root.join("daybook.yml"),
+        "readme:\n  templates:\n    updated: \"fifth: {{ notes[4].title }}\"\n",
+    )
+    .unwrap();
+    readme_cmd(root, &[]).assert().success();
+    assert!(read(root.join("README.md")).contains("fifth: 公众号内容拓展学习笔记（2022.4.5）"));
+    daybook(root).args(["lint", "--offline", "."]).assert().code(predicate::ne(2));
+}
+
+#[test]
 fn the_documented_template_example_works() {
     // The daybook.yml example of docs/readme.md, verbatim.
     let yml = r#"readme:

@@ -418,6 +418,7 @@ fn build(
                     "the output contains the marker line `{}`, which would break the README's regions",
                     line.content.trim()
                 ),
+                undefined: false,
             }));
         }
         rendered.push((r.name, markers::region_content(&text, r.eol)));

@@ -218,6 +218,8 @@ pub struct TemplateFailure {
     /// 1-based line within the template, when known.
     pub line: Option<usize>,
     pub message: String,
+    /// The failure was an undefined value (a missing variable, attribute or index).
+    pub undefined: bool,
 }
 
 impl TemplateFailure {
@@ -227,7 +229,8 @@ impl TemplateFailure {
             message.push_str(": ");
             message.push_str(d);
         }
-        TemplateFailure { region, custom, line: e.line(), message }
+        let undefined = e.kind() == minijinja::ErrorKind::UndefinedError;
+        TemplateFailure { region, custom, line: e.line(), message, undefined }
     }
 }
 
@@ -309,6 +312,31 @@ impl Templates {
         self.custom.contains(&region)
     }
 
+    /// A variable, or an attribute of `newest`/`oldest`, that the template uses
+    /// but no context has (`{{ newest.dat }}`), with a did-you-mean.
+    fn unknown_variable(&self, region: RegionName) -> Option<String> {
+        let t = self.env.get_template(region.as_str()).ok()?;
+        let mut used: Vec<String> = t.undeclared_variables(true).into_iter().collect();
+        used.sort();
+        for path in used {
+            let mut parts = path.split('.');
+            let top = parts.next().unwrap_or_default();
+            let (name, known) = match (top, parts.next()) {
+                (t, _) if !VARIABLES.contains(&t) => (t, VARIABLES),
+                ("newest" | "oldest", Some(attr)) if !NOTE_ATTRIBUTES.contains(&attr) => {
+                    (attr, NOTE_ATTRIBUTES)
+                }
+                _ => continue,
+            };
+            let mut msg = format!("unknown variable `{path}` (undefined value)");
+            if let Some(s) = crate::suggest::did_you_mean(name, known.iter().copied()) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            return Some(msg);
+        }
+        None
+    }
+
     /// Render one region's template.
     pub fn render(&self, region: RegionName, ctx: &Value) -> Result<String, TemplateFailure> {
         let custom = self.is_custom(region);
@@ -339,14 +367,30 @@ pub fn check_configured(
         Templates::new(configured).map_err(|f| (f.region.as_str().to_owned(), f.line, f.message))?;
     let ctx = Context::sample().value();
     for region in RegionName::ALL {
-        if configured.contains_key(region.as_str()) {
-            templates.render(region, &ctx).map_err(|f| {
-                (region.as_str().to_owned(), f.line, format!("template does not render: {}", f.message))
-            })?;
+        if !configured.contains_key(region.as_str()) {
+            continue;
+        }
+        let name = region.as_str().to_owned();
+        if let Some(msg) = templates.unknown_variable(region) {
+            return Err((name, None, msg));
+        }
+        // The sample is three notes: an undefined value there may just be an
+        // index the real history has (`notes[4]`), so only other failures
+        // (unknown filters, type errors) are certain enough to stop every
+        // command. The rest surface when the README is generated.
+        if let Err(f) = templates.render(region, &ctx)
+            && !f.undefined
+        {
+            return Err((name, f.line, format!("template does not render: {}", f.message)));
         }
     }
     Ok(())
 }
+
+/// The variables a template can use, and the attributes of a note.
+const VARIABLES: &[&str] = &["today", "newest", "oldest", "notes", "years", "count", "order"];
+const NOTE_ATTRIBUTES: &[&str] =
+    &["date", "year", "month", "day", "mm", "dd", "title", "path", "file", "number"];
 
 /// Byte offset in daybook.yml of `readme.templates.<region>`, moved down to the
 /// template's own `line` when the template is a block scalar (`|`), so an error
@@ -473,6 +517,21 @@ mod tests {
         let (region, _, msg) = check_configured(&typo).unwrap_err();
         assert_eq!(region, "updated");
         assert!(msg.contains("undefined"), "{msg}");
+        assert!(msg.contains("`newest.dat`") && msg.contains("did you mean `date`"), "{msg}");
+        typo.insert("updated".to_owned(), "{{ cuont }}".to_owned());
+        let (_, _, msg) = check_configured(&typo).unwrap_err();
+        assert!(msg.contains("did you mean `count`"), "{msg}");
+
+        // Indexes the sample lacks but a real history has are no error at load time.
+        let mut deep = BTreeMap::new();
+        deep.insert(
+            "updated".to_owned(),
+            "{{ notes[4].title }} {% for n in notes %}{{ n.title }}{% endfor %}".to_owned(),
+        );
+        assert_eq!(check_configured(&deep), Ok(()));
+        // A failure that is no undefined value still is.
+        deep.insert("updated".to_owned(), "{{ count + today }}".to_owned());
+        assert!(check_configured(&deep).is_err());
 
         let yaml = "readme:\n  templates:\n    history: |\n      {% for n in notes %}\n      {{ n.title }\n";
         let at = locate_in_yaml(yaml, "history", Some(2));
