@@ -727,6 +727,33 @@ fn init_on_an_adopted_readme_does_nothing_and_says_so() {
 }
 
 #[test]
+fn init_keeps_a_byte_order_mark_in_front_when_line_1_is_a_region() {
+    // The date line, or the today heading, on line 1 right behind a BOM.
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    write_note(root, "2022-04-14", "1. [a](https://example.com/a)       :star:\n");
+    for (readme, wrapped) in [
+        (
+            "\u{feff}更新今日时间：2022.4.1\n\n# notes\n",
+            "\u{feff}<!-- daybook:updated -->\n更新今日时间：2022.4.1\n<!-- /daybook:updated -->\n",
+        ),
+        (
+            "\u{feff}## :paperclip:  今日要点\n\nold\n\n## 历史更新\n\n<pre><details><summary>2022年</summary>\n</details></pre>\n",
+            "\u{feff}## :paperclip:  今日要点\n\n<!-- daybook:today -->\nold\n<!-- /daybook:today -->\n",
+        ),
+    ] {
+        fs::write(root.join("README.md"), readme).unwrap();
+        daybook(root).args(["init", "."]).assert().success();
+        let adopted = read(root.join("README.md"));
+        assert!(adopted.starts_with(wrapped), "{adopted:?}");
+        readme_cmd(root, &[]).assert().success();
+        let generated = read(root.join("README.md"));
+        assert!(generated.starts_with('\u{feff}'), "{generated:?}");
+        assert_eq!(generated.matches('\u{feff}').count(), 1, "{generated:?}");
+    }
+}
+
+#[test]
 fn init_dry_run_prints_the_diff_and_writes_nothing() {
     let dir = repo("seed");
     let before = read(dir.path().join("README.md"));

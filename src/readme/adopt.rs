@@ -103,6 +103,19 @@ struct Heading {
 /// Find the today section, history block and date line of `text` and wrap each
 /// in markers. Fails only when the README's existing markers are broken.
 pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
+    // A byte order mark is no part of the first line: set it aside, so a heading
+    // or date line on line 1 is found and a marker never lands in front of it.
+    match text.strip_prefix('\u{feff}') {
+        Some(body) => {
+            let mut a = adopt_body(body, cfg)?;
+            a.text.insert(0, '\u{feff}');
+            Ok(a)
+        }
+        None => adopt_body(text, cfg),
+    }
+}
+
+fn adopt_body(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
     let existing = markers::scan(text)?;
     let mut taken: Vec<Range<usize>> =
         existing.iter().map(|r| r.start_marker.start..r.end_marker.end).collect();
@@ -405,7 +418,7 @@ fn history_order(block: &str, cfg: &Config) -> Option<Order> {
 /// with `更新今日时间` and a colon.
 fn find_updated(text: &str, code: &[Range<usize>], taken: &[Range<usize>]) -> Option<Range<usize>> {
     markers::lines(text).find_map(|line| {
-        let t = line.content.trim_start().trim_start_matches('\u{feff}');
+        let t = line.content.trim_start();
         let rest = t.strip_prefix(UPDATED_LABEL)?.trim_start();
         if !(rest.starts_with('：') || rest.starts_with(':')) {
             return None;
