@@ -565,6 +565,25 @@ async fn per_host_concurrency_is_limited() {
 }
 
 #[tokio::test]
+async fn the_global_limit_holds_across_hosts() {
+    // Five host names on one server: each host may have 8 in flight, the run 2.
+    let s = InFlightServer::start(Duration::from_millis(60)).await;
+    let mut cfg = fast_config();
+    cfg.max_concurrency = 2;
+    let mut opts = options(&cfg, true);
+    let hosts = ["a.test", "b.test", "c.test", "d.test", "e.test"];
+    opts.lookup = static_lookup(&hosts);
+    let urls: Vec<String> =
+        (0..15).map(|i| format!("http://{}:{}/p{i}", hosts[i % 5], s.addr.port())).collect();
+    let (_, r) = run(&urls, opts).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    assert_eq!(s.total.load(Ordering::SeqCst), 15);
+    let seen = s.max.load(Ordering::SeqCst);
+    assert!(seen <= 2, "the server saw {seen} requests at once");
+    assert_eq!(seen, 2, "the limit is a limit, not serial checking");
+}
+
+#[tokio::test]
 async fn per_host_setting_overrides_the_default_limit() {
     let s = InFlightServer::start(Duration::from_millis(60)).await;
     let cfg: LinksConfig =

@@ -837,7 +837,7 @@ impl Checker {
         extra.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
         let mut attempt = 0;
         loop {
-            let (mut out, after) = self.github_attempt(&endpoint, &extra, &req.url).await;
+            let (mut out, after) = self.github_attempt(&endpoint, &extra, &req.url, attempt).await;
             match after {
                 Some(after) if attempt < self.opts.retries && after <= self.opts.retry_after_max => {
                     attempt += 1;
@@ -860,6 +860,7 @@ impl Checker {
         endpoint: &Url,
         extra: &HeaderMap,
         web: &Url,
+        attempt: u32,
     ) -> (Outcome, Option<Duration>) {
         let mut url = endpoint.clone();
         for _ in 0..=self.opts.max_redirects {
@@ -873,7 +874,7 @@ impl Checker {
                         }
                         Attempt::Retry { mut last, .. } => {
                             last.detail = format!("GitHub API: {}", last.detail);
-                            let d = self.backoff(0);
+                            let d = self.backoff(attempt);
                             (last, Some(d))
                         }
                     };
@@ -907,7 +908,7 @@ impl Checker {
                     let after = retry_after(&hop.headers).or_else(|| ratelimit_reset(&hop.headers));
                     (out(Verdict::Unverified, format!("{} (rate limited)", st(status))), after)
                 }
-                500..=599 => (out(Verdict::Unverified, st(status)), Some(self.backoff(0))),
+                500..=599 => (out(Verdict::Unverified, st(status)), Some(self.backoff(attempt))),
                 _ => (out(Verdict::Unverified, st(status)), None),
             };
         }
