@@ -426,3 +426,35 @@ proptest! {
         let _ = daybook::Config::from_yaml(&text, Path::new("daybook.yml"));
     }
 }
+
+#[test]
+fn annotations_and_sarif_name_files_from_the_top_of_the_repository() {
+    // A notes repository in a subfolder of a git work tree, linted from the top:
+    // GitHub places annotations by paths from the repository root.
+    let top = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("titles"), &top.path().join("sub"));
+    let git = std::process::Command::new("git").arg("init").arg("-q").arg(top.path()).status().unwrap();
+    assert!(git.success());
+    let run = |format: &str| {
+        let out = daybook()
+            .current_dir(top.path())
+            .env_remove("GITHUB_WORKSPACE")
+            .args(["lint", "--offline", "sub", "--format", format])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let github = run("github");
+    assert!(github.lines().all(|l| l.contains("file=sub/notes/")), "{github}");
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(!uris.is_empty() && uris.iter().all(|u| u.starts_with("sub/notes/")), "{uris:?}");
+    // JSON and human output keep paths from the linted folder.
+    let json = run("json");
+    assert!(json.contains("\"notes/") && !json.contains("sub/notes/"), "{json}");
+}

@@ -8,6 +8,7 @@ pub mod sarif;
 pub mod summary;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::Format;
@@ -44,4 +45,50 @@ pub fn render_with(format: Format, diags: &[Diagnostic], sources: &Sources, opts
         Format::Json => json::render(diags, sources),
         Format::Sarif => sarif::render(diags, sources),
     }
+}
+
+/// The findings with every path prefixed by `prefix` (`sub/` for a repository
+/// linted as `daybook lint sub`), sources re-keyed to match. GitHub places
+/// annotations and code-scanning alerts by paths from the top of the
+/// repository, not from the folder daybook was pointed at.
+pub fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Diagnostic>, Sources) {
+    if prefix.is_empty() {
+        return (diags.to_vec(), sources.clone());
+    }
+    let join = |p: &str| format!("{prefix}{p}");
+    let diags = diags
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            d.path = join(&d.path);
+            for r in &mut d.related {
+                r.path = join(&r.path);
+            }
+            d
+        })
+        .collect();
+    let sources = sources
+        .values()
+        .map(|f| (join(&f.path), SourceFile::new(join(&f.path), f.abs.clone(), f.text.clone())))
+        .collect();
+    (diags, sources)
+}
+
+/// Where `root` sits in its repository, as a prefix for [`rebase`]: `sub/`, or
+/// empty at the top. The repository is `GITHUB_WORKSPACE` on Actions, else the
+/// git work tree holding `root`; outside both, paths stay as they are.
+pub fn repo_prefix(root: &Path) -> String {
+    let Ok(root) = root.canonicalize() else { return String::new() };
+    let top = std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|w| !w.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| crate::github::git::Git::new(&root).toplevel().ok())
+        .and_then(|t| t.canonicalize().ok());
+    let Some(rel) = top.as_deref().and_then(|t| root.strip_prefix(t).ok()) else { return String::new() };
+    let mut prefix: String =
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    prefix
 }
