@@ -48,6 +48,20 @@ cp "$OUT/README.md" /tmp/daybook-bench-readme.bak
 target/release/daybook readme "$OUT" >/dev/null 2>&1 || true
 measure "daybook readme --check (up to date)" target/release/daybook readme --check "$OUT"
 cp /tmp/daybook-bench-readme.bak "$OUT/README.md"
+# Worst cases for complexity, not speed: one 3.6 MB note of 60,000 items whose
+# fields are not nested (60,000 findings), and one 56 KB line citing a missing
+# file 8,000 times. Both were quadratic once (minutes, 900 MB).
+BIG=${BENCH_DIR:-/tmp/daybook-bench}/big-note
+if [ ! -d "$BIG" ]; then
+  mkdir -p "$BIG/a/notes/202306" "$BIG/b/notes/202306"
+  awk 'BEGIN { print "# 公众号内容拓展学习笔记（2023.6.2）\n\n## :paperclip:  今日要点\n";
+               for (i = 1; i <= 60000; i++) printf "%d. [A%d](https://e.com/%d) :star:\n   - Abstract: x\n", i, i, i }' \
+    > "$BIG/a/notes/202306/0602.md"
+  awk 'BEGIN { printf "# 公众号内容拓展学习笔记（2023.6.1）\n\n## :paperclip:  今日要点\n\n1. [A](https://e.com/a) :star:\n   - Abstract:";
+               for (i = 1; i <= 8000; i++) printf " [x](y)"; print "" }' > "$BIG/b/notes/202306/0601.md"
+fi
+measure "daybook lint: 60,000 stray fields in one note" target/release/daybook lint --offline "$BIG/a"
+measure "daybook lint: 8,000 findings on one line" target/release/daybook lint --offline "$BIG/b"
 if command -v rumdl >/dev/null; then
   measure "rumdl check ($(rumdl --version 2>/dev/null | head -1))" rumdl check --no-cache "$OUT/notes"
 else

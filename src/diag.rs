@@ -143,10 +143,7 @@ impl SourceFile {
     /// end or inside a UTF-8 sequence are clamped rather than panicking.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line_idx = self.line_index(offset);
         let start = self.line_starts[line_idx];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
@@ -160,6 +157,19 @@ impl SourceFile {
         };
         let column = self.text[start..end].chars().count() + 1;
         Position { line: line_idx + 1, column }
+    }
+
+    /// 0-based index of the line holding byte `offset` (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where the 0-based line `index` starts (the text's end past the last).
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts.get(index).copied().unwrap_or(self.text.len())
     }
 
     /// Byte range of a 1-based line, without its line terminator.

@@ -16,7 +16,11 @@ fn fixture(name: &str) -> PathBuf {
 
 fn daybook() -> Command {
     let mut c = Command::cargo_bin("daybook").unwrap();
-    c.env("COLUMNS", "100").env("NO_COLOR", "1").env_remove("GITHUB_ACTIONS").env_remove("DAYBOOK_CONFIG");
+    c.env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_WORKSPACE")
+        .env_remove("DAYBOOK_CONFIG");
     c
 }
 
@@ -128,10 +132,13 @@ fn human_output_snapshot() {
 
 #[test]
 fn github_actions_gets_human_output_plus_annotations() {
+    // Annotations name files from the top of the repository: the fixture's copy is its own.
+    let repo = copy_fixture("titles");
     let out = daybook()
         .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", repo.path())
         .arg("lint")
-        .arg(fixture("titles"))
+        .arg(repo.path())
         .arg("--offline")
         .output()
         .unwrap();

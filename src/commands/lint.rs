@@ -18,15 +18,14 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
 
     let format = args.format.unwrap_or(Format::Human);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
-    let annotate = args.format.is_none() && crate::report::github::in_actions();
     // Annotations and SARIF name files from the top of the repository.
-    let (diags, sources) = if matches!(format, Format::Github | Format::Sarif) || annotate {
-        let prefix = crate::report::repo_prefix(root);
-        crate::report::rebase(&diags, &sources, &prefix)
+    let from_top = || crate::report::rebase(&diags, &sources, &crate::report::repo_prefix(root));
+    let text = if matches!(format, Format::Github | Format::Sarif) {
+        let (diags, sources) = from_top();
+        render_with(format, &diags, &sources, &opts)
     } else {
-        (diags, sources)
+        render_with(format, &diags, &sources, &opts)
     };
-    let text = render_with(format, &diags, &sources, &opts);
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => {
@@ -37,7 +36,8 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     }
     // On GitHub Actions with no explicit format: the human report for the log,
     // plus annotations on the lines.
-    if annotate {
+    if args.format.is_none() && crate::report::github::in_actions() {
+        let (diags, sources) = from_top();
         let _ = crate::report::github::emit_default(&diags, &sources);
     }
     Ok(exit_code(&diags, args.deny_warnings))

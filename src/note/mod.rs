@@ -151,6 +151,7 @@ pub struct Note {
     /// Index into `sections` of the footer section.
     pub footer: Option<usize>,
     pub items: Vec<Item>,
+    /// Field bullets outside their item, sorted by offset (see [`Note::strays_after`]).
     pub stray_fields: Vec<StrayField>,
     /// Every link, image and raw-HTML `src`/`href` in document order.
     pub links: Vec<Link>,
@@ -160,6 +161,16 @@ pub struct Note {
 impl Note {
     pub fn text(&self) -> &str {
         &self.file.text
+    }
+
+    /// The stray fields whose nearest item above is `after_item`. They are
+    /// sorted by offset, so `after_item` never decreases and they form one run,
+    /// found by binary search (rules ask for every item of notes with thousands).
+    pub fn strays_after(&self, after_item: Option<usize>) -> &[StrayField] {
+        let all = &self.stray_fields;
+        let first = all.partition_point(|s| s.after_item < after_item);
+        let len = all[first..].partition_point(|s| s.after_item == after_item);
+        &all[first..first + len]
     }
 
     pub fn today_section(&self) -> Option<&Section> {

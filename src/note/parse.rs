@@ -101,7 +101,7 @@ pub fn parse_markdown(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
 }
 
 fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<NaiveDate>) -> Note {
-    let mut b = Builder { text: &file.text, ctx, out: Out::default() };
+    let mut b = Builder { text: &file.text, ctx, out: Out::default(), by_start: Default::default() };
     // Editors on Windows save UTF-8 with a byte order mark, which GitHub ignores;
     // parsing it as text would turn the `# title` line into a paragraph.
     let start = if file.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
@@ -188,6 +188,11 @@ struct Builder<'t, 'c> {
     text: &'t str,
     ctx: &'c ParseContext,
     out: Out,
+    /// Indexes of `out.links` sorted by start offset, built on first use and
+    /// rebuilt when links were added since (recovered items add some). Items
+    /// and fields look up their links here: a scan of every link per item is
+    /// quadratic in a note with thousands of items.
+    by_start: std::cell::RefCell<Vec<usize>>,
 }
 
 fn options() -> Options {
@@ -550,21 +555,27 @@ impl<'t> Builder<'t, '_> {
         }
     }
 
+    /// The links starting in `from..=to` (by start offset, then index).
+    fn links_starting_in(&self, from: usize, to: usize) -> Vec<usize> {
+        let links = &self.out.links;
+        let mut idx = self.by_start.borrow_mut();
+        if idx.len() != links.len() {
+            *idx = (0..links.len()).collect();
+            idx.sort_by_key(|&i| (links[i].span.start, i));
+        }
+        let first = idx.partition_point(|&i| links[i].span.start < from);
+        idx[first..].iter().copied().take_while(|&i| links[i].span.start <= to).collect()
+    }
+
     fn link_at(&self, start: usize) -> Option<usize> {
-        self.out
-            .links
-            .iter()
-            .position(|l| l.span.start == start && !matches!(l.kind, LinkKind::HtmlHref | LinkKind::HtmlSrc))
+        self.links_starting_in(start, start)
+            .into_iter()
+            .find(|&i| !matches!(self.out.links[i].kind, LinkKind::HtmlHref | LinkKind::HtmlSrc))
     }
 
     fn links_within(&self, span: &Span) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.out.links.len())
-            .filter(|&i| {
-                let l = &self.out.links[i];
-                l.span.start >= span.start && l.span.end <= span.end
-            })
-            .collect();
-        v.sort_by_key(|&i| self.out.links[i].span.start);
+        let mut v = self.links_starting_in(span.start, span.end);
+        v.retain(|&i| self.out.links[i].span.end <= span.end);
         v
     }
 

@@ -37,8 +37,8 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
         .without_syntax_highlighting();
     let mut out = String::new();
     for d in diags {
-        let src = sources.get(&d.path).filter(|_| has_snippet(d)).cloned();
-        let report = Report { d, src: src.map(FileSource), color: opts.color };
+        let src = sources.get(&d.path).filter(|_| has_snippet(d)).map(|f| Snippet::new(f, d));
+        let report = Report { d, src, color: opts.color };
         let mut one = String::new();
         if handler.render_report(&mut one, &report).is_err() {
             one = format!("{}\n", report);
@@ -105,33 +105,111 @@ fn has_snippet(d: &Diagnostic) -> bool {
     !d.span.is_empty() || d.label.is_some()
 }
 
-struct FileSource(Arc<SourceFile>);
+/// Lines longer than this are drawn as an excerpt around the finding: a note
+/// with one 50 KB line and a thousand findings on it must not print the whole
+/// line a thousand times.
+const LONG_LINE: usize = 400;
+/// Bytes of the line kept on each side of the span in an excerpt, and of the span.
+const EXCERPT_SIDE: usize = 80;
+const EXCERPT_SPAN: usize = 200;
 
-impl SourceCode for FileSource {
+/// Where a snippet's text comes from.
+enum Snippet {
+    /// The file itself.
+    File(Arc<SourceFile>),
+    /// One line cut down around the span, with the span's place in it.
+    Excerpt { name: String, text: String, line: usize, column: usize, span: (usize, usize) },
+}
+
+impl Snippet {
+    fn new(file: &Arc<SourceFile>, d: &Diagnostic) -> Snippet {
+        let line = file.line_index(d.span.start);
+        let line_end = file.line_start(line + 1);
+        let line_start = file.line_start(line);
+        if line_end - line_start <= LONG_LINE {
+            return Snippet::File(Arc::clone(file));
+        }
+        let text = &file.text;
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let content_end = text[line_start..line_end].trim_end_matches(['\n', '\r']).len() + line_start;
+        let span_start = d.span.start.min(content_end);
+        let span_end = floor(d.span.end.clamp(span_start, content_end).min(span_start + EXCERPT_SPAN));
+        let from = floor(span_start.saturating_sub(EXCERPT_SIDE).max(line_start));
+        let to = floor((span_end + EXCERPT_SIDE).min(content_end));
+        let (lead, tail) =
+            (if from > line_start { "…" } else { "" }, if to < content_end { "…" } else { "" });
+        let excerpt = format!("{lead}{}{tail}", &text[from..to]);
+        let offset = lead.len() + span_start - from;
+        Snippet::Excerpt {
+            name: file.path.clone(),
+            text: excerpt,
+            line,
+            column: d.start.column - 1,
+            span: (offset, span_end - span_start),
+        }
+    }
+
+    /// The label's span in this snippet's text.
+    fn label_span(&self, d: &Diagnostic) -> (usize, usize) {
+        match self {
+            Snippet::File(_) => (d.span.start, d.span.end.saturating_sub(d.span.start)),
+            Snippet::Excerpt { span, .. } => *span,
+        }
+    }
+}
+
+impl SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.0.text.as_str().read_span(span, before, after)?;
-        // miette counts columns in bytes; the `file:line:col` header must agree
-        // with every other output (and editors), which count characters.
-        let column = self.0.position(inner.span().offset()).column - 1;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.0.path.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
+        match self {
+            Snippet::File(file) => {
+                // Hand miette only the lines it can draw: reading a span of the
+                // whole text scans it from the start, once per finding.
+                let first = file.line_index(span.offset()).saturating_sub(before);
+                let last = file.line_index(span.offset() + span.len()) + after + 1;
+                let (base, end) = (file.line_start(first), file.line_start(last));
+                let window = &file.text[base..end];
+                let local = miette::SourceSpan::new((span.offset() - base).into(), span.len());
+                let inner = window.read_span(&local, before, after)?;
+                let offset = inner.span().offset() + base;
+                // miette counts columns in bytes; the `file:line:col` header must agree
+                // with every other output (and editors), which count characters.
+                let column = file.position(offset).column - 1;
+                Ok(Box::new(miette::MietteSpanContents::new_named(
+                    file.path.clone(),
+                    inner.data(),
+                    miette::SourceSpan::new(offset.into(), inner.span().len()),
+                    inner.line() + first,
+                    column,
+                    inner.line_count(),
+                )))
+            }
+            Snippet::Excerpt { name, text, line, column, .. } => {
+                Ok(Box::new(miette::MietteSpanContents::new_named(
+                    name.clone(),
+                    text.as_bytes(),
+                    miette::SourceSpan::new(0.into(), text.len()),
+                    *line,
+                    *column,
+                    1,
+                )))
+            }
+        }
     }
 }
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    src: Option<FileSource>,
+    src: Option<Snippet>,
     color: bool,
 }
 
@@ -186,9 +264,8 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.src.as_ref()?;
-        let len = self.d.span.end.saturating_sub(self.d.span.start);
-        let span = LabeledSpan::new_primary_with_span(self.d.label.clone(), (self.d.span.start, len));
+        let span = self.src.as_ref()?.label_span(self.d);
+        let span = LabeledSpan::new_primary_with_span(self.d.label.clone(), span);
         Some(Box::new(std::iter::once(span)))
     }
 }
@@ -229,6 +306,45 @@ mod tests {
         sources.insert(file.path.clone(), file.clone());
         let out = render(&[d], &sources, &opts());
         assert!(out.contains("n.md:1:6]"), "{out}");
+    }
+
+    #[test]
+    fn a_finding_on_a_long_line_shows_an_excerpt_around_it() {
+        // One 30 KB line, a finding in its middle: the snippet keeps the span
+        // and some text each side, not the whole line.
+        let line = format!("{} [x](missing.png) {}", "a".repeat(15000), "b".repeat(15000));
+        let text = format!("# t\n\n{line}\nnext\n");
+        let file = SourceFile::new("n.md", "n.md", text.clone());
+        let start = text.find("missing.png").unwrap();
+        let d = file
+            .diag("missing-file", Severity::Error, start..start + 11, "no such file")
+            .with_label("not here");
+        let mut sources = Sources::new();
+        sources.insert(file.path.clone(), file.clone());
+        let out = render(&[d.clone()], &sources, &opts());
+        assert!(out.contains("n.md:3:15006]"), "{out}");
+        assert!(out.contains("…aaa") && out.contains("[x](missing.png) bbb"), "{out}");
+        assert!(out.contains("not here"), "{out}");
+        assert!(out.len() < 2_000, "{} bytes", out.len());
+        // The label sits under the span: its underline starts below `missing.png`.
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines.iter().position(|l| l.contains("missing.png")).unwrap();
+        let col = |l: &str, pat: &str| l[..l.find(pat).unwrap()].chars().count();
+        assert_eq!(col(lines[code], "missing.png"), col(lines[code + 1], "─"), "{out}");
+    }
+
+    #[test]
+    fn snippets_far_into_a_file_show_the_right_lines() {
+        let text: String = (1..=5000).map(|i| format!("line {i}\n")).collect();
+        let file = SourceFile::new("n.md", "n.md", text.clone());
+        let start = text.find("line 4321\n").unwrap();
+        let d = file.diag("x", Severity::Error, start..start + 9, "here");
+        let mut sources = Sources::new();
+        sources.insert(file.path.clone(), file.clone());
+        let out = render(&[d], &sources, &opts());
+        assert!(out.contains("n.md:4321:1]"), "{out}");
+        assert!(out.contains("4320 │ line 4320") && out.contains("4321 │ line 4321"), "{out}");
+        assert!(out.contains("4322 │ line 4322"), "{out}");
     }
 
     #[test]

@@ -342,7 +342,7 @@ pub fn check_note(note: &Note, table: &CompiledFields, mask: u8, out: &mut Vec<D
         stray.clear();
         seen.clear();
         if mask & only::MISSING != 0 && !note.stray_fields.is_empty() {
-            stray.extend(note.stray_fields.iter().filter(|s| s.after_item == Some(i)).map(|s| &s.field));
+            stray.extend(note.strays_after(Some(i)).iter().map(|s| &s.field));
         }
         check_item(note, item, &stray, &mut seen, table, mask, out);
     }

@@ -325,9 +325,8 @@ pub fn check_stray(note: &Note, stray: &StrayField, fields: &CompiledFields, out
     // A bullet that is already indented like its siblings is only stray because
     // an earlier, unindented one ended the list: fixing that one fixes this one.
     let consequence = want.is_some_and(|w| indent >= w)
-        && note.stray_fields.iter().any(|s| {
-            s.after_item == stray.after_item
-                && s.field.span.start < f.span.start
+        && note.strays_after(stray.after_item).iter().any(|s| {
+            s.field.span.start < f.span.start
                 && want.is_some_and(|w| marker_position(note, s).1 < w)
                 && is_field(&s.field.label)
         });
