@@ -321,7 +321,7 @@ mod tests {
             .with_label("not here");
         let mut sources = Sources::new();
         sources.insert(file.path.clone(), file.clone());
-        let out = render(&[d.clone()], &sources, &opts());
+        let out = render(&[d], &sources, &opts());
         assert!(out.contains("n.md:3:15006]"), "{out}");
         assert!(out.contains("…aaa") && out.contains("[x](missing.png) bbb"), "{out}");
         assert!(out.contains("not here"), "{out}");
