@@ -1,7 +1,8 @@
 //! Date patterns such as `{yyyy}{mm}/{mm}{dd}.md` or `笔记（{yyyy}.{m}.{d}）`.
 //!
 //! A pattern is literal text with placeholders: `{yyyy}` (4-digit year), `{mm}`/`{dd}`
-//! (2-digit month/day), `{m}`/`{d}` (1 or 2 digits). The same component may appear
+//! (2-digit month/day), `{m}`/`{d}` (unpadded: 1 or 2 digits, no leading zero, so
+//! a title written `2023.6.04` is told to drop the zero). The same component may appear
 //! twice (the month folder and the file name); both must then agree.
 
 use chrono::NaiveDate;
@@ -64,8 +65,8 @@ impl DatePattern {
                 "yyyy" => (Slot { part: Part::Year, padded: true }, r"(\d{4})"),
                 "mm" => (Slot { part: Part::Month, padded: true }, r"(\d{2})"),
                 "dd" => (Slot { part: Part::Day, padded: true }, r"(\d{2})"),
-                "m" => (Slot { part: Part::Month, padded: false }, r"(\d{1,2})"),
-                "d" => (Slot { part: Part::Day, padded: false }, r"(\d{1,2})"),
+                "m" => (Slot { part: Part::Month, padded: false }, r"([1-9]\d?)"),
+                "d" => (Slot { part: Part::Day, padded: false }, r"([1-9]\d?)"),
                 other => {
                     return Err(format!(
                         "unknown placeholder `{{{other}}}` in pattern `{pattern}`; use {{yyyy}}, {{mm}}, {{dd}}, {{m}} or {{d}}"
@@ -167,6 +168,9 @@ mod tests {
         let p = DatePattern::new("公众号内容拓展学习笔记（{yyyy}.{m}.{d}）").unwrap();
         assert_eq!(p.parse("公众号内容拓展学习笔记（2022.4.14）"), Some(Ok(d(2022, 4, 14))));
         assert_eq!(p.parse("公众号内容拓展学习笔记(2022.4.14)"), None);
+        // Unpadded means unpadded: a leading zero does not match `{m}`/`{d}`.
+        assert_eq!(p.parse("公众号内容拓展学习笔记（2022.4.04）"), None);
+        assert_eq!(p.parse("公众号内容拓展学习笔记（2022.04.4）"), None);
         assert_eq!(p.format(d(2021, 10, 1)), "公众号内容拓展学习笔记（2021.10.1）");
     }
 
