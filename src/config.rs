@@ -283,8 +283,13 @@ impl Config {
             )));
         }
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read the config file", e))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::Usage(format!("{}: the config file is not valid UTF-8", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (_, line, column) = crate::diag::utf8_error_position(&e);
+            Error::Usage(format!(
+                "{}:{line}:{column}: the config file is not valid UTF-8; save it as UTF-8",
+                path.display()
+            ))
+        })?;
         Ok((Config::from_yaml(&text, &path)?, Some(path)))
     }
 
@@ -299,6 +304,27 @@ impl Config {
                 at_in("stars", "min"),
                 "stars.min must not exceed stars.max".into(),
             ));
+        }
+        // Both are read (and the README written) relative to the repository
+        // root: a config in a pull request must not point daybook elsewhere.
+        let readme_path = self.readme.path.as_deref().unwrap_or("README.md");
+        for (section, key, value) in
+            [("notes", "root", self.notes.root.as_str()), ("readme", "path", readme_path)]
+        {
+            let p = Path::new(value);
+            let climbs = p.components().any(|c| matches!(c, std::path::Component::ParentDir));
+            if p.has_root() || climbs || value.trim().is_empty() {
+                return Err(Error::config(
+                    path,
+                    text,
+                    at_in(section, key),
+                    format!(
+                        "{section}.{key} is `{value}`: it must be a path inside the repository, relative to \
+                         its root and without `..` (for example `{}`)",
+                        if section == "notes" { "notes" } else { "README.md" }
+                    ),
+                ));
+            }
         }
         for name in self.rules.keys() {
             if !crate::rules::is_known(name) {
@@ -319,9 +345,41 @@ impl Config {
                 ));
             }
         }
+        let mut spellings: BTreeMap<&str, &str> = BTreeMap::new();
         for f in &self.fields {
             if f.label.trim().is_empty() {
                 return Err(Error::config(path, text, at("fields"), "every field needs a `label`".into()));
+            }
+            for spelling in std::iter::once(&f.label).chain(&f.aliases) {
+                if let Some(first) = spellings.insert(spelling.as_str(), f.label.as_str()) {
+                    let whose = if first == f.label {
+                        "twice".to_owned()
+                    } else {
+                        format!("for `{first}` and `{}`", f.label)
+                    };
+                    return Err(Error::config(
+                        path,
+                        text,
+                        at(spelling),
+                        format!(
+                            "`{spelling}` is used {whose} in `fields`: a label or alias must name one field"
+                        ),
+                    ));
+                }
+            }
+        }
+        for (section, key, value) in [
+            ("stars", "token", &self.stars.token),
+            ("sections", "today", &self.sections.today),
+            ("sections", "footer", &self.sections.footer),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Error::config(
+                    path,
+                    text,
+                    at_in(section, key),
+                    format!("{section}.{key} must not be empty"),
+                ));
             }
         }
         for g in &self.ignore {
@@ -345,7 +403,14 @@ impl Config {
 
     /// The JSON Schema of `daybook.yml`.
     pub fn json_schema() -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(Config)).expect("schema serializes")
+        let mut schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema serializes");
+        // What the derive cannot say, so editors flag what `validate` refuses:
+        // rule names are a closed set, a field needs its label, a day is a date.
+        let names: Vec<&str> = crate::rules::names().collect();
+        schema["properties"]["rules"]["propertyNames"] = serde_json::json!({ "enum": names });
+        schema["properties"]["strict_since"]["format"] = "date".into();
+        schema["$defs"]["FieldConfig"]["required"] = serde_json::json!(["label"]);
+        schema
     }
 }
 

@@ -119,6 +119,17 @@ impl Diagnostic {
     }
 }
 
+/// Where bytes stop being UTF-8: the byte offset, 1-based line and column (in
+/// characters) of the first bad byte, for messages that name the place.
+pub fn utf8_error_position(e: &std::string::FromUtf8Error) -> (usize, usize, usize) {
+    let offset = e.utf8_error().valid_up_to();
+    // The valid prefix is UTF-8 by definition: count lines and chars in it.
+    let prefix = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (offset, line, column)
+}
+
 /// A file as read from disk, shared between the parser, rules and reporters.
 #[derive(Debug)]
 pub struct SourceFile {

@@ -204,18 +204,14 @@ pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<S
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            // SAFETY-free: the prefix up to valid_up_to is valid UTF-8 by definition.
-            let prefix = std::str::from_utf8(valid).unwrap_or("");
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let (offset, line, column) = crate::diag::utf8_error_position(&e);
             let mut d = Diagnostic::file_level(
                 UNREADABLE_FILE,
                 Severity::Error,
                 path,
                 format!(
                     "the file is not valid UTF-8 (byte 0x{:02x} at line {line}, column {column})",
-                    e.as_bytes()[valid.len()]
+                    e.as_bytes()[offset]
                 ),
             )
             .with_help("re-save the file as UTF-8");

@@ -298,6 +298,12 @@ fn config_show_and_schema() {
     let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["type"], "object");
     assert!(schema["properties"]["strict_since"].is_object(), "{schema}");
+    assert_eq!(schema["properties"]["strict_since"]["format"], "date");
+    let rules = schema["properties"]["rules"]["propertyNames"]["enum"].as_array().unwrap();
+    for name in ["title", "dead-link", "readme-stale"] {
+        assert!(rules.iter().any(|r| r == name), "{name} in {rules:?}");
+    }
+    assert_eq!(schema["$defs"]["FieldConfig"]["required"], serde_json::json!(["label"]));
 }
 
 #[test]
@@ -432,6 +438,68 @@ proptest! {
     fn any_text_as_config_is_config_or_error(text in "\\PC{0,200}|([a-z_]{1,8}:( [a-z0-9'\\[\\]{}-]{0,8})?\\n {0,4}){0,10}") {
         let _ = daybook::Config::from_yaml(&text, Path::new("daybook.yml"));
     }
+
+    /// Any bytes at all as daybook.yml, read the way commands read it (control
+    /// characters, invalid UTF-8, real keys with garbage values): a config or an
+    /// error that names the file, never a panic.
+    #[test]
+    fn any_bytes_as_daybook_yml_are_config_or_error(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..300),
+            (proptest::sample::select(CONFIG_KEYS), proptest::collection::vec(any::<u8>(), 0..40))
+                .prop_map(|(k, v)| [k.as_bytes(), &v].concat()),
+        ]
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("daybook.yml"), &bytes).unwrap();
+        if let Err(e) = daybook::Config::load(dir.path(), None) {
+            prop_assert!(e.to_string().contains("daybook.yml"), "{e}");
+        }
+    }
+}
+
+/// Openings of real daybook.yml sections, for the bytes that follow them.
+const CONFIG_KEYS: &[&str] = &[
+    "notes:\n  root: ",
+    "notes:\n  pattern: ",
+    "title:\n  pattern: ",
+    "stars:\n  max: ",
+    "stars: { token: ",
+    "fields:\n  - label: ",
+    "fields:\n  - { label: Paper, aliases: [",
+    "strict_since: ",
+    "rules:\n  stars: ",
+    "readme:\n  templates:\n    updated: ",
+    "links:\n  hosts:\n    a.example:\n      soft_404:\n        - phrases: [",
+    "ignore: [",
+];
+
+#[test]
+fn config_that_points_outside_the_repository_or_is_self_contradictory_is_refused() {
+    let dir = copy_fixture("clean");
+    let cases: &[(&str, &str)] = &[
+        ("notes:\n  root: ../..\n", "daybook.yml:2:3: notes.root is `../..`: it must be a path"),
+        ("notes:\n  root: /etc\n", "daybook.yml:2:3: notes.root is `/etc`"),
+        ("readme:\n  path: ../README.md\n", "daybook.yml:2:3: readme.path is `../README.md`"),
+        (
+            "fields:\n  - { label: Paper }\n  - { label: Code, aliases: [Paper] }\n",
+            "`Paper` is used for `Paper` and `Code`",
+        ),
+        ("stars:\n  token: ''\n", "daybook.yml:2:3: stars.token must not be empty"),
+        ("sections:\n  today: ' '\n", "daybook.yml:2:3: sections.today must not be empty"),
+    ];
+    for (yaml, want) in cases {
+        std::fs::write(dir.path().join("daybook.yml"), yaml).unwrap();
+        let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{yaml}: {err}");
+        assert!(err.contains(want), "{yaml}: want {want:?} in {err}");
+    }
+    std::fs::write(dir.path().join("daybook.yml"), b"rules:\n  stars: warn\xffing\n").unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("daybook.yml:2:14: the config file is not valid UTF-8"), "{err}");
 }
 
 #[test]

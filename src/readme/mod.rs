@@ -260,11 +260,7 @@ impl ReadmeFile {
             Err(source) => return Err(ReadmeError::Io { display_path, action: "read the README", source }),
         };
         let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            // The valid prefix is UTF-8 by definition: count lines and chars in it.
-            let prefix = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let (offset, line, column) = crate::diag::utf8_error_position(&e);
             ReadmeError::NotUtf8 { display_path: display_path.clone(), offset, line, column }
         })?;
         Ok(ReadmeFile { path, display_path, text })

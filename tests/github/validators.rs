@@ -191,3 +191,35 @@ fn the_documented_json_example_has_the_shape_of_real_output() {
     assert_eq!(a, b);
     assert_eq!(documented["version"], real["version"]);
 }
+
+#[test]
+fn daybook_config_schema_accepts_what_daybook_accepts_and_flags_what_it_refuses() {
+    // `daybook config schema` is for editors: run a real JSON Schema validator
+    // with it over a config daybook loads and over ones daybook refuses.
+    let Some(cj) = tool("check-jsonschema", "pip install check-jsonschema") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = daybook().args(["config", "schema"]).output().unwrap();
+    assert!(out.status.success());
+    let schema = dir.path().join("daybook.schema.json");
+    std::fs::write(&schema, &out.stdout).unwrap();
+    let check = |name: &str, yaml: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, yaml).unwrap();
+        let loads = daybook::Config::from_yaml(yaml, &file).is_ok();
+        let (valid, log) = run(Command::new(&cj).arg("--schemafile").arg(&schema).arg(&file));
+        (loads, valid, log)
+    };
+    let good = "notes: { root: notes }\nstrict_since: 2021-04-25\nrules: { dead-link: warning, stars: off }\n\
+                fields:\n  - { label: Paper, aliases: [论文], link: true }\nreadme: { order: descending }\n";
+    let (loads, valid, log) = check("good.yml", good);
+    assert!(loads && valid, "daybook loads it and the schema accepts it: {log}");
+    for (name, bad) in [
+        ("rule.yml", "rules: { titel: warning }\n"),
+        ("label.yml", "fields:\n  - { aliases: [x] }\n"),
+        ("key.yml", "stars: { maximum: 3 }\n"),
+    ] {
+        let (loads, valid, log) = check(name, bad);
+        assert!(!loads, "daybook refuses {name}");
+        assert!(!valid, "the schema flags {name} too: {log}");
+    }
+}
