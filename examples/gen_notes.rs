@@ -7,9 +7,13 @@
 //! ```
 //!
 //! * `--notes N`        number of notes, one per consecutive day from `--start`.
-//! * `--defects K`      every K-th note carries one defect, cycling through the kinds
-//!   (misspelled label, missing stars, unnested field, bare URL, wrong title date,
-//!   e-mail without mailto, missing image file, duplicate article). 0 = clean.
+//! * `--defects K`      every K-th note carries one defect, cycling through one kind
+//!   per lint rule (misspelled label, missing stars, unnested field, bare URL, wrong
+//!   title date, e-mail without mailto, missing image file, duplicate article, a
+//!   misnamed file, an empty file, no today section, a today section without items,
+//!   a repeated footer, an item without a link, an item swallowed by raw HTML, a
+//!   missing/empty/link-less field, a dangling anchor, a link out of the repository,
+//!   an unused suppression). 0 = clean.
 //! * `--url-base URL`   article/paper/code links point at `URL/...` instead of
 //!   public-looking hosts (for link-checker benchmarks against a local server).
 //! * `--unique-urls U`  with `--url-base`, links cycle through `U` distinct paths.
@@ -124,9 +128,22 @@ enum Defect {
     Email,
     MissingImage,
     Duplicate,
+    BadPath,
+    Empty,
+    NoToday,
+    EmptyToday,
+    RepeatedFooter,
+    NoItemLink,
+    SwallowedItem,
+    MissingField,
+    EmptyField,
+    FieldLink,
+    DanglingAnchor,
+    OutsideRepo,
+    UnusedSuppression,
 }
 
-const DEFECTS: [Defect; 8] = [
+const DEFECTS: [Defect; 21] = [
     Defect::Misspelled,
     Defect::NoStars,
     Defect::Unnested,
@@ -135,6 +152,19 @@ const DEFECTS: [Defect; 8] = [
     Defect::Email,
     Defect::MissingImage,
     Defect::Duplicate,
+    Defect::BadPath,
+    Defect::Empty,
+    Defect::NoToday,
+    Defect::EmptyToday,
+    Defect::RepeatedFooter,
+    Defect::NoItemLink,
+    Defect::SwallowedItem,
+    Defect::MissingField,
+    Defect::EmptyField,
+    Defect::FieldLink,
+    Defect::DanglingAnchor,
+    Defect::OutsideRepo,
+    Defect::UnusedSuppression,
 ];
 
 struct Gen {
@@ -165,6 +195,10 @@ impl Gen {
     }
 
     fn note(&mut self, date: NaiveDate, defect: Option<Defect>, last_article: &mut String) -> String {
+        let is = |d: Defect| defect.is_some_and(|x| std::mem::discriminant(&x) == std::mem::discriminant(&d));
+        if is(Defect::Empty) {
+            return String::new();
+        }
         let mut s = String::with_capacity(6000);
         let title_date = match defect {
             Some(Defect::TitleDate) => date + Duration::days(1),
@@ -172,12 +206,21 @@ impl Gen {
         };
         let _ = write!(
             s,
-            "# 公众号内容拓展学习笔记（{}.{}.{}）\n\n------\n\n\n\n## :paperclip:  今日要点\n\n",
+            "# 公众号内容拓展学习笔记（{}.{}.{}）\n\n------\n\n\n\n## :paperclip:  {}\n\n",
             title_date.year(),
             title_date.month(),
-            title_date.day()
+            title_date.day(),
+            if is(Defect::NoToday) { "今日要闻" } else { "今日要点" }
         );
-        let items = 6;
+        if is(Defect::UnusedSuppression) {
+            s.push_str("<!-- daybook-disable-next-line stars -->\n");
+        }
+        let items = if is(Defect::EmptyToday) {
+            s.push_str("今天没有整理。\n\n");
+            0
+        } else {
+            6
+        };
         for i in 1..=items {
             let topic = TOPICS[self.rng.below(TOPICS.len())];
             let article = if i == 1 && matches!(defect, Some(Defect::Duplicate)) && !last_article.is_empty() {
@@ -193,10 +236,17 @@ impl Gen {
             } else {
                 ":star:".repeat(1 + self.rng.below(3))
             };
-            let _ = writeln!(s, "{i}. [{topic}：{}]({article})       {stars}", sentence(&mut self.rng, 2));
+            if i == 2 && is(Defect::NoItemLink) {
+                let _ = writeln!(s, "{i}. {topic}：{}       {stars}", sentence(&mut self.rng, 2));
+            } else {
+                let _ =
+                    writeln!(s, "{i}. [{topic}：{}]({article})       {stars}", sentence(&mut self.rng, 2));
+            }
             let label =
                 if i == 3 && matches!(defect, Some(Defect::Misspelled)) { "Abstarct" } else { "Abstract" };
-            let _ = writeln!(s, "   - {label}: {topic}{}", sentence(&mut self.rng, 3));
+            if !(i == 3 && is(Defect::MissingField)) {
+                let _ = writeln!(s, "   - {label}: {topic}{}", sentence(&mut self.rng, 3));
+            }
             let paper = if i == 4 && matches!(defect, Some(Defect::BareUrl)) {
                 format!("arxiv.org/abs/{}.{:05}", 2100, self.rng.below(99999))
             } else {
@@ -205,8 +255,22 @@ impl Gen {
             let indent = if i == 5 && matches!(defect, Some(Defect::Unnested)) { "" } else { "   " };
             let _ = writeln!(s, "{indent}- Paper: [{} {}]({paper})", topic, self.rng.token(12));
             let code = self.url("code");
-            let _ = writeln!(s, "   - Code: [{code}]({code})");
-            let _ = writeln!(s, "   - Tips: {}", sentence(&mut self.rng, 12));
+            if i == 5 && is(Defect::FieldLink) {
+                let _ = writeln!(s, "   - Code: 暂未开源");
+            } else {
+                let _ = writeln!(s, "   - Code: [{code}]({code})");
+            }
+            if i == 4 && is(Defect::EmptyField) {
+                let _ = writeln!(s, "   - Tips:");
+            } else {
+                let _ = writeln!(s, "   - Tips: {}", sentence(&mut self.rng, 12));
+            }
+            if i == 6 && is(Defect::DanglingAnchor) {
+                let _ = writeln!(s, "   - Tips: 见 [前文](#不存在的标题)");
+            }
+            if i == 6 && is(Defect::OutsideRepo) {
+                let _ = writeln!(s, "   - Tips: 见 [旧笔记](../../../../outside.md)");
+            }
             if i == 6 && matches!(defect, Some(Defect::Email)) {
                 let _ = writeln!(s, "   - Tips: 联系作者 [邮件](author@example.com)");
             }
@@ -216,9 +280,14 @@ impl Gen {
             } else {
                 self.url("image")
             };
-            let _ = write!(s, "<div align=center><img src=\"{img}\" style='zoom:100%'>\n</div>\n\n\n");
+            // Without a blank line after `</div>` the next item is part of the HTML block.
+            let after = if i == 3 && is(Defect::SwallowedItem) { "\n" } else { "\n\n\n" };
+            let _ = write!(s, "<div align=center><img src=\"{img}\" style='zoom:100%'>\n</div>{after}");
         }
         s.push_str("## :paperclip:  Others\n\n- 星标的数量是与个人相关程度，不代表文章内容的好坏\n- 关注我的公众号\n");
+        if is(Defect::RepeatedFooter) {
+            s.push_str("\n## :paperclip:  Others\n\n- 又一次\n");
+        }
         s
     }
 }
@@ -242,7 +311,13 @@ fn main() {
         let text = g.note(date, defect, &mut last_article);
         let dir = notes_dir.join(format!("{:04}{:02}", date.year(), date.month()));
         fs::create_dir_all(&dir).expect("create month folder");
-        fs::write(dir.join(format!("{:02}{:02}.md", date.month(), date.day())), &text).expect("write note");
+        // The seed's own typo: `05010.md` for `0510.md`.
+        let name = if matches!(defect, Some(Defect::BadPath)) {
+            format!("{:02}0{:02}.md", date.month(), date.day())
+        } else {
+            format!("{:02}{:02}.md", date.month(), date.day())
+        };
+        fs::write(dir.join(name), &text).expect("write note");
         bytes += text.len();
         date += Duration::days(1);
     }
