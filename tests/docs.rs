@@ -58,6 +58,7 @@ fn example_repository_lints_with_warnings_only() {
     let out = Command::cargo_bin("daybook")
         .unwrap()
         .args(["lint", "--offline", "--color", "never"])
+        .env("COLUMNS", "100")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("DAYBOOK_CONFIG")
         .arg(root().join("examples/notes-repo"))
@@ -66,9 +67,13 @@ fn example_repository_lints_with_warnings_only() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
-    // the README shows this diagnostic as printed
-    assert!(stdout.contains("warning[missing-field]: item 1 has no `Abstract` field"), "{stdout}");
-    assert!(stdout.contains("notes/202610/1030.md:7:4"), "{stdout}");
+    // The README shows the first diagnostic exactly as printed (trailing spaces aside).
+    let readme = readme();
+    let intro = "A real diagnostic, from `daybook lint --offline examples/notes-repo`:\n\n```text\n";
+    let shown = &readme[readme.find(intro).expect("the README shows a diagnostic") + intro.len()..];
+    let shown: Vec<&str> = shown[..shown.find("```").unwrap()].lines().collect();
+    let printed: Vec<&str> = stdout.lines().take(shown.len()).map(str::trim_end).collect();
+    assert_eq!(printed, shown, "update the README's diagnostic to what `daybook lint` prints");
 }
 
 #[test]

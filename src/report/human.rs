@@ -175,7 +175,9 @@ impl SourceCode for Snippet {
                 // Hand miette only the lines it can draw: reading a span of the
                 // whole text scans it from the start, once per finding.
                 let first = file.line_index(span.offset()).saturating_sub(before);
-                let last = file.line_index(span.offset() + span.len()) + after + 1;
+                // One line more than `after`: miette counts the span's own line
+                // break towards its trailing context, and decides within the window.
+                let last = file.line_index(span.offset() + span.len()) + after + 2;
                 let (base, end) = (file.line_start(first), file.line_start(last));
                 let window = &file.text[base..end];
                 let local = miette::SourceSpan::new((span.offset() - base).into(), span.len());
