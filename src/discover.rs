@@ -86,14 +86,14 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err_path(&err)
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| config.notes.root.clone());
+                let at = err_path(&err);
+                let path = at.map(|p| display_path(root, p)).unwrap_or_else(|| config.notes.root.clone());
+                let what = if at.is_some_and(Path::is_dir) { "folder" } else { "file" };
                 out.problems.push(Diagnostic::file_level(
                     UNREADABLE_FILE,
                     Severity::Error,
                     &path,
-                    format!("the file could not be read while walking the notes: {err}"),
+                    format!("the {what} could not be read while walking the notes: {}", err_reason(&err)),
                 ));
                 continue;
             }
@@ -152,6 +152,20 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
         out.notes.push(Candidate { path, abs: entry.path().to_path_buf() });
     }
     Ok(out)
+}
+
+/// The walk error without the path the diagnostic already names.
+fn err_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => err_reason(err),
+        ignore::Error::Io(e) => e.to_string(),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("a symbolic link loops back to {}", ancestor.display())
+        }
+        other => other.to_string(),
+    }
 }
 
 fn err_path(err: &ignore::Error) -> Option<&Path> {
@@ -231,6 +245,19 @@ pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn walk_errors_say_why_without_repeating_the_path() {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = ignore::Error::WithPath {
+            path: PathBuf::from("/r/notes/202307"),
+            err: Box::new(ignore::Error::WithDepth { depth: 1, err: Box::new(ignore::Error::Io(io)) }),
+        };
+        assert_eq!(err_path(&err), Some(Path::new("/r/notes/202307")));
+        let reason = err_reason(&err);
+        assert_eq!(reason, "permission denied");
+        assert!(!reason.contains("/r/notes"), "{reason}");
+    }
+
     use super::*;
 
     #[test]

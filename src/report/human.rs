@@ -49,7 +49,13 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
         out.push_str(one);
         out.push('\n');
     }
-    out.push_str(&summary(diags, sources.len(), opts.color));
+    // A file that could not be read was still checked: count it.
+    let checked = {
+        let mut paths: std::collections::BTreeSet<&str> = sources.keys().map(String::as_str).collect();
+        paths.extend(diags.iter().map(|d| d.path.as_str()));
+        paths.len()
+    };
+    out.push_str(&summary(diags, checked, opts.color));
     out.push('\n');
     out
 }
@@ -355,7 +361,10 @@ mod tests {
             Diagnostic::file_level("unreadable-file", Severity::Warning, "notes/a.md", "the file is empty");
         let out = render(&[d], &Sources::new(), &opts());
         assert!(out.starts_with("warning[unreadable-file]: notes/a.md: the file is empty"), "{out}");
-        assert!(out.contains("Found 1 warning in 1 file (0 files checked)."), "{out}");
+        assert!(
+            out.contains("Found 1 warning in 1 file (1 file checked)."),
+            "an unreadable file was checked too: {out}"
+        );
         assert_eq!(render(&[], &Sources::new(), &opts()), "No problems found (0 files checked).\n");
     }
 
