@@ -150,11 +150,6 @@ Fixed:
     default_severity: Severity::Error,
 };
 
-/// Runs of whitespace as one space, as the config documents for heading texts.
-pub fn normalize_heading(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The heading text without `:shortcode:` emoji, emoji characters and spaces,
 /// lowercased: what a near-miss heading has in common with the configured one.
 fn core_text(s: &str) -> String {
@@ -187,7 +182,9 @@ pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic
         return;
     }
     let file = &note.file;
-    let wanted = format!("## {}", normalize_heading(&cfg.today));
+    // As configured (the seed writes two spaces after the emoji), not collapsed:
+    // the help is text to paste.
+    let wanted = format!("## {}", cfg.today.trim());
     {
         let core = core_text(&cfg.today);
         let near =
@@ -427,7 +424,7 @@ mod tests {
         assert_eq!(at(&d), [(3, 1)]);
         assert_eq!(spanned(text, &d[0]), "## 今日要点");
         let help = d[0].help.as_deref().unwrap();
-        assert!(help.contains("`## :paperclip: 今日要点`"), "{help}");
+        assert!(help.contains("`## :paperclip:  今日要点`"), "{help}");
         assert!(help.contains("sections.today"), "{help}");
     }
 
@@ -436,7 +433,7 @@ mod tests {
         let text = "# 公众号内容拓展学习笔记（2026.11.26）\n\n## Reading\n\n1. [a](https://e.com/a) :star:\n";
         let d = run(&MissingTodaySection, text);
         assert_eq!(at(&d), [(1, 1)]);
-        assert!(d[0].help.as_deref().unwrap().contains("add `## :paperclip: 今日要点` after the title"));
+        assert!(d[0].help.as_deref().unwrap().contains("add `## :paperclip:  今日要点` after the title"));
     }
 
     #[test]
