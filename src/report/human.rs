@@ -282,6 +282,10 @@ impl miette::Diagnostic for Report<'_> {
 mod tests {
     use super::*;
 
+    fn sources_of(file: &Arc<SourceFile>) -> Sources {
+        Sources::from([(file.path.clone(), Arc::clone(file))])
+    }
+
     fn opts() -> RenderOptions {
         RenderOptions { color: false, width: 100 }
     }
@@ -327,9 +331,7 @@ mod tests {
         let d = file
             .diag("missing-file", Severity::Error, start..start + 11, "no such file")
             .with_label("not here");
-        let mut sources = Sources::new();
-        sources.insert(file.path.clone(), file.clone());
-        let out = render(&[d], &sources, &opts());
+        let out = render(&[d], &sources_of(&file), &opts());
         assert!(out.contains("n.md:3:15006]"), "{out}");
         assert!(out.contains("…aaa") && out.contains("[x](missing.png) bbb"), "{out}");
         assert!(out.contains("not here"), "{out}");
@@ -347,9 +349,7 @@ mod tests {
         let file = SourceFile::new("n.md", "n.md", text.clone());
         let start = text.find("line 4321\n").unwrap();
         let d = file.diag("x", Severity::Error, start..start + 9, "here");
-        let mut sources = Sources::new();
-        sources.insert(file.path.clone(), file.clone());
-        let out = render(&[d], &sources, &opts());
+        let out = render(&[d], &sources_of(&file), &opts());
         assert!(out.contains("n.md:4321:1]"), "{out}");
         assert!(out.contains("4320 │ line 4320") && out.contains("4321 │ line 4321"), "{out}");
         assert!(out.contains("4322 │ line 4322"), "{out}");
