@@ -796,9 +796,10 @@ async fn per_host_headers_go_to_their_host_only() {
         .mount(&a)
         .await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&b).await;
-    let cfg: LinksConfig =
-        yaml_serde::from_str("hosts:\n  a.test:\n    headers:\n      X-Api-Key: k1\n      Authorization: Basic dTpw\n")
-            .unwrap();
+    let cfg: LinksConfig = yaml_serde::from_str(
+        "hosts:\n  a.test:\n    headers:\n      X-Api-Key: k1\n      Authorization: Basic dTpw\n",
+    )
+    .unwrap();
     let mut opts = options(&cfg, true);
     opts.lookup = static_lookup(&["a.test", "b.test"]);
     let o = one(format!("http://a.test:{}/start", a.address().port()), opts).await;

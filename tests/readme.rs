@@ -216,6 +216,27 @@ fn future_notes_are_kept_and_warned_about() {
 }
 
 #[test]
+fn newest_is_the_date_in_the_path_not_the_file_time() {
+    // The older note was edited last (and created last): it is still not the newest.
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    write_note(root, "2022-04-14", "1. [newest](https://example.com/new)       :star:\n");
+    write_note(root, "2022-04-02", "1. [older](https://example.com/old)       :star:\n");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(86_400);
+    fs::File::options()
+        .write(true)
+        .open(root.join("notes/202204/0402.md"))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    fs::write(root.join("README.md"), MARKED).unwrap();
+    readme_cmd(root, &[]).assert().success();
+    let readme = read(root.join("README.md"));
+    assert!(readme.contains("更新今日时间：2022.4.14"), "{readme}");
+    assert!(readme.contains("[newest](https://example.com/new)") && !readme.contains("[older]"), "{readme}");
+}
+
+#[test]
 fn seed_layout_is_reproduced_exactly() {
     let dir = repo("seed");
     fs::remove_file(dir.path().join("README.wrong.md")).unwrap();
