@@ -652,6 +652,22 @@ fn bad_readme_without_markers() {
 }
 
 #[test]
+fn bad_template_that_fails_only_on_the_real_notes_names_its_daybook_yml_line() {
+    // Valid against the load-time sample, undefined on this one-note history.
+    fails(
+        Some(MARKED),
+        |root| {
+            fs::write(
+                root.join("daybook.yml"),
+                "readme:\n  templates:\n    history: |\n      {% for n in notes %}{{ n.title }}{% endfor %}\n      {{ notes[200].title }}\n",
+            )
+            .unwrap()
+        },
+        &["daybook.yml:5:", "readme.templates.history", "undefined"],
+    );
+}
+
+#[test]
 fn bad_template_that_does_not_compile() {
     fails(
         Some(MARKED),

@@ -242,7 +242,7 @@ fn readme_step(
 ) -> miette::Result<ReadmeStep> {
     let (root, cfg, ctx, inputs) = (job.root, job.cfg, job.ctx, job.inputs);
     let today = publish::today();
-    let generated = crate::readme::generate(root, cfg, today)?;
+    let generated = super::generate(root, cfg, job.cfg_file, today)?;
     let path = generated.display_path.clone();
     let extra = crate::lint::finalize(generated.diagnostics.clone(), cfg, &[], None);
     merge_unique(diags, extra);
@@ -275,7 +275,7 @@ fn readme_step(
         };
         let regen_inputs = publish::regeneration_inputs(cfg, job.cfg_file, root);
         let mut regenerate =
-            |r: &Path| -> miette::Result<String> { Ok(crate::readme::generate(r, cfg, today)?.new) };
+            |r: &Path| -> miette::Result<String> { Ok(super::generate(r, cfg, job.cfg_file, today)?.new) };
         match publish::publish(&req, regen_inputs, &path, &mut regenerate)? {
             PublishOutcome::Unchanged => ReadmeStatus::Unchanged,
             PublishOutcome::Committed { sha, .. } => ReadmeStatus::Committed { sha },

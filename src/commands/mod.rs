@@ -71,3 +71,24 @@ fn relative_to_cwd(found: &Path) -> String {
         _ => found.display().to_string(),
     }
 }
+
+/// `readme::generate`, with a template that fails on the real notes pointed at
+/// its line in daybook.yml (load-time checks catch most mistakes there; an
+/// index past the end of the history, say, only shows here).
+pub(crate) fn generate(
+    root: &Path,
+    cfg: &Config,
+    cfg_path: Option<&Path>,
+    today: chrono::NaiveDate,
+) -> miette::Result<crate::readme::Generated> {
+    crate::readme::generate(root, cfg, today).map_err(|e| {
+        if let crate::readme::ReadmeError::Template { region, line, message, .. } = &e
+            && let Some(path) = cfg_path
+            && let Ok(text) = std::fs::read_to_string(path)
+        {
+            let at = crate::readme::template::locate_in_yaml(&text, region.as_str(), *line);
+            return Error::config(path, &text, at, format!("readme.templates.{region}: {message}")).into();
+        }
+        e.into()
+    })
+}

@@ -18,7 +18,7 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let (cfg, cfg_path) = super::open_repo(cli, root)?;
     let today = publish::today();
-    let generated = crate::readme::generate(root, &cfg, today)?;
+    let generated = super::generate(root, &cfg, cfg_path.as_deref(), today)?;
     let readme_path = generated.display_path.clone();
 
     if args.dry_run {
@@ -65,8 +65,9 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
         trust_workspace: false,
     };
     let inputs = publish::regeneration_inputs(&cfg, cfg_path.as_deref(), root);
-    let mut regenerate =
-        |r: &std::path::Path| -> miette::Result<String> { Ok(crate::readme::generate(r, &cfg, today)?.new) };
+    let mut regenerate = |r: &std::path::Path| -> miette::Result<String> {
+        Ok(super::generate(r, &cfg, cfg_path.as_deref(), today)?.new)
+    };
     match publish::publish(&req, inputs, &readme_path, &mut regenerate)? {
         PublishOutcome::Unchanged => {
             eprintln!("daybook: {readme_path} is up to date; nothing to commit");
