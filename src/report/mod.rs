@@ -48,7 +48,8 @@ pub fn render_with(format: Format, diags: &[Diagnostic], sources: &Sources, opts
 }
 
 /// The findings with every path prefixed by `prefix` (`sub/` for a repository
-/// linted as `daybook lint sub`), sources re-keyed to match. GitHub places
+/// linted as `daybook lint sub`), sources re-keyed to match (their own `path`
+/// is left as it was). GitHub places
 /// annotations and code-scanning alerts by paths from the top of the
 /// repository, not from the folder daybook was pointed at.
 pub fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Diagnostic>, Sources) {
@@ -67,10 +68,8 @@ pub fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Dia
             d
         })
         .collect();
-    let sources = sources
-        .values()
-        .map(|f| (join(&f.path), SourceFile::new(join(&f.path), f.abs.clone(), f.text.clone())))
-        .collect();
+    // Reporters find a finding's file by its key alone: the texts are shared, not copied.
+    let sources = sources.iter().map(|(k, f)| (join(k), Arc::clone(f))).collect();
     (diags, sources)
 }
 
