@@ -245,6 +245,8 @@ pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<S
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn walk_errors_say_why_without_repeating_the_path() {
         let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
@@ -257,8 +259,6 @@ mod tests {
         assert_eq!(reason, "permission denied");
         assert!(!reason.contains("/r/notes"), "{reason}");
     }
-
-    use super::*;
 
     #[test]
     fn non_utf8_is_located() {

@@ -20,12 +20,9 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
     // Annotations and SARIF name files from the top of the repository.
     let from_top = || crate::report::rebase(&diags, &sources, &crate::report::repo_prefix(root));
-    let text = if matches!(format, Format::Github | Format::Sarif) {
-        let (diags, sources) = from_top();
-        render_with(format, &diags, &sources, &opts)
-    } else {
-        render_with(format, &diags, &sources, &opts)
-    };
+    let rebased = matches!(format, Format::Github | Format::Sarif).then(from_top);
+    let (shown, shown_sources) = rebased.as_ref().map_or((&diags, &sources), |(d, s)| (d, s));
+    let text = render_with(format, shown, shown_sources, &opts);
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => {

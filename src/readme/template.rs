@@ -313,23 +313,29 @@ impl Templates {
     }
 
     /// A variable, or an attribute of `newest`/`oldest`, that the template uses
-    /// but no context has (`{{ newest.dat }}`), with a did-you-mean.
-    fn unknown_variable(&self, region: RegionName) -> Option<String> {
+    /// but `ctx` lacks (`{{ newest.dat }}`), with a did-you-mean.
+    fn unknown_variable(&self, region: RegionName, ctx: &Value) -> Option<String> {
+        let keys = |v: &Value| -> Vec<String> {
+            v.try_iter()
+                .map(|it| it.filter_map(|k| k.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        let variables = keys(ctx);
+        let attributes = ctx.get_attr("newest").map(|n| keys(&n)).unwrap_or_default();
         let t = self.env.get_template(region.as_str()).ok()?;
         let mut used: Vec<String> = t.undeclared_variables(true).into_iter().collect();
         used.sort();
         for path in used {
             let mut parts = path.split('.');
             let top = parts.next().unwrap_or_default();
+            let known = |names: &[String], n: &str| names.iter().any(|k| k == n);
             let (name, known) = match (top, parts.next()) {
-                (t, _) if !VARIABLES.contains(&t) => (t, VARIABLES),
-                ("newest" | "oldest", Some(attr)) if !NOTE_ATTRIBUTES.contains(&attr) => {
-                    (attr, NOTE_ATTRIBUTES)
-                }
+                (t, _) if !known(&variables, t) => (t, &variables),
+                ("newest" | "oldest", Some(attr)) if !known(&attributes, attr) => (attr, &attributes),
                 _ => continue,
             };
             let mut msg = format!("unknown variable `{path}` (undefined value)");
-            if let Some(s) = crate::suggest::did_you_mean(name, known.iter().copied()) {
+            if let Some(s) = crate::suggest::did_you_mean(name, known.iter().map(String::as_str)) {
                 msg.push_str(&format!("; did you mean `{s}`?"));
             }
             return Some(msg);
@@ -371,7 +377,7 @@ pub fn check_configured(
             continue;
         }
         let name = region.as_str().to_owned();
-        if let Some(msg) = templates.unknown_variable(region) {
+        if let Some(msg) = templates.unknown_variable(region, &ctx) {
             return Err((name, None, msg));
         }
         // The sample is three notes: an undefined value there may just be an
@@ -386,11 +392,6 @@ pub fn check_configured(
     }
     Ok(())
 }
-
-/// The variables a template can use, and the attributes of a note.
-const VARIABLES: &[&str] = &["today", "newest", "oldest", "notes", "years", "count", "order"];
-const NOTE_ATTRIBUTES: &[&str] =
-    &["date", "year", "month", "day", "mm", "dd", "title", "path", "file", "number"];
 
 /// Byte offset in daybook.yml of `readme.templates.<region>`, moved down to the
 /// template's own `line` when the template is a block scalar (`|`), so an error
