@@ -260,6 +260,19 @@ impl Tally {
     }
 }
 
+/// Static description of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable kebab-case name used in config, suppressions and output.
+    pub name: &'static str,
+    /// One line: what it checks.
+    pub summary: &'static str,
+    /// Long Markdown doc: what it checks, why it matters, a failing and a fixed
+    /// example, and the config that tunes it.
+    pub docs: &'static str,
+    pub default_severity: Severity,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

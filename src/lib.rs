@@ -18,6 +18,7 @@ pub mod diag;
 pub mod discover;
 pub mod error;
 pub mod github;
+pub mod levels;
 pub mod links;
 pub mod lint;
 pub mod note;

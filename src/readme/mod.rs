@@ -291,7 +291,7 @@ pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated
     let (heads, problems) = load::load_heads(root, cfg, &ctx)?;
     let (new, mut diagnostics) = build(&readme, &regions, heads, Some(&ctx), &templates, cfg, today)?;
     if !problems.is_empty() {
-        diagnostics.extend(crate::rules::apply_levels(problems, cfg, &Default::default()));
+        diagnostics.extend(crate::levels::apply_overrides(problems, cfg));
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     Ok(Generated { path: readme.path, display_path: readme.display_path, old: readme.text, new, diagnostics })
@@ -423,7 +423,7 @@ fn build(
         rendered.iter_mut().find(|(name, _)| *name == r.name).map(|(_, text)| std::mem::take(text))
     });
 
-    let mut diagnostics = crate::rules::apply_levels(diagnostics, cfg, &Default::default());
+    let mut diagnostics = crate::levels::apply_overrides(diagnostics, cfg);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok((new, diagnostics))
 }

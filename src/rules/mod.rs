@@ -28,22 +28,10 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use crate::config::{Config, FieldConfig};
+pub use crate::diag::RuleInfo;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
 use crate::note::parse::ParseContext;
-
-/// Static description of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// Stable kebab-case name used in config, suppressions and output.
-    pub name: &'static str,
-    /// One line: what it checks.
-    pub summary: &'static str,
-    /// Long Markdown doc: what it checks, why it matters, a failing and a fixed
-    /// example, and the config that tunes it.
-    pub docs: &'static str,
-    pub default_severity: Severity,
-}
 
 /// Everything a rule may look at besides the note itself.
 pub struct RuleContext<'a> {
@@ -266,31 +254,7 @@ pub fn apply_levels(
     config: &Config,
     note_dates: &HashMap<String, NaiveDate>,
 ) -> Vec<Diagnostic> {
-    apply_levels_with(diags, config, note_dates, &is_relaxed_before_strict_since)
-}
-
-fn apply_levels_with(
-    diags: Vec<Diagnostic>,
-    config: &Config,
-    note_dates: &HashMap<String, NaiveDate>,
-    relaxed: &dyn Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .filter_map(|mut d| {
-            if let Some(level) = config.rule_level(&d.rule) {
-                d.severity = level.severity()?;
-            }
-            if let Some(since) = config.strict_since
-                && d.severity > Severity::Warning
-                && note_dates.get(&d.path).is_some_and(|date| *date < since)
-                && relaxed(&d.rule)
-            {
-                d.severity = Severity::Warning;
-            }
-            Some(d)
-        })
-        .collect()
+    crate::levels::apply_levels_with(diags, config, note_dates, &is_relaxed_before_strict_since)
 }
 
 #[cfg(test)]
@@ -347,7 +311,7 @@ mod tests {
             d("field-x", "notes/202105/0501.md"),
             d("title", "notes/202103/0321.md"),
         ];
-        let out = apply_levels_with(diags, &config, &dates, &|r| r == "field-x");
+        let out = crate::levels::apply_levels_with(diags, &config, &dates, &|r| r == "field-x");
         let got: Vec<_> = out.iter().map(|d| d.severity).collect();
         assert_eq!(got, [Severity::Warning, Severity::Error, Severity::Error]);
     }
