@@ -68,6 +68,16 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
             notes_root.display()
         )));
     }
+    // The walk starts at the notes folder and follows it even when it is a
+    // link: a pull request must not point it (or a folder on the way) outside.
+    if let Err(why @ crate::util::jail::Refused::Outside { .. }) =
+        crate::util::jail::resolve_inside(root, &notes_root)
+    {
+        return Err(Error::Usage(format!(
+            "the notes folder `{}` is not read: {why}, and daybook reads only inside it",
+            config.notes.root
+        )));
+    }
     let ignored = ignore_set(config)?;
     let mut out = Discovered::default();
     let canonical_root = std::fs::canonicalize(root).ok();
@@ -194,18 +204,31 @@ pub fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagno
             return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
         }
     };
-    if meta.len() > MAX_FILE_SIZE {
+    if !meta.is_file() {
         return Err(bad(
             format!(
-                "the file is {} bytes, more than the {} MB a note may have",
-                meta.len(),
+                "the file is {}, not a regular file, so it is not read",
+                crate::util::jail::kind_of(&meta)
+            ),
+            "remove it, or add it to `ignore` in daybook.yml",
+        ));
+    }
+    let too_large = |size: u64| {
+        bad(
+            format!(
+                "the file is {size} bytes, more than the {} MB a note may have",
                 MAX_FILE_SIZE / (1024 * 1024)
             ),
             "split the note, or add the file to `ignore` in daybook.yml",
-        ));
+        )
+    };
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(too_large(meta.len()));
     }
-    let bytes = match std::fs::read(abs) {
+    // Bounded and type-checked again on the open file: it may have changed.
+    let bytes = match crate::util::jail::read_regular(abs, MAX_FILE_SIZE) {
         Ok(b) => b,
+        Err(crate::util::jail::Refused::TooLarge { size, .. }) => return Err(too_large(size)),
         Err(e) => {
             return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
         }
@@ -357,5 +380,47 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = discover(dir.path(), &Config::default()).unwrap_err();
         assert!(err.to_string().contains("notes.root"), "{err}");
+    }
+
+    /// A FIFO named like a note used to hang `daybook lint` forever (reading
+    /// it blocks until a writer comes): it is reported without being opened.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_like_a_note_is_reported_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir_all(root.join("notes/202301")).unwrap();
+        let fifo = root.join("notes/202301/0101.md");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let found = discover(&root, &Config::default()).unwrap();
+            let read: Vec<_> = found.notes.iter().map(|c| read_source(&c.path, &c.abs).map(|_| ())).collect();
+            tx.send((found.problems, read)).unwrap();
+        });
+        let (problems, read) =
+            rx.recv_timeout(std::time::Duration::from_secs(20)).expect("reading a FIFO hung");
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|d| d.message.clone())
+            .chain(read.into_iter().filter_map(|r| r.err().map(|d| d.message)))
+            .collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("named pipe"), "{messages:?}");
+    }
+
+    /// The per-file symlink check did not see a notes folder that is itself a
+    /// link out of the repository: every file under it was read and printed.
+    #[cfg(unix)]
+    #[test]
+    fn a_notes_folder_linked_out_of_the_repository_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("202301")).unwrap();
+        std::fs::write(outside.path().join("202301/0101.md"), "# secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("notes")).unwrap();
+        let err = discover(dir.path(), &Config::default()).unwrap_err().to_string();
+        assert!(err.contains("outside the repository"), "{err}");
+        assert!(!err.contains("secret"), "{err}");
     }
 }

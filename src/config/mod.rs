@@ -18,6 +18,9 @@ use crate::error::Error;
 /// Default file name looked up at the repository root.
 pub const CONFIG_FILE: &str = "daybook.yml";
 
+/// A daybook.yml is a few KB; anything near this is not a config.
+const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -280,7 +283,7 @@ impl Config {
             Some(p) => p.to_path_buf(),
             None => {
                 let p = root.join(CONFIG_FILE);
-                if !p.exists() {
+                if std::fs::symlink_metadata(&p).is_err() {
                     return Ok((Config::default(), None));
                 }
                 p
@@ -293,7 +296,22 @@ impl Config {
                 path.display()
             )));
         }
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, "read the config file", e))?;
+        // A config inside the repository may come from a pull request: it is
+        // read only if it resolves inside it and is a regular file. One the
+        // user named outside the repository is theirs, and only bounded.
+        let inside = std::path::absolute(&path)
+            .ok()
+            .zip(std::path::absolute(root).ok())
+            .is_some_and(|(p, r)| p.starts_with(r));
+        let read = if inside {
+            crate::util::jail::read_in_repo(root, &path, MAX_CONFIG_SIZE)
+        } else {
+            crate::util::jail::read_regular(&path, MAX_CONFIG_SIZE)
+        };
+        let bytes = read.map_err(|why| match why {
+            crate::util::jail::Refused::Io(e) => Error::io(&path, "read the config file", e),
+            why => Error::Usage(format!("the config file {} is not read: {why}", path.display())),
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let (_, line, column) = crate::diag::utf8_error_position(&e);
             Error::Usage(format!(
@@ -609,6 +627,37 @@ mod tests {
         let block: String = (0..40).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
         let err = Config::from_yaml(&block, Path::new("daybook.yml")).unwrap_err();
         assert!(matches!(&err, Error::Config(e) if e.message.contains("nested")), "{err:?}");
+    }
+
+    /// `daybook.yml -> /proc/self/environ` printed the environment, tokens
+    /// included, in the config error's snippet.
+    #[cfg(unix)]
+    #[test]
+    fn a_config_linked_out_of_the_repository_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("env"), "GITHUB_TOKEN=ghs_secret\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path().join("env"), dir.path().join(CONFIG_FILE)).unwrap();
+        let err = Config::load(dir.path(), None).unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("outside the repository"), "{shown}");
+        assert!(!shown.contains("ghs_secret"), "{shown}");
+    }
+
+    /// A FIFO or a device as daybook.yml hung or read until memory ran out.
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_is_not_a_regular_file_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join(CONFIG_FILE);
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let root = dir.path().to_path_buf();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(Config::load(&root, None).map(|_| ()).unwrap_err().to_string()));
+        let err = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("reading a FIFO hung");
+        assert!(err.contains("named pipe"), "{err}");
+        let err = Config::load(dir.path(), Some(Path::new("/dev/zero"))).unwrap_err().to_string();
+        assert!(err.contains("device"), "{err}");
     }
 
     #[test]
