@@ -77,7 +77,22 @@ where
     }
     let readme_path = config.readme.path();
     let readme_abs = root.join(readme_path);
-    let readme = if readme_abs.is_file() || std::fs::symlink_metadata(&readme_abs).is_ok() {
+    let outside = match crate::util::jail::resolve_inside(root, &readme_abs) {
+        Err(why @ crate::util::jail::Refused::Outside { .. }) => Some(why),
+        _ => None,
+    };
+    let readme = if let Some(why) = outside {
+        problems.push(
+            Diagnostic::file_level(
+                discover::UNREADABLE_FILE,
+                crate::diag::Severity::Error,
+                readme_path,
+                format!("the README is not read: {why}"),
+            )
+            .with_help("replace the link with the README itself"),
+        );
+        None
+    } else if readme_abs.is_file() || std::fs::symlink_metadata(&readme_abs).is_ok() {
         match read_source(readme_path, &readme_abs) {
             Ok(file) => Some(parse_markdown(file, ctx)),
             Err(d) => {
@@ -248,6 +263,22 @@ mod tests {
         );
         assert_eq!(note.links[0].dest, "https://a.example/");
         assert!(note.items[0].fields.is_empty() && note.items[0].other_bullets.is_empty());
+    }
+
+    /// `README.md -> /proc/self/environ` put the environment in the log.
+    #[cfg(unix)]
+    #[test]
+    fn a_readme_linked_out_of_the_repository_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("env"), "# GITHUB_TOKEN=ghs_secret\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("notes")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("env"), dir.path().join("README.md")).unwrap();
+        let out = lint(dir.path(), &Config::default(), &LintOptions::default()).unwrap();
+        assert!(out.readme.is_none());
+        let shown = format!("{:?}", out.diagnostics);
+        assert!(shown.contains("outside the repository"), "{shown}");
+        assert!(!shown.contains("ghs_secret"), "{shown}");
     }
 
     #[test]
