@@ -4,13 +4,9 @@
 //!
 //! One test binary (linking is the slow step); the areas are modules.
 
-#[path = "github/action.rs"]
 mod action;
-#[path = "github/api.rs"]
 mod api;
-#[path = "github/git.rs"]
 mod git;
-#[path = "github/validators.rs"]
 mod validators;
 
 use std::path::{Path, PathBuf};

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::{Remote, daybook, git, output, project_root, read_outputs};
+use super::{Remote, daybook, git, output, project_root, read_outputs};
 
 /// action.yml's inputs: name -> default.
 fn action_inputs() -> BTreeMap<String, String> {
@@ -181,7 +181,7 @@ fn push_a_bad_note(remote: &Remote) -> (String, String) {
     let before = git(&remote.work, &["rev-parse", "HEAD"]);
     std::fs::write(
         remote.work.join("notes/202401/0107.md"),
-        crate::note(2024, 1, 7, "标题日期").replace("2024.1.7", "2024.1.6"),
+        super::note(2024, 1, 7, "标题日期").replace("2024.1.7", "2024.1.6"),
     )
     .unwrap();
     git(&remote.work, &["add", "-A"]);
@@ -482,17 +482,17 @@ fn a_bad_input_is_a_usage_error_naming_it() {
 async fn push_with_a_token_commits_through_the_git_data_api() {
     // The default: `token` is the workflow's token, `commit_mode` auto -> api.
     let server = MockServer::start().await;
-    crate::api::mount_git_data(&server).await;
+    super::api::mount_git_data(&server).await;
     let remote = Remote::new();
     let sha = git(&remote.work, &["rev-parse", "HEAD"]);
     Mock::given(method("GET"))
-        .and(path(crate::api::p("/git/ref/heads/main")))
-        .respond_with(crate::api::ref_at(&sha))
+        .and(path(super::api::p("/git/ref/heads/main")))
+        .respond_with(super::api::ref_at(&sha))
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
-        .and(path(crate::api::p("/git/refs/heads/main")))
-        .respond_with(crate::api::ref_at(&format!("commit-on-{sha}")))
+        .and(path(super::api::p("/git/refs/heads/main")))
+        .respond_with(super::api::ref_at(&format!("commit-on-{sha}")))
         .expect(1)
         .mount(&server)
         .await;
@@ -550,7 +550,7 @@ fn a_readme_that_cannot_be_regenerated_fails_with_outputs_and_summary() {
 #[test]
 fn lint_on_actions_prints_the_human_report_and_annotations() {
     let dir = tempfile::tempdir().unwrap();
-    crate::copy_dir(&crate::fixtures().join("repo"), dir.path());
+    super::copy_dir(&super::fixtures().join("repo"), dir.path());
     std::fs::write(dir.path().join("notes/202401/draft.md"), "# 草稿\n").unwrap();
     let on_actions =
         daybook().args(["lint", "--offline"]).arg(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();

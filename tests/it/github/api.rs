@@ -512,8 +512,8 @@ async fn an_unchanged_readme_writes_nothing() {
 async fn publish_command_uses_github_api_url() {
     let server = MockServer::start().await;
     mount_git_data(&server).await;
-    let remote = crate::Remote::new();
-    let head = crate::git(&remote.work, &["rev-parse", "HEAD"]);
+    let remote = super::Remote::new();
+    let head = super::git(&remote.work, &["rev-parse", "HEAD"]);
     Mock::given(method("GET"))
         .and(path(p("/git/ref/heads/main")))
         .respond_with(ref_at(&head))
@@ -528,8 +528,8 @@ async fn publish_command_uses_github_api_url() {
     let work = remote.work.clone();
     let api_url = format!("{}{PREFIX}", server.uri());
     let out = tokio::task::spawn_blocking(move || {
-        let mut c = crate::daybook();
-        crate::isolate_git(&mut c);
+        let mut c = super::daybook();
+        super::isolate_git(&mut c);
         c.current_dir(&work)
             .args(["publish", "--mode", "api", "--branch", "main"])
             .env("GITHUB_API_URL", api_url)
@@ -559,13 +559,13 @@ async fn publish_command_uses_github_api_url() {
 async fn a_symlinked_readme_is_committed_as_its_target() {
     let server = MockServer::start().await;
     mount_git_data(&server).await;
-    let remote = crate::Remote::new();
+    let remote = super::Remote::new();
     std::fs::create_dir_all(remote.work.join("docs")).unwrap();
-    crate::git(&remote.work, &["mv", "README.md", "docs/README.md"]);
+    super::git(&remote.work, &["mv", "README.md", "docs/README.md"]);
     std::os::unix::fs::symlink("docs/README.md", remote.work.join("README.md")).unwrap();
-    crate::git(&remote.work, &["add", "README.md"]);
-    crate::git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
-    let head = crate::git(&remote.work, &["rev-parse", "HEAD"]);
+    super::git(&remote.work, &["add", "README.md"]);
+    super::git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
+    let head = super::git(&remote.work, &["rev-parse", "HEAD"]);
     Mock::given(method("GET"))
         .and(path(p("/git/ref/heads/main")))
         .respond_with(ref_at(&head))
@@ -580,8 +580,8 @@ async fn a_symlinked_readme_is_committed_as_its_target() {
     let work = remote.work.clone();
     let api_url = format!("{}{PREFIX}", server.uri());
     let out = tokio::task::spawn_blocking(move || {
-        let mut c = crate::daybook();
-        crate::isolate_git(&mut c);
+        let mut c = super::daybook();
+        super::isolate_git(&mut c);
         c.current_dir(&work)
             .args(["publish", "--mode", "api", "--branch", "main"])
             .env("GITHUB_API_URL", api_url)
