@@ -1,7 +1,8 @@
 //! `daybook publish --mode git` against real git: a bare repository in a
 //! temporary folder is the remote, a clone of it the workspace. No mocks.
 
-use super::{Remote, daybook, git, isolate_git};
+use super::{Remote, git, isolate_git};
+use crate::common::daybook;
 
 const MESSAGE: &str = "docs: regenerate README from notes [skip ci]";
 

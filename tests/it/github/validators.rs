@@ -13,7 +13,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{daybook, project_root};
+use crate::common::{daybook, project_root};
 
 /// The tool's path, or `None` (with a notice) when it is missing and not required.
 fn tool(name: &str, install: &str) -> Option<PathBuf> {
@@ -92,8 +92,7 @@ fn dockerfile_passes_hadolint() {
 
 /// A notes repository with findings of several rules, lines and columns.
 fn repo_with_findings() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    super::copy_dir(&super::fixtures().join("repo"), dir.path());
+    let dir = super::repo_copy();
     std::fs::write(
         dir.path().join("notes/202401/0107.md"),
         super::note(2024, 1, 7, "标题").replace("2024.1.7", "2024.1.6"),
