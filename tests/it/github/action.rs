@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::{Remote, daybook, git, output, project_root, read_outputs};
+use super::{Remote, git, output, read_outputs, repo_copy};
+use crate::common::fake_github::FakeGithub;
+use crate::common::{daybook, project_root};
 
 /// action.yml's inputs: name -> default.
 fn action_inputs() -> BTreeMap<String, String> {
@@ -181,7 +181,7 @@ fn push_a_bad_note(remote: &Remote) -> (String, String) {
     let before = git(&remote.work, &["rev-parse", "HEAD"]);
     std::fs::write(
         remote.work.join("notes/202401/0107.md"),
-        crate::note(2024, 1, 7, "标题日期").replace("2024.1.7", "2024.1.6"),
+        super::note(2024, 1, 7, "标题日期").replace("2024.1.7", "2024.1.6"),
     )
     .unwrap();
     git(&remote.work, &["add", "-A"]);
@@ -305,21 +305,9 @@ fn many_errors(remote: &Remote) -> (String, usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_findings_on_a_pull_request_go_to_a_check_run_on_its_head() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/repos/me/notes/check-runs"))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"id": 7, "html_url": "https://github.com/me/notes/runs/7"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path("/repos/me/notes/check-runs/7"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7})))
-        .mount(&server)
-        .await;
+    let fake = FakeGithub::dotcom().await;
+    fake.create_check_run(7).expect(1).mount(&fake).await;
+    fake.update_check_run(7).mount(&fake).await;
 
     let remote = Remote::new();
     let (sha, count) = many_errors(&remote);
@@ -330,7 +318,7 @@ async fn many_findings_on_a_pull_request_go_to_a_check_run_on_its_head() {
     run.with.insert("offline", "true".into());
     run.with.insert("command", "lint".into());
     run.token = "ghs_token".into();
-    run.api_url = server.uri();
+    run.api_url = fake.api_url();
     let out = tokio::task::spawn_blocking(move || {
         let out = run.run();
         (out, run)
@@ -340,7 +328,7 @@ async fn many_findings_on_a_pull_request_go_to_a_check_run_on_its_head() {
     let (out, run) = out;
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = fake.received_requests().await.unwrap();
     let create: Value = reqs[0].body_json().unwrap();
     assert_eq!(create["head_sha"], head);
     assert_eq!(create["name"], "daybook");
@@ -359,15 +347,8 @@ async fn many_findings_on_a_pull_request_go_to_a_check_run_on_its_head() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forks_read_only_token_gets_one_notice_and_the_run_carries_on() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/repos/me/notes/check-runs"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"message": "Resource not accessible by integration"})),
-        )
-        .mount(&server)
-        .await;
+    let fake = FakeGithub::dotcom().await;
+    fake.refuse_check_run().mount(&fake).await;
     let remote = Remote::new();
     let (sha, count) = many_errors(&remote);
     let mut run =
@@ -375,7 +356,7 @@ async fn a_forks_read_only_token_gets_one_notice_and_the_run_carries_on() {
     run.with.insert("offline", "true".into());
     run.with.insert("command", "lint".into());
     run.token = "ghs_read_only".into();
-    run.api_url = server.uri();
+    run.api_url = fake.api_url();
     let (out, run) = tokio::task::spawn_blocking(move || (run.run(), run)).await.unwrap();
     let log = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "findings decide the exit code, not the 403\n{log}");
@@ -384,7 +365,7 @@ async fn a_forks_read_only_token_gets_one_notice_and_the_run_carries_on() {
     assert!(notices[0].contains("Resource not accessible by integration"), "{}", notices[0]);
     assert_eq!(log.lines().filter(|l| l.starts_with("::error file=")).count(), count);
     assert!(run.summary().contains("Could not create a check run"), "{}", run.summary());
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(fake.received_requests().await.unwrap().len(), 1);
     let outs = read_outputs(&run.outputs_file());
     assert_eq!(output(&outs, "errors"), Some(count.to_string()));
 }
@@ -481,31 +462,20 @@ fn a_bad_input_is_a_usage_error_naming_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_with_a_token_commits_through_the_git_data_api() {
     // The default: `token` is the workflow's token, `commit_mode` auto -> api.
-    let server = MockServer::start().await;
-    crate::api::mount_git_data(&server).await;
+    let fake = FakeGithub::enterprise().await;
     let remote = Remote::new();
     let sha = git(&remote.work, &["rev-parse", "HEAD"]);
-    Mock::given(method("GET"))
-        .and(path(crate::api::p("/git/ref/heads/main")))
-        .respond_with(crate::api::ref_at(&sha))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(crate::api::p("/git/refs/heads/main")))
-        .respond_with(crate::api::ref_at(&format!("commit-on-{sha}")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    fake.commit_lands_on(&sha).await;
     let mut run = Run::new(&remote.work, "push", push_payload(&sha, &sha), "refs/heads/main", &sha);
     run.with.insert("offline", "true".into());
     run.token = "ghs_token".into();
-    run.api_url = format!("{}/api/v3", server.uri());
+    run.api_url = fake.api_url();
     let (out, run) = tokio::task::spawn_blocking(move || (run.run(), run)).await.unwrap();
     assert!(out.status.success(), "{}\n{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     let outs = read_outputs(&run.outputs_file());
     assert_eq!(output(&outs, "commit_sha"), Some(format!("commit-on-{sha}")));
     assert_eq!(output(&outs, "readme_changed").as_deref(), Some("true"));
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = fake.received_requests().await.unwrap();
     let commit: Value = reqs
         .iter()
         .find(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/git/commits"))
@@ -549,8 +519,7 @@ fn a_readme_that_cannot_be_regenerated_fails_with_outputs_and_summary() {
 
 #[test]
 fn lint_on_actions_prints_the_human_report_and_annotations() {
-    let dir = tempfile::tempdir().unwrap();
-    crate::copy_dir(&crate::fixtures().join("repo"), dir.path());
+    let dir = repo_copy();
     std::fs::write(dir.path().join("notes/202401/draft.md"), "# 草稿\n").unwrap();
     let on_actions =
         daybook().args(["lint", "--offline"]).arg(dir.path()).env("GITHUB_ACTIONS", "true").output().unwrap();

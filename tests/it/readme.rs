@@ -7,49 +7,32 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
 use chrono::NaiveDate;
 use daybook::config::Config;
 use predicates::prelude::*;
 use proptest::prelude::*;
 use tempfile::TempDir;
 
+use crate::common::{daybook_in, fixtures, temp_copy};
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readme").join(name)
+    fixtures("readme").join(name)
 }
 
 fn read(p: impl AsRef<Path>) -> String {
     fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// A temporary copy of a fixture repository.
 fn repo(name: &str) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    copy_dir(&fixture(name), dir.path());
-    dir
-}
-
-fn daybook(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("daybook").unwrap();
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("DAYBOOK_CONFIG");
-    c
+    temp_copy(&fixture(name))
 }
 
 fn readme_cmd(dir: &Path, extra: &[&str]) -> Command {
-    let mut c = daybook(dir);
+    let mut c = daybook_in(dir);
     c.arg("readme").arg(".").args(["--today", "2022-04-14"]).args(extra);
     c
 }
@@ -138,7 +121,7 @@ fn fast_loader_agrees_with_a_full_parse_on_the_fixtures() {
     for name in ["basic", "seed"] {
         let dir = repo(name);
         if name == "seed" {
-            daybook(dir.path()).args(["init", "."]).assert().success();
+            daybook_in(dir.path()).args(["init", "."]).assert().success();
         }
         let cfg = Config::default();
         let g = daybook::readme::generate(dir.path(), &cfg, today).unwrap();
@@ -207,7 +190,7 @@ fn a_newest_note_unreadable_past_its_head_is_reported_and_the_next_one_used() {
 #[test]
 fn future_notes_are_kept_and_warned_about() {
     let dir = repo("basic");
-    daybook(dir.path()).args(["readme", ".", "--today", "2022-04-05"]).assert().success().stderr(
+    daybook_in(dir.path()).args(["readme", ".", "--today", "2022-04-05"]).assert().success().stderr(
         predicate::str::contains(
             "warning[future-note]: notes/202204/0410.md:1:1: dated 2022-04-10, after today (2022-04-05)",
         ),
@@ -241,7 +224,7 @@ fn seed_layout_is_reproduced_exactly() {
     let dir = repo("seed");
     fs::remove_file(dir.path().join("README.wrong.md")).unwrap();
     let original = read(dir.path().join("README.md"));
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["init", "."])
         .assert()
         .success()
@@ -267,7 +250,7 @@ fn seed_layout_is_reproduced_exactly() {
 fn seed_readme_with_wrong_history_changes_only_the_wrong_lines() {
     let dir = repo("seed");
     fs::rename(dir.path().join("README.wrong.md"), dir.path().join("README.md")).unwrap();
-    daybook(dir.path()).args(["init", "."]).assert().success();
+    daybook_in(dir.path()).args(["init", "."]).assert().success();
     let adopted = read(dir.path().join("README.md"));
     let out = readme_cmd(dir.path(), &["--check"]).assert().code(1).get_output().stdout.clone();
     let diff = String::from_utf8(out).unwrap();
@@ -403,7 +386,7 @@ fn a_template_indexing_past_three_notes_renders_on_a_longer_history() {
     .unwrap();
     readme_cmd(root, &[]).assert().success();
     assert!(read(root.join("README.md")).contains("fifth: 公众号内容拓展学习笔记（2022.4.5）"));
-    daybook(root).args(["lint", "--offline", "."]).assert().code(predicate::ne(2));
+    daybook_in(root).args(["lint", "--offline", "."]).assert().code(predicate::ne(2));
 }
 
 #[test]
@@ -757,7 +740,7 @@ fn bad_readme_not_utf8() {
 fn init_on_an_adopted_readme_does_nothing_and_says_so() {
     let dir = repo("basic");
     let before = read(dir.path().join("README.md"));
-    daybook(dir.path()).args(["init", "."]).assert().success().stdout(predicate::str::contains(
+    daybook_in(dir.path()).args(["init", "."]).assert().success().stdout(predicate::str::contains(
         "README.md is already adopted (updated, today, history regions); nothing to do",
     ));
     assert_eq!(read(dir.path().join("README.md")), before);
@@ -780,7 +763,7 @@ fn init_keeps_a_byte_order_mark_in_front_when_line_1_is_a_region() {
         ),
     ] {
         fs::write(root.join("README.md"), readme).unwrap();
-        daybook(root).args(["init", "."]).assert().success();
+        daybook_in(root).args(["init", "."]).assert().success();
         let adopted = read(root.join("README.md"));
         assert!(adopted.starts_with(wrapped), "{adopted:?}");
         readme_cmd(root, &[]).assert().success();
@@ -794,7 +777,7 @@ fn init_keeps_a_byte_order_mark_in_front_when_line_1_is_a_region() {
 fn init_dry_run_prints_the_diff_and_writes_nothing() {
     let dir = repo("seed");
     let before = read(dir.path().join("README.md"));
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["init", ".", "--dry-run"])
         .assert()
         .success()
@@ -837,7 +820,7 @@ fn init_writes_daybook_yml_only_when_the_style_needs_it() {
     let readme = format!("{}{}{}", &readme[..start], descending, &readme[end..])
         .replace("更新今日时间：2022.4.14", "更新今日时间：2022-04-14（每日更新）");
     fs::write(dir.path().join("README.md"), &readme).unwrap();
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["init", "."])
         .assert()
         .success()
@@ -850,7 +833,7 @@ fn init_writes_daybook_yml_only_when_the_style_needs_it() {
         Some("更新今日时间：{{ newest.year }}-{{ newest.mm }}-{{ newest.dd }}（每日更新）")
     );
     // With those settings the hand-made README is reproduced exactly.
-    daybook(dir.path()).args(["readme", ".", "--check"]).assert().code(0).stdout("");
+    daybook_in(dir.path()).args(["readme", ".", "--check"]).assert().code(0).stdout("");
     assert!(read(dir.path().join("README.md")).contains(
         "<!-- daybook:history -->\n<pre><details><summary>2022年</summary>\n<details><summary>4月</summary>\n"
     ));
@@ -859,7 +842,7 @@ fn init_writes_daybook_yml_only_when_the_style_needs_it() {
     let dir2 = repo("seed");
     fs::write(dir2.path().join("README.md"), &readme).unwrap();
     fs::write(dir2.path().join("daybook.yml"), "# mine\nstrict_since: 2021-01-01\n").unwrap();
-    daybook(dir2.path())
+    daybook_in(dir2.path())
         .args(["init", "."])
         .assert()
         .success()
@@ -880,11 +863,8 @@ fn init_with_a_closed_stdout_still_adopts_and_exits_0() {
         .map(|l| format!("{l}\n"))
         .collect();
     fs::write(&path, &unmarked).unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("daybook"))
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
+    let mut child = daybook_in(dir.path())
         .env("RUST_BACKTRACE", "0")
-        .env_remove("DAYBOOK_CONFIG")
         .args(["init", "."])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -903,7 +883,7 @@ fn a_readme_that_is_not_utf8_names_the_line() {
     let dir = TempDir::new().unwrap();
     fs::create_dir_all(dir.path().join("notes")).unwrap();
     fs::write(dir.path().join("README.md"), b"# t\n\nsaved as GBK: \xb9\xfe\n".as_slice()).unwrap();
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["readme", ".", "--check"])
         .assert()
         .code(2)
@@ -914,7 +894,7 @@ fn a_readme_that_is_not_utf8_names_the_line() {
 fn init_with_nothing_to_adopt_is_an_error() {
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("README.md"), "# hello\n\nnothing here\n").unwrap();
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["init", "."])
         .assert()
         .code(2)
@@ -926,7 +906,7 @@ fn init_with_nothing_to_adopt_is_an_error() {
 fn init_with_broken_markers_names_the_line() {
     let dir = TempDir::new().unwrap();
     fs::write(dir.path().join("README.md"), "x\n<!-- daybook:today -->\n").unwrap();
-    daybook(dir.path())
+    daybook_in(dir.path())
         .args(["init", "."])
         .assert()
         .code(2)

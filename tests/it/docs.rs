@@ -2,16 +2,12 @@
 //! table matches the registry, every rule has full docs, the README's first
 //! command works on the shipped example, and CI runs the README's test command.
 
-use std::path::Path;
+use assert_cmd::prelude::*;
 
-use assert_cmd::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{daybook, project_root};
 
 fn readme() -> String {
-    std::fs::read_to_string(root().join("README.md")).expect("README.md")
+    std::fs::read_to_string(project_root().join("README.md")).expect("README.md")
 }
 
 #[test]
@@ -47,7 +43,7 @@ fn every_rule_has_full_docs() {
         for part in ["## What it checks", "## Why it matters", "## Example", "Fix", "## Configuration"] {
             assert!(rule.docs.contains(part), "`daybook rules {}` lacks `{part}`", rule.name);
         }
-        let out = Command::cargo_bin("daybook").unwrap().args(["rules", rule.name]).output().unwrap();
+        let out = daybook().args(["rules", rule.name]).output().unwrap();
         assert!(out.status.success(), "daybook rules {} failed", rule.name);
         assert!(String::from_utf8_lossy(&out.stdout).contains(rule.summary));
     }
@@ -55,13 +51,9 @@ fn every_rule_has_full_docs() {
 
 #[test]
 fn example_repository_lints_with_warnings_only() {
-    let out = Command::cargo_bin("daybook")
-        .unwrap()
+    let out = daybook()
         .args(["lint", "--offline", "--color", "never"])
-        .env("COLUMNS", "100")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("DAYBOOK_CONFIG")
-        .arg(root().join("examples/notes-repo"))
+        .arg(project_root().join("examples/notes-repo"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -78,12 +70,7 @@ fn example_repository_lints_with_warnings_only() {
 
 #[test]
 fn example_readme_is_up_to_date() {
-    Command::cargo_bin("daybook")
-        .unwrap()
-        .args(["readme", "--check"])
-        .arg(root().join("examples/notes-repo"))
-        .assert()
-        .code(0);
+    daybook().args(["readme", "--check"]).arg(project_root().join("examples/notes-repo")).assert().code(0);
 }
 
 #[test]
@@ -91,6 +78,6 @@ fn ci_runs_the_readme_test_command() {
     let text = readme();
     let block = text.split("```sh").nth(1).expect("the README starts with a sh block");
     let test_cmd = block.lines().find(|l| l.starts_with("cargo test")).expect("a cargo test command");
-    let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
+    let ci = std::fs::read_to_string(project_root().join(".ci/run")).expect(".ci/run");
     assert!(ci.lines().any(|l| l.trim() == test_cmd.trim()), ".ci/run must run `{test_cmd}`");
 }

@@ -1,7 +1,8 @@
 //! `daybook publish --mode git` against real git: a bare repository in a
 //! temporary folder is the remote, a clone of it the workspace. No mocks.
 
-use crate::{Remote, daybook, git, isolate_git};
+use super::{Remote, git, isolate_git};
+use crate::common::daybook;
 
 const MESSAGE: &str = "docs: regenerate README from notes [skip ci]";
 
@@ -99,7 +100,7 @@ fn a_push_racing_in_during_publish_is_survived() {
     let remote = Remote::new();
     let other = remote.tmp.path().join("racer");
     git(remote.tmp.path(), &["clone", "-q", remote.bare.to_str().unwrap(), other.to_str().unwrap()]);
-    std::fs::write(other.join("notes/202401/0111.md"), crate::note(2024, 1, 11, "竞速")).unwrap();
+    std::fs::write(other.join("notes/202401/0111.md"), super::note(2024, 1, 11, "竞速")).unwrap();
     git(&other, &["add", "-A"]);
     git(&other, &["commit", "-q", "-m", "racing note"]);
     let racer = git(&other, &["rev-parse", "HEAD"]);
@@ -142,7 +143,7 @@ fn a_push_racing_in_during_publish_is_survived() {
 #[test]
 fn uncommitted_notes_are_refused_not_published() {
     let remote = Remote::new();
-    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "未提交")).unwrap();
+    std::fs::write(remote.work.join("notes/202401/0110.md"), super::note(2024, 1, 10, "未提交")).unwrap();
     let before = remote.remote_log();
     let out = publish(&remote, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
@@ -158,7 +159,7 @@ fn uncommitted_notes_are_refused_not_published() {
 #[test]
 fn unpushed_local_commits_are_not_pushed_along() {
     let remote = Remote::new();
-    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "本地")).unwrap();
+    std::fs::write(remote.work.join("notes/202401/0110.md"), super::note(2024, 1, 10, "本地")).unwrap();
     git(&remote.work, &["add", "-A"]);
     git(&remote.work, &["commit", "-q", "-m", "local only"]);
     let before = remote.remote_log();
@@ -178,7 +179,7 @@ fn unpushed_commits_on_a_branch_new_to_the_remote_are_not_pushed_along() {
     // still be refused, not pushed in a new branch under the README commit.
     let remote = Remote::new();
     git(&remote.work, &["checkout", "-q", "-b", "wip"]);
-    std::fs::write(remote.work.join("notes/202401/0110.md"), crate::note(2024, 1, 10, "本地")).unwrap();
+    std::fs::write(remote.work.join("notes/202401/0110.md"), super::note(2024, 1, 10, "本地")).unwrap();
     git(&remote.work, &["add", "-A"]);
     git(&remote.work, &["commit", "-q", "-m", "local only"]);
     let out = publish(&remote, &[]);

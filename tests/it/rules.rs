@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::common::{daybook, fixtures};
 
 /// Every rule this suite is responsible for.
 const NOTE_RULES: &[&str] = &[
@@ -31,7 +32,7 @@ const NOTE_RULES: &[&str] = &[
 ];
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules").join(name)
+    fixtures("rules").join(name)
 }
 
 struct Run {
@@ -68,14 +69,7 @@ impl Run {
 }
 
 fn lint(name: &str) -> Run {
-    let out = Command::cargo_bin("daybook")
-        .unwrap()
-        .args(["lint", "--offline", "--format", "json"])
-        .arg(fixture(name))
-        .env_remove("DAYBOOK_CONFIG")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .unwrap();
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(fixture(name)).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!("not JSON ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr))
@@ -244,7 +238,7 @@ fn every_note_rule_is_documented() {
             "{name}: no failing/fixed example"
         );
     }
-    let out = Command::cargo_bin("daybook").unwrap().args(["rules", "field-not-nested"]).output().unwrap();
+    let out = daybook().args(["rules", "field-not-nested"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("# field-not-nested\n"), "{text}");
@@ -253,13 +247,10 @@ fn every_note_rule_is_documented() {
 
 #[test]
 fn human_output_of_the_broken_repository() {
-    let out = Command::cargo_bin("daybook")
-        .unwrap()
+    let out = daybook()
         .args(["--color", "never", "lint", "--offline"])
         .arg(fixture("broken"))
         .env("COLUMNS", "110")
-        .env_remove("DAYBOOK_CONFIG")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{daybook, project_root};
+use crate::common::{daybook, project_root};
 
 /// The tool's path, or `None` (with a notice) when it is missing and not required.
 fn tool(name: &str, install: &str) -> Option<PathBuf> {
@@ -92,11 +92,10 @@ fn dockerfile_passes_hadolint() {
 
 /// A notes repository with findings of several rules, lines and columns.
 fn repo_with_findings() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    crate::copy_dir(&crate::fixtures().join("repo"), dir.path());
+    let dir = super::repo_copy();
     std::fs::write(
         dir.path().join("notes/202401/0107.md"),
-        crate::note(2024, 1, 7, "标题").replace("2024.1.7", "2024.1.6"),
+        super::note(2024, 1, 7, "标题").replace("2024.1.7", "2024.1.6"),
     )
     .unwrap();
     std::fs::write(dir.path().join("notes/202401/draft.md"), "# 草稿\n").unwrap();

@@ -1,46 +1,27 @@
 //! GitHub integration: the fake GitHub API (wiremock on 127.0.0.1), real git
 //! with a bare repository as the remote, the action's runner contract, and the
 //! external validators (schemas, actionlint, hadolint, SARIF).
-//!
-//! One test binary (linking is the slow step); the areas are modules.
 
-#[path = "github/action.rs"]
 mod action;
-#[path = "github/api.rs"]
 mod api;
-#[path = "github/git.rs"]
 mod git;
-#[path = "github/validators.rs"]
 mod validators;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The crate's root (action.yml, Dockerfile, workflows live there).
-pub fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+use tempfile::TempDir;
+
+use crate::common::{copy_dir, fixtures, temp_copy};
+
+/// The notes repository the GitHub tests start from.
+pub fn fixture_repo() -> PathBuf {
+    fixtures("github").join("repo")
 }
 
-pub fn fixtures() -> PathBuf {
-    project_root().join("tests/fixtures/github")
-}
-
-/// `daybook` with none of the runner's variables leaking in from the outer
-/// environment (this suite itself runs on GitHub Actions in CI).
-pub fn daybook() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("daybook"));
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy();
-        if k.starts_with("GITHUB_")
-            || k.starts_with("INPUT_")
-            || k.starts_with("RUNNER_")
-            || k == "DAYBOOK_CONFIG"
-        {
-            c.env_remove(k.as_ref());
-        }
-    }
-    c.env("NO_COLOR", "1").env("COLUMNS", "100");
-    c
+/// A temporary copy of [`fixture_repo`], without git.
+pub fn repo_copy() -> TempDir {
+    temp_copy(&fixture_repo())
 }
 
 /// Run git with a fixed identity and no user or system config.
@@ -73,20 +54,6 @@ pub fn isolate_git(c: &mut Command) {
         .env("GIT_TERMINAL_PROMPT", "0");
 }
 
-/// Copy a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A bare repository holding the fixture notes repository on `main`, and a
 /// clone of it as the workspace.
 pub struct Remote {
@@ -105,7 +72,7 @@ impl Remote {
     pub fn new() -> Remote {
         let tmp = tempfile::tempdir().unwrap();
         let seed = tmp.path().join("seed");
-        copy_dir(&fixtures().join("repo"), &seed);
+        copy_dir(&fixture_repo(), &seed);
         git(&seed, &["init", "-q", "-b", "main"]);
         git(&seed, &["add", "-A"]);
         git(&seed, &["commit", "-q", "-m", "notes"]);

@@ -5,43 +5,20 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use assert_cmd::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::common::{copy_dir, daybook, fixtures, temp_copy};
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(name)
+    fixtures("lint").join(name)
 }
 
-fn daybook() -> Command {
-    let mut c = Command::cargo_bin("daybook").unwrap();
-    c.env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_WORKSPACE")
-        .env_remove("DAYBOOK_CONFIG");
-    c
-}
-
-/// Copy a fixture into a temp dir (tests that add files never touch the fixture).
+/// A fixture to add files to.
 fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(name), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
+    temp_copy(&fixture(name))
 }
 
 /// Run `lint --offline --format json` and return (exit code, diagnostics).

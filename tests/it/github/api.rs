@@ -1,50 +1,27 @@
-//! The GitHub API, faked on 127.0.0.1 with wiremock and reached through
-//! `GITHUB_API_URL`: every request daybook sends is asserted, in order.
+//! The GitHub API, faked on 127.0.0.1 with wiremock (in GitHub Enterprise
+//! Server's layout) and reached through `GITHUB_API_URL`: every request
+//! daybook sends is asserted, in order.
 
 use std::path::Path;
+use std::process::Output;
 
 use daybook::diag::{Diagnostic, Severity};
-use daybook::github::api::{Api, Repo};
+use daybook::github::api::Api;
 use daybook::github::checks::{self, CheckRunOutcome, CheckRunSpec};
 use daybook::github::commit::{self, ApiCommit};
 use daybook::github::{Author, PublishOutcome};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, Request, ResponseTemplate};
 
-/// GitHub Enterprise Server serves the API under `/api/v3`; the tests do too,
-/// so a client that dropped the base path would miss every mock.
-const PREFIX: &str = "/api/v3";
+use super::{Remote, git, isolate_git};
+use crate::common::daybook;
+use crate::common::fake_github::{FakeGithub, READ_ONLY, blob_sha, ref_at};
+
 const TOKEN: &str = "ghs_test_token";
 
-fn repo() -> Repo {
-    "me/notes".parse().unwrap()
-}
-
-fn api(server: &MockServer) -> Api {
-    Api::new(&format!("{}{PREFIX}", server.uri()), TOKEN, repo()).unwrap()
-}
-
-pub(crate) fn p(rest: &str) -> String {
-    format!("{PREFIX}/repos/me/notes{rest}")
-}
-
-/// (method, path, JSON body) of every request the server saw.
-async fn requests(server: &MockServer) -> Vec<(String, String, Value)> {
-    let reqs = server.received_requests().await.unwrap();
-    for r in &reqs {
-        let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
-        assert_eq!(auth.as_deref(), Some(format!("Bearer {TOKEN}").as_str()), "{} {}", r.method, r.url);
-    }
-    reqs.iter()
-        .map(|r: &Request| {
-            (
-                r.method.to_string(),
-                r.url.path().to_owned(),
-                serde_json::from_slice(&r.body).unwrap_or(Value::Null),
-            )
-        })
-        .collect()
+fn api(fake: &FakeGithub) -> Api {
+    Api::new(&fake.api_url(), TOKEN, "me/notes".parse().unwrap()).unwrap()
 }
 
 fn diags(n: usize) -> Vec<Diagnostic> {
@@ -76,25 +53,13 @@ fn spec(head: &str) -> CheckRunSpec<'_> {
 
 #[tokio::test]
 async fn check_run_carries_120_annotations_in_three_batches() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(p("/check-runs")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(
-            json!({"id": 42, "html_url": "https://github.com/me/notes/runs/42", "status": "in_progress"}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/check-runs/42")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42})))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let fake = FakeGithub::enterprise().await;
+    fake.create_check_run(42).expect(1).mount(&fake).await;
+    fake.update_check_run(42).expect(3).mount(&fake).await;
 
     let ds = diags(120);
     assert!(checks::exceeds_runner_limit(&ds));
-    let out = checks::create(&api(&server), &spec("headsha"), &ds).await.unwrap();
+    let out = checks::create(&api(&fake), &spec("headsha"), &ds).await.unwrap();
     assert_eq!(
         out,
         CheckRunOutcome::Created {
@@ -104,9 +69,9 @@ async fn check_run_carries_120_annotations_in_three_batches() {
         }
     );
 
-    let reqs = requests(&server).await;
+    let reqs = fake.requests(TOKEN).await;
     let shape: Vec<(&str, &str)> = reqs.iter().map(|(m, p, _)| (m.as_str(), p.as_str())).collect();
-    let (create, update) = (p("/check-runs"), p("/check-runs/42"));
+    let (create, update) = (fake.p("/check-runs"), fake.p("/check-runs/42"));
     assert_eq!(
         shape,
         vec![
@@ -153,19 +118,12 @@ async fn check_run_carries_120_annotations_in_three_batches() {
 
 #[tokio::test]
 async fn check_run_403_is_an_outcome_not_a_failure() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(p("/check-runs")))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "message": "Resource not accessible by integration",
-            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
-        })))
-        .mount(&server)
-        .await;
-    let out = checks::create(&api(&server), &spec("headsha"), &diags(30)).await.unwrap();
-    assert_eq!(out, CheckRunOutcome::Forbidden { message: "Resource not accessible by integration".into() });
+    let fake = FakeGithub::enterprise().await;
+    fake.refuse_check_run().mount(&fake).await;
+    let out = checks::create(&api(&fake), &spec("headsha"), &diags(30)).await.unwrap();
+    assert_eq!(out, CheckRunOutcome::Forbidden { message: READ_ONLY.into() });
     // Nothing is sent after the refusal: no retries, no updates.
-    assert_eq!(requests(&server).await.len(), 1);
+    assert_eq!(fake.requests(TOKEN).await.len(), 1);
 }
 
 /// A workspace with notes and a README, and a regenerate function whose output
@@ -215,51 +173,6 @@ fn job<'a>(api: &'a Api, ws: &'a Path, author: &'a Author) -> ApiCommit<'a> {
     }
 }
 
-/// Content-addressed fake blobs: the SHA names the content, so the assertions
-/// can tell which README was sent.
-fn blob_sha(content: &str) -> String {
-    format!("blob-{}", content.len())
-}
-
-pub(crate) async fn mount_git_data(server: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path(p("/git/blobs")))
-        .respond_with(|r: &Request| {
-            let b: Value = r.body_json().unwrap();
-            ResponseTemplate::new(201).set_body_json(json!({"sha": blob_sha(b["content"].as_str().unwrap())}))
-        })
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path_regex(format!("^{}$", p("/git/commits/[a-z0-9]+"))))
-        .respond_with(|r: &Request| {
-            let sha = r.url.path().rsplit('/').next().unwrap().to_owned();
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"sha": sha, "tree": {"sha": format!("tree-of-{sha}")}}))
-        })
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(p("/git/trees")))
-        .respond_with(|r: &Request| {
-            let b: Value = r.body_json().unwrap();
-            let sha =
-                format!("{}+{}", b["base_tree"].as_str().unwrap(), b["tree"][0]["sha"].as_str().unwrap());
-            ResponseTemplate::new(201).set_body_json(json!({"sha": sha}))
-        })
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(p("/git/commits")))
-        .respond_with(|r: &Request| {
-            let b: Value = r.body_json().unwrap();
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"sha": format!("commit-on-{}", b["parents"][0].as_str().unwrap())}))
-        })
-        .mount(server)
-        .await;
-}
-
 /// Base64 broken into lines, as the Git Data API returns blobs.
 fn wrapped_base64(text: &str) -> String {
     use base64::Engine as _;
@@ -267,34 +180,20 @@ fn wrapped_base64(text: &str) -> String {
     b.as_bytes().chunks(8).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\n")
 }
 
-pub(crate) fn ref_at(sha: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"ref": "refs/heads/main", "object": {"sha": sha, "type": "commit"}}))
-}
-
 #[tokio::test]
 async fn verified_commit_flow_blob_tree_commit_ref() {
-    let server = MockServer::start().await;
-    mount_git_data(&server).await;
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at("base0"))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(ref_at("commit-on-base0"))
-        .mount(&server)
-        .await;
+    let fake = FakeGithub::enterprise().await;
+    fake.commit_lands_on("base0").await;
+    let p = |rest: &str| fake.p(rest);
 
     let ws = workspace(&["202401/0108.md", "202401/0109.md"]);
-    let api = api(&server);
+    let api = api(&fake);
     let a = author();
     let out = commit::publish(&job(&api, ws.path(), &a), &mut readme_of).await.unwrap();
     assert_eq!(out, PublishOutcome::Committed { sha: "commit-on-base0".into(), attempts: 1 });
 
     let expected_readme = readme_of(ws.path()).unwrap();
-    let reqs = requests(&server).await;
+    let reqs = fake.requests(TOKEN).await;
     let shape: Vec<(&str, String)> = reqs.iter().map(|(m, p, _)| (m.as_str(), p.clone())).collect();
     assert_eq!(
         shape,
@@ -330,39 +229,16 @@ async fn verified_commit_flow_blob_tree_commit_ref() {
 
 #[tokio::test]
 async fn ref_update_refused_as_a_race_is_retried_on_the_new_parent() {
-    let server = MockServer::start().await;
-    mount_git_data(&server).await;
+    let fake = FakeGithub::enterprise().await;
+    fake.mount_git_data().await;
     // The branch is at base0 when we look first, at moved1 afterwards.
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at("base0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at("moved1"))
-        .mount(&server)
-        .await;
+    fake.read_branch("base0").up_to_n_times(1).with_priority(1).mount(&fake).await;
+    fake.read_branch("moved1").mount(&fake).await;
     // The first update loses the race, the second lands.
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(
-            ResponseTemplate::new(422).set_body_json(json!({"message": "Update is not a fast forward"})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(ref_at("commit-on-moved1"))
-        .mount(&server)
-        .await;
+    fake.refuse_branch_update().up_to_n_times(1).with_priority(1).mount(&fake).await;
+    fake.update_branch("commit-on-moved1").mount(&fake).await;
     // What moved: someone added a note.
-    Mock::given(method("GET"))
-        .and(path(p("/compare/base0...moved1")))
+    fake.on("GET", "/compare/base0...moved1")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "status": "ahead",
             "ahead_by": 1,
@@ -371,26 +247,26 @@ async fn ref_update_refused_as_a_race_is_retried_on_the_new_parent() {
                 {"filename": "docs/unrelated.md", "status": "added", "sha": "unrelatedblob"}
             ]
         })))
-        .mount(&server)
+        .mount(&fake)
         .await;
-    Mock::given(method("GET"))
-        .and(path(p("/git/blobs/newnoteblob")))
+    fake.on("GET", "/git/blobs/newnoteblob")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "sha": "newnoteblob",
             "encoding": "base64",
             // GitHub wraps base64 at 60 columns.
             "content": wrapped_base64("# 202401/0110.md\n")
         })))
-        .mount(&server)
+        .mount(&fake)
         .await;
+    let p = |rest: &str| fake.p(rest);
 
     let ws = workspace(&["202401/0108.md", "202401/0109.md"]);
-    let api = api(&server);
+    let api = api(&fake);
     let a = author();
     let out = commit::publish(&job(&api, ws.path(), &a), &mut readme_of).await.unwrap();
     assert_eq!(out, PublishOutcome::Committed { sha: "commit-on-moved1".into(), attempts: 2 });
 
-    let reqs = requests(&server).await;
+    let reqs = fake.requests(TOKEN).await;
     let shape: Vec<(&str, String)> = reqs.iter().map(|(m, p, _)| (m.as_str(), p.clone())).collect();
     assert_eq!(
         shape,
@@ -426,110 +302,74 @@ async fn ref_update_refused_as_a_race_is_retried_on_the_new_parent() {
 
 #[tokio::test]
 async fn a_branch_that_keeps_moving_is_given_up_without_forcing() {
-    let server = MockServer::start().await;
-    mount_git_data(&server).await;
+    let fake = FakeGithub::enterprise().await;
+    fake.mount_git_data().await;
     // Every look finds a new tip; every update is refused.
     let n = std::sync::atomic::AtomicUsize::new(0);
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
+    fake.on("GET", "/git/ref/heads/main")
         .respond_with(move |_: &Request| {
             let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             ref_at(&if i == 0 { "base0".to_owned() } else { format!("moved{i}") })
         })
-        .mount(&server)
+        .mount(&fake)
         .await;
     Mock::given(method("GET"))
-        .and(path_regex(format!("^{}$", p("/compare/.*"))))
+        .and(path_regex(format!("^{}$", fake.p("/compare/.*"))))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ahead", "files": []})))
-        .mount(&server)
+        .mount(&fake)
         .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(
-            ResponseTemplate::new(422).set_body_json(json!({"message": "Update is not a fast forward"})),
-        )
-        .expect(3)
-        .mount(&server)
-        .await;
+    fake.refuse_branch_update().expect(3).mount(&fake).await;
     let ws = workspace(&["202401/0108.md"]);
-    let api = api(&server);
+    let api = api(&fake);
     let a = author();
     let err = commit::publish(&job(&api, ws.path(), &a), &mut readme_of).await.unwrap_err();
     assert!(err.to_string().contains("gave up after 3 attempts"), "{err}");
-    let reqs = requests(&server).await;
+    let reqs = fake.requests(TOKEN).await;
     assert!(reqs.iter().filter(|(m, _, _)| m == "PATCH").all(|(_, _, b)| b["force"] == false));
 }
 
 #[tokio::test]
 async fn a_read_only_token_commits_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at("base0"))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(p("/git/blobs")))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"message": "Resource not accessible by integration"})),
-        )
-        .mount(&server)
+    let fake = FakeGithub::enterprise().await;
+    fake.read_branch("base0").mount(&fake).await;
+    fake.on("POST", "/git/blobs")
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": READ_ONLY})))
+        .mount(&fake)
         .await;
     let ws = workspace(&["202401/0108.md"]);
-    let api = api(&server);
+    let api = api(&fake);
     let a = author();
     let out = commit::publish(&job(&api, ws.path(), &a), &mut readme_of).await.unwrap();
-    assert_eq!(out, PublishOutcome::NotCommitted { reason: "Resource not accessible by integration".into() });
+    assert_eq!(out, PublishOutcome::NotCommitted { reason: READ_ONLY.into() });
     let methods: Vec<String> =
-        requests(&server).await.into_iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+        fake.requests(TOKEN).await.into_iter().map(|(m, p, _)| format!("{m} {p}")).collect();
     assert_eq!(
         methods,
-        vec![format!("GET {}", p("/git/ref/heads/main")), format!("POST {}", p("/git/blobs"))]
+        vec![format!("GET {}", fake.p("/git/ref/heads/main")), format!("POST {}", fake.p("/git/blobs"))]
     );
 }
 
 #[tokio::test]
 async fn an_unchanged_readme_writes_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at("base0"))
-        .mount(&server)
-        .await;
+    let fake = FakeGithub::enterprise().await;
+    fake.read_branch("base0").mount(&fake).await;
     let ws = workspace(&["202401/0108.md"]);
     std::fs::write(ws.path().join("README.md"), readme_of(ws.path()).unwrap()).unwrap();
-    let api = api(&server);
+    let api = api(&fake);
     let a = author();
     let out = commit::publish(&job(&api, ws.path(), &a), &mut readme_of).await.unwrap();
     assert_eq!(out, PublishOutcome::Unchanged);
-    assert_eq!(requests(&server).await.len(), 1, "only the ref was read");
+    assert_eq!(fake.requests(TOKEN).await.len(), 1, "only the ref was read");
 }
 
-/// The CLI end to end: `daybook publish --mode api` finds the API through
-/// GITHUB_API_URL and commits the README the readme generator produced.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn publish_command_uses_github_api_url() {
-    let server = MockServer::start().await;
-    mount_git_data(&server).await;
-    let remote = crate::Remote::new();
-    let head = crate::git(&remote.work, &["rev-parse", "HEAD"]);
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at(&head))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(ref_at(&format!("commit-on-{head}")))
-        .mount(&server)
-        .await;
-
-    let work = remote.work.clone();
-    let api_url = format!("{}{PREFIX}", server.uri());
-    let out = tokio::task::spawn_blocking(move || {
-        let mut c = crate::daybook();
-        crate::isolate_git(&mut c);
+/// `daybook publish --mode api --branch main` in `work`, finding the API
+/// through `GITHUB_API_URL`; run off the async runtime, which must keep
+/// serving the fake API meanwhile.
+async fn publish_through_the_api(fake: &FakeGithub, work: &Path) -> Output {
+    let (work, api_url) = (work.to_path_buf(), fake.api_url());
+    tokio::task::spawn_blocking(move || {
+        let mut c = daybook();
+        isolate_git(&mut c);
         c.current_dir(&work)
             .args(["publish", "--mode", "api", "--branch", "main"])
             .env("GITHUB_API_URL", api_url)
@@ -539,16 +379,28 @@ async fn publish_command_uses_github_api_url() {
             .unwrap()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// The CLI end to end: `daybook publish --mode api` finds the API through
+/// GITHUB_API_URL and commits the README the readme generator produced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_command_uses_github_api_url() {
+    let fake = FakeGithub::enterprise().await;
+    let remote = Remote::new();
+    let head = git(&remote.work, &["rev-parse", "HEAD"]);
+    fake.commit_lands_on(&head).await;
+
+    let out = publish_through_the_api(&fake, &remote.work).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("commit-on-{head}"));
 
-    let reqs = requests(&server).await;
-    let blob = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == p("/git/blobs")).unwrap();
+    let reqs = fake.requests(TOKEN).await;
+    let blob = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == fake.p("/git/blobs")).unwrap();
     let readme = blob.2["content"].as_str().unwrap();
     assert!(readme.contains("公众号内容拓展学习笔记（2024.1.9）"), "{readme}");
     assert!(readme.contains("更新今日时间：2024.1.9"), "{readme}");
-    let commit = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == p("/git/commits")).unwrap();
+    let commit = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == fake.p("/git/commits")).unwrap();
     assert_eq!(commit.2["parents"], json!([head]));
     assert!(commit.2["message"].as_str().unwrap().contains("[skip ci]"));
 }
@@ -557,44 +409,20 @@ async fn publish_command_uses_github_api_url() {
 /// the link itself stays a link (no `README.md` entry of mode 100644 in the tree).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_symlinked_readme_is_committed_as_its_target() {
-    let server = MockServer::start().await;
-    mount_git_data(&server).await;
-    let remote = crate::Remote::new();
+    let fake = FakeGithub::enterprise().await;
+    let remote = Remote::new();
     std::fs::create_dir_all(remote.work.join("docs")).unwrap();
-    crate::git(&remote.work, &["mv", "README.md", "docs/README.md"]);
+    git(&remote.work, &["mv", "README.md", "docs/README.md"]);
     std::os::unix::fs::symlink("docs/README.md", remote.work.join("README.md")).unwrap();
-    crate::git(&remote.work, &["add", "README.md"]);
-    crate::git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
-    let head = crate::git(&remote.work, &["rev-parse", "HEAD"]);
-    Mock::given(method("GET"))
-        .and(path(p("/git/ref/heads/main")))
-        .respond_with(ref_at(&head))
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .and(path(p("/git/refs/heads/main")))
-        .respond_with(ref_at(&format!("commit-on-{head}")))
-        .mount(&server)
-        .await;
+    git(&remote.work, &["add", "README.md"]);
+    git(&remote.work, &["commit", "-q", "-m", "README lives in docs/"]);
+    let head = git(&remote.work, &["rev-parse", "HEAD"]);
+    fake.commit_lands_on(&head).await;
 
-    let work = remote.work.clone();
-    let api_url = format!("{}{PREFIX}", server.uri());
-    let out = tokio::task::spawn_blocking(move || {
-        let mut c = crate::daybook();
-        crate::isolate_git(&mut c);
-        c.current_dir(&work)
-            .args(["publish", "--mode", "api", "--branch", "main"])
-            .env("GITHUB_API_URL", api_url)
-            .env("GITHUB_REPOSITORY", "me/notes")
-            .env("GITHUB_TOKEN", TOKEN)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = publish_through_the_api(&fake, &remote.work).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let reqs = requests(&server).await;
-    let tree = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == p("/git/trees")).unwrap();
+    let reqs = fake.requests(TOKEN).await;
+    let tree = reqs.iter().find(|(m, p_, _)| m == "POST" && *p_ == fake.p("/git/trees")).unwrap();
     assert_eq!(tree.2["tree"].as_array().unwrap().len(), 1, "{}", tree.2);
     assert_eq!(tree.2["tree"][0]["path"], "docs/README.md", "{}", tree.2);
 }

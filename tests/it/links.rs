@@ -17,6 +17,8 @@ use daybook::links::{
 use wiremock::matchers::{any, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::common::daybook;
+
 /// Settings that keep the suite fast: millisecond backoff, short timeouts.
 fn fast_config() -> LinksConfig {
     yaml_serde::from_str(
@@ -842,15 +844,7 @@ async fn lint_json(repo: &std::path::Path, extra: &[&str]) -> (i32, serde_json::
         vec!["lint".into(), repo.display().to_string(), "--format".into(), "json".into()];
     args.extend(extra.iter().map(|s| s.to_string()));
     tokio::task::spawn_blocking(move || {
-        let out = assert_cmd::Command::cargo_bin("daybook")
-            .unwrap()
-            .args(&args)
-            .env_remove("GITHUB_TOKEN")
-            .env_remove("GITHUB_API_URL")
-            .env_remove("GITHUB_SERVER_URL")
-            .env_remove("DAYBOOK_CONFIG")
-            .output()
-            .unwrap();
+        let out = daybook().args(&args).output().unwrap();
         let json = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
         (out.status.code().unwrap(), json, String::from_utf8_lossy(&out.stderr).into_owned())
@@ -969,15 +963,7 @@ async fn lint_reads_links_settings_from_daybook_yml() {
     std::fs::write(repo.path().join("daybook.yml"), "links:\n  exclude: ['(']\n").unwrap();
     let out = tokio::task::spawn_blocking({
         let p = repo.path().to_path_buf();
-        move || {
-            assert_cmd::Command::cargo_bin("daybook")
-                .unwrap()
-                .arg("lint")
-                .arg(p)
-                .arg("--offline")
-                .output()
-                .unwrap()
-        }
+        move || daybook().arg("lint").arg(p).arg("--offline").output().unwrap()
     })
     .await
     .unwrap();

@@ -1,0 +1,175 @@
+//! The GitHub REST API of the repository `me/notes`, faked on 127.0.0.1 with
+//! wiremock: the endpoints daybook's check runs and API commits use, with
+//! canned answers. A test mounts the ones its story needs and asserts the
+//! requests afterwards.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
+
+/// The refusal a fork's read-only `GITHUB_TOKEN` gets.
+pub const READ_ONLY: &str = "Resource not accessible by integration";
+
+pub struct FakeGithub {
+    server: MockServer,
+    prefix: &'static str,
+}
+
+/// Mocks mount on the server itself: `fake.read_branch("sha").mount(&fake)`.
+impl std::ops::Deref for FakeGithub {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
+}
+
+impl FakeGithub {
+    /// GitHub Enterprise Server's layout, the API under `/api/v3`: a client
+    /// that dropped the base path would miss every mock.
+    pub async fn enterprise() -> FakeGithub {
+        FakeGithub { server: MockServer::start().await, prefix: "/api/v3" }
+    }
+
+    /// github.com's layout, the API at the root of its host.
+    pub async fn dotcom() -> FakeGithub {
+        FakeGithub { server: MockServer::start().await, prefix: "" }
+    }
+
+    /// The API's base URL, as `GITHUB_API_URL` gives it.
+    pub fn api_url(&self) -> String {
+        format!("{}{}", self.server.uri(), self.prefix)
+    }
+
+    /// The server path of a repository endpoint: `p("/check-runs")`.
+    pub fn p(&self, rest: &str) -> String {
+        format!("{}/repos/me/notes{rest}", self.prefix)
+    }
+
+    /// `verb` on a repository endpoint, to be answered and mounted.
+    pub fn on(&self, verb: &str, rest: &str) -> MockBuilder {
+        Mock::given(method(verb)).and(path(self.p(rest)))
+    }
+
+    /// Reading `main` finds it at `sha`.
+    pub fn read_branch(&self, sha: &str) -> Mock {
+        self.on("GET", "/git/ref/heads/main").respond_with(ref_at(sha))
+    }
+
+    /// Moving `main` to a new commit succeeds; it is then at `sha`.
+    pub fn update_branch(&self, sha: &str) -> Mock {
+        self.on("PATCH", "/git/refs/heads/main").respond_with(ref_at(sha))
+    }
+
+    /// Moving `main` is refused: someone else moved it first.
+    pub fn refuse_branch_update(&self) -> Mock {
+        self.on("PATCH", "/git/refs/heads/main").respond_with(
+            ResponseTemplate::new(422).set_body_json(json!({"message": "Update is not a fast forward"})),
+        )
+    }
+
+    /// Creating a check run succeeds, as run `id`.
+    pub fn create_check_run(&self, id: u64) -> Mock {
+        self.on("POST", "/check-runs").respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": id,
+            "html_url": format!("https://github.com/me/notes/runs/{id}"),
+            "status": "in_progress"
+        })))
+    }
+
+    /// Updating check run `id` succeeds.
+    pub fn update_check_run(&self, id: u64) -> Mock {
+        self.on("PATCH", &format!("/check-runs/{id}"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": id})))
+    }
+
+    /// Creating a check run is refused, as for a fork's read-only token.
+    pub fn refuse_check_run(&self) -> Mock {
+        self.on("POST", "/check-runs").respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "message": READ_ONLY,
+            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
+        })))
+    }
+
+    /// The Git Data API (blobs, commits, trees), answering from what it is
+    /// sent, so the assertions can tell which content went where: a blob is
+    /// named by [`blob_sha`] of its content, a tree `{base_tree}+{blob}`, a
+    /// commit `commit-on-{parent}`, and commit `X` has the tree `tree-of-X`.
+    pub async fn mount_git_data(&self) {
+        Mock::given(method("POST"))
+            .and(path(self.p("/git/blobs")))
+            .respond_with(|r: &Request| {
+                let b: Value = r.body_json().unwrap();
+                ResponseTemplate::new(201)
+                    .set_body_json(json!({"sha": blob_sha(b["content"].as_str().unwrap())}))
+            })
+            .mount(&self.server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex(format!("^{}$", self.p("/git/commits/[a-z0-9]+"))))
+            .respond_with(|r: &Request| {
+                let sha = r.url.path().rsplit('/').next().unwrap().to_owned();
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"sha": sha, "tree": {"sha": format!("tree-of-{sha}")}}))
+            })
+            .mount(&self.server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(self.p("/git/trees")))
+            .respond_with(|r: &Request| {
+                let b: Value = r.body_json().unwrap();
+                let sha =
+                    format!("{}+{}", b["base_tree"].as_str().unwrap(), b["tree"][0]["sha"].as_str().unwrap());
+                ResponseTemplate::new(201).set_body_json(json!({"sha": sha}))
+            })
+            .mount(&self.server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(self.p("/git/commits")))
+            .respond_with(|r: &Request| {
+                let b: Value = r.body_json().unwrap();
+                ResponseTemplate::new(201)
+                    .set_body_json(json!({"sha": format!("commit-on-{}", b["parents"][0].as_str().unwrap())}))
+            })
+            .mount(&self.server)
+            .await;
+    }
+
+    /// A commit on `main` at `sha` goes through unopposed: the Git Data API,
+    /// `main` read at `sha`, and exactly one update of it to `commit-on-{sha}`.
+    pub async fn commit_lands_on(&self, sha: &str) {
+        self.mount_git_data().await;
+        self.read_branch(sha).mount(&self.server).await;
+        self.update_branch(&format!("commit-on-{sha}")).expect(1).mount(&self.server).await;
+    }
+
+    /// (method, path, JSON body) of every request the server saw, each of
+    /// which must have carried `token`.
+    pub async fn requests(&self, token: &str) -> Vec<(String, String, Value)> {
+        let reqs = self.server.received_requests().await.unwrap();
+        for r in &reqs {
+            let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(auth.as_deref(), Some(format!("Bearer {token}").as_str()), "{} {}", r.method, r.url);
+        }
+        reqs.iter()
+            .map(|r| {
+                (
+                    r.method.to_string(),
+                    r.url.path().to_owned(),
+                    serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The answer to reading or moving `main`: it is at `sha`.
+pub fn ref_at(sha: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"ref": "refs/heads/main", "object": {"sha": sha, "type": "commit"}}))
+}
+
+/// The fake blob SHA of `content`.
+pub fn blob_sha(content: &str) -> String {
+    format!("blob-{}", content.len())
+}
