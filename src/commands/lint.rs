@@ -58,7 +58,7 @@ pub fn findings(
         if let Some(r) = outcome.readme.clone() {
             docs.push(r);
         }
-        let external = crate::links::check_external(&docs, &config.links, links, root)?;
+        let external = super::links::check_external(&docs, &config.links, links, root)?;
         if with_readme {
             docs.pop();
         }

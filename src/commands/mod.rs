@@ -4,6 +4,7 @@
 pub mod action;
 pub mod config;
 pub mod init;
+pub mod links;
 pub mod lint;
 pub mod publish;
 pub mod readme;

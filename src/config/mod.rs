@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Severity;
 use crate::error::Error;
 
+pub mod links;
+
 /// Default file name looked up at the repository root.
 pub const CONFIG_FILE: &str = "daybook.yml";
 
@@ -44,7 +46,7 @@ pub struct Config {
     /// The generated README.
     pub readme: ReadmeConfig,
     /// External link checking.
-    pub links: crate::links::LinksConfig,
+    pub links: links::LinksConfig,
     /// Committing the README back and talking to GitHub.
     pub publish: PublishConfig,
 }
@@ -61,7 +63,7 @@ impl Default for Config {
             rules: BTreeMap::new(),
             ignore: Vec::new(),
             readme: ReadmeConfig::default(),
-            links: crate::links::LinksConfig::default(),
+            links: links::LinksConfig::default(),
             publish: PublishConfig::default(),
         }
     }

@@ -6,25 +6,27 @@
 //! and the GitHub token go to the hop's own host only, and each hop waits for a
 //! slot of its own host. A hop takes its host's slot before a global one: a task
 //! waiting for a busy host then holds nothing the other hosts need.
+//!
+//! Around it: [`super::hosts`] (per-host rules), [`super::retry`] (when to ask
+//! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use regex::Regex;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use super::config::{HostConfig, LinksConfig, MethodChoice, SoftVerdict, StatusSpec};
+use super::anchors::{ANCHOR_BODY_BYTES, defines, html_ids, is_checkable_fragment};
+use super::github_api::GithubApi;
 use super::net::{FilteringResolver, Lookup, ResolveError, is_public};
-
-/// Bytes of an HTML page read to look for an anchor (anchors sit anywhere in a page).
-const ANCHOR_BODY_BYTES: usize = 2 * 1024 * 1024;
+use super::retry::{finish, retry_after, retryable_status};
+use super::settings::{InvalidLinks, LinkSettings};
+use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
 
 /// What became of one URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -70,7 +72,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(verdict: Verdict, detail: impl Into<String>, final_url: &Url) -> Self {
+    pub(super) fn new(verdict: Verdict, detail: impl Into<String>, final_url: &Url) -> Self {
         Outcome {
             verdict,
             detail: detail.into(),
@@ -93,260 +95,35 @@ pub struct Request {
     pub failed_before: bool,
 }
 
-/// The GitHub REST API, used for repository links when a token is present.
-#[derive(Debug, Clone)]
-pub struct GithubApi {
-    /// `https://api.github.com`, or `GITHUB_API_URL`.
-    pub api: Url,
-    /// Hosts whose `/{owner}/{repo}` links are repositories (`github.com`, the
-    /// `GITHUB_SERVER_URL` host).
-    pub web_hosts: Vec<String>,
-    /// The token; sent to the API host only.
-    pub token: Option<String>,
-}
-
-impl GithubApi {
-    pub fn new(
-        api_url: Option<&str>,
-        server_url: Option<&str>,
-        token: Option<String>,
-    ) -> Result<Self, String> {
-        let api_text = api_url.filter(|s| !s.trim().is_empty()).unwrap_or("https://api.github.com");
-        let api =
-            Url::parse(api_text).map_err(|e| format!("GITHUB_API_URL `{api_text}` is not a URL: {e}"))?;
-        let mut web_hosts = vec!["github.com".to_string(), "www.github.com".to_string()];
-        if let Some(server) = server_url.filter(|s| !s.trim().is_empty()) {
-            let u =
-                Url::parse(server).map_err(|e| format!("GITHUB_SERVER_URL `{server}` is not a URL: {e}"))?;
-            if let Some(h) = u.host_str() {
-                web_hosts.push(host_key(h, u.port()));
-            }
-        }
-        Ok(GithubApi { api, web_hosts, token: token.filter(|t| !t.trim().is_empty()) })
-    }
-
-    /// `(owner, repo)` when `url` is a repository's home page.
-    pub fn repo_of(&self, url: &Url) -> Option<(String, String)> {
-        let host = url.host_str()?;
-        if !self.web_hosts.iter().any(|h| *h == host_key(host, url.port())) {
-            return None;
-        }
-        let segs: Vec<&str> = url.path_segments()?.collect();
-        let segs: &[&str] = match segs.as_slice() {
-            [a, b] | [a, b, ""] => &[a, b],
-            _ => return None,
-        };
-        let (owner, repo) = (segs[0], segs[1].trim_end_matches(".git"));
-        const RESERVED: &[&str] = &[
-            "about",
-            "apps",
-            "collections",
-            "customer-stories",
-            "enterprise",
-            "events",
-            "explore",
-            "features",
-            "login",
-            "marketplace",
-            "notifications",
-            "orgs",
-            "organizations",
-            "pricing",
-            "pulls",
-            "issues",
-            "search",
-            "security",
-            "settings",
-            "site",
-            "sponsors",
-            "topics",
-            "trending",
-            "users",
-            "readme",
-            "join",
-            "new",
-            "codespaces",
-            "contact",
-            "team",
-            "solutions",
-            "resources",
-        ];
-        let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-        if !ok(owner) || !ok(repo) || RESERVED.contains(&owner.to_ascii_lowercase().as_str()) {
-            return None;
-        }
-        Some((owner.to_string(), repo.to_string()))
-    }
-
-    fn endpoint(&self, owner: &str, repo: &str) -> Option<Url> {
-        Url::parse(&format!("{}/repos/{owner}/{repo}", self.api.as_str().trim_end_matches('/'))).ok()
-    }
-
-    fn is_api_origin(&self, url: &Url) -> bool {
-        url.origin() == self.api.origin()
-    }
-}
-
-/// Everything a run needs to know, resolved from daybook.yml, flags and environment.
+/// Everything a run needs to know: the compiled `links:` settings (with the
+/// command line's overrides applied), the address policy and the GitHub API.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    pub max_concurrency: usize,
-    pub max_per_host: usize,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    pub max_redirects: usize,
-    pub retries: u32,
-    pub backoff: Duration,
-    pub backoff_max: Duration,
-    pub retry_after_max: Duration,
-    pub max_body_bytes: usize,
-    pub accept: Vec<(u16, u16)>,
-    pub anchors: bool,
-    pub user_agent: String,
+    pub settings: LinkSettings,
     pub allow_private: bool,
     pub lookup: Lookup,
-    pub hosts: HostRules,
-    /// The `hosts:` settings as written (stable JSON), for the cache fingerprint.
-    pub hosts_digest: String,
     pub github: GithubApi,
-    /// Use the GitHub API for repository links (when there is a token).
-    pub github_api: bool,
 }
 
 impl CheckOptions {
-    /// Options from the `links:` section, with `allow_private` and the GitHub settings given.
-    pub fn from_config(cfg: &LinksConfig, allow_private: bool, github: GithubApi) -> Result<Self, String> {
-        Ok(CheckOptions {
-            max_concurrency: cfg.max_concurrency.max(1),
-            max_per_host: cfg.max_per_host.max(1),
-            connect_timeout: cfg.connect_timeout.0,
-            timeout: cfg.timeout.0,
-            max_redirects: cfg.max_redirects,
-            retries: cfg.retries,
-            backoff: cfg.retry_backoff.0,
-            backoff_max: cfg.retry_backoff_max.0,
-            retry_after_max: cfg.retry_after_max.0,
-            max_body_bytes: cfg.max_body_bytes,
-            accept: ranges(&cfg.accept)?,
-            anchors: cfg.anchors,
-            user_agent: cfg.user_agent.clone(),
-            allow_private,
-            lookup: Lookup::System,
-            hosts: HostRules::new(&cfg.hosts)?,
-            hosts_digest: serde_json::to_string(&cfg.hosts).unwrap_or_default(),
-            github,
-            github_api: cfg.github_api,
-        })
-    }
-}
-
-fn ranges(specs: &[StatusSpec]) -> Result<Vec<(u16, u16)>, String> {
-    specs.iter().map(|s| s.range()).collect()
-}
-
-/// Per-host settings, compiled.
-#[derive(Debug, Clone, Default)]
-pub struct HostRules {
-    exact: HashMap<String, Arc<HostRule>>,
-    /// `*.example.com` entries as (".example.com", rule), longest suffix first.
-    wildcard: Vec<(String, Arc<HostRule>)>,
-}
-
-#[derive(Debug)]
-pub struct HostRule {
-    method: Option<MethodChoice>,
-    headers: HeaderMap,
-    concurrency: Option<usize>,
-    accept: Option<Vec<(u16, u16)>>,
-    anchors: Option<bool>,
-    soft: Vec<SoftMatcher>,
-}
-
-#[derive(Debug)]
-struct SoftMatcher {
-    verdict: SoftVerdict,
-    phrases: Vec<String>,
-    pattern: Option<Regex>,
-    reason: Option<String>,
-}
-
-impl SoftMatcher {
-    /// The phrase (or the pattern's match) found in `body`.
-    fn find(&self, body: &str) -> Option<String> {
-        if let Some(p) = self.phrases.iter().find(|p| body.contains(p.as_str())) {
-            return Some(p.clone());
-        }
-        let m = self.pattern.as_ref()?.find(body)?;
-        // Quote the tail of the match, which is where the deciding words are.
-        let text: String = m.as_str().chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
-        Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
-    }
-}
-
-impl HostRules {
-    pub fn new(hosts: &std::collections::BTreeMap<String, HostConfig>) -> Result<Self, String> {
-        let mut rules = HostRules::default();
-        for (name, h) in hosts {
-            let mut headers = HeaderMap::new();
-            for (k, v) in &h.headers {
-                let k = HeaderName::from_bytes(k.as_bytes()).map_err(|_| format!("bad header name `{k}`"))?;
-                let v = HeaderValue::from_str(v).map_err(|_| format!("bad value for header `{k}`"))?;
-                headers.insert(k, v);
-            }
-            let mut soft = Vec::new();
-            // Unverified rules first: an anti-robot page is never a verdict on the page.
-            let mut sorted: Vec<_> = h.soft_404.iter().collect();
-            sorted.sort_by_key(|r| r.verdict != SoftVerdict::Unverified);
-            for r in sorted {
-                let pattern = match &r.pattern {
-                    Some(p) => Some(Regex::new(p).map_err(|e| format!("bad regex `{p}`: {e}"))?),
-                    None => None,
-                };
-                soft.push(SoftMatcher {
-                    verdict: r.verdict,
-                    phrases: r.phrases.clone(),
-                    pattern,
-                    reason: r.reason.clone(),
-                });
-            }
-            let rule = Arc::new(HostRule {
-                method: h.method,
-                headers,
-                concurrency: h.concurrency,
-                accept: h.accept.as_deref().map(ranges).transpose()?,
-                anchors: h.anchors,
-                soft,
-            });
-            match name.strip_prefix("*.") {
-                Some(suffix) => rules.wildcard.push((format!(".{}", suffix.to_ascii_lowercase()), rule)),
-                None => {
-                    rules.exact.insert(name.to_ascii_lowercase(), rule);
-                }
-            }
-        }
-        rules.wildcard.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
-        Ok(rules)
+    pub fn new(settings: &LinkSettings, allow_private: bool, github: GithubApi) -> Self {
+        CheckOptions { settings: settings.clone(), allow_private, lookup: Lookup::System, github }
     }
 
-    pub fn get(&self, host: &str) -> Option<&Arc<HostRule>> {
-        let host = host.to_ascii_lowercase();
-        self.exact
-            .get(&host)
-            .or_else(|| self.wildcard.iter().find(|(s, _)| host.ends_with(s)).map(|(_, r)| r))
-    }
-}
-
-fn host_key(host: &str, port: Option<u16>) -> String {
-    match port {
-        Some(p) => format!("{}:{p}", host.to_ascii_lowercase()),
-        None => host.to_ascii_lowercase(),
+    /// [`CheckOptions::new`] from the `links:` section as written.
+    pub fn from_config(
+        cfg: &LinksConfig,
+        allow_private: bool,
+        github: GithubApi,
+    ) -> Result<Self, InvalidLinks> {
+        Ok(CheckOptions::new(&LinkSettings::compile(cfg)?, allow_private, github))
     }
 }
 
 /// One run's HTTP machinery.
 pub struct Checker {
     client: reqwest::Client,
-    opts: CheckOptions,
+    pub(super) opts: CheckOptions,
     global: Semaphore,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Hosts that refused a HEAD with 405/501: later links there start with GET.
@@ -357,16 +134,16 @@ pub struct Checker {
 }
 
 /// What one hop got back.
-struct Hop {
-    status: StatusCode,
-    headers: HeaderMap,
+pub(super) struct Hop {
+    pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
     body: Option<Vec<u8>>,
     truncated: bool,
 }
 
 /// Why one hop got nothing back.
 #[derive(Debug)]
-enum HopError {
+pub(super) enum HopError {
     /// Non-public address and private addresses are not allowed.
     Private(IpAddr),
     NotFound(String),
@@ -379,7 +156,7 @@ enum HopError {
 }
 
 /// How one attempt ended.
-enum Attempt {
+pub(super) enum Attempt {
     Done(Outcome),
     /// Worth another attempt; `Outcome` is what to report if there is none.
     /// `get_next`: HEAD is not worth asking again (it failed, or GET already answered).
@@ -397,18 +174,18 @@ impl Checker {
         let resolver = FilteringResolver::new(opts.lookup.clone(), opts.allow_private);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(opts.connect_timeout)
-            .timeout(opts.timeout)
-            .user_agent(opts.user_agent.clone())
+            .connect_timeout(opts.settings.connect_timeout)
+            .timeout(opts.settings.timeout)
+            .user_agent(opts.settings.user_agent.clone())
             .dns_resolver(resolver.clone())
             // A proxy would resolve names itself, out of reach of the address policy.
             .no_proxy()
-            .pool_max_idle_per_host(opts.max_per_host)
+            .pool_max_idle_per_host(opts.settings.max_per_host)
             .build()
             .map_err(|e| format!("could not set up the HTTP client: {e}"))?;
         Ok(Checker {
             client,
-            global: Semaphore::new(opts.max_concurrency),
+            global: Semaphore::new(opts.settings.max_concurrency),
             opts,
             hosts: Mutex::new(HashMap::new()),
             head_refused: Mutex::new(HashSet::new()),
@@ -422,28 +199,26 @@ impl Checker {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Check every request, at most `max_concurrency` at a time; results in input order.
+    /// Check every request, at most `max_concurrency` at a time; results in input
+    /// order. `on_done` sees each outcome as it comes, on the caller's task.
     pub async fn check_all(
         self: &Arc<Self>,
         requests: Vec<Request>,
-        on_done: impl Fn(&Outcome) + Send + Sync + 'static,
+        mut on_done: impl FnMut(&Outcome),
     ) -> Vec<Outcome> {
-        let on_done = Arc::new(on_done);
         let mut set = tokio::task::JoinSet::new();
         let n = requests.len();
         for (i, req) in requests.into_iter().enumerate() {
             let this = Arc::clone(self);
-            let on_done = Arc::clone(&on_done);
-            set.spawn(async move {
-                let out = this.check(&req).await;
-                on_done(&out);
-                (i, out)
-            });
+            set.spawn(async move { (i, this.check(&req).await) });
         }
         let mut out: Vec<Option<Outcome>> = vec![None; n];
         while let Some(joined) = set.join_next().await {
             match joined {
-                Ok((i, o)) => out[i] = Some(o),
+                Ok((i, o)) => {
+                    on_done(&o);
+                    out[i] = Some(o);
+                }
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(_) => {}
             }
@@ -456,14 +231,14 @@ impl Checker {
         if !matches!(req.url.scheme(), "http" | "https") {
             return Outcome::new(Verdict::Ok, "not fetched (not http/https)", &req.url);
         }
-        if self.opts.github_api
+        if self.opts.settings.github_api
             && self.opts.github.token.is_some()
             && let Some((owner, repo)) = self.opts.github.repo_of(&req.url)
         {
             return self.check_github_repo(req, &owner, &repo).await;
         }
-        let rule = req.url.host_str().and_then(|h| self.opts.hosts.get(h)).cloned();
-        let anchors_on = rule.as_ref().and_then(|r| r.anchors).unwrap_or(self.opts.anchors);
+        let rule = req.url.host_str().and_then(|h| self.opts.settings.hosts.get(h)).cloned();
+        let anchors_on = rule.as_ref().and_then(|r| r.anchors).unwrap_or(self.opts.settings.anchors);
         let fragments: Vec<&String> = if anchors_on {
             req.fragments.iter().filter(|f| is_checkable_fragment(f)).collect()
         } else {
@@ -478,16 +253,16 @@ impl Checker {
             match self.attempt(&req.url, use_get, needs_body, &fragments).await {
                 Attempt::Done(out) => return finish(out, attempt),
                 Attempt::Retry { last, after, get_next } => {
-                    if attempt >= self.opts.retries {
+                    if attempt >= self.opts.settings.retries {
                         return finish(last, attempt);
                     }
-                    if let Some(after) = after.filter(|a| *a > self.opts.retry_after_max) {
+                    if let Some(after) = after.filter(|a| *a > self.opts.settings.retry_after_max) {
                         let mut last = last;
                         last.detail = format!(
                             "{} (the server asks to retry after {}s, more than the {}s allowed)",
                             last.detail,
                             after.as_secs(),
-                            self.opts.retry_after_max.as_secs()
+                            self.opts.settings.retry_after_max.as_secs()
                         );
                         return last;
                     }
@@ -500,12 +275,9 @@ impl Checker {
         }
     }
 
-    /// Exponential backoff with "equal jitter": half the delay fixed, half random,
-    /// so a burst of failures does not come back as a burst of retries.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.opts.backoff.saturating_mul(1u32 << attempt.min(16));
-        let d = exp.min(self.opts.backoff_max);
-        d / 2 + d.mul_f64(random_unit() / 2.0)
+    /// The delay before retry number `attempt + 1`.
+    pub(super) fn backoff(&self, attempt: u32) -> Duration {
+        super::retry::backoff(self.opts.settings.backoff, self.opts.settings.backoff_max, attempt)
     }
 
     /// One attempt: a chain of hops, HEAD first unless `use_get`.
@@ -525,9 +297,9 @@ impl Checker {
             }
             let body_limit = match (method == Method::GET, needs_body || soft_here) {
                 (true, true) => Some(if fragments.is_empty() {
-                    self.opts.max_body_bytes
+                    self.opts.settings.max_body_bytes
                 } else {
-                    ANCHOR_BODY_BYTES.max(self.opts.max_body_bytes)
+                    ANCHOR_BODY_BYTES.max(self.opts.settings.max_body_bytes)
                 }),
                 _ => None,
             };
@@ -571,10 +343,10 @@ impl Checker {
                     o.redirects = redirects;
                     return Attempt::Done(o);
                 }
-                if redirects > self.opts.max_redirects {
+                if redirects > self.opts.settings.max_redirects {
                     let mut o = Outcome::new(
                         Verdict::Unverified,
-                        format!("more than {} redirects", self.opts.max_redirects),
+                        format!("more than {} redirects", self.opts.settings.max_redirects),
                         &next,
                     );
                     o.redirects = redirects;
@@ -615,7 +387,7 @@ impl Checker {
             return match out.verdict {
                 Verdict::Unverified if retryable_status(status) => {
                     let after = retry_after(&hop.headers);
-                    if let Some(after) = after.filter(|a| *a <= self.opts.retry_after_max) {
+                    if let Some(after) = after.filter(|a| *a <= self.opts.settings.retry_after_max) {
                         // Rate limits are per host: the host's other links wait too.
                         self.pause_host(&url, after);
                     }
@@ -635,7 +407,7 @@ impl Checker {
     }
 
     fn has_soft_rules(&self, url: &Url) -> bool {
-        url.host_str().and_then(|h| self.opts.hosts.get(h)).is_some_and(|r| !r.soft.is_empty())
+        url.host_str().and_then(|h| self.opts.settings.hosts.get(h)).is_some_and(|r| !r.soft.is_empty())
     }
 
     fn head_refused(&self, url: &Url) -> bool {
@@ -644,8 +416,8 @@ impl Checker {
     }
 
     fn accepts(&self, url: &Url, status: StatusCode) -> bool {
-        let rule = url.host_str().and_then(|h| self.opts.hosts.get(h));
-        let ranges = rule.and_then(|r| r.accept.as_ref()).unwrap_or(&self.opts.accept);
+        let rule = url.host_str().and_then(|h| self.opts.settings.hosts.get(h));
+        let ranges = rule.and_then(|r| r.accept.as_ref()).unwrap_or(&self.opts.settings.accept);
         ranges.iter().any(|(a, b)| (*a..=*b).contains(&status.as_u16()))
     }
 
@@ -653,7 +425,7 @@ impl Checker {
     fn judge(&self, url: &Url, hop: &Hop, fragments: &[&String]) -> Outcome {
         let status = hop.status;
         if self.accepts(url, status) {
-            let rule = url.host_str().and_then(|h| self.opts.hosts.get(h));
+            let rule = url.host_str().and_then(|h| self.opts.settings.hosts.get(h));
             if let (Some(rule), Some(body)) = (rule, &hop.body) {
                 let text = String::from_utf8_lossy(body);
                 for m in &rule.soft {
@@ -684,7 +456,7 @@ impl Checker {
                 if is_html {
                     let ids = html_ids(body);
                     for f in fragments {
-                        if ids.contains(f.as_str()) || ids.contains(&percent_decode(f)) {
+                        if defines(&ids, f) {
                             out.found_anchors.push(f.to_string());
                         } else if !hop.truncated {
                             // A truncated page cannot prove an anchor missing.
@@ -712,7 +484,7 @@ impl Checker {
         Outcome::new(verdict, format!("{}{note}", st(status)), url)
     }
 
-    fn hop_error(&self, e: HopError, url: &Url, was_head: bool) -> Attempt {
+    pub(super) fn hop_error(&self, e: HopError, url: &Url, was_head: bool) -> Attempt {
         let done = |v, d: String| Attempt::Done(Outcome::new(v, d, url));
         let retry =
             // A HEAD that failed outright may be a server that mishandles HEAD.
@@ -729,7 +501,7 @@ impl Checker {
     }
 
     /// One request, holding a slot of the URL's host and a global slot.
-    async fn hop(
+    pub(super) async fn hop(
         &self,
         url: &Url,
         method: &mut Method,
@@ -752,7 +524,7 @@ impl Checker {
             return Err(HopError::Private(ip));
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let rule = self.opts.hosts.get(&host).cloned();
+        let rule = self.opts.settings.hosts.get(&host).cloned();
         let host_sem = self.host_semaphore(&host, rule.as_ref().and_then(|r| r.concurrency));
         let _host_slot = host_sem.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
         let resume = self.paused.lock().unwrap_or_else(|e| e.into_inner()).get(&host).copied();
@@ -821,155 +593,24 @@ impl Checker {
 
     fn host_semaphore(&self, host: &str, limit: Option<usize>) -> Arc<Semaphore> {
         let mut map = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(
-            map.entry(host.to_string())
-                .or_insert_with(|| Arc::new(Semaphore::new(limit.unwrap_or(self.opts.max_per_host).max(1)))),
-        )
-    }
-
-    /// A repository link, through `GET {api}/repos/{owner}/{repo}`.
-    async fn check_github_repo(&self, req: &Request, owner: &str, repo: &str) -> Outcome {
-        let Some(endpoint) = self.opts.github.endpoint(owner, repo) else {
-            return Outcome::new(Verdict::Unverified, "could not build the GitHub API URL", &req.url);
-        };
-        let mut extra = HeaderMap::new();
-        extra.insert(header::ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
-        extra.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
-        let mut attempt = 0;
-        loop {
-            let (mut out, after) = self.github_attempt(&endpoint, &extra, &req.url, attempt).await;
-            match after {
-                Some(after) if attempt < self.opts.retries && after <= self.opts.retry_after_max => {
-                    attempt += 1;
-                    tokio::time::sleep(after).await;
-                }
-                _ => {
-                    if attempt > 0 && out.verdict != Verdict::Ok {
-                        out.detail = format!("{} ({} attempts)", out.detail, attempt + 1);
-                    }
-                    return out;
-                }
-            }
-        }
-    }
-
-    /// One API request chain (renamed repositories answer 301). Returns the outcome
-    /// and, when worth retrying, the delay before the retry.
-    async fn github_attempt(
-        &self,
-        endpoint: &Url,
-        extra: &HeaderMap,
-        web: &Url,
-        attempt: u32,
-    ) -> (Outcome, Option<Duration>) {
-        let mut url = endpoint.clone();
-        for _ in 0..=self.opts.max_redirects {
-            let hop = match self.hop(&url, &mut { Method::GET }, None, Some(extra)).await {
-                Ok(h) => h,
-                Err(e) => {
-                    return match self.hop_error(e, &url, false) {
-                        Attempt::Done(mut o) => {
-                            o.detail = format!("GitHub API: {}", o.detail);
-                            (o, None)
-                        }
-                        Attempt::Retry { mut last, .. } => {
-                            last.detail = format!("GitHub API: {}", last.detail);
-                            let d = self.backoff(attempt);
-                            (last, Some(d))
-                        }
-                    };
-                }
-            };
-            let status = hop.status;
-            if status.is_redirection() {
-                match location(&hop.headers, &url) {
-                    Some(next) => {
-                        url = next;
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-            let code = status.as_u16();
-            let out = |v, d: String| {
-                let mut o = Outcome::new(v, format!("GitHub API: {d}"), web);
-                o.status = Some(code);
-                o
-            };
-            let rate_limited = matches!(code, 403 | 429)
-                && (hop.headers.get("x-ratelimit-remaining").is_some_and(|v| v == "0")
-                    || hop.headers.contains_key(header::RETRY_AFTER));
-            return match code {
-                200..=299 => (out(Verdict::Ok, st(status)), None),
-                404 | 410 => (out(Verdict::Dead, format!("{} (no such repository)", st(status))), None),
-                451 => (out(Verdict::Dead, format!("{} (repository access blocked)", st(status))), None),
-                401 => (out(Verdict::Unverified, format!("{} (the token was rejected)", st(status))), None),
-                _ if rate_limited => {
-                    let after = retry_after(&hop.headers).or_else(|| ratelimit_reset(&hop.headers));
-                    (out(Verdict::Unverified, format!("{} (rate limited)", st(status))), after)
-                }
-                500..=599 => (out(Verdict::Unverified, st(status)), Some(self.backoff(attempt))),
-                _ => (out(Verdict::Unverified, st(status)), None),
-            };
-        }
-        (Outcome::new(Verdict::Unverified, "GitHub API: too many redirects", web), None)
+        Arc::clone(map.entry(host.to_string()).or_insert_with(|| {
+            Arc::new(Semaphore::new(limit.unwrap_or(self.opts.settings.max_per_host).max(1)))
+        }))
     }
 }
 
-/// Say how many attempts a failure took.
-fn finish(mut out: Outcome, retries: u32) -> Outcome {
-    if retries > 0 && out.verdict != Verdict::Ok {
-        out.detail = format!("{} ({} attempts)", out.detail, retries + 1);
-    }
-    out
-}
-
-/// Whether a fragment names an element (not a text fragment, an SPA route or a
-/// line range GitHub draws with JavaScript).
-fn is_checkable_fragment(f: &str) -> bool {
-    !(f.is_empty()
-        || f.starts_with(":~:")
-        || f.starts_with('/')
-        || f.starts_with('!')
-        || (f.starts_with('L')
-            && f[1..].split('-').all(|p| p.trim_start_matches('L').parse::<u32>().is_ok())))
-}
-
-fn st(status: StatusCode) -> String {
+pub(super) fn st(status: StatusCode) -> String {
     match status.canonical_reason() {
         Some(r) => format!("{} {r}", status.as_u16()),
         None => status.as_u16().to_string(),
     }
 }
 
-fn retryable_status(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS
-        || status == StatusCode::REQUEST_TIMEOUT
-        || status.is_server_error()
-}
-
-fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
+pub(super) fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
     let loc = headers.get(header::LOCATION)?.to_str().ok()?;
     let mut next = base.join(loc.trim()).ok()?;
     next.set_fragment(None);
     Some(next)
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
-    Some(Duration::from_secs(secs as u64))
-}
-
-/// GitHub's `x-ratelimit-reset` (epoch seconds) as a delay.
-fn ratelimit_reset(headers: &HeaderMap) -> Option<Duration> {
-    let reset: i64 = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim().parse().ok()?;
-    Some(Duration::from_secs((reset - chrono::Utc::now().timestamp()).max(1) as u64))
 }
 
 /// Sort a reqwest error into what the verdict needs to know.
@@ -1021,133 +662,4 @@ fn describe(e: &reqwest::Error) -> String {
         cur = err.source();
     }
     msg
-}
-
-/// `id` and `name` attribute values of an HTML page (GitHub's `user-content-`
-/// prefix removed as well, since its pages link `#foo` to `id="user-content-foo"`).
-pub fn html_ids(body: &[u8]) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let text = String::from_utf8_lossy(body);
-    for token in html5gum::Tokenizer::new(text.as_ref()).flatten() {
-        if let html5gum::Token::StartTag(tag) = token {
-            for key in [&b"id"[..], &b"name"[..]] {
-                if let Some(v) = tag.attributes.get(key) {
-                    let v = String::from_utf8_lossy(&v.value).into_owned();
-                    if let Some(bare) = v.strip_prefix("user-content-") {
-                        ids.insert(bare.to_string());
-                    }
-                    ids.insert(v);
-                }
-            }
-        }
-    }
-    ids
-}
-
-/// `%E4%BB%8A` -> `今`; invalid sequences are kept as written.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A number in [0, 1) from the standard library's randomly keyed hasher
-/// (jitter needs no more than that).
-fn random_unit() -> f64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn github_repo_links() {
-        let gh = GithubApi::new(None, Some("http://127.0.0.1:8080"), Some("t".into())).unwrap();
-        let repo = |u: &str| gh.repo_of(&Url::parse(u).unwrap());
-        assert_eq!(repo("https://github.com/csjliang/LPTN"), Some(("csjliang".into(), "LPTN".into())));
-        assert_eq!(repo("https://github.com/a/b/"), Some(("a".into(), "b".into())));
-        assert_eq!(repo("https://github.com/a/b.git"), Some(("a".into(), "b".into())));
-        assert_eq!(repo("http://127.0.0.1:8080/o/r"), Some(("o".into(), "r".into())));
-        assert_eq!(repo("https://github.com/a/b/blob/main/x.py"), None);
-        assert_eq!(repo("https://github.com/topics/rust"), None);
-        assert_eq!(repo("https://github.com/a"), None);
-        assert_eq!(repo("https://gitlab.com/a/b"), None);
-        assert_eq!(gh.api.as_str(), "https://api.github.com/");
-    }
-
-    #[test]
-    fn fragments_worth_checking() {
-        assert!(is_checkable_fragment("installation"));
-        assert!(is_checkable_fragment("Lemma"));
-        assert!(!is_checkable_fragment("L10"));
-        assert!(!is_checkable_fragment("L10-L20"));
-        assert!(!is_checkable_fragment(":~:text=foo"));
-        assert!(!is_checkable_fragment("/settings"));
-        assert_eq!(percent_decode("%E4%BB%8A%E6%97%A5-x%2"), "今日-x%2");
-    }
-
-    #[test]
-    fn ids_from_html() {
-        let ids = html_ids(
-            br##"<h2 id="usage">U</h2><a name=old></a><a id="user-content-install" href="#install">"##,
-        );
-        for id in ["usage", "old", "install", "user-content-install"] {
-            assert!(ids.contains(id), "{id}");
-        }
-    }
-
-    #[test]
-    fn host_rules_match_exact_then_wildcard() {
-        let cfg: LinksConfig = yaml_serde::from_str(
-            "hosts:\n  '*.example.com': {concurrency: 1}\n  a.example.com: {concurrency: 2}\n",
-        )
-        .unwrap();
-        let rules = HostRules::new(&cfg.hosts).unwrap();
-        assert_eq!(rules.get("a.example.com").unwrap().concurrency, Some(2));
-        assert_eq!(rules.get("B.example.com").unwrap().concurrency, Some(1));
-        assert!(rules.get("example.com").is_none());
-        assert!(!rules.get("mp.weixin.qq.com").unwrap().soft.is_empty());
-    }
-
-    #[test]
-    fn wechat_rules_judge_bodies() {
-        let rules = HostRules::new(&LinksConfig::default().hosts).unwrap();
-        let rule = rules.get("mp.weixin.qq.com").unwrap();
-        let first = |body: &str| rule.soft.iter().find_map(|m| m.find(body).map(|f| (m.verdict, f)));
-        assert_eq!(first("<div>该内容已被发布者删除</div>").unwrap().0, SoftVerdict::Dead);
-        assert_eq!(first("<p>环境异常</p><p>完成验证后即可继续访问</p>").unwrap().0, SoftVerdict::Unverified);
-        let (v, f) =
-            first("<div class=\"weui-msg global_error_msg warn\">\n  <p>内容不存在</p>\n</div>").unwrap();
-        assert_eq!(v, SoftVerdict::Dead);
-        assert!(f.contains("内容不存在"), "{f}");
-        // the generic words inside an article are not a verdict
-        assert!(first("<div id=\"js_content\"><p>如果内容不存在就返回空</p></div>").is_none());
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        let mut h = HeaderMap::new();
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-    }
 }

@@ -1,40 +1,48 @@
 //! Links: external http(s) checking.
 //!
 //! ```text
-//! notes -> collect_targets (unique URLs, each with its citations)
+//! notes -> targets::collect_targets (unique URLs, each with its citations)
 //!       -> cache (fresh successes answered without a request)
 //!       -> check::Checker (async, rate-limited, retried, redirects by hand)
 //!       -> diagnostics (one per citing place)
 //! ```
 //!
-//! [`check_external`] is what `daybook lint` calls; [`check_targets`] is the
-//! internal API the tests drive directly.
+//! The `links:` section is compiled once into a [`LinkSettings`]. [`check_external`]
+//! is what `daybook lint` calls; [`check_targets`] is the internal API the tests
+//! drive directly. Nothing here prints: warnings and the tally come back as
+//! values, progress goes to a [`Progress`] the caller provides.
 
+pub mod anchors;
 pub mod cache;
 pub mod check;
-mod config;
+pub mod github_api;
+pub mod hosts;
 pub mod net;
+pub mod retry;
 pub mod rules;
+pub mod settings;
+pub mod targets;
 
-use std::collections::{BTreeSet, HashMap};
-use std::io::IsTerminal;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use regex::RegexSet;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-pub use check::{CheckOptions, GithubApi, Outcome, Request, Verdict};
-pub use config::{
+pub use check::{CheckOptions, Outcome, Request, Verdict};
+pub use github_api::GithubApi;
+pub use settings::{InvalidLinks, LinkSettings, validate_config};
+pub use targets::{Citation, Target, collect_targets};
+// The raw `links:` section belongs to the config layer; these keep the old paths.
+pub use crate::config::links::{
     HostConfig, HumanDuration, LinksConfig, MethodChoice, SoftRule, SoftVerdict, StatusSpec, WECHAT_HOST,
-    default_hosts, validate_config,
+    default_hosts,
 };
 
-use crate::cli::LinkCheckArgs;
-use crate::diag::{Diagnostic, Severity, SourceFile};
-use crate::note::{LinkKind, Note, Span};
+use crate::diag::Diagnostic;
+use crate::note::Note;
 
 /// Default cache file, at the repository root.
 pub const DEFAULT_CACHE_FILE: &str = ".daybook-cache.json";
@@ -46,6 +54,17 @@ pub struct ExternalReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Unique URLs by verdict.
     pub tally: LinkTally,
+    /// Non-fatal problems (an unreadable or unwritable cache, no working DNS).
+    pub warnings: Vec<String>,
+    /// How long the check took, collecting included.
+    pub elapsed: Duration,
+}
+
+impl ExternalReport {
+    /// The [`tally_line`], when the run had any external link (checked or excluded).
+    pub fn summary(&self) -> Option<String> {
+        (self.tally.unique() > 0 || self.tally.excluded > 0).then(|| tally_line(&self.tally, self.elapsed))
+    }
 }
 
 /// Unique URLs by verdict.
@@ -69,144 +88,6 @@ impl LinkTally {
     }
 }
 
-/// One place a URL is cited.
-#[derive(Debug, Clone)]
-pub struct Citation {
-    pub file: Arc<SourceFile>,
-    /// The link destination's span.
-    pub span: Span,
-    /// The `#fragment` this citation points at, if any (percent-encoded, as written).
-    pub fragment: Option<String>,
-}
-
-/// A unique URL (fragment removed) and everywhere it is cited.
-#[derive(Debug, Clone)]
-pub struct Target {
-    pub url: Url,
-    pub citations: Vec<Citation>,
-}
-
-/// Targets of `docs`, plus diagnostics for URLs that do not parse, plus how many
-/// were excluded by config. Only http(s) URLs become targets.
-pub fn collect_targets(docs: &[Note], cfg: &LinksConfig) -> (Vec<Target>, Vec<Diagnostic>, usize) {
-    let include = RegexSet::new(&cfg.include).ok();
-    let exclude = RegexSet::new(&cfg.exclude).ok();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut targets: Vec<Target> = Vec::new();
-    let mut diags = Vec::new();
-    let mut excluded = BTreeSet::new();
-    for note in docs {
-        for link in &note.links {
-            let mut dest = normalize_dest(&link.dest, link.kind);
-            // GFM extended autolinks: `www.example.com` is rendered as http://www.example.com.
-            if link.kind == LinkKind::Autolink && dest.to_ascii_lowercase().starts_with("www.") {
-                dest = format!("http://{dest}");
-            }
-            let Some(scheme) = scheme_of(&dest) else {
-                continue; // relative: a local link, not ours
-            };
-            let candidate = if dest.starts_with("//") { format!("https:{dest}") } else { dest.clone() };
-            match scheme.as_str() {
-                "http" | "https" | "" => {}
-                "mailto" => {
-                    if !dest[7..].contains('@') {
-                        diags.push(note.file.diag(
-                            rules::DEAD_LINK.name,
-                            rules::DEAD_LINK.default_severity,
-                            link.dest_span.clone(),
-                            format!("malformed mailto link `{dest}`: no address"),
-                        ));
-                    }
-                    continue;
-                }
-                _ => {
-                    // Other schemes are not fetched, only checked for syntax.
-                    if let Err(e) = Url::parse(&dest) {
-                        diags.push(malformed(&note.file, link.dest_span.clone(), &dest, &e.to_string()));
-                    }
-                    continue;
-                }
-            }
-            let mut url = match Url::parse(&candidate) {
-                Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => u,
-                Ok(_) => {
-                    diags.push(malformed(&note.file, link.dest_span.clone(), &dest, "no host"));
-                    continue;
-                }
-                Err(e) => {
-                    diags.push(malformed(&note.file, link.dest_span.clone(), &dest, &e.to_string()));
-                    continue;
-                }
-            };
-            let full = url.as_str().to_string();
-            if include.as_ref().is_some_and(|s| !s.is_empty() && !s.is_match(&full))
-                || exclude.as_ref().is_some_and(|s| s.is_match(&full))
-            {
-                excluded.insert(full);
-                continue;
-            }
-            let fragment = url.fragment().map(str::to_string);
-            url.set_fragment(None);
-            let citation = Citation { file: Arc::clone(&note.file), span: link.dest_span.clone(), fragment };
-            match index.get(url.as_str()) {
-                Some(&i) => targets[i].citations.push(citation),
-                None => {
-                    index.insert(url.as_str().to_string(), targets.len());
-                    targets.push(Target { url, citations: vec![citation] });
-                }
-            }
-        }
-    }
-    (targets, diags, excluded.len())
-}
-
-fn malformed(file: &SourceFile, span: Span, dest: &str, why: &str) -> Diagnostic {
-    file.diag(
-        rules::DEAD_LINK.name,
-        rules::DEAD_LINK.default_severity,
-        span,
-        format!("malformed URL `{dest}`: {why}"),
-    )
-    .with_help("fix the address; a browser cannot open it either")
-}
-
-/// The scheme of an absolute URL (lowercased), `""` for `//host/...`, `None` for a relative path.
-fn scheme_of(dest: &str) -> Option<String> {
-    if dest.starts_with("//") {
-        return Some(String::new());
-    }
-    let (scheme, _) = dest.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    // One letter followed by `:` is a Windows drive, not a scheme.
-    (first.is_ascii_alphabetic()
-        && scheme.len() > 1
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-    .then(|| scheme.to_ascii_lowercase())
-}
-
-/// The destination as a browser would read it: no `<...>` wrapping, HTML
-/// entities in raw HTML decoded, Markdown backslash escapes removed.
-fn normalize_dest(dest: &str, kind: LinkKind) -> String {
-    let mut d = dest.trim();
-    if d.starts_with('<') && d.ends_with('>') && d.len() >= 2 {
-        d = &d[1..d.len() - 1];
-    }
-    let mut s = d.replace("&amp;", "&");
-    if matches!(kind, LinkKind::Inline | LinkKind::Image) && s.contains('\\') {
-        let mut out = String::with_capacity(s.len());
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
-                continue;
-            }
-            out.push(c);
-        }
-        s = out;
-    }
-    s
-}
-
 /// How the run uses the cache.
 #[derive(Debug, Clone)]
 pub enum CacheMode {
@@ -220,16 +101,36 @@ pub struct LinkRun {
     /// One per target, in the same order.
     pub outcomes: Vec<Outcome>,
     pub tally: LinkTally,
-    /// Non-fatal problems (an unreadable or unwritable cache), for stderr.
+    /// Non-fatal problems (an unreadable or unwritable cache, no working DNS), for the caller to show.
     pub warnings: Vec<String>,
 }
+
+/// Where a run reports its progress while the requests are out.
+pub trait Progress: Sync {
+    /// `requests` URLs are about to be asked (those the cache did not answer).
+    fn start(&self, requests: usize) {
+        let _ = requests;
+    }
+    /// One of them has its outcome.
+    fn advance(&self, outcome: &Outcome) {
+        let _ = outcome;
+    }
+    /// All of them have theirs.
+    fn finish(&self) {}
+}
+
+/// Reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
 
 /// Check every target: cache first, then the network.
 pub async fn check_targets(
     targets: &[Target],
     opts: CheckOptions,
     cache: &CacheMode,
-    progress: bool,
+    progress: &dyn Progress,
 ) -> Result<LinkRun, String> {
     if targets.is_empty() {
         // Nothing to check: leave the cache file (and the network) alone.
@@ -275,11 +176,10 @@ pub async fn check_targets(
     let mut requests_sent = 0;
     let lookup = opts.lookup.clone();
     if !requests.is_empty() {
-        let bar = progress_bar(requests.len(), progress);
         let checker = Arc::new(check::Checker::new(opts)?);
-        let tick = bar.clone();
-        let checked = checker.check_all(requests, move |_| tick.inc(1)).await;
-        bar.finish_and_clear();
+        progress.start(requests.len());
+        let checked = checker.check_all(requests, |o| progress.advance(o)).await;
+        progress.finish();
         requests_sent = checker.requests_sent();
         for (i, out) in pending.into_iter().zip(checked) {
             outcomes[i] = Some(out);
@@ -379,25 +279,11 @@ const DNS_PROBES: usize = 3;
 /// settings (accepted codes, soft-404 rules, private addresses) is not trusted.
 fn fingerprint(opts: &CheckOptions) -> String {
     let mut h = Sha256::new();
-    h.update(format!("{:?}|{}|{}|{}", opts.accept, opts.allow_private, opts.anchors, opts.hosts_digest));
-    h.update(format!("{}|{}", opts.github.api, opts.github.token.is_some() && opts.github_api));
+    let s = &opts.settings;
+    h.update(format!("{:?}|{}|{}|{}", s.accept, opts.allow_private, s.anchors, s.hosts_digest));
+    h.update(format!("{}|{}", opts.github.api, opts.github.token.is_some() && s.github_api));
     let digest = h.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn progress_bar(len: usize, enabled: bool) -> indicatif::ProgressBar {
-    if !enabled {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} checking links {bar:30} {pos}/{len} {elapsed}")
-    {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
 }
 
 /// One diagnostic per citing place of every URL that is not plainly alive.
@@ -463,55 +349,65 @@ pub fn diagnostics(targets: &[Target], outcomes: &[Outcome]) -> Vec<Diagnostic> 
     out
 }
 
+/// The run's own settings, beyond `links:` in daybook.yml (the command line's).
+#[derive(Debug, Clone, Default)]
+pub struct ExternalOptions {
+    /// Neither read nor write the link cache.
+    pub no_cache: bool,
+    /// The cache file (default: [`DEFAULT_CACHE_FILE`] at the repository root).
+    pub cache: Option<PathBuf>,
+    /// Allow requests to loopback, private and link-local addresses.
+    pub allow_private: bool,
+    /// Token for the GitHub REST API (repository links).
+    pub github_token: Option<String>,
+    /// Overrides `links.max_concurrency` (at least 1).
+    pub max_concurrency: Option<usize>,
+    /// Overrides `links.timeout` (at least a second).
+    pub timeout: Option<Duration>,
+}
+
 /// Check every external http(s) link of `docs` (the notes and the README, parsed).
 /// Each unique URL is requested once; every citing place gets its own diagnostic.
 pub fn check_external(
     docs: &[Note],
-    cfg: &LinksConfig,
-    args: &LinkCheckArgs,
+    settings: &LinkSettings,
+    run: &ExternalOptions,
     root: &Path,
+    progress: &dyn Progress,
 ) -> miette::Result<ExternalReport> {
     let started = Instant::now();
-    let (targets, mut diags, excluded) = collect_targets(docs, cfg);
+    let (targets, mut diags, excluded) = collect_targets(docs, settings);
     let github = GithubApi::new(
         std::env::var("GITHUB_API_URL").ok().as_deref(),
         std::env::var("GITHUB_SERVER_URL").ok().as_deref(),
-        args.github_token.clone(),
+        run.github_token.clone(),
     )
     .map_err(|e| miette::miette!(code = "daybook::links", help = "fix or unset the variable", "{e}"))?;
-    let mut opts = CheckOptions::from_config(cfg, args.allow_private, github)
-        .map_err(|e| miette::miette!(code = "daybook::links", "links config: {e}"))?;
-    if let Some(n) = args.max_concurrency {
-        opts.max_concurrency = n.max(1);
+    let mut opts = CheckOptions::new(settings, run.allow_private, github);
+    if let Some(n) = run.max_concurrency {
+        opts.settings.max_concurrency = n.max(1);
     }
-    if let Some(t) = args.timeout {
-        opts.timeout = Duration::from_secs(t.max(1));
+    if let Some(t) = run.timeout {
+        opts.settings.timeout = t.max(Duration::from_secs(1));
     }
-    let cache = if args.no_cache {
+    let cache = if run.no_cache {
         CacheMode::Off
     } else {
-        let path = args.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
-        CacheMode::File { path, max_age: cfg.cache_max_age.0 }
+        let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
+        CacheMode::File { path, max_age: settings.cache_max_age }
     };
-    let progress = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| miette::miette!(code = "daybook::links", "could not start the async runtime: {e}"))?;
-    let run = runtime
+    let checked = runtime
         .block_on(check_targets(&targets, opts, &cache, progress))
         .map_err(|e| miette::miette!(code = "daybook::links", "{e}"))?;
-    for w in &run.warnings {
-        eprintln!("warning: {w}");
-    }
-    diags.extend(diagnostics(&targets, &run.outcomes));
+    diags.extend(diagnostics(&targets, &checked.outcomes));
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut tally = run.tally;
+    let mut tally = checked.tally;
     tally.excluded = excluded;
-    if !targets.is_empty() || excluded > 0 {
-        eprintln!("{}", tally_line(&tally, started.elapsed()));
-    }
-    Ok(ExternalReport { diagnostics: diags, tally })
+    Ok(ExternalReport { diagnostics: diags, tally, warnings: checked.warnings, elapsed: started.elapsed() })
 }
 
 /// `links: 120 URLs in 2.4s: 115 ok, 3 dead, 1 unverified, 1 skipped (80 from cache, 45 requests)`.
@@ -531,65 +427,4 @@ pub fn tally_line(t: &LinkTally, elapsed: Duration) -> String {
     }
     s.push_str(&format!(" ({})", extra.join(", ")));
     s
-}
-
-/// Severity of a verdict's rule, for callers that tally by severity.
-pub fn severity_of(v: Verdict) -> Option<Severity> {
-    match v {
-        Verdict::Ok => None,
-        Verdict::Dead => Some(rules::DEAD_LINK.default_severity),
-        Verdict::Unverified => Some(rules::UNVERIFIED_LINK.default_severity),
-        Verdict::Skipped => Some(rules::SKIPPED_LINK.default_severity),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn schemes() {
-        assert_eq!(scheme_of("https://x"), Some("https".into()));
-        assert_eq!(scheme_of("HTTP://x"), Some("http".into()));
-        assert_eq!(scheme_of("//x/y"), Some(String::new()));
-        assert_eq!(scheme_of("mailto:a@b"), Some("mailto".into()));
-        assert_eq!(scheme_of("notes/202104/0425.md"), None);
-        assert_eq!(scheme_of("C:\\x"), None);
-        assert_eq!(scheme_of("#today"), None);
-        assert_eq!(scheme_of("a b:c"), None);
-    }
-
-    fn note(text: &str) -> Note {
-        let ctx = crate::note::parse::ParseContext::new(&crate::Config::default()).unwrap();
-        let file = SourceFile::new("notes/202401/0101.md", "notes/202401/0101.md", text.to_string());
-        crate::note::parse::parse_note(file, &ctx)
-    }
-
-    #[test]
-    fn targets_from_markdown_images_and_raw_html() {
-        let text = "# t\n\n[a](https://x.org/a#part) ![i](https://x.org/i.png)\n\
-                    <img src=\"https://x.org/a\"> <a href=\"https://x.org/q?a=1&amp;b=2\">q</a>\n\
-                    [rel](../other.md) [m](mailto:nobody) [ok](mailto:a@b.c) [t](tel:+1) <https://x.org/a>\n\
-                    [bad](https://) [skip](https://skip.me/x)\n";
-        let cfg = LinksConfig { exclude: vec!["skip\\.me".into()], ..LinksConfig::default() };
-        let (targets, diags, excluded) = collect_targets(&[note(text)], &cfg);
-        let urls: Vec<&str> = targets.iter().map(|t| t.url.as_str()).collect();
-        assert_eq!(urls, ["https://x.org/a", "https://x.org/i.png", "https://x.org/q?a=1&b=2"]);
-        assert_eq!(targets[0].citations.len(), 3, "markdown, raw HTML and autolink citations of one URL");
-        assert_eq!(targets[0].citations[0].fragment.as_deref(), Some("part"));
-        assert_eq!(excluded, 1);
-        let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs.len(), 2, "{msgs:?}");
-        assert!(msgs[0].contains("mailto:nobody"), "{msgs:?}");
-        assert!(msgs[1].contains("malformed URL `https://`"), "{msgs:?}");
-        let d = &diags[0];
-        assert_eq!(&text[d.span.clone()], "mailto:nobody");
-    }
-
-    #[test]
-    fn destinations_are_normalized() {
-        assert_eq!(normalize_dest("<https://x/a b>", LinkKind::Inline), "https://x/a b");
-        assert_eq!(normalize_dest("https://x/?a=1&amp;b=2", LinkKind::HtmlHref), "https://x/?a=1&b=2");
-        assert_eq!(normalize_dest(r"https://x/a\_b", LinkKind::Inline), "https://x/a_b");
-    }
 }

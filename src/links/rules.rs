@@ -1,7 +1,6 @@
 //! Rule metadata for the external link checker's findings.
 
-use crate::diag::Severity;
-use crate::rules::RuleInfo;
+use crate::diag::{RuleInfo, Severity};
 
 pub const DEAD_LINK: RuleInfo = RuleInfo {
     name: "dead-link",

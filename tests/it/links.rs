@@ -11,8 +11,8 @@ use std::time::Duration;
 use daybook::SourceFile;
 use daybook::links::net::Lookup;
 use daybook::links::{
-    CacheMode, CheckOptions, GithubApi, LinkRun, LinksConfig, Outcome, Target, Verdict, check_targets,
-    collect_targets, diagnostics,
+    CacheMode, CheckOptions, GithubApi, LinkRun, LinkSettings, LinksConfig, NoProgress, Outcome, Target,
+    Verdict, check_targets, collect_targets, diagnostics,
 };
 use wiremock::matchers::{any, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -38,14 +38,14 @@ fn targets(urls: &[String]) -> Vec<Target> {
     let file = SourceFile::new("notes/202401/0101.md", "notes/202401/0101.md", text);
     let ctx = daybook::note::parse::ParseContext::new(&daybook::Config::default()).unwrap();
     let note = daybook::note::parse::parse_note(file, &ctx);
-    let (targets, diags, _) = collect_targets(&[note], &LinksConfig::default());
+    let (targets, diags, _) = collect_targets(&[note], &LinkSettings::default());
     assert!(diags.is_empty(), "{diags:?}");
     targets
 }
 
 async fn run(urls: &[String], opts: CheckOptions) -> (Vec<Target>, LinkRun) {
     let t = targets(urls);
-    let r = check_targets(&t, opts, &CacheMode::Off, false).await.unwrap();
+    let r = check_targets(&t, opts, &CacheMode::Off, &NoProgress).await.unwrap();
     (t, r)
 }
 
@@ -365,7 +365,7 @@ async fn unknown_hosts_stay_dead_when_the_hosts_that_resolve_come_from_the_cache
     for round in 0..2 {
         let mut opts = options(&fast_config(), true);
         opts.lookup = static_lookup(&["up.test"]);
-        let r = check_targets(&t, opts, &cache, false).await.unwrap();
+        let r = check_targets(&t, opts, &cache, &NoProgress).await.unwrap();
         let verdicts: Vec<Verdict> = r.outcomes.iter().map(|o| o.verdict).collect();
         assert_eq!(verdicts, [Verdict::Dead, Verdict::Dead, Verdict::Dead, Verdict::Ok], "round {round}");
         assert_eq!(r.outcomes[3].cached, round == 1, "round {round}");
@@ -376,7 +376,7 @@ async fn unknown_hosts_stay_dead_when_the_hosts_that_resolve_come_from_the_cache
     // And when the cached host no longer resolves either, DNS is what is broken.
     let mut opts = options(&fast_config(), true);
     opts.lookup = Lookup::Static(HashMap::new());
-    let r = check_targets(&t, opts, &cache, false).await.unwrap();
+    let r = check_targets(&t, opts, &cache, &NoProgress).await.unwrap();
     let verdicts: Vec<Verdict> = r.outcomes[..3].iter().map(|o| o.verdict).collect();
     assert_eq!(verdicts, [Verdict::Unverified; 3], "{:?}", r.outcomes);
     assert!(r.warnings.iter().any(|w| w.contains("none of the 3 hosts")), "{:?}", r.warnings);
@@ -610,10 +610,10 @@ async fn the_cache_answers_the_second_run_without_requests() {
     };
     let urls: Vec<String> = (0..5).map(|i| format!("{}/p{i}", s.uri())).collect();
     let t = targets(&urls);
-    let first = check_targets(&t, options(&fast_config(), true), &cache, false).await.unwrap();
+    let first = check_targets(&t, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     assert_eq!(first.tally.ok, 5);
     assert_eq!(requests(&s).await, 5);
-    let second = check_targets(&t, options(&fast_config(), true), &cache, false).await.unwrap();
+    let second = check_targets(&t, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     assert_eq!(requests(&s).await, 5, "no request on the second run");
     assert_eq!(second.tally.cached, 5);
     assert_eq!(second.tally.requests, 0);
@@ -621,9 +621,9 @@ async fn the_cache_answers_the_second_run_without_requests() {
 
     // failures are re-checked every run
     let dead = targets(&[format!("{}/dead", s.uri())]);
-    check_targets(&dead, options(&fast_config(), true), &cache, false).await.unwrap();
+    check_targets(&dead, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     let before = requests(&s).await;
-    let again = check_targets(&dead, options(&fast_config(), true), &cache, false).await.unwrap();
+    let again = check_targets(&dead, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     assert_eq!(again.outcomes[0].verdict, Verdict::Dead);
     let reqs = s.received_requests().await.unwrap();
     let methods: Vec<&str> = reqs[before..].iter().map(|r| r.method.as_str()).collect();
@@ -631,7 +631,7 @@ async fn the_cache_answers_the_second_run_without_requests() {
 
     // --no-cache sends the requests again
     let before = requests(&s).await;
-    check_targets(&t, options(&fast_config(), true), &CacheMode::Off, false).await.unwrap();
+    check_targets(&t, options(&fast_config(), true), &CacheMode::Off, &NoProgress).await.unwrap();
     assert_eq!(requests(&s).await, before + 5);
 }
 
@@ -644,11 +644,11 @@ async fn a_corrupt_cache_is_ignored_with_a_warning() {
     std::fs::write(&path, b"\x00\x01garbage").unwrap();
     let cache = CacheMode::File { path: path.clone(), max_age: Duration::from_secs(3600) };
     let t = targets(&[format!("{}/x", s.uri())]);
-    let r = check_targets(&t, options(&fast_config(), true), &cache, false).await.unwrap();
+    let r = check_targets(&t, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     assert_eq!(r.outcomes[0].verdict, Verdict::Ok);
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
     assert!(r.warnings[0].contains("not a valid cache file"));
-    let again = check_targets(&t, options(&fast_config(), true), &cache, false).await.unwrap();
+    let again = check_targets(&t, options(&fast_config(), true), &cache, &NoProgress).await.unwrap();
     assert!(again.warnings.is_empty(), "the file was rewritten: {:?}", again.warnings);
     assert_eq!(again.tally.cached, 1);
 }
@@ -1036,7 +1036,7 @@ async fn github_api_rate_limit_waits_for_the_reset() {
 async fn no_links_no_cache_file() {
     let dir = tempfile::tempdir().unwrap();
     let cache = CacheMode::File { path: dir.path().join("c.json"), max_age: Duration::from_secs(60) };
-    let r = check_targets(&[], options(&fast_config(), false), &cache, false).await.unwrap();
+    let r = check_targets(&[], options(&fast_config(), false), &cache, &NoProgress).await.unwrap();
     assert!(r.outcomes.is_empty());
     assert!(!dir.path().join("c.json").exists());
 }

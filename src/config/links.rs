@@ -4,6 +4,10 @@
 //! reads well for a 20-second timeout and a 3-day cache age. Per-host entries
 //! (`hosts:`) are merged over the built-in ones: an entry you write replaces the
 //! built-in entry of the same host, the other built-in entries stay.
+//!
+//! These are the settings as written. Checks that need compiling (regexes,
+//! header names) are made by `links::LinkSettings::compile`, which the checker
+//! then runs on.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -300,57 +304,6 @@ pub fn default_hosts() -> BTreeMap<String, HostConfig> {
     BTreeMap::from([(WECHAT_HOST.to_string(), wechat)])
 }
 
-/// Checks serde cannot express (regexes compile, ranges make sense).
-pub fn validate_config(links: &LinksConfig) -> Result<(), String> {
-    if links.max_concurrency == 0 {
-        return Err("links.max_concurrency must be at least 1".into());
-    }
-    if links.max_per_host == 0 {
-        return Err("links.max_per_host must be at least 1".into());
-    }
-    if links.timeout.0.is_zero() || links.connect_timeout.0.is_zero() {
-        return Err("links.timeout and links.connect_timeout must be more than 0".into());
-    }
-    for (key, list) in [("include", &links.include), ("exclude", &links.exclude)] {
-        for re in list {
-            regex::Regex::new(re).map_err(|e| format!("bad regex `{re}` in links.{key}: {e}"))?;
-        }
-    }
-    for spec in &links.accept {
-        spec.range().map_err(|e| format!("links.accept: {e}"))?;
-    }
-    for (host, h) in &links.hosts {
-        let bare = host.strip_prefix("*.").unwrap_or(host);
-        if bare.is_empty() || bare.contains(['/', ':', '*', ' ']) {
-            return Err(format!(
-                "links.hosts: `{host}` is not a host name; write `example.com` or `*.example.com`"
-            ));
-        }
-        if h.concurrency == Some(0) {
-            return Err(format!("links.hosts.{host}.concurrency must be at least 1"));
-        }
-        for spec in h.accept.iter().flatten() {
-            spec.range().map_err(|e| format!("links.hosts.{host}.accept: {e}"))?;
-        }
-        for (name, value) in &h.headers {
-            reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("links.hosts.{host}.headers: `{name}` is not a header name"))?;
-            reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| format!("links.hosts.{host}.headers.{name}: not a valid header value"))?;
-        }
-        for rule in &h.soft_404 {
-            if rule.phrases.is_empty() && rule.pattern.is_none() {
-                return Err(format!("links.hosts.{host}.soft_404: a rule needs `phrases` or a `pattern`"));
-            }
-            if let Some(p) = &rule.pattern {
-                regex::Regex::new(p)
-                    .map_err(|e| format!("bad regex `{p}` in links.hosts.{host}.soft_404: {e}"))?;
-            }
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,21 +334,6 @@ mod tests {
         assert!(!c.hosts[WECHAT_HOST].soft_404.is_empty(), "the WeChat rule stays");
         let c = parse("hosts:\n  mp.weixin.qq.com: {}\n");
         assert!(c.hosts[WECHAT_HOST].soft_404.is_empty(), "an entry replaces the built-in one");
-    }
-
-    #[test]
-    fn validation_names_the_bad_key() {
-        let bad = parse("exclude: ['(']");
-        assert!(validate_config(&bad).unwrap_err().contains("links.exclude"));
-        let bad = parse("accept: ['300-200']");
-        assert!(validate_config(&bad).unwrap_err().contains("empty status range"));
-        let bad = parse("accept: [42]");
-        assert!(validate_config(&bad).unwrap_err().contains("not a status code"));
-        let bad = parse("hosts:\n  'https://x.org': {}\n");
-        assert!(validate_config(&bad).unwrap_err().contains("not a host name"));
-        let bad = parse("hosts:\n  x.org:\n    soft_404:\n      - verdict: dead\n        pattern: '['\n");
-        assert!(validate_config(&bad).unwrap_err().contains("soft_404"));
-        assert!(validate_config(&LinksConfig::default()).is_ok());
     }
 
     #[test]

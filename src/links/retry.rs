@@ -1,0 +1,83 @@
+//! When to ask again, and how long to wait first.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap};
+
+use super::check::{Outcome, Verdict};
+
+/// Exponential backoff with "equal jitter": half the delay fixed, half random,
+/// so a burst of failures does not come back as a burst of retries.
+pub(super) fn backoff(first: Duration, max: Duration, attempt: u32) -> Duration {
+    let exp = first.saturating_mul(1u32 << attempt.min(16));
+    let d = exp.min(max);
+    d / 2 + d.mul_f64(random_unit() / 2.0)
+}
+
+/// Say how many attempts a failure took.
+pub(super) fn finish(mut out: Outcome, retries: u32) -> Outcome {
+    if retries > 0 && out.verdict != Verdict::Ok {
+        out.detail = format!("{} ({} attempts)", out.detail, retries + 1);
+    }
+    out
+}
+
+pub(super) fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || status.is_server_error()
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
+    Some(Duration::from_secs(secs as u64))
+}
+
+/// GitHub's `x-ratelimit-reset` (epoch seconds) as a delay.
+pub(super) fn ratelimit_reset(headers: &HeaderMap) -> Option<Duration> {
+    let reset: i64 = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs((reset - chrono::Utc::now().timestamp()).max(1) as u64))
+}
+
+/// A number in [0, 1) from the standard library's randomly keyed hasher
+/// (jitter needs no more than that).
+fn random_unit() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn backoff_stays_within_half_and_whole_of_the_capped_delay() {
+        let (first, max) = (Duration::from_millis(100), Duration::from_millis(300));
+        for attempt in 0..5 {
+            let d = backoff(first, max, attempt);
+            let cap = first.saturating_mul(1 << attempt).min(max);
+            assert!(d >= cap / 2 && d <= cap, "attempt {attempt}: {d:?}");
+        }
+    }
+}
