@@ -23,6 +23,7 @@ macro_rules! outln {
 use crate::cli::{Cli, InitArgs};
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
+use crate::note::parse::ParseContext;
 use crate::readme::adopt::{Adoption, adopt};
 use crate::readme::markers::RegionName;
 use crate::readme::{self, Generated, ReadmeError, ReadmeFile};
@@ -31,8 +32,9 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let (config, config_path) = super::open_repo(cli, root)?;
     let file = ReadmeFile::read(root, &config)?;
-    let a =
-        adopt(&file.text, &config).map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;
+    let ctx = ParseContext::new(&config)?;
+    let a = adopt(&file.text, &config, &ctx)
+        .map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;
     let name = &file.display_path;
     let verb = if args.dry_run { "would wrap" } else { "wrapped" };
 

@@ -23,9 +23,10 @@ pub enum LinkKind {
     /// `<https://...>` or a bare autolink (`https://...` / `www....` in text, as
     /// GitHub links them). A bare `www.x` gets GitHub's implied `http://` in `dest`.
     Autolink,
-    /// `<img src=...>`, `<video src=...>`, `<source src=...>` in raw HTML.
+    /// `src` of a media tag in raw HTML: `<img>`, `<video>`, `<audio>`, `<source>`,
+    /// `<iframe>`, `<embed>`, `<track>`.
     HtmlSrc,
-    /// `<a href=...>` in raw HTML.
+    /// `href` of `<a>`, `<link>` or `<area>` in raw HTML.
     HtmlHref,
 }
 
@@ -52,7 +53,8 @@ pub struct Heading {
     pub text: String,
     /// The whole heading line(s).
     pub span: Span,
-    /// GitHub-style slug (`#paperclip--今日要点`), without the `#`, de-duplicated.
+    /// GitHub-style slug, de-duplicated like GitHub's (`paperclip--今日要点` for
+    /// `:paperclip:  今日要点`, then `paperclip--今日要点-1`).
     pub anchor: String,
 }
 
@@ -175,10 +177,6 @@ impl Note {
 
     pub fn today_section(&self) -> Option<&Section> {
         self.today.map(|i| &self.sections[i])
-    }
-
-    pub fn footer_section(&self) -> Option<&Section> {
-        self.footer.map(|i| &self.sections[i])
     }
 
     /// The date this note stands for: the path's, which is what "newest" means.

@@ -26,7 +26,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use super::markers::{self, FenceTracker, MarkerProblem, RegionName};
 use super::template::DEFAULT_UPDATED;
 use crate::config::{Config, Order};
-use crate::pattern::DatePattern;
+use crate::note::parse::ParseContext;
 
 /// The label of the seed README's date line.
 pub const UPDATED_LABEL: &str = "更新今日时间";
@@ -101,21 +101,22 @@ struct Heading {
 }
 
 /// Find the today section, history block and date line of `text` and wrap each
-/// in markers. Fails only when the README's existing markers are broken.
-pub fn adopt(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
+/// in markers; `ctx` is compiled from `cfg` (its notes pattern dates the history's
+/// links). Fails only when the README's existing markers are broken.
+pub fn adopt(text: &str, cfg: &Config, ctx: &ParseContext) -> Result<Adoption, MarkerProblem> {
     // A byte order mark is no part of the first line: set it aside, so a heading
     // or date line on line 1 is found and a marker never lands in front of it.
     match text.strip_prefix('\u{feff}') {
         Some(body) => {
-            let mut a = adopt_body(body, cfg)?;
+            let mut a = adopt_body(body, cfg, ctx)?;
             a.text.insert(0, '\u{feff}');
             Ok(a)
         }
-        None => adopt_body(text, cfg),
+        None => adopt_body(text, cfg, ctx),
     }
 }
 
-fn adopt_body(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
+fn adopt_body(text: &str, cfg: &Config, ctx: &ParseContext) -> Result<Adoption, MarkerProblem> {
     let existing = markers::scan(text)?;
     let mut taken: Vec<Range<usize>> =
         existing.iter().map(|r| r.start_marker.start..r.end_marker.end).collect();
@@ -161,7 +162,7 @@ fn adopt_body(text: &str, cfg: &Config) -> Result<Adoption, MarkerProblem> {
             };
             if let Some((r, empty)) = hit {
                 if !empty
-                    && let Some(order) = history_order(&text[r.clone()], cfg)
+                    && let Some(order) = history_order(&text[r.clone()], cfg, ctx)
                     && order != cfg.readme.order
                 {
                     settings.order = Some(order);
@@ -378,8 +379,8 @@ fn history_block(text: &str, section: Range<usize>) -> Option<Range<usize>> {
 
 /// The order of a history block, judged from the dates of the note links it
 /// holds (by `notes.pattern`).
-fn history_order(block: &str, cfg: &Config) -> Option<Order> {
-    let pattern = DatePattern::new(&cfg.notes.pattern).ok()?;
+fn history_order(block: &str, cfg: &Config, ctx: &ParseContext) -> Option<Order> {
+    let pattern = &ctx.path_pattern;
     let root = cfg.notes.root.trim_start_matches("./").trim_end_matches('/');
     let mut dates = Vec::new();
     let mut rest = block;
@@ -463,6 +464,10 @@ mod tests {
         Config::default()
     }
 
+    fn ctx() -> ParseContext {
+        ParseContext::new(&cfg()).unwrap()
+    }
+
     const SEED_LIKE: &str = "# notes\n主要内容：笔记\n\n更新开始时间：2021.3.21\n\n更新今日时间：2022.4.14\n\n------\n\n\
 ## :paperclip:  今日要点\n\n1. [a](https://x.cn/a)       :star:\n   - Abstract: a\n\n<div align=center><img src=\"https://x.cn/a.png\">\n</div>\n\n\n\n\
 ## :paperclip:  历史更新\n\n<pre><details><summary>2021年</summary>\n<details><summary>3月</summary>\n    1. <a href=\"notes/202103/0321.md\" target=\"_blank\">t1</a>\n</details>\n</pre>\n\
@@ -471,7 +476,7 @@ mod tests {
 
     #[test]
     fn wraps_the_seed_shape() {
-        let a = adopt(SEED_LIKE, &cfg()).unwrap();
+        let a = adopt(SEED_LIKE, &cfg(), &ctx()).unwrap();
         assert!(a.not_found.is_empty() && a.already.is_empty() && a.settings.is_empty(), "{a:?}");
         let expected = SEED_LIKE
             .replace(
@@ -498,7 +503,7 @@ mod tests {
             ]
         );
         // Adopting again finds everything already there.
-        let again = adopt(&a.text, &cfg()).unwrap();
+        let again = adopt(&a.text, &cfg(), &ctx()).unwrap();
         assert_eq!(again.text, a.text);
         assert!(again.wrapped.is_empty());
         assert_eq!(again.already.len(), 3);
@@ -507,7 +512,7 @@ mod tests {
     #[test]
     fn crlf_and_no_final_newline() {
         let text = "## :paperclip:  今日要点\r\n\r\n1. [a](b)\r\n\r\n## 历史更新\r\n\r\n<pre><details><summary>2021年</summary>\r\n</pre>";
-        let a = adopt(text, &cfg()).unwrap();
+        let a = adopt(text, &cfg(), &ctx()).unwrap();
         assert_eq!(
             a.text,
             "## :paperclip:  今日要点\r\n\r\n<!-- daybook:today -->\r\n1. [a](b)\r\n<!-- /daybook:today -->\r\n\r\n## 历史更新\r\n\r\n\
@@ -519,7 +524,7 @@ mod tests {
     #[test]
     fn empty_sections_get_empty_regions() {
         let text = "## :paperclip:  今日要点\n\n## 历史更新\n";
-        let a = adopt(text, &cfg()).unwrap();
+        let a = adopt(text, &cfg(), &ctx()).unwrap();
         assert_eq!(
             a.text,
             "## :paperclip:  今日要点\n\n<!-- daybook:today -->\n<!-- /daybook:today -->\n\n## 历史更新\n<!-- daybook:history -->\n<!-- /daybook:history -->\n"
@@ -530,7 +535,7 @@ mod tests {
     fn descending_history_and_custom_date_line_need_settings() {
         let text = "更新今日时间: 2022-04-04 (daily)\n\n## History\n\n<pre><details><summary>2022年</summary>\n\
     2. <a href=\"notes/202204/0404.md\">b</a>\n    1. <a href=\"notes/202204/0401.md\">a</a>\n</pre>\n";
-        let a = adopt(text, &cfg()).unwrap();
+        let a = adopt(text, &cfg(), &ctx()).unwrap();
         assert_eq!(a.settings.order, Some(Order::Descending));
         assert_eq!(
             a.settings.updated_template.as_deref(),
@@ -553,7 +558,7 @@ mod tests {
     #[test]
     fn ignores_code_blocks_and_existing_regions() {
         let text = "```\n## :paperclip:  今日要点\n更新今日时间：2022.4.14\n```\n<!-- daybook:updated -->\n更新今日时间：2022.4.14\n<!-- /daybook:updated -->\n";
-        let a = adopt(text, &cfg()).unwrap();
+        let a = adopt(text, &cfg(), &ctx()).unwrap();
         assert_eq!(a.text, text);
         assert_eq!(a.already, vec![RegionName::Updated]);
         assert_eq!(a.not_found, vec![RegionName::Today, RegionName::History]);
@@ -561,6 +566,6 @@ mod tests {
 
     #[test]
     fn broken_markers_are_reported() {
-        assert!(adopt("<!-- daybook:today -->\n", &cfg()).is_err());
+        assert!(adopt("<!-- daybook:today -->\n", &cfg(), &ctx()).is_err());
     }
 }

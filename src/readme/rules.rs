@@ -1,7 +1,6 @@
 //! Rule metadata for what `daybook readme` reports while regenerating.
 
-use crate::diag::Severity;
-use crate::rules::RuleInfo;
+use crate::diag::{RuleInfo, Severity};
 
 pub const SKIPPED_NOTE: RuleInfo = RuleInfo {
     name: "readme-skipped-note",

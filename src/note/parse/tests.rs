@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::Config;
 use crate::note::LinkKind;
 
 fn ctx() -> ParseContext {
