@@ -40,7 +40,7 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum FormatArg {
     /// rustc-style snippets (miette).
     Human,
     /// GitHub workflow commands (`::error file=...`).
@@ -49,6 +49,17 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for `github/codeql-action/upload-sarif`.
     Sarif,
+}
+
+impl From<FormatArg> for crate::report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => Self::Human,
+            FormatArg::Github => Self::Github,
+            FormatArg::Json => Self::Json,
+            FormatArg::Sarif => Self::Sarif,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,7 +73,7 @@ pub enum Command {
     /// Regenerate the README and commit it back when (and only when) it changed.
     Publish(PublishArgs),
     /// Run as a GitHub Action (reads INPUT_* and GITHUB_* from the environment).
-    Action(ActionArgs),
+    Action,
     /// Show the effective configuration or its JSON Schema.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -83,7 +94,7 @@ pub struct LintArgs {
     pub deny_warnings: bool,
     /// Output format (default: human; on GitHub Actions, human plus annotations).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -172,9 +183,6 @@ pub struct PublishArgs {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Args, Clone, Default)]
-pub struct ActionArgs {}
-
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective configuration as YAML.
@@ -204,7 +212,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Readme(a) => crate::commands::readme::run(&cli, a),
         Command::Init(a) => crate::commands::init::run(&cli, a),
         Command::Publish(a) => crate::commands::publish::run(&cli, a),
-        Command::Action(a) => crate::commands::action::run(&cli, a),
+        Command::Action => crate::commands::action::run(&cli),
         Command::Config(c) => crate::commands::config::run(&cli, c),
         Command::Rules(a) => crate::commands::rules::run(&cli, a),
     };

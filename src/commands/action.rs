@@ -9,72 +9,42 @@
 //! `fail_on_warnings`) and on a stale README that could not be committed.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{ActionArgs, Cli, Format, LinkCheckArgs};
+use crate::cli::{Cli, LinkCheckArgs};
 use crate::config::{Config, PublishMode};
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::error::Error;
+use crate::github::api::Api;
 use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
 use crate::github::context::{Context, Env, Inputs};
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome, outputs};
 use crate::report::summary::{self, Links, ReadmeStatus};
-use crate::report::{RenderOptions, Sources};
+use crate::report::{Format, RenderOptions, Sources};
 
 /// Name of the check run daybook creates.
 pub const CHECK_NAME: &str = "daybook";
 
-pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
+pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
     let env = Env::from_process();
     let inputs = Inputs::from_env(&env)?;
     let ctx = Context::from_env(&env)?;
-    let root = ctx.workspace.clone();
-    if !root.is_dir() {
-        return Err(Error::Usage(format!(
-            "GITHUB_WORKSPACE {} is not a directory: check out the repository first (actions/checkout)",
-            root.display()
-        ))
-        .into());
-    }
+    let root = workspace(&ctx)?;
     let config_path = inputs.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { root.join(p) });
     let (cfg, cfg_file) = Config::load(&root, config_path.as_deref().or(cli.config.as_deref()))?;
-    let mode = match inputs.commit_mode.as_deref() {
-        None => cfg.publish.mode,
-        Some("auto") => PublishMode::Auto,
-        Some("api") => PublishMode::Api,
-        Some("git") => PublishMode::Git,
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "input `commit_mode` is `{other}`; expected `auto`, `api` or `git`"
-            ))
-            .into());
-        }
-    };
+    let mode = commit_mode(&inputs, &cfg)?;
     // Not locked for the whole run: the link checker's threads may write too.
     let out = &mut std::io::stdout();
 
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut sources = Sources::new();
-    let mut notes: Vec<String> = Vec::new();
-
-    if inputs.command.lints() {
-        let _ = writeln!(out, "::group::daybook lint");
-        let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
-        let (d, s) = crate::commands::lint::findings(&root, &cfg, inputs.offline, &links)?;
-        diags = d;
-        sources = s;
-        let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
-        let _ = out.write_all(crate::report::render_with(Format::Human, &diags, &sources, &opts).as_bytes());
-        let _ = writeln!(out, "::endgroup::");
-    }
+    let (mut diags, sources) =
+        if inputs.command.lints() { lint(out, &root, &cfg, &inputs)? } else { (Vec::new(), Sources::new()) };
 
     // README: commit on a push to a branch, else report staleness. A failure
     // here (no markers, a broken template) still gets outputs and a summary.
-    let mut readme =
-        ReadmeStep { status: ReadmeStatus::NotRun, changed: false, path: cfg.readme.path().to_owned() };
     let mut fatal: Option<String> = None;
+    let mut readme = ReadmeStep::not_run(&cfg);
     if inputs.command.readme() {
         let job = ReadmeJob {
             root: &root,
@@ -87,122 +57,48 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
         match readme_step(&job, out, &mut diags) {
             Ok(step) => readme = step,
             Err(report) => {
-                eprintln!("{report:?}");
-                let msg = report.to_string();
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    crate::report::github::plain(Severity::Error, "daybook readme", &msg)
-                );
+                let msg = report_failure(out, "daybook readme", &report);
                 fatal = Some(format!("The README step failed: {msg}"));
             }
         }
     }
-    let readme_status = readme.status.clone();
-    let readme_changed = readme.changed;
-    let readme_path = readme.path.clone();
 
     // SARIF before the verdict, summary and outputs: the README may already be
     // committed, so a file that cannot be written must not cost the outputs.
     let mut sarif_written = false;
     if let Some(path) = &inputs.sarif_file {
-        let path = if path.is_absolute() { path.clone() } else { root.join(path) };
-        let text = crate::report::sarif::render(&diags, &sources);
-        // `sarif_file: reports/daybook.sarif` names a folder the checkout lacks.
-        let written = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))
-            }
-            _ => Ok(()),
-        }
-        .and_then(|()| crate::commands::lint::write_atomically(&path, text.as_bytes()));
-        match written {
+        match write_sarif(&root.join(path), &diags, &sources) {
             Ok(()) => sarif_written = true,
             Err(e) => {
-                let msg = e.to_string();
-                eprintln!("{:?}", miette::Report::new(e));
-                let _ =
-                    writeln!(out, "{}", crate::report::github::plain(Severity::Error, "daybook sarif", &msg));
+                let msg = report_failure(out, "daybook sarif", &miette::Report::new(e));
                 fatal.get_or_insert(format!("Could not write the SARIF file: {msg}"));
             }
         }
     }
 
     // Annotations: one workflow command per finding.
-    let _ = out.write_all(crate::report::github::render(&diags, &sources).as_bytes());
+    let _ = out.write_all(crate::report::github::render(&diags).as_bytes());
 
     let tally = Tally::of(&diags);
-    let stale = matches!(readme_status, ReadmeStatus::Stale { .. });
+    let stale = matches!(readme.status, ReadmeStatus::Stale { .. });
     let failed = summary::failed(&tally, inputs.fail_on_warnings) || stale || fatal.is_some();
-    let links = match (&ctx.repository, ctx.head_sha()) {
-        (Some(repo), Some(sha)) => {
-            Some(Links { server_url: ctx.server_url.clone(), repository: repo.to_string(), sha })
-        }
-        _ => None,
-    };
     let mut summary_input = summary::Input {
         title: "daybook",
         diags: &diags,
         deny_warnings: inputs.fail_on_warnings,
-        links,
-        readme: readme_status.clone(),
-        readme_path: &readme_path,
+        links: commit_links(&ctx),
+        readme: readme.status.clone(),
+        readme_path: &readme.path,
         check_run_url: None,
         notes: Vec::new(),
         error: fatal.clone(),
     };
-
-    // A check run carries every annotation when the runner would drop some.
-    if let (Some(token), Some(repo), Some(head)) = (&inputs.token, &ctx.repository, ctx.head_sha())
-        && checks::exceeds_runner_limit(&diags)
-    {
-        let rt = publish::runtime()?;
-        // octocrab spawns its connection worker on the runtime it is built in.
-        let _in_runtime = rt.enter();
-        let api = crate::github::api::Api::new(&ctx.api_url, token, repo.clone())?;
-        let spec = CheckRunSpec {
-            name: CHECK_NAME,
-            head_sha: &head,
-            title: format!("{} errors, {} warnings, {} infos", tally.errors, tally.warnings, tally.infos),
-            summary: summary::render(&summary_input),
-            conclusion: if failed { "failure" } else { "success" },
-            details_url: ctx.run_url(),
-        };
-        match rt.block_on(checks::create(&api, &spec, &diags)) {
-            Ok(CheckRunOutcome::Created { html_url, .. }) => summary_input.check_run_url = html_url,
-            Ok(CheckRunOutcome::Forbidden { message }) => {
-                let note = format!(
-                    "Could not create a check run with all {} annotations ({message}); the runner shows the first 10 of each level. Grant `checks: write` to see them all.",
-                    diags.len()
-                );
-                let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
-                notes.push(note);
-            }
-            Err(e) => {
-                let note = format!("Could not create a check run: {e}");
-                let _ =
-                    writeln!(out, "{}", crate::report::github::plain(Severity::Warning, "daybook", &note));
-                notes.push(note);
-            }
-        }
-    }
+    let (check_run_url, notes) = check_run(out, &ctx, &inputs, &summary_input, failed)?;
+    summary_input.check_run_url = check_run_url;
     summary_input.notes = notes;
 
-    let commit_sha = match &readme_status {
-        ReadmeStatus::Committed { sha } => sha.clone(),
-        _ => String::new(),
-    };
     if let Some(path) = &ctx.output_file {
-        let mut outs = vec![
-            ("errors", tally.errors.to_string()),
-            ("warnings", tally.warnings.to_string()),
-            ("readme_changed", readme_changed.to_string()),
-            ("commit_sha", commit_sha),
-        ];
-        if let Some(p) = inputs.sarif_file.as_ref().filter(|_| sarif_written) {
-            outs.push(("sarif_file", p.display().to_string()));
-        }
-        outputs::write_outputs(path, &outs)?;
+        write_step_outputs(path, &tally, &readme, &inputs, sarif_written)?;
     }
     if let Some(path) = &ctx.summary_file {
         outputs::append_summary(path, &summary::render(&summary_input))?;
@@ -215,6 +111,148 @@ pub fn run(cli: &Cli, _args: &ActionArgs) -> miette::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The checked-out repository, `GITHUB_WORKSPACE`.
+fn workspace(ctx: &Context) -> Result<PathBuf, Error> {
+    let root = ctx.workspace.clone();
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "GITHUB_WORKSPACE {} is not a directory: check out the repository first (actions/checkout)",
+            root.display()
+        )));
+    }
+    Ok(root)
+}
+
+/// The `commit_mode` input, else `publish.mode` of daybook.yml.
+fn commit_mode(inputs: &Inputs, cfg: &Config) -> Result<PublishMode, Error> {
+    match inputs.commit_mode.as_deref() {
+        None => Ok(cfg.publish.mode),
+        Some("auto") => Ok(PublishMode::Auto),
+        Some("api") => Ok(PublishMode::Api),
+        Some("git") => Ok(PublishMode::Git),
+        Some(other) => {
+            Err(Error::Usage(format!("input `commit_mode` is `{other}`; expected `auto`, `api` or `git`")))
+        }
+    }
+}
+
+/// The lint step: every finding, with the human report in a folded log group.
+fn lint(
+    out: &mut impl Write,
+    root: &Path,
+    cfg: &Config,
+    inputs: &Inputs,
+) -> miette::Result<(Vec<Diagnostic>, Sources)> {
+    let _ = writeln!(out, "::group::daybook lint");
+    let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
+    let (diags, sources) = crate::commands::lint::findings(root, cfg, inputs.offline, &links)?;
+    let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
+    let _ = out.write_all(crate::report::render(Format::Human, &diags, &sources, &opts).as_bytes());
+    let _ = writeln!(out, "::endgroup::");
+    Ok((diags, sources))
+}
+
+/// A step that failed but does not stop the run: the full report on stderr,
+/// one `::error` line in the log. Returns the one-line message.
+fn report_failure(out: &mut impl Write, title: &str, report: &miette::Report) -> String {
+    eprintln!("{report:?}");
+    let msg = report.to_string();
+    let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Error, title, &msg));
+    msg
+}
+
+/// Write the SARIF report to `path`, creating its folder:
+/// `sarif_file: reports/daybook.sarif` names a folder the checkout lacks.
+fn write_sarif(path: &Path, diags: &[Diagnostic], sources: &Sources) -> Result<(), Error> {
+    let text = crate::report::sarif::render(diags, sources);
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))?;
+    }
+    crate::commands::lint::write_atomically(path, text.as_bytes())
+}
+
+/// Where the summary links files: the run's repository at the annotated commit.
+fn commit_links(ctx: &Context) -> Option<Links> {
+    match (&ctx.repository, ctx.head_sha()) {
+        (Some(repo), Some(sha)) => {
+            Some(Links { server_url: ctx.server_url.clone(), repository: repo.to_string(), sha })
+        }
+        _ => None,
+    }
+}
+
+/// A check run carrying every annotation, made when the runner would drop
+/// some and there is a token. Returns the run's URL and the notes for the
+/// summary (a check run that could not be made is said once, not fatal).
+fn check_run(
+    out: &mut impl Write,
+    ctx: &Context,
+    inputs: &Inputs,
+    summary_input: &summary::Input<'_>,
+    failed: bool,
+) -> miette::Result<(Option<String>, Vec<String>)> {
+    let diags = summary_input.diags;
+    let (Some(token), Some(repo), Some(head)) = (&inputs.token, &ctx.repository, ctx.head_sha()) else {
+        return Ok((None, Vec::new()));
+    };
+    if !checks::exceeds_runner_limit(diags) {
+        return Ok((None, Vec::new()));
+    }
+    let tally = Tally::of(diags);
+    let spec = CheckRunSpec {
+        name: CHECK_NAME,
+        head_sha: &head,
+        title: format!("{} errors, {} warnings, {} infos", tally.errors, tally.warnings, tally.infos),
+        summary: summary::render(summary_input),
+        conclusion: if failed { "failure" } else { "success" },
+        details_url: ctx.run_url(),
+    };
+    // The client is built inside the runtime: octocrab spawns its connection worker there.
+    let created = publish::runtime()?.block_on(async {
+        let api = Api::new(&ctx.api_url, token, repo.clone())?;
+        Ok::<_, miette::Report>(checks::create(&api, &spec, diags).await)
+    })?;
+    let (severity, note) = match created {
+        Ok(CheckRunOutcome::Created { html_url, .. }) => return Ok((html_url, Vec::new())),
+        Ok(CheckRunOutcome::Forbidden { message }) => (
+            Severity::Info,
+            format!(
+                "Could not create a check run with all {} annotations ({message}); the runner shows the first 10 of each level. Grant `checks: write` to see them all.",
+                diags.len()
+            ),
+        ),
+        Err(e) => (Severity::Warning, format!("Could not create a check run: {e}")),
+    };
+    let _ = writeln!(out, "{}", crate::report::github::plain(severity, "daybook", &note));
+    Ok((None, vec![note]))
+}
+
+/// The step outputs of action.yml.
+fn write_step_outputs(
+    path: &Path,
+    tally: &Tally,
+    readme: &ReadmeStep,
+    inputs: &Inputs,
+    sarif_written: bool,
+) -> Result<(), Error> {
+    let commit_sha = match &readme.status {
+        ReadmeStatus::Committed { sha } => sha.clone(),
+        _ => String::new(),
+    };
+    let mut outs = vec![
+        ("errors", tally.errors.to_string()),
+        ("warnings", tally.warnings.to_string()),
+        ("readme_changed", readme.changed.to_string()),
+        ("commit_sha", commit_sha),
+    ];
+    if let Some(p) = inputs.sarif_file.as_ref().filter(|_| sarif_written) {
+        outs.push(("sarif_file", p.display().to_string()));
+    }
+    outputs::write_outputs(path, &outs)
 }
 
 /// What the README step needs.
@@ -233,6 +271,12 @@ struct ReadmeStep {
     /// The regenerated README differs from the one in the workspace.
     changed: bool,
     path: String,
+}
+
+impl ReadmeStep {
+    fn not_run(cfg: &Config) -> Self {
+        ReadmeStep { status: ReadmeStatus::NotRun, changed: false, path: cfg.readme.path().to_owned() }
+    }
 }
 
 fn readme_step(

@@ -1,43 +1,68 @@
 //! `daybook lint`.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, ColorChoice, Format, LinkCheckArgs, LintArgs};
+use crate::cli::{Cli, ColorChoice, LinkCheckArgs, LintArgs};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Tally};
 use crate::error::Error;
+use crate::github::context::in_actions;
+use crate::github::git::Git;
 use crate::lint::{LintOptions, finalize, lint};
-use crate::report::{RenderOptions, Sources, render_with};
+use crate::report::{Format, RenderOptions, Sources};
 
 pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let (config, _) = super::open_repo(cli, root)?;
     let (diags, sources) = findings(root, &config, args.offline, &args.links)?;
 
-    let format = args.format.unwrap_or(Format::Human);
+    let format = args.format.map_or(Format::Human, Format::from);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
     // Annotations and SARIF name files from the top of the repository.
-    let from_top = || crate::report::rebase(&diags, &sources, &crate::report::repo_prefix(root));
+    let from_top = || crate::report::rebase(&diags, &sources, &repo_prefix(root));
     let rebased = matches!(format, Format::Github | Format::Sarif).then(from_top);
     let (shown, shown_sources) = rebased.as_ref().map_or((&diags, &sources), |(d, s)| (d, s));
-    let text = render_with(format, shown, shown_sources, &opts);
+    let text = crate::report::render(format, shown, shown_sources, &opts);
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes())?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`daybook lint | head`) is not an error worth a panic.
-            let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
-        }
+        None => print_stdout(&text),
     }
     // On GitHub Actions with no explicit format: the human report for the log,
-    // plus annotations on the lines.
-    if args.format.is_none() && crate::report::github::in_actions() {
-        let (diags, sources) = from_top();
-        let _ = crate::report::github::emit_default(&diags, &sources);
+    // plus annotations on the lines, on stdout where the runner reads workflow commands.
+    if args.format.is_none() && in_actions() {
+        let (diags, _) = from_top();
+        print_stdout(&crate::report::github::render(&diags));
     }
     Ok(exit_code(&diags, args.deny_warnings))
+}
+
+/// Write `text` to stdout. A closed pipe (`daybook lint | head`) is not an
+/// error worth a panic.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+}
+
+/// Where `root` sits in its repository, as a prefix for
+/// [`crate::report::rebase`]: `sub/`, or empty at the top. The repository is
+/// `GITHUB_WORKSPACE` on Actions, else the git work tree holding `root`;
+/// outside both, paths stay as they are.
+fn repo_prefix(root: &Path) -> String {
+    let Ok(root) = root.canonicalize() else { return String::new() };
+    let top = std::env::var_os("GITHUB_WORKSPACE")
+        .filter(|w| !w.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| Git::new(&root).toplevel().ok())
+        .and_then(|t| t.canonicalize().ok());
+    let Some(rel) = top.as_deref().and_then(|t| root.strip_prefix(t).ok()) else { return String::new() };
+    let mut prefix: String =
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    prefix
 }
 
 /// The findings of a full lint run (note rules, external links unless

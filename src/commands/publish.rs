@@ -9,10 +9,9 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, PublishArgs, PublishModeArg};
 use crate::config::PublishMode;
-use crate::github::context::{Context, Env};
+use crate::github::context::{Context, Env, in_actions};
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome};
-use crate::report::github::in_actions;
 
 pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();

@@ -1,6 +1,14 @@
-//! A small typed layer over octocrab: JSON in, JSON out, errors that carry the
-//! HTTP status so callers can tell a race (409/422) from a missing permission
-//! (403) from a broken network.
+//! A small layer over octocrab: typed requests and responses, errors that
+//! carry the HTTP status so callers can tell a race (409/422) from a missing
+//! permission (403) from a broken network.
+//!
+//! Callers send their own serde bodies and read their own response structs
+//! through octocrab's generic `get`/`post`/`patch` rather than its endpoint
+//! handlers (`checks().create_check_run()`, `repos().create_blob()`, ...): those
+//! deserialize into models with required fields daybook never reads (`node_id`,
+//! `url`, `verification`, ...), so a response holding only what daybook needs —
+//! a minimal GitHub-compatible server, the tests' fake — would be rejected, and
+//! `CheckRunOutput` drops an empty `annotations` list that the API documents.
 
 use std::fmt;
 use std::str::FromStr;
@@ -8,7 +16,7 @@ use std::time::Duration;
 
 use octocrab::Octocrab;
 use serde::Serialize;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
 /// `owner/name` of a repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,8 +102,9 @@ impl ApiError {
         }
     }
 
-    /// 403 (and 404, which GitHub answers instead of 403 for private resources
-    /// a token may not see): no permission.
+    /// 403: no permission. (A 404, which GitHub answers instead for private
+    /// resources a token may not see, stays an error: it also means a wrong
+    /// repository, branch or `GITHUB_API_URL`.)
     pub fn is_forbidden(&self) -> bool {
         matches!(self.status(), Some(403))
     }
@@ -122,6 +131,9 @@ pub struct Api {
 impl Api {
     /// `api_url` is `GITHUB_API_URL` (e.g. `https://ghe.example.com/api/v3`); its
     /// path is kept, so Enterprise Server routes resolve.
+    ///
+    /// Call it inside the tokio runtime that will drive the requests: octocrab
+    /// spawns its connection worker on the current runtime when it is built.
     pub fn new(api_url: &str, token: &str, repo: Repo) -> Result<Api, ApiError> {
         // reqwest (links) and octocrab both use rustls; make ring the process-wide
         // provider so neither has to guess. An already installed provider is fine.
@@ -143,18 +155,26 @@ impl Api {
         format!("/repos/{}/{}{rest}", self.repo.owner, self.repo.name)
     }
 
-    pub async fn get(&self, route: &str) -> Result<Value, ApiError> {
-        let r = self.crab.get::<Value, _, ()>(route, None).await;
+    pub async fn get<R: DeserializeOwned>(&self, route: &str) -> Result<R, ApiError> {
+        let r = self.crab.get::<R, _, ()>(route, None).await;
         r.map_err(|e| classify("GET", route, e))
     }
 
-    pub async fn post<B: Serialize + ?Sized>(&self, route: &str, body: &B) -> Result<Value, ApiError> {
-        let r = self.crab.post::<B, Value>(route, Some(body)).await;
+    pub async fn post<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let r = self.crab.post::<B, R>(route, Some(body)).await;
         r.map_err(|e| classify("POST", route, e))
     }
 
-    pub async fn patch<B: Serialize + ?Sized>(&self, route: &str, body: &B) -> Result<Value, ApiError> {
-        let r = self.crab.patch::<Value, _, B>(route, Some(body)).await;
+    pub async fn patch<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let r = self.crab.patch::<R, _, B>(route, Some(body)).await;
         r.map_err(|e| classify("PATCH", route, e))
     }
 }
@@ -167,15 +187,12 @@ fn classify(method: &'static str, route: &str, e: octocrab::Error) -> ApiError {
             status: source.status_code.as_u16(),
             message: source.message.clone(),
         },
+        octocrab::Error::Json { source, .. } => ApiError::Shape {
+            route: route.to_owned(),
+            message: format!("`{}`: {}", source.path(), source.inner()),
+        },
         other => ApiError::Transport { method, route: route.to_owned(), message: other.to_string() },
     }
-}
-
-/// A string field of a JSON response, or a [`ApiError::Shape`].
-pub fn str_field<'a>(v: &'a Value, pointer: &str, route: &str) -> Result<&'a str, ApiError> {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::Shape { route: route.to_owned(), message: format!("missing `{pointer}`") })
 }
 
 #[cfg(test)]

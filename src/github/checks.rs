@@ -5,8 +5,9 @@
 //! run (in progress, title and summary), then send the annotations in update
 //! requests of 50, the last one completing the run with its conclusion.
 
-use serde::Serialize;
-use serde_json::json;
+use octocrab::params::checks::CheckRunStatus;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::github::api::{Api, ApiError};
@@ -102,6 +103,43 @@ pub enum CheckRunOutcome {
     },
 }
 
+/// `output` of a check run request. octocrab's `CheckRunOutput` leaves out an
+/// empty `annotations` list; this one always sends it.
+#[derive(Serialize)]
+struct Output<'a> {
+    title: &'a str,
+    summary: &'a str,
+    annotations: &'a [Annotation],
+}
+
+/// Body of `POST /check-runs`.
+#[derive(Serialize)]
+struct NewCheckRun<'a> {
+    name: &'a str,
+    head_sha: &'a str,
+    status: CheckRunStatus,
+    output: Output<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details_url: Option<&'a str>,
+}
+
+/// Body of `PATCH /check-runs/{id}`.
+#[derive(Serialize)]
+struct CheckRunUpdate<'a> {
+    output: Output<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CheckRunStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conclusion: Option<&'a str>,
+}
+
+/// What daybook reads of a created check run.
+#[derive(Deserialize)]
+struct CreatedCheckRun {
+    id: u64,
+    html_url: Option<String>,
+}
+
 /// Create a check run with every diagnostic as an annotation.
 pub async fn create(
     api: &Api,
@@ -109,27 +147,21 @@ pub async fn create(
     diags: &[Diagnostic],
 ) -> Result<CheckRunOutcome, ApiError> {
     let summary = cut(&spec.summary, MAX_SUMMARY);
-    let output = |annotations: &[Annotation]| json!({ "title": spec.title, "summary": summary, "annotations": annotations });
-    let route = api.route("/check-runs");
-    let mut body = json!({
-        "name": spec.name,
-        "head_sha": spec.head_sha,
-        "status": "in_progress",
-        "output": output(&[]),
-    });
-    if let Some(url) = &spec.details_url {
-        body["details_url"] = json!(url);
-    }
-    let created = match api.post(&route, &body).await {
+    let output = |annotations| Output { title: &spec.title, summary: &summary, annotations };
+    let body = NewCheckRun {
+        name: spec.name,
+        head_sha: spec.head_sha,
+        status: CheckRunStatus::InProgress,
+        output: output(&[]),
+        details_url: spec.details_url.as_deref(),
+    };
+    // Not `checks().create_check_run()`: `CheckRun` requires `node_id`, `url`, `output`, ...
+    let created: CreatedCheckRun = match api.post(&api.route("/check-runs"), &body).await {
         Ok(v) => v,
         Err(e) if e.is_forbidden() => return Ok(CheckRunOutcome::Forbidden { message: e.message() }),
         Err(e) => return Err(e),
     };
-    let id = created.get("id").and_then(|v| v.as_u64()).ok_or_else(|| ApiError::Shape {
-        route: route.clone(),
-        message: "the created check run has no `id`".into(),
-    })?;
-    let html_url = created.get("html_url").and_then(|v| v.as_str()).map(str::to_owned);
+    let id = created.id;
 
     let annotations: Vec<Annotation> = diags.iter().map(Annotation::of).collect();
     let batches: Vec<&[Annotation]> =
@@ -137,18 +169,19 @@ pub async fn create(
     let update = api.route(&format!("/check-runs/{id}"));
     let last = batches.len() - 1;
     for (i, batch) in batches.iter().enumerate() {
-        let mut body = json!({ "output": output(batch) });
-        if i == last {
-            body["status"] = json!("completed");
-            body["conclusion"] = json!(spec.conclusion);
-        }
-        match api.patch(&update, &body).await {
+        let body = CheckRunUpdate {
+            output: output(batch),
+            status: (i == last).then_some(CheckRunStatus::Completed),
+            conclusion: (i == last).then_some(spec.conclusion),
+        };
+        // Not `checks().update_check_run()`: it answers a `CheckRun` too.
+        match api.patch::<_, IgnoredAny>(&update, &body).await {
             Ok(_) => {}
             Err(e) if e.is_forbidden() => return Ok(CheckRunOutcome::Forbidden { message: e.message() }),
             Err(e) => return Err(e),
         }
     }
-    Ok(CheckRunOutcome::Created { id, html_url, requests: 1 + batches.len() })
+    Ok(CheckRunOutcome::Created { id, html_url: created.html_url, requests: 1 + batches.len() })
 }
 
 #[cfg(test)]

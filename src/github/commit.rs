@@ -13,11 +13,13 @@
 use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
-use serde_json::{Value, json};
+use octocrab::models::git::CreateTreeEntry;
+use octocrab::models::repos::CommitAuthor;
+use serde::{Deserialize, Serialize};
 use tempfile::TempDir;
 
 use crate::error::Error;
-use crate::github::api::{Api, ApiError, str_field};
+use crate::github::api::{Api, ApiError};
 use crate::github::{Author, PublishOutcome, Regenerate};
 
 /// The compare API lists at most this many files; a larger change cannot be
@@ -78,8 +80,9 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
     let mut scratch: Option<TempDir> = None;
     let mut last_refusal: Option<String> = None;
     for attempt in 1..=p.max_attempts.max(1) {
-        let head = match p.api.get(&ref_route).await {
-            Ok(v) => str_field(&v, "/object/sha", &ref_route)?.to_owned(),
+        // Not `git().get_ref()`: its `Ref` model requires `node_id` and `url` (see `api`).
+        let head = match p.api.get::<GitRef>(&ref_route).await {
+            Ok(r) => r.object.sha,
             Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
             Err(e) => return Err(e.into()),
         };
@@ -103,7 +106,8 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
             Err(e) => return Err(e.into()),
         };
         let update = p.api.route(&format!("/git/refs/heads/{}", p.branch));
-        match p.api.patch(&update, &json!({ "sha": sha, "force": false })).await {
+        // Not `git().update_ref()`: it answers the same `Ref` model.
+        match p.api.patch::<_, GitRef>(&update, &RefUpdate { sha: &sha, force: false }).await {
             Ok(_) => return Ok(PublishOutcome::Committed { sha, attempts: attempt }),
             Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
             // 422 "Update is not a fast forward" (or 409): the branch moved.
@@ -114,45 +118,106 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
     Err(CommitError::RaceLost { branch: p.branch.to_owned(), attempts: p.max_attempts.max(1) }.into())
 }
 
+// Request and response bodies of the Git Data and compare APIs, as far as
+// daybook writes and reads them; octocrab's own types where they serialize
+// the same on their own (the tree entry, the commit author).
+
+/// A created blob, tree or commit: its SHA is all daybook reads.
+#[derive(Deserialize)]
+struct Sha {
+    sha: String,
+}
+
+#[derive(Deserialize)]
+struct GitRef {
+    object: Sha,
+}
+
+#[derive(Serialize)]
+struct RefUpdate<'a> {
+    sha: &'a str,
+    force: bool,
+}
+
+#[derive(Serialize)]
+struct NewBlob<'a> {
+    content: &'a str,
+    encoding: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Blob {
+    content: String,
+}
+
+#[derive(Deserialize)]
+struct GitCommit {
+    tree: Sha,
+}
+
+#[derive(Serialize)]
+struct NewTree<'a> {
+    base_tree: &'a str,
+    tree: [CreateTreeEntry; 1],
+}
+
+#[derive(Serialize)]
+struct NewCommit<'a> {
+    message: &'a str,
+    tree: &'a str,
+    parents: [&'a str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<CommitAuthor>,
+}
+
+/// `GET /compare/{base}...{head}`. Any field may be missing or null: no
+/// `status` counts as a rewritten branch, no `files` as nothing changed.
+#[derive(Deserialize)]
+struct Comparison {
+    status: Option<String>,
+    files: Option<Vec<ChangedFile>>,
+}
+
+#[derive(Deserialize)]
+struct ChangedFile {
+    filename: Option<String>,
+    status: Option<String>,
+    previous_filename: Option<String>,
+    sha: Option<String>,
+}
+
 /// Blob, tree (the parent's tree with the README replaced), commit. Returns the commit SHA.
 async fn build_commit(p: &ApiCommit<'_>, parent: &str, readme: &str) -> Result<String, ApiError> {
     let route = p.api.route("/git/blobs");
-    let blob = p.api.post(&route, &json!({ "content": readme, "encoding": "utf-8" })).await?;
-    let blob_sha = str_field(&blob, "/sha", &route)?.to_owned();
+    // Not `git().create_blob()`: its `CreatedBlob` model requires `url`.
+    let blob: Sha = p.api.post(&route, &NewBlob { content: readme, encoding: "utf-8" }).await?;
 
     let route = p.api.route(&format!("/git/commits/{parent}"));
-    let parent_commit = p.api.get(&route).await?;
-    let base_tree = str_field(&parent_commit, "/tree/sha", &route)?.to_owned();
+    // Not `git().get_commit()`: `GitCommitObject` requires `node_id`, `verification`, ...
+    let parent_commit: GitCommit = p.api.get(&route).await?;
 
     let route = p.api.route("/git/trees");
-    let tree = p
-        .api
-        .post(
-            &route,
-            &json!({
-                "base_tree": base_tree,
-                "tree": [{ "path": p.readme_path, "mode": "100644", "type": "blob", "sha": blob_sha }]
-            }),
-        )
-        .await?;
-    let tree_sha = str_field(&tree, "/sha", &route)?.to_owned();
+    // Not `git().create_tree()`: its `GitTree` model requires `url`, `tree` and `truncated`.
+    let entry = CreateTreeEntry::new(p.readme_path, "100644", "blob").with_sha(blob.sha);
+    let tree: Sha =
+        p.api.post(&route, &NewTree { base_tree: &parent_commit.tree.sha, tree: [entry] }).await?;
 
     let route = p.api.route("/git/commits");
-    let mut body = json!({ "message": p.message, "tree": tree_sha, "parents": [parent] });
-    if let Some(a) = p.author {
-        body["author"] = json!({ "name": a.name, "email": a.email });
-    }
-    let commit = p.api.post(&route, &body).await?;
-    Ok(str_field(&commit, "/sha", &route)?.to_owned())
+    let author =
+        p.author.map(|a| CommitAuthor { name: a.name.clone(), email: Some(a.email.clone()), date: None });
+    let body = NewCommit { message: p.message, tree: &tree.sha, parents: [parent], author };
+    // Not `git().create_commit()`: it answers a `GitCommitObject` too.
+    let commit: Sha = p.api.post(&route, &body).await?;
+    Ok(commit.sha)
 }
 
 /// A scratch root holding the workspace's inputs updated to `head`: the files
 /// that changed between the workspace's commit and `head` are fetched as blobs.
 async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
     let route = p.api.route(&format!("/compare/{}...{}", p.base_sha, head));
-    let cmp = p.api.get(&route).await?;
-    let status = cmp.get("status").and_then(Value::as_str).unwrap_or("");
-    if !matches!(status, "ahead" | "identical") {
+    // Not `repos().compare_commits()`: `CommitComparison` requires `ahead_by`, `commits`, ...
+    let cmp: Comparison = p.api.get(&route).await?;
+    if !matches!(cmp.status.as_deref(), Some("ahead" | "identical")) {
         return Err(CommitError::Rewritten {
             branch: p.branch.to_owned(),
             base: p.base_sha.to_owned(),
@@ -160,7 +225,7 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
         }
         .into());
     }
-    let files = cmp.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
+    let files = cmp.files.unwrap_or_default();
     if files.len() >= COMPARE_FILE_LIMIT {
         return Err(CommitError::TooManyChanges {
             branch: p.branch.to_owned(),
@@ -180,9 +245,8 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
 
     let relevant = |name: &str| p.inputs.iter().any(|i| name == i || name.starts_with(&format!("{i}/")));
     for f in &files {
-        let name = f.get("filename").and_then(Value::as_str).unwrap_or("");
-        let status = f.get("status").and_then(Value::as_str).unwrap_or("");
-        if let Some(prev) = f.get("previous_filename").and_then(Value::as_str)
+        let name = f.filename.as_deref().unwrap_or("");
+        if let Some(prev) = f.previous_filename.as_deref()
             && relevant(prev)
         {
             remove(&safe_join(dir.path(), prev)?)?;
@@ -191,15 +255,18 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
             continue;
         }
         let target = safe_join(dir.path(), name)?;
-        if status == "removed" {
+        if f.status.as_deref() == Some("removed") {
             remove(&target)?;
             continue;
         }
-        let sha = str_field(f, "/sha", &route)?;
+        let sha = f.sha.as_deref().ok_or_else(|| ApiError::Shape {
+            route: route.clone(),
+            message: format!("no `sha` for the changed file `{name}`"),
+        })?;
         let blob_route = p.api.route(&format!("/git/blobs/{sha}"));
-        let blob = p.api.get(&blob_route).await?;
-        let content: String =
-            str_field(&blob, "/content", &blob_route)?.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        // Not `git().get_blob()`: its `GitBlob` model requires `url`, `size` and `node_id`.
+        let blob: Blob = p.api.get(&blob_route).await?;
+        let content: String = blob.content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         let bytes = base64::engine::general_purpose::STANDARD.decode(content).map_err(|e| {
             ApiError::Shape { route: blob_route.clone(), message: format!("blob content is not base64: {e}") }
         })?;

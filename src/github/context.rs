@@ -14,6 +14,11 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::github::api::{DEFAULT_API_URL, Repo};
 
+/// Whether we run inside GitHub Actions (`GITHUB_ACTIONS=true`).
+pub fn in_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
 /// A snapshot of environment variables.
 #[derive(Debug, Clone, Default)]
 pub struct Env {

@@ -160,11 +160,6 @@ impl Git {
         Ok(out.status.success().then_some(out.stdout))
     }
 
-    /// Whether `paths` have uncommitted changes (staged, unstaged or untracked).
-    pub fn is_dirty(&self, paths: &[&str]) -> Result<bool, GitError> {
-        Ok(!self.dirty_files(paths)?.is_empty())
-    }
-
     /// The files under `paths` with uncommitted changes (staged, unstaged or
     /// untracked), as `git status` names them.
     pub fn dirty_files(&self, paths: &[&str]) -> Result<Vec<String>, GitError> {

@@ -166,22 +166,22 @@ pub fn publish(
                 Some(s) => s.clone(),
                 None => git.head()?,
             };
-            let rt = runtime()?;
-            // octocrab spawns its connection worker on the runtime it is built in.
-            let _in_runtime = rt.enter();
-            let api = Api::new(req.api_url.as_deref().unwrap_or(DEFAULT_API_URL), token, repo)?;
-            let job = ApiCommit {
-                api: &api,
-                branch: &branch,
-                base_sha: &base,
-                workspace: &req.root,
-                readme_path,
-                inputs,
-                message: &req.message,
-                author: Some(&req.author),
-                max_attempts: req.max_attempts,
-            };
-            rt.block_on(commit::publish(&job, regenerate))
+            let api_url = req.api_url.as_deref().unwrap_or(DEFAULT_API_URL);
+            runtime()?.block_on(async {
+                let api = Api::new(api_url, token, repo)?;
+                let job = ApiCommit {
+                    api: &api,
+                    branch: &branch,
+                    base_sha: &base,
+                    workspace: &req.root,
+                    readme_path,
+                    inputs,
+                    message: &req.message,
+                    author: Some(&req.author),
+                    max_attempts: req.max_attempts,
+                };
+                commit::publish(&job, regenerate).await
+            })
         }
         _ => git::publish(
             &GitCommit {

@@ -6,10 +6,7 @@
 //! values (see `actions/toolkit` `command.ts`). Anything not escaped that way
 //! silently truncates or splits the annotation, so escaping is exact and tested.
 
-use std::io::{self, Write};
-
 use crate::diag::{Diagnostic, Severity};
-use crate::report::Sources;
 
 /// Escape the data part (the message) of a workflow command.
 pub fn escape_data(s: &str) -> String {
@@ -114,7 +111,7 @@ pub fn workflow_command(d: &Diagnostic) -> String {
 }
 
 /// Render every diagnostic as a workflow command, one per line.
-pub fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
+pub fn render(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         out.push_str(&workflow_command(d));
@@ -127,21 +124,6 @@ pub fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
 /// that the Checks API was not available.
 pub fn plain(severity: Severity, title: &str, message: &str) -> String {
     format!("::{} title={}::{}", command(severity), escape_property(title), escape_data(message))
-}
-
-/// Whether we run inside GitHub Actions (`GITHUB_ACTIONS=true`).
-pub fn in_actions() -> bool {
-    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
-}
-
-/// What `daybook lint` does on GitHub Actions with no `--format`: after the human
-/// report, emit one annotation per diagnostic on stdout, where the runner reads
-/// workflow commands.
-pub fn emit_default(diags: &[Diagnostic], sources: &Sources) -> io::Result<()> {
-    let text = render(diags, sources);
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
 }
 
 #[cfg(test)]

@@ -8,11 +8,22 @@ pub mod sarif;
 pub mod summary;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::Format;
 use crate::diag::{Diagnostic, SourceFile};
+
+/// An output format. The command line has its own enum for clap and converts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// rustc-style snippets (miette).
+    Human,
+    /// GitHub workflow commands (`::error file=...`).
+    Github,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
 
 /// Files by their display path, so reporters can draw snippets.
 pub type Sources = BTreeMap<String, Arc<SourceFile>>;
@@ -32,16 +43,11 @@ impl Default for RenderOptions {
     }
 }
 
-/// Render `diags` (already sorted) in `format`, without colour.
-pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources) -> String {
-    render_with(format, diags, sources, &RenderOptions::default())
-}
-
 /// Render `diags` (already sorted) in `format`.
-pub fn render_with(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
     match format {
         Format::Human => human::render(diags, sources, opts),
-        Format::Github => github::render(diags, sources),
+        Format::Github => github::render(diags),
         Format::Json => json::render(diags, sources),
         Format::Sarif => sarif::render(diags, sources),
     }
@@ -71,23 +77,4 @@ pub fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Dia
     // Reporters find a finding's file by its key alone: the texts are shared, not copied.
     let sources = sources.iter().map(|(k, f)| (join(k), Arc::clone(f))).collect();
     (diags, sources)
-}
-
-/// Where `root` sits in its repository, as a prefix for [`rebase`]: `sub/`, or
-/// empty at the top. The repository is `GITHUB_WORKSPACE` on Actions, else the
-/// git work tree holding `root`; outside both, paths stay as they are.
-pub fn repo_prefix(root: &Path) -> String {
-    let Ok(root) = root.canonicalize() else { return String::new() };
-    let top = std::env::var_os("GITHUB_WORKSPACE")
-        .filter(|w| !w.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| crate::github::git::Git::new(&root).toplevel().ok())
-        .and_then(|t| t.canonicalize().ok());
-    let Some(rel) = top.as_deref().and_then(|t| root.strip_prefix(t).ok()) else { return String::new() };
-    let mut prefix: String =
-        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    if !prefix.is_empty() {
-        prefix.push('/');
-    }
-    prefix
 }
