@@ -28,6 +28,7 @@ pub mod report;
 pub mod rules;
 pub mod suggest;
 pub mod suppress;
+pub mod util;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity, SourceFile};
