@@ -64,15 +64,21 @@ pub(crate) enum WriteError {
 }
 
 impl WriteError {
-    /// The error as a plain `io::Error`, for callers that only report one
-    /// (the link cache); the message keeps the path and the step.
+    /// The error as a plain `io::Error`, for callers that add the path and the
+    /// step themselves (the link cache's warning, the README's error): a failed
+    /// step gives its own error back untouched, the refusals a short reason.
     pub(crate) fn into_io(self) -> std::io::Error {
-        let kind = match &self {
-            WriteError::NoFolder { .. } => std::io::ErrorKind::NotFound,
-            WriteError::Outside { .. } => std::io::ErrorKind::PermissionDenied,
-            WriteError::Io { source, .. } => source.kind(),
-        };
-        std::io::Error::new(kind, self.to_string())
+        use std::io::{Error, ErrorKind};
+        match self {
+            WriteError::Io { source, .. } => source,
+            WriteError::NoFolder { dir, .. } => {
+                Error::new(ErrorKind::NotFound, format!("the folder {} does not exist", dir.display()))
+            }
+            WriteError::Outside { target, root, .. } => Error::new(
+                ErrorKind::PermissionDenied,
+                format!("it is a symlink to {}, outside {}", target.display(), root.display()),
+            ),
+        }
     }
 }
 
@@ -206,6 +212,9 @@ mod tests {
         let msg = e.to_string();
         assert!(msg.contains("does not exist") && !msg.contains("temporary file"), "{msg}");
         assert!(names(dir.path()).is_empty());
+        let io = write_atomic(&p, b"x").unwrap_err().into_io();
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert!(io.to_string().contains("reports") && io.to_string().contains("does not exist"), "{io}");
         // As the crate's error it stays a usage error with the same words.
         let err: crate::error::Error = write_atomic(&p, b"x").unwrap_err().into();
         assert!(matches!(err, crate::error::Error::Usage(ref m) if m == &msg), "{err:?}");
@@ -221,8 +230,14 @@ mod tests {
         let e = write_atomic(&p, b"x").unwrap_err();
         assert!(matches!(e, WriteError::Io { action: "replace", .. }), "{e:?}");
         assert_eq!(names(dir.path()), ["occupied"], "the temporary file is removed");
+        let msg = write_atomic(&p, b"x").unwrap_err().to_string();
+        assert!(msg.starts_with("could not replace ") && msg.contains("occupied"), "{msg}");
+        // Plain, it is the rename's own error, for a caller that names the file itself.
         let io = write_atomic(&p, b"x").unwrap_err().into_io();
-        assert!(io.to_string().contains("could not replace") && io.to_string().contains("occupied"), "{io}");
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("f"), "x").unwrap();
+        let rename = std::fs::rename(other.path().join("f"), &p).unwrap_err();
+        assert_eq!((io.kind(), io.to_string()), (rename.kind(), rename.to_string()));
         let err: crate::error::Error = write_atomic(&p, b"x").unwrap_err().into();
         assert!(matches!(err, crate::error::Error::Io { action: "replace", .. }), "{err:?}");
     }
@@ -312,6 +327,9 @@ mod tests {
         let e = resolve_within(root.path(), &link).unwrap_err();
         assert!(matches!(e, WriteError::Outside { .. }), "{e:?}");
         assert!(e.to_string().contains("outside"), "{e}");
+        let io = resolve_within(root.path(), &link).unwrap_err().into_io();
+        assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(io.to_string().contains("bashrc"), "{io}");
         // A relative link climbing out, and a linked folder on the way, alike.
         std::fs::create_dir(root.path().join("sub")).unwrap();
         let climbing = root.path().join("sub/README.md");

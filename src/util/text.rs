@@ -1,22 +1,13 @@
 //! Small string helpers.
 //!
-//! `str::floor_char_boundary` and `ceil_char_boundary` are newer than the
-//! crate's rust-version (1.88), hence these.
+//! `str::floor_char_boundary` is newer than the crate's rust-version (1.88),
+//! hence this one.
 
 /// The largest char boundary of `s` at or below `i`; `s.len()` when `i` is past the end.
 pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i -= 1;
-    }
-    i
-}
-
-/// The smallest char boundary of `s` at or above `i`; `s.len()` when `i` is past the end.
-pub(crate) fn ceil_char_boundary(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i += 1;
     }
     i
 }
@@ -47,15 +38,6 @@ mod tests {
     }
 
     #[test]
-    fn ceil() {
-        let s = "a今b";
-        assert_eq!([0, 1, 2, 3, 4, 5].map(|i| ceil_char_boundary(s, i)), [0, 1, 4, 4, 4, 5]);
-        assert_eq!(ceil_char_boundary(s, 99), 5);
-        assert_eq!(ceil_char_boundary("", 0), 0);
-        assert_eq!(ceil_char_boundary("😀", 1), 4);
-    }
-
-    #[test]
     fn truncates() {
         assert_eq!(truncate("今日要点", 7), "今日");
         assert_eq!(truncate("今日要点", 6), "今日");
@@ -76,12 +58,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn boundaries_bracket_the_offset(s in "\\PC{0,8}", i in 0usize..40) {
-            let (f, c) = (floor_char_boundary(&s, i), ceil_char_boundary(&s, i));
-            prop_assert!(s.is_char_boundary(f) && s.is_char_boundary(c));
-            prop_assert!(f <= i.min(s.len()) && i.min(s.len()) <= c);
-            prop_assert!(c - f <= 4);
-            prop_assert!(s.is_char_boundary(i.min(s.len())) == (f == c));
+        fn floor_is_the_nearest_boundary_below(s in "\\PC{0,8}", i in 0usize..40) {
+            let f = floor_char_boundary(&s, i);
+            prop_assert!(s.is_char_boundary(f) && f <= i.min(s.len()));
+            prop_assert!((f + 1..=i.min(s.len())).all(|j| !s.is_char_boundary(j)));
+            prop_assert_eq!(truncate(&s, i), &s[..f]);
         }
     }
 }

@@ -20,13 +20,6 @@ pub(crate) enum Dest<'a> {
     RelativePath,
 }
 
-impl Dest<'_> {
-    /// A path in the repository, rooted or relative (what the local-link rule checks).
-    pub(crate) fn is_path(&self) -> bool {
-        matches!(self, Dest::RootedPath | Dest::RelativePath)
-    }
-}
-
 /// Classify `dest`.
 pub(crate) fn classify(dest: &str) -> Dest<'_> {
     let d = dest.trim();
@@ -117,14 +110,6 @@ mod tests {
             ("www.example.com", Dest::RelativePath),
         ] {
             assert_eq!(classify(d), want, "{d:?}");
-        }
-    }
-
-    #[test]
-    fn paths_are_the_two_path_kinds() {
-        assert!(classify("a.md").is_path() && classify("/a.md").is_path());
-        for d in ["", "#x", "https://x", "//x", "mailto:x"] {
-            assert!(!classify(d).is_path(), "{d}");
         }
     }
 }
