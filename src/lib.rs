@@ -11,6 +11,7 @@
 //! I/O lives at the edges (`discover`, `readme::write`, `links::check`, `github`);
 //! everything in between is pure functions over [`note::Note`] and [`config::Config`].
 
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -133,13 +133,10 @@ pub struct LintOutcome {
 /// Run every note rule over the repository at `root`.
 pub fn lint(root: &Path, config: &Config, options: &LintOptions) -> Result<LintOutcome, Error> {
     let prepared = rules::Prepared::new(root, config)?;
-    let cx = prepared.context(config, root);
+    let set = options.only.as_ref().map_or_else(rules::RuleSet::all, rules::RuleSet::only);
+    let selected: Vec<&dyn rules::Check> = rules::selected(&set).collect();
+    let cx = prepared.context_with(config, root, set);
     let parse = &prepared.parse;
-    let selected: Vec<&dyn rules::Rule> = rules::all()
-        .iter()
-        .copied()
-        .filter(|r| options.only.as_ref().is_none_or(|only| only.iter().any(|n| n == r.info().name)))
-        .collect();
 
     let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, config, parse, |note| {
         let mut out = Vec::new();
@@ -223,9 +220,9 @@ pub fn lint_source(
     let parse = &prepared.parse;
     let note = parse_note(file, parse);
     let mut out = Vec::new();
-    for r in rules::all() {
-        r.check_note(&note, &cx, &mut out);
-        r.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
+    for c in rules::checks() {
+        c.check_note(&note, &cx, &mut out);
+        c.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
     }
     sort(&mut out);
     Ok(out)

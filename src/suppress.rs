@@ -12,61 +12,9 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::catalog::{self, UNUSED_SUPPRESSION};
+use crate::diag::{Diagnostic, SourceFile};
 use crate::note::{Note, Span};
-use crate::rules::RuleInfo;
-
-pub const UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
-    name: "unused-suppression",
-    summary: "A `daybook-disable` comment that suppresses nothing.",
-    docs: DOCS,
-    default_severity: Severity::Warning,
-};
-
-const DOCS: &str = "\
-## What it checks
-
-Inline suppressions are HTML comments, invisible on GitHub:
-
-```markdown
-<!-- daybook-disable-next-line unknown-field -->
-   - Weather: sunny
-<!-- daybook-disable dead-link, unverified-link -->
-... links that are known to be flaky ...
-<!-- daybook-enable dead-link, unverified-link -->
-```
-
-`daybook-disable-next-line` covers findings that start on the next line;
-`daybook-disable` ... `daybook-enable` covers findings that start in between (with no
-`enable`, to the end of the file, including findings about the file as a whole).
-Without rule names a comment covers every rule.
-
-This rule reports a suppression that suppresses nothing: the finding it was written
-for has been fixed, the rule name is misspelled, or a `daybook-enable` closes no
-`daybook-disable`.
-
-## Why it matters
-
-A stale suppression silently hides the next real problem on that line.
-
-## Example
-
-Failing (line 8 has no `title` finding):
-
-```markdown
-<!-- daybook-disable-next-line title -->
-```
-
-```text
-warning[unused-suppression]: `daybook-disable-next-line title` suppresses nothing: no `title` finding on line 8
-```
-
-Fixed: delete the comment.
-
-## Configuration
-
-`rules: { unused-suppression: off }` stops reporting stale suppressions.
-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -241,9 +189,9 @@ fn unused(note: &Note, dir: &Directive, rule: Option<&str>) -> Diagnostic {
         )
         .with_label("unused suppression");
     match rule {
-        Some(r) if !crate::rules::is_known(r) => {
+        Some(r) if !catalog::is_known(r) => {
             let mut help = format!("`{r}` is not a daybook rule");
-            if let Some(s) = crate::suggest::did_you_mean(r, crate::rules::names()) {
+            if let Some(s) = crate::suggest::did_you_mean(r, catalog::names()) {
                 help.push_str(&format!("; did you mean `{s}`?"));
             } else {
                 help.push_str(" (see `daybook rules`)");
@@ -259,6 +207,7 @@ fn unused(note: &Note, dir: &Directive, rule: Option<&str>) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::diag::Severity;
     use crate::note::parse::{ParseContext, parse_note};
 
     fn note(text: &str) -> Note {

@@ -3,9 +3,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::catalog::{info, names, registry};
 use crate::cli::{Cli, RulesArgs};
+use crate::diag::RuleInfo;
 use crate::error::Error;
-use crate::rules::{RuleInfo, info, names, registry};
 
 pub fn run(_cli: &Cli, args: &RulesArgs) -> miette::Result<ExitCode> {
     let text = match &args.name {

@@ -358,9 +358,9 @@ impl Config {
             }
         }
         for name in self.rules.keys() {
-            if !crate::rules::is_known(name) {
+            if !crate::catalog::is_known(name) {
                 let mut msg = format!("unknown rule `{name}` in `rules`");
-                if let Some(s) = crate::suggest::did_you_mean(name, crate::rules::names()) {
+                if let Some(s) = crate::suggest::did_you_mean(name, crate::catalog::names()) {
                     msg.push_str(&format!("; did you mean `{s}`?"));
                 }
                 return Err(Error::config(path, text, at_in("rules", name), msg));
@@ -437,7 +437,7 @@ impl Config {
         let mut schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema serializes");
         // What the derive cannot say, so editors flag what `validate` refuses:
         // rule names are a closed set, a field needs its label, a day is a date.
-        let names: Vec<&str> = crate::rules::names().collect();
+        let names: Vec<&str> = crate::catalog::names().collect();
         schema["properties"]["rules"]["propertyNames"] = serde_json::json!({ "enum": names });
         schema["properties"]["strict_since"]["format"] = "date".into();
         schema["$defs"]["FieldConfig"]["required"] = serde_json::json!(["label"]);

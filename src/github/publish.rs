@@ -7,47 +7,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::{Config, PublishMode};
-use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::diag::{Diagnostic, SourceFile};
 use crate::error::Error;
 use crate::github::api::{Api, DEFAULT_API_URL, Repo};
 use crate::github::commit::{self, ApiCommit};
 use crate::github::git::{self, Git, GitCommit};
 use crate::github::{Author, PublishOutcome};
-use crate::rules::RuleInfo;
-
-/// The README differs from what the notes generate and was not committed.
-pub const README_STALE: RuleInfo = RuleInfo {
-    name: "readme-stale",
-    summary: "The README is not what the notes generate: run `daybook readme` and commit it.",
-    docs: "\
-## What it checks
-
-The README's generated regions (today, history, updated) are compared with what \
-`daybook readme` would write from the notes. Reported by `daybook publish` and the \
-GitHub Action when the README is stale and cannot be committed back: on a pull \
-request, a fork, a tag, a detached HEAD or without write permission.
-
-## Why it matters
-
-A README edited by hand drifts from the notes: the history links files that do not \
-exist and leaves notes out, and today's highlights go stale. Reporting it on pull \
-requests catches the drift where it starts.
-
-## Example
-
-Failing: a pull request adds `notes/202611/1127.md` but not its history line; \
-`daybook readme --check` prints the missing line as a diff.
-
-Fix: run `daybook readme` and commit README.md, or let the action commit it on the \
-next push to the default branch. A pre-push hook `daybook lint && daybook readme --check` \
-catches it before it leaves your machine.
-
-## Configuration
-
-`readme.path`, `readme.order` and `readme.templates` in daybook.yml decide what is \
-generated.",
-    default_severity: Severity::Error,
-};
+use crate::readme::rules::README_STALE;
 
 /// Everything a publish needs besides the notes.
 #[derive(Debug, Clone)]

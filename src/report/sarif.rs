@@ -2,7 +2,8 @@
 //!
 //! What GitHub code scanning needs and why it is here:
 //! - `tool.driver.rules` with every rule a result points at (`ruleIndex` must be
-//!   valid), each with a name, short/full descriptions, help text and a default level;
+//!   valid), each with a name, short/full descriptions, help text, a link to the
+//!   rule's docs page and a default level;
 //! - results located by a *relative* `artifactLocation.uri` plus `uriBaseId`
 //!   (`%SRCROOT%`), so the file resolves against the checkout wherever it runs;
 //! - `partialFingerprints` that survive edits elsewhere in the file: a hash of the
@@ -15,9 +16,9 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::diag::RuleInfo;
 use crate::diag::{Diagnostic, Severity};
 use crate::report::Sources;
-use crate::rules::RuleInfo;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `uriBaseId` every location is relative to: the repository root.
@@ -41,19 +42,16 @@ fn sentence(s: &str) -> String {
     if t.ends_with(['.', '!', '?', '。', '！', '？']) { t.to_owned() } else { format!("{t}.") }
 }
 
+/// A catalog rule: `fullDescription` is its summary sentence, `help` its docs
+/// page, which `helpUri` links.
 fn rule_descriptor(info: &RuleInfo) -> Value {
-    let full = if info.docs.trim().is_empty() { info.summary } else { info.docs };
-    let markdown = if info.docs.trim().is_empty() {
-        format!("**{}**\n\n{}", info.name, info.summary)
-    } else {
-        info.docs.to_owned()
-    };
     json!({
         "id": info.name,
         "name": pascal_case(info.name),
         "shortDescription": { "text": sentence(info.summary) },
-        "fullDescription": { "text": sentence(first_paragraph(full)) },
-        "help": { "text": format!("{}\n\nSee `daybook rules {}`.", sentence(info.summary), info.name), "markdown": markdown },
+        "fullDescription": { "text": sentence(info.summary) },
+        "help": { "text": format!("{}\n\nSee `daybook rules {}`.", sentence(info.summary), info.name), "markdown": info.docs },
+        "helpUri": crate::catalog::docs_url(info.name),
         "defaultConfiguration": { "level": level(info.default_severity) },
         "properties": { "tags": ["daybook", "notes"] }
     })
@@ -70,10 +68,6 @@ fn ad_hoc_rule(name: &str, severity: Severity) -> Value {
         "help": { "text": format!("See `daybook rules {name}`."), "markdown": format!("See `daybook rules {name}`.") },
         "defaultConfiguration": { "level": level(severity) }
     })
-}
-
-fn first_paragraph(s: &str) -> &str {
-    s.trim().split("\n\n").next().unwrap_or(s).trim()
 }
 
 /// `dead-link` -> `DeadLink`: SARIF's `name`, a readable identifier. The spec
@@ -166,7 +160,7 @@ pub fn fingerprint(rule: &str, path: &str, line_text: &str) -> String {
 pub fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
     let mut rules: Vec<Value> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for info in crate::rules::registry() {
+    for info in crate::catalog::registry() {
         index.insert(info.name, rules.len());
         rules.push(rule_descriptor(info));
     }
@@ -278,10 +272,17 @@ mod tests {
     fn registry_rules_are_described() {
         let v = document(&[], &Sources::new());
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-        assert_eq!(rules.len(), crate::rules::registry().len());
+        assert_eq!(rules.len(), crate::catalog::registry().len());
         for r in rules {
             assert!(r["shortDescription"]["text"].as_str().is_some_and(|s| !s.is_empty()));
             assert!(r["help"]["markdown"].as_str().is_some());
+            let id = r["id"].as_str().unwrap();
+            let info = crate::catalog::info(id).unwrap();
+            assert_eq!(r["fullDescription"]["text"], sentence(info.summary), "{id}");
+            assert_eq!(
+                r["helpUri"],
+                format!("https://github.com/daybook-rs/daybook/blob/main/docs/rules/{id}.md")
+            );
             assert!(
                 ["error", "warning", "note"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap())
             );

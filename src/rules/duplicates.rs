@@ -8,45 +8,12 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const DUPLICATE_URL: RuleInfo = RuleInfo {
     name: "duplicate-url",
     summary: "The same article URL (an item's opening link) appears in two notes, or twice in one.",
-    docs: r#"## What it checks
-
-The opening link of every item — the article the item is about — across
-all notes. When two items link the same article, every occurrence after the first (by note
-date, then position) is reported, naming the first. URLs are compared after light
-normalization: the scheme (`http`/`https`), the host's case, a trailing `/`, the `#fragment`
-and `utm_*` tracking parameters do not matter, and WeChat article links
-(`https://mp.weixin.qq.com/s?__biz=...&mid=...&idx=...&sn=...`) are compared by the parameters
-that name the article, ignoring per-share ones such as `chksm` and `scene`.
-
-## Why it matters
-
-Noting an article twice is almost always an accident (the same article
-shared by two accounts, a copy-pasted item), and the README's history then counts it twice.
-
-## Example
-
-Failing — `notes/202611/1126.md` repeats an article already noted on 11-25:
-
-```markdown
-1. [扩散模型入门](https://example.com/diffusion-intro)  :star::star:
-```
-
-Fixed — delete the repeated item, or link the earlier note instead:
-
-```markdown
-- 另见 [2026.11.25 的笔记](../202611/1125.md)
-```
-
-## Configuration
-
-A warning by default; `rules: { duplicate-url: error }` makes it fail the run,
-`off` disables it.
-"#,
+    docs: include_str!("../../docs/rules/duplicate-url.md"),
     default_severity: Severity::Warning,
 };
 
@@ -246,9 +213,9 @@ pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
 }
 
 pub struct DuplicateUrl;
-impl Rule for DuplicateUrl {
-    fn info(&self) -> &'static RuleInfo {
-        &DUPLICATE_URL
+impl Check for DuplicateUrl {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&DUPLICATE_URL]
     }
     fn check_repo(
         &self,

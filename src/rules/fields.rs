@@ -1,351 +1,91 @@
 //! Field rules: the labelled sub-bullets of an item (`- Paper: [title](url)`).
 //!
-//! Labels are resolved through the run's [`CompiledFields`] (built once from
-//! `config.fields`), so checking an item is a few hash lookups. These are the
-//! rules that only warn on notes dated before `strict_since` (the older,
-//! free-form notes): each says so through
-//! [`Rule::relaxed_before_strict_since`] and the framework applies the cap.
+//! The five field rules share one pass: each label is resolved once through
+//! the run's [`CompiledFields`] (built once from `config.fields`), and the
+//! run's rule set decides which of them report. These are the rules that only
+//! warn on notes dated before `strict_since` (the older, free-form notes):
+//! [`Fields`] says so through [`Check::relaxed_before_strict_since`] and the
+//! framework applies the cap.
 
-use crate::config::FieldConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Field, Item, Note};
-use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
+use crate::rules::field_table::{FieldKey, Lookup, split_number};
+use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
 
 pub const UNKNOWN_FIELD: RuleInfo = RuleInfo {
     name: "unknown-field",
     summary: "A field label that is not configured (a typo such as `GtiHub` or `code`), with a did-you-mean.",
-    docs: r#"## What it checks
-
-Every labelled sub-bullet of an item (`- Label: value`, with an ASCII `:`
-or a full-width `：`) must use a label from `fields` in `daybook.yml`: a field's `label`, one
-of its `aliases`, or — for a field with `numbered: true` — the label or an alias followed by
-a number (`Paper1`, `Paper2`). Labels are case-sensitive. When the label looks like a typo of
-a known one, the help says which (`GtiHub` → `GitHub`, `code` → `Code`, `code2` → `Code2`).
-
-## Why it matters
-
-A misspelled label is a field the README generator and every other rule
-cannot see: `- paper: [...]` is not a Paper, so the note silently loses its paper link, and
-a required field spelled wrong is reported as missing.
-
-## Example
-
-Failing:
-
-```markdown
-1. [An article](https://example.com/a)  :star::star:
-   - Abstract: what the article is about
-   - GtiHub: [https://github.com/o/r](https://github.com/o/r)
-```
-
-Fixed:
-
-```markdown
-1. [An article](https://example.com/a)  :star::star:
-   - Abstract: what the article is about
-   - GitHub: [https://github.com/o/r](https://github.com/o/r)
-```
-
-## Configuration
-
-Add the label (or an alias) to `fields`; allow `Label1`, `Label2`, ... with
-`numbered: true`:
-
-```yaml
-fields:
-  - label: Code
-    aliases: [代码, GitHub]
-    link: true
-    numbered: true
-```
-
-Notes dated before `strict_since` only get a warning. Turn the rule off with
-`rules: { unknown-field: off }`.
-"#,
+    docs: include_str!("../../docs/rules/unknown-field.md"),
     default_severity: Severity::Error,
 };
 
 pub const MISSING_FIELD: RuleInfo = RuleInfo {
     name: "missing-field",
     summary: "An item lacks a field marked `required: true` (by default `Abstract`).",
-    docs: r#"## What it checks
-
-Every item of the today section must carry each field whose config has
-`required: true` (in the default config: `Abstract`, or one of its aliases `主要内容`, `摘要`).
-A field bullet written at column 0 (see `field-not-nested`) still counts as present, so the
-same mistake is not reported twice.
-
-## Why it matters
-
-The required fields are what the README's today section shows; an item
-without them renders as a bare link.
-
-## Example
-
-Failing:
-
-```markdown
-2. [Another article](https://example.com/b)  :star:
-   - Tips: read the appendix first
-```
-
-Fixed:
-
-```markdown
-2. [Another article](https://example.com/b)  :star:
-   - Abstract: one sentence on what it is about
-   - Tips: read the appendix first
-```
-
-## Configuration
-
-`required: true|false` on each entry of `fields`. Notes dated before
-`strict_since` (older free-form notes, one paragraph per item) only get a warning.
-"#,
+    docs: include_str!("../../docs/rules/missing-field.md"),
     default_severity: Severity::Error,
 };
 
 pub const DUPLICATE_FIELD: RuleInfo = RuleInfo {
     name: "duplicate-field",
     summary: "The same field appears twice in one item (`Tips` twice, or `Paper` and its alias `论文`).",
-    docs: r#"## What it checks
-
-Within one item, each field appears at most once. A label and its alias
-are the same field (`Paper` and `论文`); numbered variants of a `numbered: true` field are
-different fields (`Paper1` and `Paper2`), but the same number twice is a duplicate.
-
-## Why it matters
-
-Tools that read the notes (the README generator among them) keep one value
-per field; the second bullet is silently dropped or overwrites the first.
-
-## Example
-
-Failing:
-
-```markdown
-1. [An article](https://example.com/a)  :star:
-   - Abstract: first summary
-   - Paper: [One paper](https://arxiv.org/abs/2101.00001)
-   - Paper: [Another paper](https://arxiv.org/abs/2101.00002)
-```
-
-Fixed:
-
-```markdown
-1. [An article](https://example.com/a)  :star:
-   - Abstract: first summary
-   - Paper1: [One paper](https://arxiv.org/abs/2101.00001)
-   - Paper2: [Another paper](https://arxiv.org/abs/2101.00002)
-```
-
-## Configuration
-
-`numbered: true` on a field allows `Label1`, `Label2`, .... Notes dated before
-`strict_since` only get a warning.
-"#,
+    docs: include_str!("../../docs/rules/duplicate-field.md"),
     default_severity: Severity::Error,
 };
 
 pub const EMPTY_FIELD: RuleInfo = RuleInfo {
     name: "empty-field",
     summary: "A field has a label but no value (`- Tips:` and nothing after it).",
-    docs: r#"## What it checks
-
-A field bullet has a value after its colon, or nested content under it
-(a `- 核心点：` followed by an indented list is fine).
-
-## Why it matters
-
-An empty field is usually a template line that was never filled in; it
-renders as a dangling label.
-
-## Example
-
-Failing:
-
-```markdown
-1. [An article](https://example.com/a)  :star:
-   - Abstract: what it is about
-   - Tips:
-```
-
-Fixed — fill it in, or delete the bullet:
-
-```markdown
-1. [An article](https://example.com/a)  :star:
-   - Abstract: what it is about
-   - Tips: the ablation in section 4 is the interesting part
-```
-
-## Configuration
-
-Notes dated before `strict_since` only get a warning; `rules: { empty-field: off }`
-turns it off.
-"#,
+    docs: include_str!("../../docs/rules/empty-field.md"),
     default_severity: Severity::Error,
 };
 
 pub const FIELD_LINK: RuleInfo = RuleInfo {
     name: "field-link",
     summary: "A field configured with `link: true` (Paper, Code) holds no link.",
-    docs: r#"## What it checks
-
-The value of a field whose config says `link: true` (by default `Paper`
-and `Code`, with their aliases and numbered variants) contains at least one link:
-`[title](https://...)`, `<https://...>`, or a bare `https://...` / `www....` address
-(GitHub turns those into links).
-
-## Why it matters
-
-The point of a Paper or Code field is the link. A title without a URL, or a
-URL typed as plain text without a scheme, gives the reader nothing to click, and the link
-checker has nothing to verify.
-
-## Example
-
-Failing:
-
-```markdown
-   - Paper: Masked Autoencoders Are Scalable Vision Learners
-   - Code: github.com/facebookresearch/mae
-```
-
-Fixed:
-
-```markdown
-   - Paper: [Masked Autoencoders Are Scalable Vision Learners](https://arxiv.org/abs/2111.06377)
-   - Code: [https://github.com/facebookresearch/mae](https://github.com/facebookresearch/mae)
-```
-
-## Configuration
-
-`link: true|false` on each entry of `fields`. Notes dated before `strict_since`
-(where `- 论文：paper title` was the custom) only get a warning.
-"#,
+    docs: include_str!("../../docs/rules/field-link.md"),
     default_severity: Severity::Error,
 };
 
-/// Which configured field (and which numbered variant of it) a label names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FieldKey {
-    /// Index into `config.fields`.
-    pub field: usize,
-    /// `Some(2)` for `Paper2`.
-    pub number: Option<u64>,
-}
-
-/// The outcome of looking a label up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    Known(FieldKey),
-    /// `Tips2` where `Tips` exists but is not `numbered`.
-    NotNumbered {
-        field: usize,
-    },
-    Unknown,
-}
-
-// Lookups on the framework's per-run field index (`by_label` holds every label
-// and alias with its index into `fields`).
-impl CompiledFields {
-    pub fn field(&self, i: usize) -> &FieldConfig {
-        &self.fields[i]
+/// The field rules.
+pub struct Fields;
+impl Check for Fields {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&UNKNOWN_FIELD, &MISSING_FIELD, &DUPLICATE_FIELD, &EMPTY_FIELD, &FIELD_LINK]
     }
-
-    /// A handful of spellings: comparing lengths and bytes beats hashing, and
-    /// this runs for every field of every note, once per field rule. The first
-    /// field spelling it wins, as in `by_label`.
-    fn index_of(&self, spelling: &str) -> Option<usize> {
-        if self.fields.len() > 16 {
-            return self.by_label.get(spelling).copied();
-        }
-        // Length and first byte before a memcmp call: most candidates differ there.
-        let eq = |a: &String| {
-            a.len() == spelling.len() && a.as_bytes().first() == spelling.as_bytes().first() && a == spelling
+    fn relaxed_before_strict_since(&self) -> bool {
+        true
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let on = Enabled {
+            unknown: cx.enabled(&UNKNOWN_FIELD),
+            missing: cx.enabled(&MISSING_FIELD),
+            duplicate: cx.enabled(&DUPLICATE_FIELD),
+            empty: cx.enabled(&EMPTY_FIELD),
+            link: cx.enabled(&FIELD_LINK),
         };
-        self.fields.iter().position(|f| eq(&f.label) || f.aliases.iter().any(eq))
-    }
-
-    /// Which field (and numbered variant) a label as written names.
-    pub fn lookup(&self, label: &str) -> Lookup {
-        let label = label.trim();
-        if let Some(field) = self.index_of(label) {
-            return Lookup::Known(FieldKey { field, number: None });
-        }
-        let (base, digits) = split_number(label);
-        if !digits.is_empty()
-            && let Some(field) = self.index_of(base)
-        {
-            if self.fields[field].numbered {
-                let number = digits.parse().unwrap_or(u64::MAX);
-                return Lookup::Known(FieldKey { field, number: Some(number) });
+        // Buffers reused across items: this runs for every item of every note.
+        let mut stray: Vec<&Field> = Vec::new();
+        let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
+        for (i, item) in note.items.iter().enumerate() {
+            stray.clear();
+            seen.clear();
+            if on.missing && !note.stray_fields.is_empty() {
+                stray.extend(note.strays_after(Some(i)).iter().map(|s| &s.field));
             }
-            return Lookup::NotNumbered { field };
+            check_item(note, item, &stray, &mut seen, cx.fields, on, out);
         }
-        Lookup::Unknown
-    }
-
-    /// The spelling an unknown label most likely meant (`code2` -> `Code2`).
-    pub fn suggest(&self, label: &str) -> Option<String> {
-        let label = label.trim();
-        let (base, digits) = split_number(label);
-        if !digits.is_empty() {
-            let numbered = self.fields.iter().filter(|f| f.numbered);
-            let spellings = numbered
-                .flat_map(|f| std::iter::once(f.label.as_str()).chain(f.aliases.iter().map(String::as_str)));
-            if let Some(s) = crate::suggest::did_you_mean(base, spellings) {
-                return Some(format!("{s}{digits}"));
-            }
-        }
-        crate::suggest::did_you_mean(label, self.spellings()).map(str::to_owned)
-    }
-
-    /// `` `Abstract`, `Paper` (also `Paper1`, `Paper2`, ...) `` for help texts.
-    fn describe_all(&self) -> String {
-        self.fields
-            .iter()
-            .map(|f| {
-                let mut s = format!("`{}`", f.label);
-                if f.numbered {
-                    s.push_str(&format!(" (also `{}1`, `{}2`, ...)", f.label, f.label));
-                }
-                s
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }
 
-/// `Paper12` -> (`Paper`, `12`); a label made only of digits has no base.
-fn split_number(label: &str) -> (&str, &str) {
-    let base = label.trim_end_matches(|c: char| c.is_ascii_digit());
-    if base.is_empty() { (label, "") } else { (base, &label[base.len()..]) }
-}
-
-/// Which of the field rules a pass runs (each rule is its own [`crate::rules::Rule`],
-/// so they can be selected and configured one by one; the pass is shared).
-pub mod only {
-    pub const UNKNOWN: u8 = 1;
-    pub const MISSING: u8 = 2;
-    pub const DUPLICATE: u8 = 4;
-    pub const EMPTY: u8 = 8;
-    pub const LINK: u8 = 16;
-}
-
-/// Run the field rules selected by `mask` over every item of a note.
-pub fn check_note(note: &Note, table: &CompiledFields, mask: u8, out: &mut Vec<Diagnostic>) {
-    // Buffers reused across items: this runs for every item of every note.
-    let mut stray: Vec<&Field> = Vec::new();
-    let mut seen: Vec<(FieldKey, &Field)> = Vec::new();
-    for (i, item) in note.items.iter().enumerate() {
-        stray.clear();
-        seen.clear();
-        if mask & only::MISSING != 0 && !note.stray_fields.is_empty() {
-            stray.extend(note.strays_after(Some(i)).iter().map(|s| &s.field));
-        }
-        check_item(note, item, &stray, &mut seen, table, mask, out);
-    }
+/// Which field rules report, looked up once per note.
+#[derive(Debug, Clone, Copy)]
+struct Enabled {
+    unknown: bool,
+    missing: bool,
+    duplicate: bool,
+    empty: bool,
+    link: bool,
 }
 
 /// Runs the field rules over one item. `stray` are the field bullets written at
@@ -358,15 +98,15 @@ fn check_item<'n>(
     stray: &[&'n Field],
     seen: &mut Vec<(FieldKey, &'n Field)>,
     table: &CompiledFields,
-    mask: u8,
+    on: Enabled,
     out: &mut Vec<Diagnostic>,
 ) {
     let file = &note.file;
-    let track_seen = mask & (only::MISSING | only::DUPLICATE) != 0;
+    let track_seen = on.missing || on.duplicate;
     for field in &item.fields {
         // The parser trims values.
         let empty = field.value.is_empty() && !has_nested_content(note, field);
-        if empty && mask & only::EMPTY != 0 {
+        if empty && on.empty {
             let link = matches!(table.lookup(&field.label), Lookup::Known(k) if table.field(k.field).link);
             out.push(
                 file.diag(
@@ -385,12 +125,12 @@ fn check_item<'n>(
                 )),
             );
         }
-        if mask & !only::EMPTY == 0 {
+        if !(on.unknown || on.missing || on.duplicate || on.link) {
             continue;
         }
         let key = match table.lookup(&field.label) {
             Lookup::Known(key) => key,
-            Lookup::NotNumbered { field: i } if mask & only::UNKNOWN != 0 => {
+            Lookup::NotNumbered { field: i } if on.unknown => {
                 let canon = &table.field(i).label;
                 out.push(
                     file.diag(
@@ -410,7 +150,7 @@ fn check_item<'n>(
                 );
                 continue;
             }
-            Lookup::Unknown if mask & only::UNKNOWN != 0 => {
+            Lookup::Unknown if on.unknown => {
                 out.push(unknown_field(note, field, table));
                 continue;
             }
@@ -418,14 +158,14 @@ fn check_item<'n>(
         };
         if track_seen {
             match seen.iter().find(|(k, _)| *k == key) {
-                Some((_, first)) if mask & only::DUPLICATE != 0 => {
+                Some((_, first)) if on.duplicate => {
                     out.push(duplicate_field(note, item, field, first, table, key))
                 }
                 Some(_) => {}
                 None => seen.push((key, field)),
             }
         }
-        if mask & only::LINK != 0
+        if on.link
             && !empty
             && table.field(key.field).link
             && field.links.is_empty()
@@ -435,7 +175,7 @@ fn check_item<'n>(
             out.push(field_link(note, item, field, &table.field(key.field).label));
         }
     }
-    if mask & only::MISSING == 0 {
+    if !on.missing {
         return;
     }
     for (i, f) in table.fields.iter().enumerate() {
@@ -602,33 +342,9 @@ fn has_link_inside(note: &Note, field: &Field) -> bool {
     note.links.get(i).is_some_and(|l| l.span.start < field.span.end)
 }
 
-macro_rules! field_rule {
-    ($ty:ident, $info:ident, $mask:expr) => {
-        pub struct $ty;
-        impl Rule for $ty {
-            fn info(&self) -> &'static RuleInfo {
-                &$info
-            }
-            fn relaxed_before_strict_since(&self) -> bool {
-                true
-            }
-            fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-                check_note(note, cx.fields, $mask, out);
-            }
-        }
-    };
-}
-
-field_rule!(UnknownField, UNKNOWN_FIELD, only::UNKNOWN);
-field_rule!(MissingField, MISSING_FIELD, only::MISSING);
-field_rule!(DuplicateField, DUPLICATE_FIELD, only::DUPLICATE);
-field_rule!(EmptyField, EMPTY_FIELD, only::EMPTY);
-field_rule!(FieldLink, FIELD_LINK, only::LINK);
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::default_fields;
     use crate::rules::test_support::{at, note_with_items, run, spanned};
 
     fn item(fields: &str) -> String {
@@ -640,8 +356,8 @@ mod tests {
         let text = item(
             "   - 主要内容：x\n   - Paper1: [p](https://arxiv.org/abs/1)\n   - 论文2：[q](https://arxiv.org/abs/2)\n   - GitHub: https://github.com/o/r\n   - Tips: t\n",
         );
-        for rule in [&UnknownField as &dyn Rule, &MissingField, &DuplicateField, &EmptyField, &FieldLink] {
-            assert!(run(rule, &text).is_empty(), "{}: {:?}", rule.info().name, run(rule, &text));
+        for rule in [&UNKNOWN_FIELD, &MISSING_FIELD, &DUPLICATE_FIELD, &EMPTY_FIELD, &FIELD_LINK] {
+            assert!(run(rule, &text).is_empty(), "{}: {:?}", rule.name, run(rule, &text));
         }
     }
 
@@ -650,7 +366,7 @@ mod tests {
         let text = item(
             "   - Abstract: x\n   - GtiHub: [c](https://github.com/o/r)\n   - code: [c](https://github.com/o/r)\n   - Tips2: t\n   - Weather: sunny\n",
         );
-        let d = run(&UnknownField, &text);
+        let d = run(&UNKNOWN_FIELD, &text);
         assert_eq!(at(&d), [(9, 6), (10, 6), (11, 6), (12, 6)]);
         assert_eq!(spanned(&text, &d[0]), "GtiHub");
         assert_eq!(d[0].help.as_deref(), Some("replace `GtiHub` with `GitHub` (an alias of `Code`)"));
@@ -667,7 +383,7 @@ mod tests {
         let text = note_with_items(
             "1. [a](https://e.com/a) :star:\n   - Tips: t\n\n2. [b](https://e.com/b) :star:\n   - Abstarct: typo\n\n3. [c](https://e.com/c) :star:\n- Abstract: stray\n",
         );
-        let d = run(&MissingField, &text);
+        let d = run(&MISSING_FIELD, &text);
         // Item 2's typo is unknown-field's finding and item 3's stray bullet is
         // field-not-nested's: only item 1 is missing its Abstract.
         assert_eq!(at(&d), [(7, 4)], "{d:?}");
@@ -685,7 +401,7 @@ mod tests {
         let text = item(
             "   - Abstract: x\n   - Tips: a\n   - Tips: b\n   - Paper: [p](https://e.com/p)\n   - 论文：[q](https://e.com/q)\n   - Code1: [c](https://e.com/c)\n   - Code2: [d](https://e.com/d)\n   - Code2: [e](https://e.com/e)\n",
         );
-        let d = run(&DuplicateField, &text);
+        let d = run(&DUPLICATE_FIELD, &text);
         assert_eq!(at(&d), [(10, 6), (12, 6), (15, 6)], "{d:?}");
         assert_eq!(d[0].message, "item 1 has the `Tips` field twice");
         assert_eq!(d[0].related[0].start.line, 9);
@@ -700,12 +416,12 @@ mod tests {
     #[test]
     fn empty_fields_but_not_labels_with_nested_lists() {
         let text = item("   - Abstract: x\n   - Tips:\n   - 核心点：\n     - 扩展策略\n   - Paper:   \n");
-        let d = run(&EmptyField, &text);
+        let d = run(&EMPTY_FIELD, &text);
         assert_eq!(at(&d), [(9, 4), (12, 4)], "{d:?}");
         assert_eq!(d[0].message, "the `Tips` field of item 1 is empty");
         assert_eq!(d[1].help.as_deref(), Some("write the link after `Paper:`, or delete the bullet"));
         // An empty link field is not also reported as a field without a link.
-        assert!(run(&FieldLink, &text).is_empty());
+        assert!(run(&FIELD_LINK, &text).is_empty());
     }
 
     #[test]
@@ -713,7 +429,7 @@ mod tests {
         let text = item(
             "   - Abstract: x\n   - Paper: Masked Autoencoders\n   - Code: github.com/facebookresearch/mae\n   - 论文：无\n",
         );
-        let d = run(&FieldLink, &text);
+        let d = run(&FIELD_LINK, &text);
         assert_eq!(at(&d), [(9, 13), (10, 12), (11, 9)], "{d:?}");
         assert_eq!(spanned(&text, &d[0]), "Masked Autoencoders");
         assert_eq!(
@@ -730,29 +446,5 @@ mod tests {
             d[1].help
         );
         assert!(d[2].help.as_deref().unwrap().contains("`- 论文：[无](https://…)`"), "{:?}", d[2].help);
-    }
-
-    #[test]
-    fn lookup_labels_aliases_and_numbers() {
-        let t = CompiledFields::new(&default_fields());
-        assert_eq!(t.lookup("Paper"), Lookup::Known(FieldKey { field: 1, number: None }));
-        assert_eq!(t.lookup("论文"), Lookup::Known(FieldKey { field: 1, number: None }));
-        assert_eq!(t.lookup("Paper2"), Lookup::Known(FieldKey { field: 1, number: Some(2) }));
-        assert_eq!(t.lookup("GitHub1"), Lookup::Known(FieldKey { field: 2, number: Some(1) }));
-        assert_eq!(t.lookup("Tips2"), Lookup::NotNumbered { field: 3 });
-        assert_eq!(t.lookup("paper"), Lookup::Unknown, "labels are case-sensitive");
-        assert_eq!(t.lookup("2"), Lookup::Unknown);
-    }
-
-    #[test]
-    fn suggestions() {
-        let t = CompiledFields::new(&default_fields());
-        assert_eq!(t.suggest("Tips2").as_deref(), Some("Tips"));
-        assert_eq!(t.suggest("GtiHub").as_deref(), Some("GitHub"));
-        assert_eq!(t.suggest("code").as_deref(), Some("Code"));
-        assert_eq!(t.suggest("code2").as_deref(), Some("Code2"));
-        assert_eq!(t.suggest("Abstarct").as_deref(), Some("Abstract"));
-        assert_eq!(t.suggest("主要内"), Some("主要内容".to_owned()));
-        assert_eq!(t.suggest("Weather"), None);
     }
 }

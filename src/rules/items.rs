@@ -4,172 +4,34 @@
 use crate::config::StarsConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Item, Note, StrayField};
-use crate::rules::fields::Lookup;
-use crate::rules::{CompiledFields, Rule, RuleContext, RuleInfo};
+use crate::rules::field_table::Lookup;
+use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
 
 pub const ITEM_LINK: RuleInfo = RuleInfo {
     name: "item-link",
     summary: "An item of the today section does not open with a `[title](url)` link to the article.",
-    docs: r#"## What it checks
-
-Each numbered item of the today section starts with a Markdown link to
-the article it is about: `1. [article title](https://...)`, then the star rating.
-
-## Why it matters
-
-The opening link is the item: the README's today section and history
-list it, the link checker verifies it, and `duplicate-url` uses it to find an article noted
-twice. An item without it cannot be clicked through and is invisible to all of these.
-
-## Example
-
-Failing:
-
-```markdown
-1. 一篇关于扩散模型的文章  :star::star:
-   - Abstract: ...
-```
-
-Fixed:
-
-```markdown
-1. [一篇关于扩散模型的文章](https://mp.weixin.qq.com/s/...)  :star::star:
-   - Abstract: ...
-```
-
-## Configuration
-
-None beyond the severity: `rules: { item-link: warning }`.
-"#,
+    docs: include_str!("../../docs/rules/item-link.md"),
     default_severity: Severity::Error,
 };
 
 pub const STARS: RuleInfo = RuleInfo {
     name: "stars",
     summary: "An item has no star rating after its link, or more or fewer stars than `stars.min..=stars.max`.",
-    docs: r#"## What it checks
-
-After the item's opening link comes a rating: the `stars.token`
-(`:star:` by default) repeated between `stars.min` and `stars.max` times (1 to 5 by default).
-With `stars.required: false` a missing rating is accepted, but a rating out of range is still
-reported.
-
-## Why it matters
-
-The rating is how a reader skims a day's notes, and the README shows it.
-A forgotten rating, or a `:star:` pasted eight times, makes the scale meaningless.
-
-## Example
-
-Failing:
-
-```markdown
-1. [An article](https://example.com/a)
-2. [Another](https://example.com/b)  :star::star::star::star::star::star::star:
-```
-
-Fixed:
-
-```markdown
-1. [An article](https://example.com/a)  :star::star:
-2. [Another](https://example.com/b)  :star::star::star::star::star:
-```
-
-## Configuration
-
-```yaml
-stars:
-  token: ":star:"
-  min: 1
-  max: 5
-  required: true
-```
-"#,
+    docs: include_str!("../../docs/rules/stars.md"),
     default_severity: Severity::Error,
 };
 
 pub const FIELD_NOT_NESTED: RuleInfo = RuleInfo {
     name: "field-not-nested",
     summary: "A field bullet (`- Paper: ...`) is not indented under its item, which ends the numbered list.",
-    docs: r#"## What it checks
-
-Field bullets belong inside their item: indented so that the `-` lines up
-with the item's text (3 spaces after `1. `, 4 after `10. `). A `- Paper:` written at column 0
-(or indented too little) is not part of the item.
-
-## Why it matters
-
-In Markdown, a bullet at column 0 after a numbered item *ends the
-numbered list*: the field renders as a separate top-level list, the item loses its Paper, the
-bullets after it get nested under the wrong parent, and the next item starts a new list. On
-GitHub it looks like a small layout glitch; for every tool that reads the note, the field is
-gone.
-
-## Example
-
-Failing:
-
-```markdown
-3. [An article](https://example.com/a)  :star::star:
-   - Abstract: what it is about
-- Paper: [A paper](https://arxiv.org/abs/2104.00001)
-   - Tips: ...
-```
-
-Fixed — indent the bullet by 3 spaces, like its siblings:
-
-```markdown
-3. [An article](https://example.com/a)  :star::star:
-   - Abstract: what it is about
-   - Paper: [A paper](https://arxiv.org/abs/2104.00001)
-   - Tips: ...
-```
-
-## Configuration
-
-Which bullets count as fields comes from `fields` in `daybook.yml`: only bullets whose
-label is a configured field, an alias or a likely misspelling of one are reported (a
-top-level `- 备注：...` bullet is left alone). The rule itself has only its severity.
-"#,
+    docs: include_str!("../../docs/rules/field-not-nested.md"),
     default_severity: Severity::Error,
 };
 
 pub const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
     name: "item-in-html-block",
     summary: "An item right after a raw HTML block (`</div>` then `2. [...]`, no blank line) that GitHub renders as plain text.",
-    docs: r#"## What it checks
-
-A numbered item written on the line right after raw HTML — typically the
-`</div>` closing an item's image — with no blank line in between.
-
-## Why it matters
-
-In Markdown an HTML block runs until the next blank line, so the item is
-swallowed by it: GitHub shows `2. [title](url) :star:` as literal text, with no link and no
-list, and its fields become plain text too. daybook recovers the item so the other rules can
-check it, but readers of the note see the broken rendering.
-
-## Example
-
-Failing:
-
-```markdown
-<div align=center><img src="images/1.png"></div>
-2. [An article](https://example.com/a)  :star::star:
-```
-
-Fixed — add a blank line after the HTML:
-
-```markdown
-<div align=center><img src="images/1.png"></div>
-
-2. [An article](https://example.com/a)  :star::star:
-```
-
-## Configuration
-
-Only the severity.
-"#,
+    docs: include_str!("../../docs/rules/item-in-html-block.md"),
     default_severity: Severity::Error,
 };
 
@@ -184,14 +46,14 @@ pub(crate) fn head_line(note: &Note, item: &Item) -> crate::note::Span {
 }
 
 /// `item-link`.
-pub fn check_link(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
+fn check_link(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
     if item.link.is_none() {
         out.push(item_link(note, item));
     }
 }
 
 /// `item-in-html-block`.
-pub fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
+fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
     if !item.in_html_block {
         return;
     }
@@ -248,7 +110,7 @@ fn item_link(note: &Note, item: &Item) -> Diagnostic {
 }
 
 /// `stars`.
-pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
+fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Diagnostic>) {
     let range = || {
         if cfg.min == cfg.max {
             format!("{} `{}`", cfg.min, cfg.token)
@@ -310,7 +172,7 @@ pub fn check_stars(note: &Note, item: &Item, cfg: &StarsConfig, out: &mut Vec<Di
 }
 
 /// `field-not-nested`: one diagnostic per stray field bullet.
-pub fn check_stray(note: &Note, stray: &StrayField, fields: &CompiledFields, out: &mut Vec<Diagnostic>) {
+fn check_stray(note: &Note, stray: &StrayField, fields: &CompiledFields, out: &mut Vec<Diagnostic>) {
     let f = &stray.field;
     // A top-level `- 备注：...` bullet is just a bullet; only a configured field
     // (or a likely misspelling of one) was meant to be inside the item.
@@ -419,43 +281,29 @@ fn content_column(note: &Note, item: &Item) -> Option<usize> {
     Some(if (1..=4).contains(&spaces) { i + spaces } else { i + 1 })
 }
 
-pub struct ItemLink;
-impl Rule for ItemLink {
-    fn info(&self) -> &'static RuleInfo {
-        &ITEM_LINK
-    }
-    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        note.items.iter().for_each(|item| check_link(note, item, out));
-    }
-}
-
-pub struct Stars;
-impl Rule for Stars {
-    fn info(&self) -> &'static RuleInfo {
-        &STARS
+/// The item rules: one walk over the items and the stray field bullets.
+pub struct Items;
+impl Check for Items {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&ITEM_LINK, &STARS, &FIELD_NOT_NESTED, &ITEM_IN_HTML_BLOCK]
     }
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        note.items.iter().for_each(|item| check_stars(note, item, &cx.config.stars, out));
-    }
-}
-
-pub struct ItemInHtmlBlock;
-impl Rule for ItemInHtmlBlock {
-    fn info(&self) -> &'static RuleInfo {
-        &ITEM_IN_HTML_BLOCK
-    }
-    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        note.items.iter().for_each(|item| check_html_block(note, item, out));
-    }
-}
-
-pub struct FieldNotNested;
-impl Rule for FieldNotNested {
-    fn info(&self) -> &'static RuleInfo {
-        &FIELD_NOT_NESTED
-    }
-    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        note.stray_fields.iter().for_each(|s| check_stray(note, s, cx.fields, out));
+        let (link, stars, html) =
+            (cx.enabled(&ITEM_LINK), cx.enabled(&STARS), cx.enabled(&ITEM_IN_HTML_BLOCK));
+        for item in &note.items {
+            if link {
+                check_link(note, item, out);
+            }
+            if stars {
+                check_stars(note, item, &cx.config.stars, out);
+            }
+            if html {
+                check_html_block(note, item, out);
+            }
+        }
+        if cx.enabled(&FIELD_NOT_NESTED) {
+            note.stray_fields.iter().for_each(|s| check_stray(note, s, cx.fields, out));
+        }
     }
 }
 
@@ -469,10 +317,10 @@ mod tests {
     fn items_that_open_with_a_link_pass() {
         let text =
             note_with_items("1. [An article](https://example.com/a)  :star::star:\n   - Abstract: x\n");
-        assert!(run(&ItemLink, &text).is_empty());
-        assert!(run(&Stars, &text).is_empty());
-        assert!(run(&FieldNotNested, &text).is_empty());
-        assert!(run(&ItemInHtmlBlock, &text).is_empty());
+        assert!(run(&ITEM_LINK, &text).is_empty());
+        assert!(run(&STARS, &text).is_empty());
+        assert!(run(&FIELD_NOT_NESTED, &text).is_empty());
+        assert!(run(&ITEM_IN_HTML_BLOCK, &text).is_empty());
     }
 
     #[test]
@@ -480,7 +328,7 @@ mod tests {
         let text = note_with_items(
             "1. 一篇文章 https://mp.weixin.qq.com/s/abc  :star:\n   - Abstract: x\n\n2. 另一篇  :star:\n   - Abstract: y\n",
         );
-        let d = run(&ItemLink, &text);
+        let d = run(&ITEM_LINK, &text);
         assert_eq!(at(&d), [(7, 4), (10, 4)]);
         assert_eq!(d[0].message, "item 1 does not open with a link to the article");
         assert!(
@@ -494,7 +342,7 @@ mod tests {
     #[test]
     fn missing_stars_point_right_after_the_link() {
         let text = note_with_items("1. [An article](https://example.com/a)\n   - Abstract: x\n");
-        let d = run(&Stars, &text);
+        let d = run(&STARS, &text);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].message, "item 1 has no star rating");
         let link_end = text.find("(https://example.com/a)").unwrap() + "(https://example.com/a)".len();
@@ -507,7 +355,7 @@ mod tests {
         let seven = ":star:".repeat(7);
         let text =
             note_with_items(&format!("1. [An article](https://example.com/a)  {seven}\n   - Abstract: x\n"));
-        let d = run(&Stars, &text);
+        let d = run(&STARS, &text);
         assert_eq!(at(&d), [(7, 41)]);
         assert_eq!(d[0].message, "item 1 has 7 stars; ratings go from 1 to 5");
         assert_eq!(spanned(&text, &d[0]), seven);
@@ -518,7 +366,7 @@ mod tests {
         config.stars.max = 3;
         config.stars.required = false;
         let one = note_with_items("1. [a](https://e.com/a) :star:\n2. [b](https://e.com/b)\n");
-        let d = run_in(&Stars, &config, std::path::Path::new("."), "notes/202611/1126.md", &one);
+        let d = run_in(&STARS, &config, std::path::Path::new("."), "notes/202611/1126.md", &one);
         assert_eq!(d.len(), 1, "a missing rating is fine when not required: {d:?}");
         assert_eq!(d[0].message, "item 1 has 1 star; ratings go from 2 to 3");
     }
@@ -528,7 +376,7 @@ mod tests {
         let text = note_with_items(
             "1. [An article](https://example.com/a)  :star:\n   - Abstract: x\n- Paper: [p](https://arxiv.org/abs/2101.00001)\n   - Tips: y\n",
         );
-        let d = run(&FieldNotNested, &text);
+        let d = run(&FIELD_NOT_NESTED, &text);
         // Tips is indented correctly: it is only stray because Paper ended the list.
         assert_eq!(at(&d), [(9, 1)], "{d:?}");
         assert_eq!(spanned(&text, &d[0]), "- Paper");
@@ -552,7 +400,7 @@ mod tests {
         }
         items.push_str(" - Tips：too shallow\n");
         let text = note_with_items(&items);
-        let d = run(&FieldNotNested, &text);
+        let d = run(&FIELD_NOT_NESTED, &text);
         assert_eq!(at(&d), [(35, 4), (37, 2)], "{d:?}");
         assert!(d[0].message.contains("`- Abstract` is not nested under item 10"), "{}", d[0].message);
         let help = d[0].help.as_deref().unwrap();
@@ -568,7 +416,7 @@ mod tests {
         let text = note_with_items(
             "1. [a](https://e.com/a) :star:\n   - Abstract: x\n- 备注：这不是字段\n   - Tips: 被上一行带走了\n- Abstarct: 拼错的字段\n",
         );
-        let d = run(&FieldNotNested, &text);
+        let d = run(&FIELD_NOT_NESTED, &text);
         assert_eq!(at(&d), [(10, 4), (11, 1)], "{d:?}");
         // Tips is indented right, but the 备注 bullet ended the list above it.
         assert_eq!(d[0].message, "`- Tips` is not part of item 1: the numbered list ended above it");
@@ -580,11 +428,11 @@ mod tests {
         let text = note_with_items(
             "1. [a](https://e.com/a) :star:\n   - Abstract: x\n\n<div align=center><img src=\"https://e.com/1.png\">\n</div>\n2. [b](https://e.com/b) :star:\n   - Abstract: y\n",
         );
-        let d = run(&ItemInHtmlBlock, &text);
+        let d = run(&ITEM_IN_HTML_BLOCK, &text);
         assert_eq!(at(&d), [(12, 4)], "{d:?}");
         assert!(d[0].message.starts_with("item 2 is part of the raw HTML block above it"));
         assert!(d[0].help.as_deref().unwrap().contains("between `</div>` and this item"));
         // The recovered item is still checked by the other rules.
-        assert!(run(&ItemLink, &text).is_empty());
+        assert!(run(&ITEM_LINK, &text).is_empty());
     }
 }

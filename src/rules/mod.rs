@@ -1,17 +1,21 @@
-//! Rules: small units with a stable kebab-case name, a one-line doc and tests.
+//! Note rules: the checks `daybook lint` runs over every parsed note.
 //!
-//! Every rule is described by a [`RuleInfo`]; [`registry`] lists them all (note
-//! rules here, link-checker rules from [`crate::links::rules`], file-level and
-//! suppression findings) so config validation, `daybook rules`, SARIF rule
-//! metadata and the README agree.
+//! A rule is one [`RuleInfo`] constant — its stable kebab-case name, default
+//! severity, one-line summary and docs (`docs/rules/NAME.md`, included) — in the
+//! file of the [`Check`] that reports it. A check is one pass: rules that look
+//! at the same thing share it (the five field rules resolve each label once),
+//! and the run's [`RuleSet`] says which of them report. [`checks`] lists every
+//! check in documentation order; `crate::catalog` adds the rules of the other
+//! stages.
 //!
-//! A note rule implements [`Rule`]: `check_note` sees one parsed note at a time
-//! (run in parallel), `check_readme` the parsed README, `check_repo` every note
-//! at once (cross-note checks such as duplicates). Rules emit diagnostics at
-//! their default severity; [`apply_levels`] then applies the `strict_since`
-//! downgrade and the `rules:` overrides of `daybook.yml` in one place.
+//! `check_note` sees one parsed note at a time (run in parallel),
+//! `check_readme` the parsed README, `check_repo` every note at once
+//! (cross-note checks such as duplicates). Checks emit diagnostics at their
+//! rules' default severity; [`apply_levels`] then applies the `rules:`
+//! overrides of `daybook.yml` and the `strict_since` cap in one place.
 
 pub mod duplicates;
+pub mod field_table;
 pub mod fields;
 pub mod items;
 pub mod local_links;
@@ -23,26 +27,34 @@ pub mod title;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use crate::config::{Config, FieldConfig};
+use crate::config::Config;
+use crate::diag::Diagnostic;
 pub use crate::diag::RuleInfo;
-use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
 use crate::note::parse::ParseContext;
+pub use field_table::CompiledFields;
 
-/// Everything a rule may look at besides the note itself.
+/// Everything a check may look at besides the note itself.
 pub struct RuleContext<'a> {
     pub config: &'a Config,
     /// Repository root (for rules that look at files on disk, e.g. local links).
     pub root: &'a Path,
     pub parse: &'a ParseContext,
     pub fields: &'a CompiledFields,
-    pub strict_since: Option<NaiveDate>,
     /// Cached directory listings and anchors for the local link rules.
     pub local_links: &'a local_links::LocalLinks,
+    /// The rules that report in this run.
+    pub rules: RuleSet,
+}
+
+impl RuleContext<'_> {
+    /// Whether `rule` reports in this run.
+    pub fn enabled(&self, rule: &RuleInfo) -> bool {
+        self.rules.has(rule)
+    }
 }
 
 /// What a [`RuleContext`] borrows, built once per run: the compiled patterns,
@@ -61,64 +73,57 @@ impl Prepared {
         Ok(Prepared { parse, fields, local_links })
     }
 
+    /// A context in which every rule reports.
     pub fn context<'a>(&'a self, config: &'a Config, root: &'a Path) -> RuleContext<'a> {
+        self.context_with(config, root, RuleSet::all())
+    }
+
+    pub fn context_with<'a>(&'a self, config: &'a Config, root: &'a Path, rules: RuleSet) -> RuleContext<'a> {
         RuleContext {
             config,
             root,
             parse: &self.parse,
             fields: &self.fields,
-            strict_since: config.strict_since,
             local_links: &self.local_links,
+            rules,
         }
     }
 }
 
-/// Field labels resolved once per run: canonical labels, aliases and numbered variants.
-#[derive(Debug, Clone, Default)]
-pub struct CompiledFields {
-    pub fields: Vec<FieldConfig>,
-    by_label: HashMap<String, usize>,
+/// The rules that report in a run: all of them, or the ones named.
+///
+/// `off` in `daybook.yml` does not take a rule out of the set: its findings are
+/// dropped after suppressions, so a comment suppressing one is not reported unused.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSet {
+    /// `None`: every rule.
+    only: Option<Vec<String>>,
 }
 
-impl CompiledFields {
-    pub fn new(fields: &[FieldConfig]) -> Self {
-        let mut by_label = HashMap::new();
-        for (i, f) in fields.iter().enumerate() {
-            by_label.entry(f.label.clone()).or_insert(i);
-            for a in &f.aliases {
-                by_label.entry(a.clone()).or_insert(i);
-            }
-        }
-        CompiledFields { fields: fields.to_vec(), by_label }
+impl RuleSet {
+    pub fn all() -> Self {
+        RuleSet { only: None }
     }
 
-    /// The field a label (as written) stands for: exact label or alias, or a
-    /// numbered variant (`Paper2`) of a field that allows them.
-    pub fn resolve(&self, label: &str) -> Option<&FieldConfig> {
-        if let Some(&i) = self.by_label.get(label) {
-            return Some(&self.fields[i]);
-        }
-        let base = label.trim_end_matches(|c: char| c.is_ascii_digit());
-        if base.len() < label.len()
-            && let Some(&i) = self.by_label.get(base)
-            && self.fields[i].numbered
-        {
-            return Some(&self.fields[i]);
-        }
-        None
+    /// Only the rules named (names of no rule select nothing).
+    pub fn only<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
+        RuleSet { only: Some(names.into_iter().map(|n| n.as_ref().to_owned()).collect()) }
     }
 
-    /// Every accepted spelling, for did-you-mean suggestions.
-    pub fn spellings(&self) -> impl Iterator<Item = &str> {
-        self.fields
-            .iter()
-            .flat_map(|f| std::iter::once(f.label.as_str()).chain(f.aliases.iter().map(String::as_str)))
+    pub fn has(&self, rule: &RuleInfo) -> bool {
+        self.only.as_ref().is_none_or(|only| only.iter().any(|n| n == rule.name))
+    }
+
+    /// Whether any of `rules` reports: a check none of whose rules does is skipped.
+    pub fn any(&self, rules: &[&RuleInfo]) -> bool {
+        rules.iter().any(|r| self.has(r))
     }
 }
 
-/// A note rule.
-pub trait Rule: Sync + Send {
-    fn info(&self) -> &'static RuleInfo;
+/// One pass over the notes, reporting the rules it lists.
+pub trait Check: Sync + Send {
+    /// The rules this check reports, in documentation order.
+    fn rules(&self) -> &'static [&'static RuleInfo];
 
     /// Whether findings on notes dated before `strict_since` are capped at
     /// warning (the field rules: older notes are free-form).
@@ -143,107 +148,35 @@ pub trait Rule: Sync + Send {
     }
 }
 
-/// The note rules, in documentation order.
-pub fn all() -> &'static [&'static dyn Rule] {
-    static ALL: &[&dyn Rule] = &[
+/// Every note check, in documentation order of the rules they report. A new
+/// note rule is its file (and docs page) plus one line here; the catalog and
+/// `daybook rules` pick it up.
+pub fn checks() -> &'static [&'static dyn Check] {
+    static ALL: &[&dyn Check] = &[
         &path::NotePath,
-        &title::TitleRule,
-        &sections::MissingTodaySection,
-        &sections::EmptyTodaySection,
-        &sections::SectionOrder,
-        &items::ItemLink,
-        &items::Stars,
-        &items::FieldNotNested,
-        &items::ItemInHtmlBlock,
-        &fields::UnknownField,
-        &fields::MissingField,
-        &fields::DuplicateField,
-        &fields::EmptyField,
-        &fields::FieldLink,
-        &local_links::BareUrl,
-        &local_links::Mailto,
-        &local_links::MissingFile,
-        &local_links::MissingAnchor,
-        &local_links::OutsideRepo,
+        &title::Title,
+        &sections::Sections,
+        &items::Items,
+        &fields::Fields,
+        &local_links::LocalLinkRules,
         &duplicates::DuplicateUrl,
     ];
     ALL
 }
 
-/// Findings about files that could not be linted at all.
-pub const UNREADABLE_FILE: RuleInfo = RuleInfo {
-    name: crate::discover::UNREADABLE_FILE,
-    summary: "A file that cannot be linted: unreadable, not UTF-8, empty, larger than 5 MB, or a broken symlink.",
-    docs: UNREADABLE_FILE_DOCS,
-    default_severity: Severity::Error,
-};
-
-const UNREADABLE_FILE_DOCS: &str = "\
-## What it checks
-
-Every Markdown file under the notes root is read before it is parsed. A file that
-cannot be read, is not valid UTF-8, is empty (or only whitespace), is larger than
-5 MB, or is a symbolic link whose target does not exist gets exactly one
-`unreadable-file` diagnostic naming the reason; linting of every other file goes on.
-A symbolic link to a file outside the repository is reported the same way and never
-read, so a pull request cannot make daybook print another file into the log.
-
-## Why it matters
-
-A note that daybook cannot read is a note the README cannot list and nobody can
-check. Silently skipping it would hide the problem.
-
-## Example
-
-Failing: `notes/202301/0105.md` saved as GBK by an old editor:
-
-```text
-error[unreadable-file]: notes/202301/0105.md:1:3: the file is not valid UTF-8 (byte 0xb9 at line 1, column 3)
-```
-
-Fixed: re-save the file as UTF-8.
-
-## Configuration
-
-- `ignore:` globs in daybook.yml skip files entirely (e.g. `notes/**/drafts/**`).
-- `rules: { unreadable-file: warning }` lowers the severity.
-";
-
-/// Every rule daybook knows, in documentation order.
-pub fn registry() -> &'static [&'static RuleInfo] {
-    static ALL: OnceLock<Vec<&'static RuleInfo>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let mut v: Vec<&'static RuleInfo> = vec![&UNREADABLE_FILE];
-        v.extend(all().iter().map(|r| r.info()));
-        v.push(&crate::suppress::UNUSED_SUPPRESSION);
-        v.push(&crate::links::rules::DEAD_LINK);
-        v.push(&crate::links::rules::UNVERIFIED_LINK);
-        v.push(&crate::links::rules::SKIPPED_LINK);
-        v.push(&crate::links::rules::EXTERNAL_ANCHOR);
-        v.push(&crate::readme::rules::SKIPPED_NOTE);
-        v.push(&crate::readme::rules::FUTURE_NOTE);
-        v.push(&crate::readme::rules::NO_TODAY);
-        v.push(&crate::github::publish::README_STALE);
-        v
-    })
+/// The note rules, in documentation order.
+pub fn note_rules() -> impl Iterator<Item = &'static RuleInfo> {
+    checks().iter().flat_map(|c| c.rules().iter().copied())
 }
 
-/// Every rule name, for config validation and suggestions.
-pub fn names() -> impl Iterator<Item = &'static str> {
-    registry().iter().map(|r| r.name)
-}
-
-pub fn is_known(name: &str) -> bool {
-    names().any(|n| n == name)
-}
-
-pub fn info(name: &str) -> Option<&'static RuleInfo> {
-    registry().iter().copied().find(|r| r.name == name)
+/// The checks that report at least one rule of `set`.
+pub fn selected(set: &RuleSet) -> impl Iterator<Item = &'static dyn Check> + '_ {
+    checks().iter().copied().filter(|c| set.any(c.rules()))
 }
 
 /// Whether `rule` is capped at warning on notes older than `strict_since`.
 pub fn is_relaxed_before_strict_since(rule: &str) -> bool {
-    all().iter().any(|r| r.info().name == rule && r.relaxed_before_strict_since())
+    checks().iter().any(|c| c.relaxed_before_strict_since() && c.rules().iter().any(|r| r.name == rule))
 }
 
 /// Final severities: the `rules:` override of daybook.yml (`off` drops the
@@ -260,28 +193,19 @@ pub fn apply_levels(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{RuleLevel, default_fields};
+    use crate::config::RuleLevel;
+    use crate::diag::Severity;
 
     #[test]
-    fn registry_names_are_unique_kebab_case_and_documented() {
-        let mut seen = std::collections::HashSet::new();
-        for r in registry() {
-            assert!(seen.insert(r.name), "duplicate rule {}", r.name);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
-            assert!(!r.summary.is_empty(), "{} has no summary", r.name);
-        }
-        for r in all() {
-            assert!(!r.info().docs.is_empty(), "{} has no docs", r.info().name);
-        }
-    }
-
-    #[test]
-    fn fields_resolve_aliases_and_numbered_variants() {
-        let f = CompiledFields::new(&default_fields());
-        assert_eq!(f.resolve("论文").unwrap().label, "Paper");
-        assert_eq!(f.resolve("Paper2").unwrap().label, "Paper");
-        assert!(f.resolve("Abstract2").is_none(), "Abstract is not numbered");
-        assert!(f.resolve("code").is_none(), "labels are case-sensitive");
+    fn rule_sets_select_by_name() {
+        let set = RuleSet::only(["title", "no-such-rule"]);
+        assert!(set.has(&title::TITLE));
+        assert!(!set.has(&path::NOTE_PATH));
+        assert!(RuleSet::all().has(&path::NOTE_PATH));
+        let ran: Vec<&str> = selected(&set).flat_map(|c| c.rules()).map(|r| r.name).collect();
+        assert_eq!(ran, ["title"]);
+        assert!(is_relaxed_before_strict_since("field-link"));
+        assert!(!is_relaxed_before_strict_since("title"));
     }
 
     #[test]

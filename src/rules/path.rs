@@ -3,59 +3,20 @@
 use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
 use crate::pattern::DateMismatch;
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const INFO: RuleInfo = RuleInfo {
+pub const NOTE_PATH: RuleInfo = RuleInfo {
     name: "note-path",
     summary: "A note's path must spell a real date in `notes.pattern`, its month folder agreeing with its file name.",
-    docs: DOCS,
+    docs: include_str!("../../docs/rules/note-path.md"),
     default_severity: Severity::Error,
 };
 
-const DOCS: &str = "\
-## What it checks
-
-Every Markdown file under `notes.root` must have a path that matches `notes.pattern`
-(by default `{yyyy}{mm}/{mm}{dd}.md`, e.g. `notes/202204/0414.md`). Reported:
-
-- a path that does not have the pattern's shape at all, e.g. `notes/202105/05010.md`
-  (five digits) or `notes/2021-05/0510.md`;
-- a month folder that disagrees with the file name, e.g. `notes/202105/0610.md`;
-- a date that is not on the calendar, e.g. `notes/202102/0231.md`.
-
-When the note's title names a date, the help line suggests the path it should have.
-
-## Why it matters
-
-The path is the note's date: the README's history, the \"today\" section and every
-link to the note are built from it. A misnamed note is listed under the wrong day,
-or not at all, and a link typed by hand to the right name is dead.
-
-## Example
-
-Failing: `notes/202105/05010.md`
-
-```text
-error[note-path]: notes/202105/05010.md: the path does not match the note path pattern `{yyyy}{mm}/{mm}{dd}.md`
-  help: the title says 2021-05-10: rename the file to `notes/202105/0510.md`
-```
-
-Fixed: `git mv notes/202105/05010.md notes/202105/0510.md`, then update links to it
-(`daybook lint` reports the ones left dangling).
-
-## Configuration
-
-- `notes.root` (default `notes`) and `notes.pattern` (placeholders `{yyyy}`, `{mm}`,
-  `{dd}`, `{m}`, `{d}`).
-- `ignore:` globs skip files that are not notes (e.g. `notes/README.md`).
-- `rules: { note-path: warning }` or `off`.
-";
-
 pub struct NotePath;
 
-impl Rule for NotePath {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
+impl Check for NotePath {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&NOTE_PATH]
     }
 
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -73,7 +34,7 @@ impl Rule for NotePath {
             ),
             Some(Err(e @ DateMismatch::Impossible { .. })) => format!("the path names no real day: {e}"),
         };
-        let mut d = Diagnostic::file_level(INFO.name, INFO.default_severity, path, message);
+        let mut d = Diagnostic::file_level(NOTE_PATH.name, NOTE_PATH.default_severity, path, message);
         let title_date = note.title.as_ref().and_then(|t| t.date);
         d = match title_date {
             Some(date) => {
@@ -109,7 +70,7 @@ mod tests {
 
     fn check(path: &str, text: &str) -> Vec<Diagnostic> {
         crate::rules::test_support::run_in(
-            &NotePath,
+            &NOTE_PATH,
             &Config::default(),
             std::path::Path::new("."),
             path,

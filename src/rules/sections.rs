@@ -4,149 +4,26 @@
 use crate::config::SectionsConfig;
 use crate::diag::{Diagnostic, Severity};
 use crate::note::{Heading, Note};
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "missing-today-section",
     summary: "A note has no today section (the `## :paperclip:  今日要点` heading holding its items).",
-    docs: r#"## What it checks
-
-Every note has a second-level heading whose text is `sections.today`
-(`:paperclip:  今日要点` by default; runs of spaces compare as one space). When a heading that
-is almost right exists (a different emoji, a missing shortcode, another heading level), the
-diagnostic points at it and says what to rename it to.
-
-## Why it matters
-
-The today section is where daybook looks for the day's items: without it,
-no item of the note is checked, and the README's today section and history cannot list the
-note's articles.
-
-## Example
-
-Failing:
-
-```markdown
-# 公众号内容拓展学习笔记（2026.11.2）
-
-## 今日要点
-
-1. [An article](https://example.com/a)  :star:
-```
-
-Fixed:
-
-```markdown
-# 公众号内容拓展学习笔记（2026.11.2）
-
-## :paperclip:  今日要点
-
-1. [An article](https://example.com/a)  :star:
-```
-
-## Configuration
-
-```yaml
-sections:
-  today: ":paperclip:  今日要点"
-  footer: ":paperclip:  Others"
-```
-"#,
+    docs: include_str!("../../docs/rules/missing-today-section.md"),
     default_severity: Severity::Error,
 };
 
 pub const EMPTY_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "empty-today-section",
     summary: "The today section holds no numbered item.",
-    docs: r#"## What it checks
-
-The today section contains at least one item of a numbered list
-(`1. [title](url) :star:`). Bullets (`- [title](url)`) and paragraphs are not items.
-
-## Why it matters
-
-A note without items is usually a template committed too early, or a list
-written with the wrong marker; either way the README's today section comes out empty.
-
-## Example
-
-Failing:
-
-```markdown
-## :paperclip:  今日要点
-
-- [An article](https://example.com/a)  :star:
-
-## :paperclip:  Others
-```
-
-Fixed:
-
-```markdown
-## :paperclip:  今日要点
-
-1. [An article](https://example.com/a)  :star:
-
-## :paperclip:  Others
-```
-
-## Configuration
-
-`sections.today` names the section; the rule has only its severity.
-"#,
+    docs: include_str!("../../docs/rules/empty-today-section.md"),
     default_severity: Severity::Error,
 };
 
 pub const SECTION_ORDER: RuleInfo = RuleInfo {
     name: "section-order",
     summary: "Headings out of order: the title is not first, the footer comes before the today section, or a section repeats.",
-    docs: r#"## What it checks
-
-A note reads: the H1 title first, then the today section, then the footer
-section (`sections.footer`, `:paperclip:  Others` by default). Reported: a heading before the
-title, a second H1, the footer before the today section, and a today or footer section that
-appears twice.
-
-## Why it matters
-
-daybook takes the items from the *first* today section and treats
-everything after the footer as the footer; a note whose sections are shuffled or repeated
-loses items silently, and readers scanning many notes expect the same layout everywhere.
-
-## Example
-
-Failing:
-
-```markdown
-# 公众号内容拓展学习笔记（2026.11.2）
-
-## :paperclip:  Others
-
-- 关注我的公众号
-
-## :paperclip:  今日要点
-
-1. [An article](https://example.com/a)  :star:
-```
-
-Fixed:
-
-```markdown
-# 公众号内容拓展学习笔记（2026.11.2）
-
-## :paperclip:  今日要点
-
-1. [An article](https://example.com/a)  :star:
-
-## :paperclip:  Others
-
-- 关注我的公众号
-```
-
-## Configuration
-
-`sections.today` and `sections.footer` name the sections.
-"#,
+    docs: include_str!("../../docs/rules/section-order.md"),
     default_severity: Severity::Error,
 };
 
@@ -177,7 +54,7 @@ fn is_symbol_emoji(c: char) -> bool {
 }
 
 /// `missing-today-section`.
-pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
+fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic>) {
     if note.today.is_some() {
         return;
     }
@@ -185,44 +62,42 @@ pub fn check_missing(note: &Note, cfg: &SectionsConfig, out: &mut Vec<Diagnostic
     // As configured (the seed writes two spaces after the emoji), not collapsed:
     // the help is text to paste.
     let wanted = format!("## {}", cfg.today.trim());
-    {
-        let core = core_text(&cfg.today);
-        let near =
-            (!core.is_empty()).then(|| note.headings.iter().find(|h| core_text(&h.text) == core)).flatten();
-        let d = match near {
-            Some(h) => file
-                .diag(
-                    MISSING_TODAY_SECTION.name,
-                    MISSING_TODAY_SECTION.default_severity,
-                    h.span.clone(),
-                    format!(
-                        "the note has no today section: this heading is close to `{wanted}` but not the same"
-                    ),
-                )
-                .with_label("not the configured today heading")
-                .with_help(format!(
-                    "replace this line with `{wanted}`, or set `sections.today` in daybook.yml to `{}`",
-                    h.text.trim()
-                )),
-            None => {
-                let at = note.title.as_ref().map_or(0..0, |t| t.heading.span.clone());
-                file.diag(
-                    MISSING_TODAY_SECTION.name,
-                    MISSING_TODAY_SECTION.default_severity,
-                    at,
-                    format!("the note has no today section (`{wanted}`)"),
-                )
-                .with_help(format!(
-                    "add `{wanted}` after the title, followed by the numbered list of the day's items"
-                ))
-            }
-        };
-        out.push(d);
-    }
+    let core = core_text(&cfg.today);
+    let near =
+        (!core.is_empty()).then(|| note.headings.iter().find(|h| core_text(&h.text) == core)).flatten();
+    let d = match near {
+        Some(h) => file
+            .diag(
+                MISSING_TODAY_SECTION.name,
+                MISSING_TODAY_SECTION.default_severity,
+                h.span.clone(),
+                format!(
+                    "the note has no today section: this heading is close to `{wanted}` but not the same"
+                ),
+            )
+            .with_label("not the configured today heading")
+            .with_help(format!(
+                "replace this line with `{wanted}`, or set `sections.today` in daybook.yml to `{}`",
+                h.text.trim()
+            )),
+        None => {
+            let at = note.title.as_ref().map_or(0..0, |t| t.heading.span.clone());
+            file.diag(
+                MISSING_TODAY_SECTION.name,
+                MISSING_TODAY_SECTION.default_severity,
+                at,
+                format!("the note has no today section (`{wanted}`)"),
+            )
+            .with_help(format!(
+                "add `{wanted}` after the title, followed by the numbered list of the day's items"
+            ))
+        }
+    };
+    out.push(d);
 }
 
 /// `empty-today-section`.
-pub fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
+fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
     let Some(today) = note.today_section() else { return };
     if note.items.is_empty() {
@@ -263,7 +138,7 @@ pub fn check_empty(note: &Note, out: &mut Vec<Diagnostic>) {
 /// `section-order`.
 /// `today` and `footer` are the configured headings with whitespace collapsed
 /// (the parser's [`crate::note::parse::ParseContext`] holds them, computed once).
-pub fn check_order(note: &Note, today: &str, footer: &str, out: &mut Vec<Diagnostic>) {
+fn check_order(note: &Note, today: &str, footer: &str, out: &mut Vec<Diagnostic>) {
     let file = &note.file;
     let line = |h: &Heading| file.position(h.span.start).line;
 
@@ -371,33 +246,22 @@ fn repeated(note: &Note, h: &Heading, first: &Heading, what: &str) -> Diagnostic
     .with_related(file.related(first.span.start, format!("first {what} section")))
 }
 
-pub struct MissingTodaySection;
-impl Rule for MissingTodaySection {
-    fn info(&self) -> &'static RuleInfo {
-        &MISSING_TODAY_SECTION
+/// The section rules: each looks at the note's headings once.
+pub struct Sections;
+impl Check for Sections {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&MISSING_TODAY_SECTION, &EMPTY_TODAY_SECTION, &SECTION_ORDER]
     }
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        check_missing(note, &cx.config.sections, out);
-    }
-}
-
-pub struct EmptyTodaySection;
-impl Rule for EmptyTodaySection {
-    fn info(&self) -> &'static RuleInfo {
-        &EMPTY_TODAY_SECTION
-    }
-    fn check_note(&self, note: &Note, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        check_empty(note, out);
-    }
-}
-
-pub struct SectionOrder;
-impl Rule for SectionOrder {
-    fn info(&self) -> &'static RuleInfo {
-        &SECTION_ORDER
-    }
-    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        check_order(note, &cx.parse.today_heading, &cx.parse.footer_heading, out);
+        if cx.enabled(&MISSING_TODAY_SECTION) {
+            check_missing(note, &cx.config.sections, out);
+        }
+        if cx.enabled(&EMPTY_TODAY_SECTION) {
+            check_empty(note, out);
+        }
+        if cx.enabled(&SECTION_ORDER) {
+            check_order(note, &cx.parse.today_heading, &cx.parse.footer_heading, out);
+        }
     }
 }
 
@@ -411,16 +275,16 @@ mod tests {
     #[test]
     fn a_well_formed_note_passes_every_section_rule() {
         let text = note_with_items(ITEM);
-        assert!(run(&MissingTodaySection, &text).is_empty());
-        assert!(run(&EmptyTodaySection, &text).is_empty());
-        assert!(run(&SectionOrder, &text).is_empty());
+        assert!(run(&MISSING_TODAY_SECTION, &text).is_empty());
+        assert!(run(&EMPTY_TODAY_SECTION, &text).is_empty());
+        assert!(run(&SECTION_ORDER, &text).is_empty());
     }
 
     #[test]
     fn missing_today_points_at_a_near_miss_heading() {
         let text =
             "# 公众号内容拓展学习笔记（2026.11.26）\n\n## 今日要点\n\n1. [a](https://e.com/a) :star:\n";
-        let d = run(&MissingTodaySection, text);
+        let d = run(&MISSING_TODAY_SECTION, text);
         assert_eq!(at(&d), [(3, 1)]);
         assert_eq!(spanned(text, &d[0]), "## 今日要点");
         let help = d[0].help.as_deref().unwrap();
@@ -431,7 +295,7 @@ mod tests {
     #[test]
     fn missing_today_without_a_near_miss_points_at_the_title() {
         let text = "# 公众号内容拓展学习笔记（2026.11.26）\n\n## Reading\n\n1. [a](https://e.com/a) :star:\n";
-        let d = run(&MissingTodaySection, text);
+        let d = run(&MISSING_TODAY_SECTION, text);
         assert_eq!(at(&d), [(1, 1)]);
         assert!(d[0].help.as_deref().unwrap().contains("add `## :paperclip:  今日要点` after the title"));
     }
@@ -439,23 +303,23 @@ mod tests {
     #[test]
     fn empty_today_section_says_why() {
         let blank = note_with_items("");
-        let d = run(&EmptyTodaySection, &blank);
+        let d = run(&EMPTY_TODAY_SECTION, &blank);
         assert_eq!(at(&d), [(5, 1)]);
         assert_eq!(d[0].message, "the today section is empty");
 
         let bullets = note_with_items("- [An article](https://example.com/a)  :star:\n");
-        let d = run(&EmptyTodaySection, &bullets);
+        let d = run(&EMPTY_TODAY_SECTION, &bullets);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("bullets"), "{}", d[0].message);
         assert!(d[0].help.as_deref().unwrap().contains("1. [title]"));
         // No today section at all is missing-today-section's finding, not this one's.
-        assert!(run(&EmptyTodaySection, "# t\n").is_empty());
+        assert!(run(&EMPTY_TODAY_SECTION, "# t\n").is_empty());
     }
 
     #[test]
     fn footer_before_today_is_reported_at_the_today_heading() {
         let text = "# 公众号内容拓展学习笔记（2026.11.26）\n\n## :paperclip:  Others\n\n- x\n\n## :paperclip:  今日要点\n\n1. [a](https://e.com/a) :star:\n";
-        let d = run(&SectionOrder, text);
+        let d = run(&SECTION_ORDER, text);
         assert_eq!(at(&d), [(7, 1)]);
         assert!(d[0].message.contains("after the footer section (line 3)"), "{}", d[0].message);
         assert_eq!(d[0].related[0].start.line, 3);
@@ -464,7 +328,7 @@ mod tests {
     #[test]
     fn repeated_sections_and_misplaced_titles() {
         let text = "## :paperclip:  今日要点\n\n# 公众号内容拓展学习笔记（2026.11.26）\n\n## :paperclip:   今日要点\n\n# Second\n";
-        let d = run(&SectionOrder, text);
+        let d = run(&SECTION_ORDER, text);
         let got: Vec<(usize, &str)> = d.iter().map(|d| (d.start.line, d.message.as_str())).collect();
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(got[0].0 == 3 && got[0].1.contains("title is not the first heading"), "{got:?}");

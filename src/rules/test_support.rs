@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_note};
-use crate::rules::{Prepared, Rule};
+use crate::rules::{Prepared, RuleInfo, RuleSet, checks};
 
 /// A note in the seed's modern shape dated 2026-11-26, with `items` as its
 /// today section (already indented and numbered by the caller).
@@ -22,28 +22,33 @@ pub fn parse(path: &str, text: &str, config: &Config, root: &Path) -> Note {
     parse_note(SourceFile::new(path, root.join(path), text.to_owned()), &parse)
 }
 
-/// Run `rule` on one note (`check_note`, or `check_readme` for `README.md`).
-pub fn run_in(rule: &dyn Rule, config: &Config, root: &Path, path: &str, text: &str) -> Vec<Diagnostic> {
+/// Run the check that reports `rule`, with only `rule` enabled, on one note
+/// (`check_note`, or `check_readme` for `README.md`).
+pub fn run_in(rule: &RuleInfo, config: &Config, root: &Path, path: &str, text: &str) -> Vec<Diagnostic> {
+    let check = checks()
+        .iter()
+        .find(|c| c.rules().contains(&rule))
+        .unwrap_or_else(|| panic!("no check reports {}", rule.name));
     let prepared = Prepared::new(root, config).expect("valid config");
-    let cx = prepared.context(config, root);
+    let cx = prepared.context_with(config, root, RuleSet::only([rule.name]));
     let parse = &prepared.parse;
     let file = SourceFile::new(path, root.join(path), text.to_owned());
     let mut out = Vec::new();
     if path == "README.md" {
         let note = crate::note::parse::parse_markdown(file, parse);
-        rule.check_readme(&note, &cx, &mut out);
+        check.check_readme(&note, &cx, &mut out);
     } else {
         let note = parse_note(file, parse);
-        rule.check_note(&note, &cx, &mut out);
+        check.check_note(&note, &cx, &mut out);
     }
     for d in &out {
-        assert_eq!(d.rule, rule.info().name, "a rule only reports its own name");
+        assert_eq!(d.rule, rule.name, "only the enabled rule reports");
     }
     out
 }
 
 /// Run `rule` on a note at `notes/202611/1126.md` with the default config.
-pub fn run(rule: &dyn Rule, text: &str) -> Vec<Diagnostic> {
+pub fn run(rule: &RuleInfo, text: &str) -> Vec<Diagnostic> {
     run_in(rule, &Config::default(), Path::new("."), "notes/202611/1126.md", text)
 }
 
@@ -121,10 +126,10 @@ mod properties {
                 parse_cx,
             );
             let mut out = Vec::new();
-            for rule in crate::rules::all() {
-                rule.check_note(&notes[0], &cx, &mut out);
-                rule.check_readme(&readme, &cx, &mut out);
-                rule.check_repo(&notes, Some(&readme), &cx, &mut out);
+            for check in checks() {
+                check.check_note(&notes[0], &cx, &mut out);
+                check.check_readme(&readme, &cx, &mut out);
+                check.check_repo(&notes, Some(&readme), &cx, &mut out);
             }
             for d in out {
                 prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{d:?}");

@@ -2,62 +2,20 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::note::Note;
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const INFO: RuleInfo = RuleInfo {
+pub const TITLE: RuleInfo = RuleInfo {
     name: "title",
     summary: "A note needs an H1 title matching `title.pattern` whose date is the date of the note's path.",
-    docs: DOCS,
+    docs: include_str!("../../docs/rules/title.md"),
     default_severity: Severity::Error,
 };
 
-const DOCS: &str = "\
-## What it checks
+pub struct Title;
 
-Every note must have a level-1 heading (`# ...`) that matches `title.pattern`
-(by default `公众号内容拓展学习笔记（{yyyy}.{m}.{d}）`, month and day unpadded, full-width
-parentheses). Reported:
-
-- a note without any H1;
-- an H1 that does not match the pattern (wrong prefix, ASCII parentheses, padded
-  month), or that spells a day not on the calendar;
-- an H1 whose date differs from the date of the note's path (a copied note whose
-  title was not updated).
-
-## Why it matters
-
-The title is what the README's history lists for each note, and what readers see
-first. A title copied from yesterday's note makes two entries look identical.
-
-## Example
-
-Failing, in `notes/202204/0414.md`:
-
-```markdown
-# 公众号内容拓展学习笔记（2022.4.13）
-```
-
-```text
-error[title]: the title says 2022-04-13 but the note's path says 2022-04-14
-```
-
-Fixed:
-
-```markdown
-# 公众号内容拓展学习笔记（2022.4.14）
-```
-
-## Configuration
-
-- `title.pattern`: literal text with `{yyyy}`, `{mm}`, `{dd}`, `{m}`, `{d}`.
-- `rules: { title: warning }` or `off`.
-";
-
-pub struct TitleRule;
-
-impl Rule for TitleRule {
-    fn info(&self) -> &'static RuleInfo {
-        &INFO
+impl Check for Title {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&TITLE]
     }
 
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -68,8 +26,8 @@ impl Rule for TitleRule {
             let first_line = file.line_range(1);
             let mut d = file
                 .diag(
-                    INFO.name,
-                    INFO.default_severity,
+                    TITLE.name,
+                    TITLE.default_severity,
                     first_line.start..first_line.start,
                     "the note has no title (no `# ` heading)",
                 )
@@ -94,8 +52,8 @@ impl Rule for TitleRule {
             (None, _) => {
                 let mut d = file
                     .diag(
-                        INFO.name,
-                        INFO.default_severity,
+                        TITLE.name,
+                        TITLE.default_severity,
                         text_span,
                         format!("the title does not match the title pattern `{}`", pattern.source()),
                     )
@@ -108,8 +66,8 @@ impl Rule for TitleRule {
             (Some(Err(e)), _) => {
                 let mut d = file
                     .diag(
-                        INFO.name,
-                        INFO.default_severity,
+                        TITLE.name,
+                        TITLE.default_severity,
                         text_span,
                         format!("the title names no real day: {e}"),
                     )
@@ -125,8 +83,8 @@ impl Rule for TitleRule {
                 {
                     let mut d = file
                         .diag(
-                            INFO.name,
-                            INFO.default_severity,
+                            TITLE.name,
+                            TITLE.default_severity,
                             text_span,
                             format!("the title says {date} but the note's path says {path_date}"),
                         )
@@ -151,13 +109,7 @@ mod tests {
     use crate::diag::Position;
 
     fn check(path: &str, text: &str) -> Vec<Diagnostic> {
-        crate::rules::test_support::run_in(
-            &TitleRule,
-            &Config::default(),
-            std::path::Path::new("."),
-            path,
-            text,
-        )
+        crate::rules::test_support::run_in(&TITLE, &Config::default(), std::path::Path::new("."), path, text)
     }
 
     #[test]

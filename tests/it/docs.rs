@@ -23,7 +23,7 @@ fn readme_rule_table_matches_the_registry() {
             Some((name.to_owned(), cells.get(2)?.to_string()))
         })
         .collect();
-    let mut registry: Vec<(String, String)> = daybook::rules::registry()
+    let mut registry: Vec<(String, String)> = daybook::catalog::registry()
         .iter()
         .map(|r| (r.name.to_owned(), r.default_severity.as_str().to_owned()))
         .collect();
@@ -37,7 +37,7 @@ fn readme_rule_table_matches_the_registry() {
 
 #[test]
 fn every_rule_has_full_docs() {
-    for rule in daybook::rules::registry() {
+    for rule in daybook::catalog::registry() {
         assert!(!rule.summary.is_empty(), "{} has no summary", rule.name);
         // what it checks, why it matters, a failing and a fixed example, the config
         for part in ["## What it checks", "## Why it matters", "## Example", "Fix", "## Configuration"] {

@@ -227,7 +227,7 @@ fn fixtures_exercise_every_note_rule() {
 #[test]
 fn every_note_rule_is_documented() {
     for name in NOTE_RULES {
-        let info = daybook::rules::info(name).unwrap_or_else(|| panic!("{name} is not registered"));
+        let info = daybook::catalog::info(name).unwrap_or_else(|| panic!("{name} is not registered"));
         for section in
             ["## What it checks", "## Why it matters", "## Example", "## Configuration", "```markdown"]
         {

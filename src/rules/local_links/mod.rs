@@ -3,212 +3,59 @@
 //! `mailto:`, a relative path to a file that does not exist, a `#fragment` that
 //! names no heading, a path that climbs out of the repository.
 //!
-//! The file system is read through an [`FsIndex`] that lists each directory once
-//! and compares names exactly (GitHub is case-sensitive even when the disk is
-//! not), and Markdown targets of `#fragment` links are parsed once through an
+//! The five rules share one pass over a note's links (this file). The file
+//! system is read through an [`FsIndex`] that lists each directory once and
+//! compares names exactly (GitHub is case-sensitive even when the disk is not),
+//! and Markdown targets of `#fragment` links are parsed once through an
 //! [`AnchorIndex`]; both are shared by every note of a run.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+mod anchors;
+mod fs_index;
+
+use std::path::Path;
 
 use percent_encoding::percent_decode_str;
 
+use self::anchors::check_fragment;
+pub use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
+pub use self::fs_index::{Found, FsIndex};
 use crate::diag::{Diagnostic, Severity, SourceFile};
 use crate::note::parse::{ParseContext, parse_markdown};
-use crate::note::{Heading, Link, LinkKind, Note};
-use crate::rules::{Rule, RuleContext, RuleInfo};
+use crate::note::{Link, LinkKind, Note};
+use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
     summary: "A link target is a web address without a scheme (`arxiv.org/abs/...`), which GitHub resolves as a file path.",
-    docs: r#"## What it checks
-
-A link or image target that starts with a host name — `arxiv.org/abs/2111.08687`,
-`www.example.com`, `microsoft.careers.com` — but has no `https://` in front. Paths that exist
-in the repository, and names that end like files (`0410.md`, `a.png`), are not reported.
-
-## Why it matters
-
-Without a scheme, a browser and GitHub treat the target as a path relative
-to the note: `[paper](arxiv.org/abs/2111.08687)` in `notes/202104/0410.md` opens
-`.../notes/202104/arxiv.org/abs/2111.08687` on GitHub, a 404. The link looks right in the
-source and is broken for every reader.
-
-## Example
-
-Failing:
-
-```markdown
-   - Paper: [A paper](arxiv.org/abs/2111.08687)
-```
-
-Fixed:
-
-```markdown
-   - Paper: [A paper](https://arxiv.org/abs/2111.08687)
-```
-
-## Configuration
-
-Only the severity: `rules: { bare-url: warning }`.
-"#,
+    docs: include_str!("../../../docs/rules/bare-url.md"),
     default_severity: Severity::Error,
 };
 
 pub const MAILTO: RuleInfo = RuleInfo {
     name: "mailto",
     summary: "A link target is an e-mail address without `mailto:`.",
-    docs: r#"## What it checks
-
-A link whose target is an e-mail address (`[mail me](me@example.com)`,
-`<a href="me@example.com">`) but does not start with `mailto:`. Autolinks written as
-`<me@example.com>` are fine: Markdown adds the `mailto:` itself.
-
-## Why it matters
-
-Without the scheme the address is a relative file path: clicking it on
-GitHub opens a 404 page instead of a mail client.
-
-## Example
-
-Failing:
-
-```markdown
-- 联系作者：[邮件](author@example.com)
-```
-
-Fixed:
-
-```markdown
-- 联系作者：[邮件](mailto:author@example.com)
-```
-
-## Configuration
-
-Only the severity.
-"#,
+    docs: include_str!("../../../docs/rules/mailto.md"),
     default_severity: Severity::Error,
 };
 
 pub const MISSING_FILE: RuleInfo = RuleInfo {
     name: "missing-file",
     summary: "A relative link or image (Markdown, or raw HTML `src`/`href`) points at a file that does not exist.",
-    docs: r#"## What it checks
-
-Every relative link target — `[text](path)`, `![alt](path)`, and the
-`src`/`href` of raw HTML such as `<img src="images/1126.png">` — in the notes and in the
-README must name a file or folder of the repository. The path is resolved from the folder of
-the file it is written in (a leading `/` means the repository root, as on GitHub), after
-percent-decoding (`%20` is a space); `?query` and `#fragment` are ignored. Names are compared
-exactly, because GitHub is case-sensitive even when your disk is not. When a close name
-exists (`0410.md` for `04010.md`, `Image.png` for `image.png`), the help offers it.
-
-## Why it matters
-
-A moved or misspelled image shows as a broken icon; a README history entry
-pointing at a note that is not there is a 404. Both happen silently when files are renamed
-by hand.
-
-## Example
-
-Failing:
-
-```markdown
-<div align=center><img src="images/1126.PNG"></div>
-- [2021.5.10](notes/202105/05010.md)
-```
-
-Fixed:
-
-```markdown
-<div align=center><img src="images/1126.png"></div>
-- [2021.5.10](notes/202105/0510.md)
-```
-
-## Configuration
-
-`ignore` globs exclude whole files from linting; the rule itself has only its
-severity.
-"#,
+    docs: include_str!("../../../docs/rules/missing-file.md"),
     default_severity: Severity::Error,
 };
 
 pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
     name: "missing-anchor",
     summary: "A `#fragment` names no heading of the target Markdown file (or of the same file for `#x` links).",
-    docs: r##"## What it checks
-
-A link with a fragment — `[today](#paperclip--今日要点)` inside a note, or
-`[x](../202104/0410.md#paperclip--others)` to another Markdown file — must name an anchor the
-target really has: the GitHub-style slug of one of its headings (lowercased, punctuation
-dropped, spaces turned into `-`, `-1`, `-2` appended to repeated headings) or an explicit
-`id`/`name` attribute in raw HTML. Fragments are percent-decoded before comparing.
-`#top` and line anchors (`#L10`) on non-Markdown files are not checked.
-
-## Why it matters
-
-A dead fragment does not 404 — the page opens at the top — so nobody
-notices that the table of contents or a cross-reference stopped working after a heading was
-renamed.
-
-## Example
-
-Failing:
-
-```markdown
-## :paperclip:  今日要点
-...
-[back to today's notes](#今日要点)
-```
-
-Fixed:
-
-```markdown
-[back to today's notes](#paperclip--今日要点)
-```
-
-## Configuration
-
-Only the severity.
-"##,
+    docs: include_str!("../../../docs/rules/missing-anchor.md"),
     default_severity: Severity::Error,
 };
 
 pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
     name: "outside-repo",
     summary: "A relative link climbs out of the repository root with `..`.",
-    docs: r#"## What it checks
-
-A relative link or image whose `..` segments climb above the repository
-root, e.g. `../../../images/a.png` written in `notes/202104/0410.md`.
-
-## Why it matters
-
-Whatever such a path finds on your disk, it does not exist on GitHub or in
-any clone: GitHub clamps it to the repository root and shows a 404 (or the wrong file).
-
-## Example
-
-Failing:
-
-```markdown
-![diagram](../../../shared/diagram.png)
-```
-
-Fixed — copy the file into the repository and link it from there:
-
-```markdown
-![diagram](../../images/diagram.png)
-```
-
-To link a GitHub page of the repository (issues, wiki), use its full `https://github.com/...`
-address.
-
-## Configuration
-
-Only the severity.
-"#,
+    docs: include_str!("../../../docs/rules/outside-repo.md"),
     default_severity: Severity::Error,
 };
 
@@ -285,217 +132,6 @@ fn is_email(dest: &str) -> bool {
         && bare_url_fix(domain).is_some()
 }
 
-/// One directory's entries: name -> is a directory.
-#[derive(Debug, Default)]
-struct DirListing {
-    entries: BTreeMap<String, bool>,
-}
-
-/// What a repository-relative path names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    File,
-    Dir,
-    /// Does not exist. `suggestion`: an existing path that differs only in case
-    /// or by a likely typo in its last missing component.
-    Missing {
-        suggestion: Option<String>,
-    },
-}
-
-/// Cached, case-exact view of the repository's directories. Each directory is
-/// read once per run however many links point into it.
-#[derive(Debug)]
-pub struct FsIndex {
-    root: PathBuf,
-    dirs: RwLock<HashMap<String, Option<Arc<DirListing>>>>,
-}
-
-impl FsIndex {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        FsIndex { root: root.into(), dirs: RwLock::new(HashMap::new()) }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    fn listing(&self, rel_dir: &str) -> Option<Arc<DirListing>> {
-        if let Some(l) = self.dirs.read().unwrap_or_else(|e| e.into_inner()).get(rel_dir) {
-            return l.clone();
-        }
-        let abs = if rel_dir.is_empty() { self.root.clone() } else { self.root.join(rel_dir) };
-        let listing = std::fs::read_dir(&abs).ok().map(|rd| {
-            let mut entries = BTreeMap::new();
-            for e in rd.flatten() {
-                // `metadata` follows symlinks: a broken link counts as missing.
-                if let Ok(meta) = std::fs::metadata(e.path()) {
-                    entries.insert(e.file_name().to_string_lossy().into_owned(), meta.is_dir());
-                }
-            }
-            Arc::new(DirListing { entries })
-        });
-        self.dirs.write().unwrap_or_else(|e| e.into_inner()).insert(rel_dir.to_owned(), listing.clone());
-        listing
-    }
-
-    /// Look up normalized components (no `.`/`..`), relative to the root.
-    pub fn lookup(&self, components: &[&str]) -> Found {
-        let mut dir = String::new();
-        for (i, name) in components.iter().enumerate() {
-            let last = i + 1 == components.len();
-            let Some(listing) = self.listing(&dir) else {
-                return Found::Missing { suggestion: None };
-            };
-            match listing.entries.get(*name) {
-                Some(is_dir) if last => return if *is_dir { Found::Dir } else { Found::File },
-                Some(true) => {}
-                Some(false) => return Found::Missing { suggestion: None },
-                None => {
-                    let suggestion = close_name(name, &listing).map(|n| {
-                        let mut p = dir.clone();
-                        if !p.is_empty() {
-                            p.push('/');
-                        }
-                        p.push_str(n);
-                        for rest in &components[i + 1..] {
-                            p.push('/');
-                            p.push_str(rest);
-                        }
-                        p
-                    });
-                    // Only offer a correction that itself exists all the way down.
-                    let suggestion = suggestion.filter(|s| {
-                        let parts: Vec<&str> = s.split('/').collect();
-                        !matches!(self.lookup(&parts), Found::Missing { .. })
-                    });
-                    return Found::Missing { suggestion };
-                }
-            }
-            if !dir.is_empty() {
-                dir.push('/');
-            }
-            dir.push_str(name);
-        }
-        Found::Dir
-    }
-}
-
-/// An entry that differs only in case, else the single closest name (a likely typo).
-fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    if let Some(n) = listing.entries.keys().find(|k| k.to_lowercase() == lower) {
-        return Some(n);
-    }
-    // One edit for ordinary names: `0409.png` is not a typo of `0410.png`.
-    let limit = (name.chars().count() / 8).max(1);
-    let mut best: Option<(usize, &str)> = None;
-    let mut tie = false;
-    for k in listing.entries.keys().filter(|k| !differs_only_in_digits(name, k)) {
-        let d = strsim::damerau_levenshtein(&lower, &k.to_lowercase());
-        if d > limit {
-            continue;
-        }
-        match best {
-            Some((bd, _)) if d > bd => {}
-            Some((bd, _)) if d == bd => tie = true,
-            _ => {
-                best = Some((d, k));
-                tie = false;
-            }
-        }
-    }
-    // Two equally close names (0410.md vs 0401.md and 0411.md): guessing would mislead.
-    if tie { None } else { best.map(|(_, n)| n) }
-}
-
-/// `1130.md` vs `1103.md`, `1101.png` vs `1102.png`: in a folder of dated files
-/// these are different days, not typos of each other.
-fn differs_only_in_digits(a: &str, b: &str) -> bool {
-    a.chars().count() == b.chars().count()
-        && a.chars().zip(b.chars()).all(|(x, y)| x == y || (x.is_ascii_digit() && y.is_ascii_digit()))
-}
-
-/// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
-#[derive(Debug, Default)]
-pub struct Anchors {
-    pub headings: Vec<String>,
-    pub html_ids: HashSet<String>,
-}
-
-impl Anchors {
-    pub fn from_headings<'a>(headings: impl IntoIterator<Item = &'a Heading>, text: &str) -> Self {
-        Anchors {
-            headings: headings.into_iter().map(|h| h.anchor.clone()).collect(),
-            html_ids: html_ids(text),
-        }
-    }
-
-    fn contains(&self, fragment: &str) -> bool {
-        self.headings.iter().any(|a| a == fragment) || self.html_ids.contains(fragment)
-    }
-}
-
-/// `id="x"` / `name="x"` attribute values in raw HTML (`<a name="x">`, `<div id="x">`).
-/// A scan rather than a parse: it only widens what counts as an existing anchor.
-fn html_ids(text: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    if !text.contains('<') {
-        return ids;
-    }
-    for attr in ["id=", "name="] {
-        let mut rest = text;
-        while let Some(i) = rest.find(attr) {
-            let before_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
-            rest = &rest[i + attr.len()..];
-            if !before_ok {
-                continue;
-            }
-            let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-            if let Some(end) = rest[1..].find(q) {
-                ids.insert(rest[1..1 + end].to_owned());
-            }
-        }
-    }
-    ids
-}
-
-/// Parses a Markdown file (repository-relative path, text) into its anchors.
-pub type AnchorLoader = Box<dyn Fn(&str, String) -> Anchors + Send + Sync>;
-
-/// Anchors of Markdown files that `#fragment` links point into, parsed on first use.
-pub struct AnchorIndex {
-    root: PathBuf,
-    loader: AnchorLoader,
-    cache: RwLock<HashMap<String, Option<Arc<Anchors>>>>,
-}
-
-impl AnchorIndex {
-    pub fn new(root: impl Into<PathBuf>, loader: AnchorLoader) -> Self {
-        AnchorIndex { root: root.into(), loader, cache: RwLock::new(HashMap::new()) }
-    }
-
-    /// Anchors of the repository-relative Markdown file `rel`, or `None` when it
-    /// cannot be read as UTF-8 (another rule reports unreadable notes).
-    pub fn get(&self, rel: &str) -> Option<Arc<Anchors>> {
-        if let Some(a) = self.cache.read().unwrap_or_else(|e| e.into_inner()).get(rel) {
-            return a.clone();
-        }
-        let anchors = std::fs::read(self.root.join(rel))
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .map(|text| Arc::new((self.loader)(rel, text)));
-        self.cache.write().unwrap_or_else(|e| e.into_inner()).insert(rel.to_owned(), anchors.clone());
-        anchors
-    }
-}
-
-impl std::fmt::Debug for AnchorIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnchorIndex").field("root", &self.root).finish_non_exhaustive()
-    }
-}
-
 /// Shared state of the local link rules for one run.
 #[derive(Debug)]
 pub struct LocalLinks {
@@ -556,20 +192,42 @@ fn is_markdown(name: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-/// Which of the local link rules a pass runs (each is its own rule; the pass is shared).
-pub mod only {
-    pub const BARE_URL: u8 = 1;
-    pub const MAILTO: u8 = 2;
-    pub const MISSING_FILE: u8 = 4;
-    pub const MISSING_ANCHOR: u8 = 8;
-    pub const OUTSIDE_REPO: u8 = 16;
+/// The local link rules.
+pub struct LocalLinkRules;
+impl Check for LocalLinkRules {
+    fn rules(&self) -> &'static [&'static RuleInfo] {
+        &[&BARE_URL, &MAILTO, &MISSING_FILE, &MISSING_ANCHOR, &OUTSIDE_REPO]
+    }
+    fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check(note, cx, out);
+    }
+    fn check_readme(&self, readme: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        check(readme, cx, out);
+    }
+}
+
+/// Which local link rules report, looked up once per note.
+#[derive(Debug, Clone, Copy)]
+struct Enabled {
+    bare_url: bool,
+    mailto: bool,
+    missing_file: bool,
+    missing_anchor: bool,
+    outside_repo: bool,
 }
 
 /// Check every link of a note (or of the README) that does not leave for the web.
-pub fn check(note: &Note, cx: &LocalLinks, mask: u8, out: &mut Vec<Diagnostic>) {
+fn check(note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let on = Enabled {
+        bare_url: cx.enabled(&BARE_URL),
+        mailto: cx.enabled(&MAILTO),
+        missing_file: cx.enabled(&MISSING_FILE),
+        missing_anchor: cx.enabled(&MISSING_ANCHOR),
+        outside_repo: cx.enabled(&OUTSIDE_REPO),
+    };
     let mut own_anchors: Option<Anchors> = None;
     for link in &note.links {
-        check_link(note, link, cx, mask, &mut own_anchors, out);
+        check_link(note, link, cx.local_links, on, &mut own_anchors, out);
     }
 }
 
@@ -577,7 +235,7 @@ fn check_link(
     note: &Note,
     link: &Link,
     cx: &LocalLinks,
-    mask: u8,
+    on: Enabled,
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -594,7 +252,7 @@ fn check_link(
         return;
     }
     if let Some(fragment) = dest.strip_prefix('#') {
-        if mask & only::MISSING_ANCHOR == 0 {
+        if !on.missing_anchor {
             return;
         }
         let anchors = own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
@@ -602,7 +260,7 @@ fn check_link(
         return;
     }
     if is_email(dest) {
-        if mask & only::MAILTO != 0 && link.kind != LinkKind::Autolink {
+        if on.mailto && link.kind != LinkKind::Autolink {
             out.push(
                 file.diag(
                     MAILTO.name,
@@ -634,19 +292,19 @@ fn check_link(
     let base = parent_dir(&file.path);
     let bare = bare_url_fix(dest);
     let Ok(parts) = resolve(base, &path) else {
-        if mask & only::OUTSIDE_REPO != 0 {
+        if on.outside_repo {
             out.push(outside_repo(note, link, &path));
         }
         return;
     };
-    if mask & (only::BARE_URL | only::MISSING_FILE | only::MISSING_ANCHOR) == 0 {
+    if !(on.bare_url || on.missing_file || on.missing_anchor) {
         return;
     }
     let found = cx.fs.lookup(&parts);
     if let Found::Missing { suggestion } = &found {
         let d = match bare {
-            Some(_) if mask & only::BARE_URL == 0 => return,
-            None if mask & only::MISSING_FILE == 0 => return,
+            Some(_) if !on.bare_url => return,
+            None if !on.missing_file => return,
             Some(fix) => file
                 .diag(
                     BARE_URL.name,
@@ -665,7 +323,7 @@ fn check_link(
         return;
     }
 
-    let (Some(fragment), Found::File, true) = (fragment, &found, mask & only::MISSING_ANCHOR != 0) else {
+    let (Some(fragment), Found::File, true) = (fragment, &found, on.missing_anchor) else {
         return;
     };
     let target = parts.join("/");
@@ -773,83 +431,6 @@ fn relative_from(base: &str, target: &str) -> String {
     parts.join("/")
 }
 
-fn check_fragment(
-    note: &Note,
-    link: &Link,
-    fragment: &str,
-    anchors: &Anchors,
-    target: Option<&str>,
-    out: &mut Vec<Diagnostic>,
-) {
-    if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") {
-        return;
-    }
-    let decoded = decode(fragment);
-    if anchors.contains(fragment) || anchors.contains(&decoded) {
-        return;
-    }
-    let in_what = match target {
-        Some(t) => format!("`{t}`"),
-        None => "this file".to_owned(),
-    };
-    let lower = decoded.to_lowercase();
-    let help = if let Some(a) = anchors.headings.iter().find(|a| a.to_lowercase() == lower) {
-        format!("write `#{a}`: heading anchors are lowercase")
-    } else if let Some(a) =
-        crate::suggest::did_you_mean(&decoded, anchors.headings.iter().map(String::as_str))
-    {
-        format!("did you mean `#{a}`?")
-    } else if let Some(a) = anchors.headings.iter().find(|a| a.contains(lower.as_str()) && !lower.is_empty())
-    {
-        format!(
-            "did you mean `#{a}`? GitHub builds anchors from the whole heading text, emoji shortcodes included"
-        )
-    } else if anchors.headings.is_empty() {
-        format!("{in_what} has no headings to link to")
-    } else {
-        let list: Vec<String> = anchors.headings.iter().take(6).map(|a| format!("`#{a}`")).collect();
-        format!(
-            "the anchors of {in_what} are {}{}",
-            list.join(", "),
-            if anchors.headings.len() > 6 { ", ..." } else { "" }
-        )
-    };
-    let d = note
-        .file
-        .diag(
-            MISSING_ANCHOR.name,
-            MISSING_ANCHOR.default_severity,
-            link.dest_span.clone(),
-            format!("no heading in {in_what} has the anchor `#{decoded}`"),
-        )
-        .with_label("no such anchor")
-        .with_help(help);
-    out.push(d);
-}
-
-macro_rules! link_rule {
-    ($ty:ident, $info:ident, $mask:expr) => {
-        pub struct $ty;
-        impl Rule for $ty {
-            fn info(&self) -> &'static RuleInfo {
-                &$info
-            }
-            fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-                check(note, cx.local_links, $mask, out);
-            }
-            fn check_readme(&self, readme: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-                check(readme, cx.local_links, $mask, out);
-            }
-        }
-    };
-}
-
-link_rule!(BareUrl, BARE_URL, only::BARE_URL);
-link_rule!(Mailto, MAILTO, only::MAILTO);
-link_rule!(MissingFile, MISSING_FILE, only::MISSING_FILE);
-link_rule!(MissingAnchor, MISSING_ANCHOR, only::MISSING_ANCHOR);
-link_rule!(OutsideRepo, OUTSIDE_REPO, only::OUTSIDE_REPO);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -876,7 +457,7 @@ mod tests {
         dir
     }
 
-    fn lint(rule: &dyn Rule, dir: &tempfile::TempDir, path: &str, text: &str) -> Vec<Diagnostic> {
+    fn lint(rule: &RuleInfo, dir: &tempfile::TempDir, path: &str, text: &str) -> Vec<Diagnostic> {
         run_in(rule, &Config::default(), dir.path(), path, text)
     }
 
@@ -892,16 +473,16 @@ mod tests {
             <me@example.com> [n](mailto:me@example.com) [o](0410.md#%E4%BB%8A%E6%97%A5) [p](notes.txt#L3)\n\
             <img src=\"images/0410.png\"> <a href=\"0410.md\">x</a>\n";
         std::fs::write(dir.path().join("notes/202104/notes.txt"), "").unwrap();
-        for rule in [&BareUrl as &dyn Rule, &Mailto, &MissingFile, &OutsideRepo] {
+        for rule in [&BARE_URL, &MAILTO, &MISSING_FILE, &OUTSIDE_REPO] {
             assert!(
                 lint(rule, &dir, NOTE, text).is_empty(),
                 "{}: {:?}",
-                rule.info().name,
+                rule.name,
                 lint(rule, &dir, NOTE, text)
             );
         }
         // `#今日` is not an anchor of 0410.md: the only finding of the lot.
-        let d = lint(&MissingAnchor, &dir, NOTE, text);
+        let d = lint(&MISSING_ANCHOR, &dir, NOTE, text);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(spanned(text, &d[0]), "0410.md#%E4%BB%8A%E6%97%A5");
     }
@@ -910,7 +491,7 @@ mod tests {
     fn web_addresses_without_a_scheme() {
         let dir = repo();
         let text = "- Paper: [p](arxiv.org/abs/2111.08687)\n- <a href=\"microsoft.careers.com\">jobs</a>\n- [q](0412.md)\n";
-        let d = lint(&BareUrl, &dir, NOTE, text);
+        let d = lint(&BARE_URL, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 14), (2, 12)], "{d:?}");
         assert_eq!(spanned(text, &d[0]), "arxiv.org/abs/2111.08687");
         assert_eq!(d[0].message, "`arxiv.org/abs/2111.08687` is a web address without a scheme");
@@ -923,24 +504,24 @@ mod tests {
         );
         assert!(d[1].help.as_deref().unwrap().starts_with("write `https://microsoft.careers.com`"));
         // `0412.md` is a missing file, not a web address.
-        assert_eq!(at(&lint(&MissingFile, &dir, NOTE, text)), [(3, 7)]);
+        assert_eq!(at(&lint(&MISSING_FILE, &dir, NOTE, text)), [(3, 7)]);
     }
 
     #[test]
     fn e_mail_addresses_need_mailto() {
         let dir = repo();
         let text = "[mail](author@example.com) <author@example.com> [ok](mailto:author@example.com)\n";
-        let d = lint(&Mailto, &dir, NOTE, text);
+        let d = lint(&MAILTO, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 8)]);
         assert!(d[0].help.as_deref().unwrap().starts_with("write `mailto:author@example.com`"));
-        assert!(lint(&MissingFile, &dir, NOTE, text).is_empty(), "an address is not also a missing file");
+        assert!(lint(&MISSING_FILE, &dir, NOTE, text).is_empty(), "an address is not also a missing file");
     }
 
     #[test]
     fn missing_files_with_suggestions() {
         let dir = repo();
         let text = "![x](images/0410.PNG)\n<img src=\"images/0409.png\">\n[y](../202105/05010.md)\n[z](images/logo.png)\n[w](/nope/x.md)\n";
-        let d = lint(&MissingFile, &dir, NOTE, text);
+        let d = lint(&MISSING_FILE, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 6), (2, 11), (3, 5), (4, 5), (5, 5)], "{d:?}");
         assert_eq!(d[0].message, "image `images/0410.PNG` does not exist");
         assert!(
@@ -971,7 +552,7 @@ mod tests {
         let dir = repo();
         let text =
             "1. <a href=\"notes/202104/0410.md\">ok</a>\n2. <a href=\"notes/202105/05010.md\">typo</a>\n";
-        let d = lint(&MissingFile, &dir, "README.md", text);
+        let d = lint(&MISSING_FILE, &dir, "README.md", text);
         assert_eq!(at(&d), [(2, 13)], "{d:?}");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `notes/202105/0510.md`?"));
     }
@@ -980,7 +561,7 @@ mod tests {
     fn fragments_must_name_a_heading() {
         let dir = repo();
         let text = "# T\n\n## :paperclip:  今日要点\n\n[a](#今日要点) [b](#Paperclip--今日要点) [c](0410.md#others) [d](#nothing-like-it)\n";
-        let d = lint(&MissingAnchor, &dir, NOTE, text);
+        let d = lint(&MISSING_ANCHOR, &dir, NOTE, text);
         assert_eq!(at(&d), [(5, 5), (5, 16), (5, 38), (5, 58)], "{d:?}");
         assert_eq!(d[0].message, "no heading in this file has the anchor `#今日要点`");
         assert!(
@@ -1003,13 +584,13 @@ mod tests {
     fn paths_that_climb_out_of_the_repository() {
         let dir = repo();
         let text = "![x](../../../shared/a.png) [ok](../../README.md)\n";
-        let d = lint(&OutsideRepo, &dir, NOTE, text);
+        let d = lint(&OUTSIDE_REPO, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 6)]);
         assert_eq!(d[0].message, "`../../../shared/a.png` climbs out of the repository");
         assert!(
             d[0].help.as_deref().unwrap().starts_with("from this file 2 `../` reach the repository root")
         );
-        assert!(lint(&MissingFile, &dir, NOTE, text).is_empty(), "reported once, as outside-repo");
+        assert!(lint(&MISSING_FILE, &dir, NOTE, text).is_empty(), "reported once, as outside-repo");
     }
 
     #[test]
@@ -1064,38 +645,5 @@ mod tests {
         assert_eq!(relative_from("notes/202105", "notes/202105/0510.md"), "0510.md");
         assert_eq!(relative_from("notes/202105", "notes/202104/0410.md"), "../202104/0410.md");
         assert_eq!(relative_from("", "notes/202105/0510.md"), "notes/202105/0510.md");
-    }
-
-    #[test]
-    fn html_ids_are_found() {
-        let ids = html_ids("<a name=\"top-of-list\"></a>\n<div id='x'>\nvalid=\"no\"");
-        assert!(ids.contains("top-of-list") && ids.contains("x"));
-        assert!(!ids.contains("no"));
-    }
-
-    #[test]
-    fn fs_index_is_case_exact_and_suggests() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("notes/202105/images")).unwrap();
-        std::fs::write(dir.path().join("notes/202105/0510.md"), "").unwrap();
-        std::fs::write(dir.path().join("notes/202105/0511.md"), "").unwrap();
-        std::fs::write(dir.path().join("notes/202105/images/A.png"), "").unwrap();
-        let fs = FsIndex::new(dir.path());
-        assert_eq!(fs.lookup(&["notes", "202105", "0510.md"]), Found::File);
-        assert_eq!(fs.lookup(&["notes", "202105"]), Found::Dir);
-        assert_eq!(fs.lookup(&[]), Found::Dir);
-        assert_eq!(
-            fs.lookup(&["notes", "202105", "images", "a.png"]),
-            Found::Missing { suggestion: Some("notes/202105/images/A.png".into()) }
-        );
-        assert_eq!(
-            fs.lookup(&["notes", "202105", "05010.md"]),
-            Found::Missing { suggestion: Some("notes/202105/0510.md".into()) }
-        );
-        // Another day's note is not a typo of this one.
-        assert_eq!(fs.lookup(&["notes", "202105", "0512.md"]), Found::Missing { suggestion: None });
-        assert_eq!(fs.lookup(&["notes", "202105", "0501.md"]), Found::Missing { suggestion: None });
-        assert_eq!(fs.lookup(&["notes", "202105", "0510.md", "x"]), Found::Missing { suggestion: None });
-        assert_eq!(fs.lookup(&["nope", "x.md"]), Found::Missing { suggestion: None });
     }
 }

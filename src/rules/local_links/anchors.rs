@@ -1,0 +1,159 @@
+//! Anchors of the Markdown files that `#fragment` links point into: heading
+//! slugs and explicit HTML ids, parsed once per file on first use, and the
+//! `missing-anchor` check of a fragment against them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use super::{MISSING_ANCHOR, decode};
+use crate::diag::Diagnostic;
+use crate::note::{Heading, Link, Note};
+
+/// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    pub headings: Vec<String>,
+    pub html_ids: HashSet<String>,
+}
+
+impl Anchors {
+    pub fn from_headings<'a>(headings: impl IntoIterator<Item = &'a Heading>, text: &str) -> Self {
+        Anchors {
+            headings: headings.into_iter().map(|h| h.anchor.clone()).collect(),
+            html_ids: html_ids(text),
+        }
+    }
+
+    pub fn contains(&self, fragment: &str) -> bool {
+        self.headings.iter().any(|a| a == fragment) || self.html_ids.contains(fragment)
+    }
+}
+
+/// `id="x"` / `name="x"` attribute values in raw HTML (`<a name="x">`, `<div id="x">`).
+/// A scan rather than a parse: it only widens what counts as an existing anchor.
+fn html_ids(text: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    if !text.contains('<') {
+        return ids;
+    }
+    for attr in ["id=", "name="] {
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            let before_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
+            rest = &rest[i + attr.len()..];
+            if !before_ok {
+                continue;
+            }
+            let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+            if let Some(end) = rest[1..].find(q) {
+                ids.insert(rest[1..1 + end].to_owned());
+            }
+        }
+    }
+    ids
+}
+
+/// Parses a Markdown file (repository-relative path, text) into its anchors.
+pub type AnchorLoader = Box<dyn Fn(&str, String) -> Anchors + Send + Sync>;
+
+/// Anchors of Markdown files that `#fragment` links point into, parsed on first use.
+pub struct AnchorIndex {
+    root: PathBuf,
+    loader: AnchorLoader,
+    cache: RwLock<HashMap<String, Option<Arc<Anchors>>>>,
+}
+
+impl AnchorIndex {
+    pub fn new(root: impl Into<PathBuf>, loader: AnchorLoader) -> Self {
+        AnchorIndex { root: root.into(), loader, cache: RwLock::new(HashMap::new()) }
+    }
+
+    /// Anchors of the repository-relative Markdown file `rel`, or `None` when it
+    /// cannot be read as UTF-8 (another rule reports unreadable notes).
+    pub fn get(&self, rel: &str) -> Option<Arc<Anchors>> {
+        if let Some(a) = self.cache.read().unwrap_or_else(|e| e.into_inner()).get(rel) {
+            return a.clone();
+        }
+        let anchors = std::fs::read(self.root.join(rel))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|text| Arc::new((self.loader)(rel, text)));
+        self.cache.write().unwrap_or_else(|e| e.into_inner()).insert(rel.to_owned(), anchors.clone());
+        anchors
+    }
+}
+
+impl std::fmt::Debug for AnchorIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnchorIndex").field("root", &self.root).finish_non_exhaustive()
+    }
+}
+
+/// `missing-anchor`: `fragment` (of `link`) must name one of `anchors`, those of
+/// the file `target` (`None`: the note itself).
+pub(super) fn check_fragment(
+    note: &Note,
+    link: &Link,
+    fragment: &str,
+    anchors: &Anchors,
+    target: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") {
+        return;
+    }
+    let decoded = decode(fragment);
+    if anchors.contains(fragment) || anchors.contains(&decoded) {
+        return;
+    }
+    let in_what = match target {
+        Some(t) => format!("`{t}`"),
+        None => "this file".to_owned(),
+    };
+    let lower = decoded.to_lowercase();
+    let help = if let Some(a) = anchors.headings.iter().find(|a| a.to_lowercase() == lower) {
+        format!("write `#{a}`: heading anchors are lowercase")
+    } else if let Some(a) =
+        crate::suggest::did_you_mean(&decoded, anchors.headings.iter().map(String::as_str))
+    {
+        format!("did you mean `#{a}`?")
+    } else if let Some(a) = anchors.headings.iter().find(|a| a.contains(lower.as_str()) && !lower.is_empty())
+    {
+        format!(
+            "did you mean `#{a}`? GitHub builds anchors from the whole heading text, emoji shortcodes included"
+        )
+    } else if anchors.headings.is_empty() {
+        format!("{in_what} has no headings to link to")
+    } else {
+        let list: Vec<String> = anchors.headings.iter().take(6).map(|a| format!("`#{a}`")).collect();
+        format!(
+            "the anchors of {in_what} are {}{}",
+            list.join(", "),
+            if anchors.headings.len() > 6 { ", ..." } else { "" }
+        )
+    };
+    let d = note
+        .file
+        .diag(
+            MISSING_ANCHOR.name,
+            MISSING_ANCHOR.default_severity,
+            link.dest_span.clone(),
+            format!("no heading in {in_what} has the anchor `#{decoded}`"),
+        )
+        .with_label("no such anchor")
+        .with_help(help);
+    out.push(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_ids_are_found() {
+        let ids = html_ids("<a name=\"top-of-list\"></a>\n<div id='x'>\nvalid=\"no\"");
+        assert!(ids.contains("top-of-list") && ids.contains("x"));
+        assert!(!ids.contains("no"));
+    }
+}
