@@ -260,6 +260,9 @@ impl Tally {
     }
 }
 
+/// Files by their display path, so reporters can draw snippets.
+pub type Sources = std::collections::BTreeMap<String, Arc<SourceFile>>;
+
 /// Static description of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleInfo {

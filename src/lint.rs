@@ -17,7 +17,7 @@ use crate::discover::{self, read_source};
 use crate::error::Error;
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_markdown, parse_note};
-use crate::report::Sources;
+use crate::diag::Sources;
 use crate::rules;
 
 /// Notes and README, parsed.

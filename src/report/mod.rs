@@ -7,10 +7,9 @@ pub mod json;
 pub mod sarif;
 pub mod summary;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::Diagnostic;
 
 /// An output format. The command line has its own enum for clap and converts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +24,7 @@ pub enum Format {
     Sarif,
 }
 
-/// Files by their display path, so reporters can draw snippets.
-pub type Sources = BTreeMap<String, Arc<SourceFile>>;
+pub use crate::diag::Sources;
 
 /// Presentation knobs for reporters that draw for a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
