@@ -59,8 +59,13 @@ pub fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
-/// Walk `<root>/<notes.root>` for note files.
+/// Walk `<root>/<notes.root>` for note files, compiling the `ignore` globs.
 pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
+    discover_with(root, config, &ignore_set(config)?)
+}
+
+/// [`discover`] with the `ignore` globs compiled already (a run's `Settings`).
+pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<Discovered, Error> {
     let notes_root = root.join(&config.notes.root);
     if !notes_root.is_dir() {
         return Err(Error::Usage(format!(
@@ -78,7 +83,6 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
             config.notes.root
         )));
     }
-    let ignored = ignore_set(config)?;
     let mut out = Discovered::default();
     let canonical_root = std::fs::canonicalize(root).ok();
     let readme_path = config.readme.path().replace('\\', "/").trim_start_matches("./").to_owned();

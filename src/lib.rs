@@ -3,14 +3,25 @@
 //! The data flow, one module per stage:
 //!
 //! ```text
-//! discover files -> note::parse (model with spans) -> rules -> Diagnostic -> report::{human,github,json,sarif}
-//! notes -> readme (regions, templates) -> atomic write
+//! daybook.yml -> config::Config (as written) -> settings::Settings (compiled once)
+//! discover files -> note::parse (model with spans) -> rules / links -> Diagnostic
+//!     -> levels + suppress -> report::{human,github,json,sarif}
+//! notes -> readme (regions, templates) -> util::fs atomic write
 //! diagnostics / README -> github (check runs, job summary, outputs, commit)
 //! ```
 //!
-//! I/O lives at the edges (`discover`, `readme::write`, `links::check`, `github`);
-//! everything in between is pure functions over [`note::Note`] and [`config::Config`].
+//! The top-level modules form layers, lowest first: `diag`/`error`/`pattern`/
+//! `suggest`, `util`, `config`, `levels`/`note`/`discover`, `rules`/`links`/
+//! `readme`, `catalog` (every rule's name, severity and docs), `settings`/
+//! `suppress`, `lint` (the driver), `report`, `github`, and on top `cli` and
+//! `commands`, the only modules that know clap or print. `src/architecture.rs`
+//! fails the tests when an import goes the wrong way.
+//!
+//! I/O lives at the edges (`discover`, `util`, `links::check`, `github`);
+//! everything in between is pure functions over [`note::Note`] and [`settings::Settings`].
 
+#[cfg(test)]
+mod architecture;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -27,6 +38,7 @@ pub mod pattern;
 pub mod readme;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod suggest;
 pub mod suppress;
 pub mod util;

@@ -13,12 +13,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::diag::Sources;
 use crate::discover::{self, read_source};
 use crate::error::Error;
 use crate::note::Note;
-use crate::note::parse::{ParseContext, parse_markdown, parse_note};
-use crate::diag::Sources;
+use crate::note::parse::{parse_markdown, parse_note};
 use crate::rules;
+use crate::settings::Settings;
 
 /// Notes and README, parsed.
 #[derive(Debug, Default)]
@@ -32,9 +33,8 @@ pub struct Loaded {
 }
 
 /// Discover, read and parse every note (in parallel) and the README.
-pub fn load_notes(root: &Path, config: &Config) -> Result<Loaded, Error> {
-    let ctx = ParseContext::new(config)?;
-    Ok(load_with(root, config, &ctx, |_| Vec::new())?.0)
+pub fn load_notes(root: &Path, settings: &Settings) -> Result<Loaded, Error> {
+    Ok(load_with(root, settings, |_| Vec::new())?.0)
 }
 
 /// A parsed note and its per-note findings, or why the file could not be read.
@@ -44,16 +44,12 @@ type Parsed = Result<(Note, Vec<Diagnostic>), Box<Diagnostic>>;
 /// each note in the same task (so a lint run checks a note while it is hot and
 /// can compact it before the next one is parsed). Returns the notes and what
 /// `per_note` found.
-fn load_with<F>(
-    root: &Path,
-    config: &Config,
-    ctx: &ParseContext,
-    per_note: F,
-) -> Result<(Loaded, Vec<Diagnostic>), Error>
+fn load_with<F>(root: &Path, settings: &Settings, per_note: F) -> Result<(Loaded, Vec<Diagnostic>), Error>
 where
     F: Fn(&mut Note) -> Vec<Diagnostic> + Sync,
 {
-    let found = discover::discover(root, config)?;
+    let (config, ctx) = (&settings.config, &settings.parse);
+    let found = discover::discover_with(root, config, &settings.ignore)?;
     let mut problems = found.problems;
     let results: Vec<Parsed> = found
         .notes
@@ -131,14 +127,14 @@ pub struct LintOutcome {
 }
 
 /// Run every note rule over the repository at `root`.
-pub fn lint(root: &Path, config: &Config, options: &LintOptions) -> Result<LintOutcome, Error> {
-    let prepared = rules::Prepared::new(root, config)?;
+pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<LintOutcome, Error> {
+    let config = &settings.config;
+    let prepared = rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     let set = options.only.as_ref().map_or_else(rules::RuleSet::all, rules::RuleSet::only);
     let selected: Vec<&dyn rules::Check> = rules::selected(&set).collect();
     let cx = prepared.context_with(config, root, set);
-    let parse = &prepared.parse;
 
-    let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, config, parse, |note| {
+    let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, settings, |note| {
         let mut out = Vec::new();
         for r in &selected {
             r.check_note(note, &cx, &mut out);
@@ -213,9 +209,10 @@ pub fn finalize(
 pub fn lint_source(
     file: std::sync::Arc<crate::diag::SourceFile>,
     root: &Path,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<Vec<Diagnostic>, Error> {
-    let prepared = rules::Prepared::new(root, config)?;
+    let config = &settings.config;
+    let prepared = rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     let cx = prepared.context(config, root);
     let parse = &prepared.parse;
     let note = parse_note(file, parse);
@@ -235,7 +232,7 @@ mod tests {
     #[test]
     fn compact_keeps_what_later_stages_read() {
         let config = Config::default();
-        let ctx = ParseContext::new(&config).unwrap();
+        let ctx = crate::note::parse::ParseContext::new(&config).unwrap();
         let text = "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/) :star:\n   - Abstract: long text\n   - free bullet\n<!-- daybook-disable title -->\n";
         let mut note =
             parse_note(crate::diag::SourceFile::new("notes/202301/0101.md", "x", text.into()), &ctx);
@@ -271,7 +268,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("notes")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("env"), dir.path().join("README.md")).unwrap();
-        let out = lint(dir.path(), &Config::default(), &LintOptions::default()).unwrap();
+        let out = lint(dir.path(), &Settings::default(), &LintOptions::default()).unwrap();
         assert!(out.readme.is_none());
         let shown = format!("{:?}", out.diagnostics);
         assert!(shown.contains("outside the repository"), "{shown}");
@@ -284,7 +281,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("notes/202301")).unwrap();
         std::fs::write(dir.path().join("notes/202301/0101.md"), "# 公众号内容拓展学习笔记（2023.1.2）\n")
             .unwrap();
-        let out = lint(dir.path(), &Config::default(), &LintOptions::default()).unwrap();
+        let out = lint(dir.path(), &Settings::default(), &LintOptions::default()).unwrap();
         assert!(out.diagnostics.iter().any(|d| d.rule == "title"), "{:?}", out.diagnostics);
         assert_eq!(out.notes.len(), 1);
         assert!(out.sources.contains_key("notes/202301/0101.md"));

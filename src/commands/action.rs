@@ -23,6 +23,7 @@ use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome, outputs};
 use crate::report::summary::{self, Links, ReadmeStatus};
 use crate::report::{Format, RenderOptions, Sources};
+use crate::settings::Settings;
 
 /// Name of the check run daybook creates.
 pub const CHECK_NAME: &str = "daybook";
@@ -33,27 +34,24 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
     let ctx = Context::from_env(&env)?;
     let root = workspace(&ctx)?;
     let config_path = inputs.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { root.join(p) });
-    let (cfg, cfg_file) = Config::load(&root, config_path.as_deref().or(cli.config.as_deref()))?;
-    let mode = commit_mode(&inputs, &cfg)?;
+    let settings = Settings::load(&root, config_path.as_deref().or(cli.config.as_deref()))?;
+    let cfg = &settings.config;
+    let mode = commit_mode(&inputs, cfg)?;
     // Not locked for the whole run: the link checker's threads may write too.
     let out = &mut std::io::stdout();
 
-    let (mut diags, sources) =
-        if inputs.command.lints() { lint(out, &root, &cfg, &inputs)? } else { (Vec::new(), Sources::new()) };
+    let (mut diags, sources) = if inputs.command.lints() {
+        lint(out, &root, &settings, &inputs)?
+    } else {
+        (Vec::new(), Sources::new())
+    };
 
     // README: commit on a push to a branch, else report staleness. A failure
     // here (no markers, a broken template) still gets outputs and a summary.
     let mut fatal: Option<String> = None;
-    let mut readme = ReadmeStep::not_run(&cfg);
+    let mut readme = ReadmeStep::not_run(cfg);
     if inputs.command.readme() {
-        let job = ReadmeJob {
-            root: &root,
-            cfg: &cfg,
-            cfg_file: cfg_file.as_deref(),
-            ctx: &ctx,
-            inputs: &inputs,
-            mode,
-        };
+        let job = ReadmeJob { root: &root, cfg, settings: &settings, ctx: &ctx, inputs: &inputs, mode };
         match readme_step(&job, out, &mut diags) {
             Ok(step) => readme = step,
             Err(report) => {
@@ -142,12 +140,12 @@ fn commit_mode(inputs: &Inputs, cfg: &Config) -> Result<PublishMode, Error> {
 fn lint(
     out: &mut impl Write,
     root: &Path,
-    cfg: &Config,
+    settings: &Settings,
     inputs: &Inputs,
 ) -> miette::Result<(Vec<Diagnostic>, Sources)> {
     let _ = writeln!(out, "::group::daybook lint");
     let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
-    let (diags, sources) = crate::commands::lint::findings(root, cfg, inputs.offline, &links)?;
+    let (diags, sources) = crate::commands::lint::findings(root, settings, inputs.offline, &links)?;
     let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
     let _ = out.write_all(crate::report::render(Format::Human, &diags, &sources, &opts).as_bytes());
     let _ = writeln!(out, "::endgroup::");
@@ -259,7 +257,7 @@ fn write_step_outputs(
 struct ReadmeJob<'a> {
     root: &'a Path,
     cfg: &'a Config,
-    cfg_file: Option<&'a Path>,
+    settings: &'a Settings,
     ctx: &'a Context,
     inputs: &'a Inputs,
     mode: PublishMode,
@@ -286,7 +284,7 @@ fn readme_step(
 ) -> miette::Result<ReadmeStep> {
     let (root, cfg, ctx, inputs) = (job.root, job.cfg, job.ctx, job.inputs);
     let today = publish::today();
-    let generated = super::generate(root, cfg, job.cfg_file, today)?;
+    let generated = super::generate(root, job.settings, today)?;
     let path = generated.display_path.clone();
     let extra = crate::lint::finalize(generated.diagnostics.clone(), cfg, &[], None);
     merge_unique(diags, extra);
@@ -317,9 +315,9 @@ fn readme_step(
             max_attempts: cfg.publish.max_attempts,
             trust_workspace: true,
         };
-        let regen_inputs = publish::regeneration_inputs(cfg, job.cfg_file, root);
+        let regen_inputs = publish::regeneration_inputs(cfg, job.settings.path.as_deref(), root);
         let mut regenerate =
-            |r: &Path| -> miette::Result<String> { Ok(super::generate(r, cfg, job.cfg_file, today)?.new) };
+            |r: &Path| -> miette::Result<String> { Ok(super::generate(r, job.settings, today)?.new) };
         match publish::publish(&req, regen_inputs, &path, &mut regenerate)? {
             PublishOutcome::Unchanged => ReadmeStatus::Unchanged,
             PublishOutcome::Committed { sha, .. } => ReadmeStatus::Committed { sha },

@@ -10,8 +10,8 @@ use crate::error::Error;
 pub fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
     let text = match args {
         ConfigCommand::Show { path } => {
-            let (config, from) = super::open_repo(cli, path)?;
-            show(&config, from.as_deref())?
+            let settings = super::open_repo(cli, path)?;
+            show(&settings.config, settings.path.as_deref())?
         }
         ConfigCommand::Schema => schema(),
     };
@@ -33,7 +33,8 @@ pub fn show(config: &Config, from: Option<&std::path::Path>) -> Result<String, E
 
 /// The JSON Schema of daybook.yml, pretty-printed.
 pub fn schema() -> String {
-    let mut s = serde_json::to_string_pretty(&Config::json_schema()).unwrap_or_default();
+    let mut s =
+        serde_json::to_string_pretty(&Config::json_schema(crate::catalog::names())).unwrap_or_default();
     s.push('\n');
     s
 }

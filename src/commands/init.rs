@@ -23,17 +23,16 @@ macro_rules! outln {
 use crate::cli::{Cli, InitArgs};
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
-use crate::note::parse::ParseContext;
 use crate::readme::adopt::{Adoption, adopt};
 use crate::readme::markers::RegionName;
 use crate::readme::{self, Generated, ReadmeError, ReadmeFile};
 
 pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    let (config, config_path) = super::open_repo(cli, root)?;
-    let file = ReadmeFile::read(root, &config)?;
-    let ctx = ParseContext::new(&config)?;
-    let a = adopt(&file.text, &config, &ctx)
+    let repo = super::open_repo(cli, root)?;
+    let (config, config_path) = (&repo.config, repo.path.clone());
+    let file = ReadmeFile::read(root, config)?;
+    let a = adopt(&file.text, config, &repo.parse)
         .map_err(|p| readme::marker_error(&file.display_path, &file.text, &p))?;
     let name = &file.display_path;
     let verb = if args.dry_run { "would wrap" } else { "wrapped" };

@@ -10,21 +10,18 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::LinkCheckArgs;
-use crate::config::links::LinksConfig;
 use crate::links::{ExternalOptions, ExternalReport, LinkSettings, Outcome, Progress};
 use crate::note::Note;
 
 /// Check the external links of `docs`, reporting on stderr as it goes.
 pub fn check_external(
     docs: &[Note],
-    config: &LinksConfig,
+    settings: &LinkSettings,
     args: &LinkCheckArgs,
     root: &Path,
 ) -> miette::Result<ExternalReport> {
-    let settings = LinkSettings::compile(config)
-        .map_err(|e| miette::miette!(code = "daybook::links", "links config: {e}"))?;
     let bar = StderrBar::new(std::io::stderr().is_terminal());
-    let report = crate::links::check_external(docs, &settings, &options(args), root, &bar)?;
+    let report = crate::links::check_external(docs, settings, &options(args), root, &bar)?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }

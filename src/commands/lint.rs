@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ColorChoice, LinkCheckArgs, LintArgs};
-use crate::config::Config;
 use crate::diag::{Diagnostic, Tally};
 use crate::error::Error;
 use crate::github::context::in_actions;
 use crate::github::git::Git;
 use crate::lint::{LintOptions, finalize, lint};
 use crate::report::{Format, RenderOptions, Sources};
+use crate::settings::Settings;
 
 pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    let (config, _) = super::open_repo(cli, root)?;
-    let (diags, sources) = findings(root, &config, args.offline, &args.links)?;
+    let settings = super::open_repo(cli, root)?;
+    let (diags, sources) = findings(root, &settings, args.offline, &args.links)?;
 
     let format = args.format.map_or(Format::Human, Format::from);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
@@ -70,11 +70,11 @@ fn repo_prefix(root: &Path) -> String {
 /// with `daybook action`.
 pub fn findings(
     root: &Path,
-    config: &Config,
+    settings: &Settings,
     offline: bool,
     links: &LinkCheckArgs,
 ) -> miette::Result<(Vec<Diagnostic>, Sources)> {
-    let outcome = lint(root, config, &LintOptions::default())?;
+    let outcome = lint(root, settings, &LintOptions::default())?;
     let mut diags = outcome.diagnostics;
     let mut docs = outcome.notes;
     if !offline {
@@ -83,13 +83,13 @@ pub fn findings(
         if let Some(r) = outcome.readme.clone() {
             docs.push(r);
         }
-        let external = super::links::check_external(&docs, &config.links, links, root)?;
+        let external = super::links::check_external(&docs, &settings.links, links, root)?;
         if with_readme {
             docs.pop();
         }
         diags.extend(external.diagnostics);
     }
-    let diags = finalize(diags, config, &docs, outcome.readme.as_ref());
+    let diags = finalize(diags, &settings.config, &docs, outcome.readme.as_ref());
     Ok((diags, outcome.sources))
 }
 

@@ -10,25 +10,25 @@ pub mod publish;
 pub mod readme;
 pub mod rules;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::Cli;
-use crate::config::Config;
 use crate::error::Error;
+use crate::settings::Settings;
 
 /// Check that `root` is a directory and load its configuration (`--config` or
 /// `<root>/daybook.yml`): the first step of every command that works on a repository.
-pub(crate) fn open_repo(cli: &Cli, root: &Path) -> Result<(Config, Option<PathBuf>), Error> {
+pub(crate) fn open_repo(cli: &Cli, root: &Path) -> Result<Settings, Error> {
     if !root.is_dir() {
         return Err(Error::Usage(format!(
             "{} is not a directory: pass the root of a notes repository (default `.`)",
             root.display()
         )));
     }
-    let (config, from) = Config::load(root, cli.config.as_deref())?;
-    if from.is_none()
-        && !root.join(&config.notes.root).is_dir()
-        && let Some(up) = enclosing_repository_root(root, &config.notes.root)
+    let settings = Settings::load(root, cli.config.as_deref())?;
+    if settings.path.is_none()
+        && !root.join(&settings.config.notes.root).is_dir()
+        && let Some(up) = enclosing_repository_root(root, &settings.config.notes.root)
     {
         return Err(Error::Usage(format!(
             "{} is not the repository root: `{up}` is (it has the notes folder or daybook.yml); \
@@ -36,7 +36,7 @@ pub(crate) fn open_repo(cli: &Cli, root: &Path) -> Result<(Config, Option<PathBu
             root.display()
         )));
     }
-    Ok((config, from))
+    Ok(settings)
 }
 
 /// `../..` when `root` is a subdirectory of a git work tree whose root, or a
@@ -78,13 +78,13 @@ fn relative_to_cwd(found: &Path) -> String {
 /// index past the end of the history, say, only shows here).
 pub(crate) fn generate(
     root: &Path,
-    cfg: &Config,
-    cfg_path: Option<&Path>,
+    settings: &Settings,
     today: chrono::NaiveDate,
 ) -> miette::Result<crate::readme::Generated> {
-    crate::readme::generate(root, cfg, today).map_err(|e| {
+    let s = settings;
+    crate::readme::generate_with(root, &s.config, &s.parse, &s.templates, &s.ignore, today).map_err(|e| {
         if let crate::readme::ReadmeError::Template { region, line, message, .. } = &e
-            && let Some(path) = cfg_path
+            && let Some(path) = s.path.as_deref()
             && let Ok(text) = std::fs::read_to_string(path)
         {
             let at = crate::readme::template::locate_in_yaml(&text, region.as_str(), *line);

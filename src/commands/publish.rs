@@ -15,9 +15,10 @@ use crate::github::{Author, PublishOutcome};
 
 pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    let (cfg, cfg_path) = super::open_repo(cli, root)?;
+    let settings = super::open_repo(cli, root)?;
+    let (cfg, cfg_path) = (&settings.config, settings.path.as_deref());
     let today = publish::today();
-    let generated = super::generate(root, &cfg, cfg_path.as_deref(), today)?;
+    let generated = super::generate(root, &settings, today)?;
     let readme_path = generated.display_path.clone();
 
     if args.dry_run {
@@ -63,10 +64,9 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
         max_attempts: cfg.publish.max_attempts,
         trust_workspace: false,
     };
-    let inputs = publish::regeneration_inputs(&cfg, cfg_path.as_deref(), root);
-    let mut regenerate = |r: &std::path::Path| -> miette::Result<String> {
-        Ok(super::generate(r, &cfg, cfg_path.as_deref(), today)?.new)
-    };
+    let inputs = publish::regeneration_inputs(cfg, cfg_path, root);
+    let mut regenerate =
+        |r: &std::path::Path| -> miette::Result<String> { Ok(super::generate(r, &settings, today)?.new) };
     match publish::publish(&req, inputs, &readme_path, &mut regenerate)? {
         PublishOutcome::Unchanged => {
             eprintln!("daybook: {readme_path} is up to date; nothing to commit");

@@ -15,9 +15,9 @@ use crate::readme::{self, Generated, markers};
 
 pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
-    let (config, config_path) = super::open_repo(cli, root)?;
+    let settings = super::open_repo(cli, root)?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let g = super::generate(root, &config, config_path.as_deref(), today)?;
+    let g = super::generate(root, &settings, today)?;
     let color = crate::commands::lint::use_color(cli.color, false);
     eprint!("{}", render_findings(&g.diagnostics));
 

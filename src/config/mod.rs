@@ -277,8 +277,18 @@ impl Config {
     }
 
     /// Load `daybook.yml` from `explicit` or from `<root>/daybook.yml` when it exists;
-    /// otherwise the defaults.
+    /// otherwise the defaults. Only what serde and this layer check: see
+    /// `Settings::load` for a configuration validated and compiled for a run.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), Error> {
+        match Config::read(root, explicit)? {
+            Some((path, text)) => Ok((Config::from_yaml(&text, &path)?, Some(path))),
+            None => Ok((Config::default(), None)),
+        }
+    }
+
+    /// The text of `explicit` or of `<root>/daybook.yml` when it exists, with
+    /// its path; `None` when there is no config file.
+    pub fn read(root: &Path, explicit: Option<&Path>) -> Result<Option<(PathBuf, String)>, Error> {
         // An empty DAYBOOK_CONFIG (a blank workflow input) means "not set".
         let explicit = explicit.filter(|p| !p.as_os_str().is_empty());
         let path = match explicit {
@@ -286,7 +296,7 @@ impl Config {
             None => {
                 let p = root.join(CONFIG_FILE);
                 if std::fs::symlink_metadata(&p).is_err() {
-                    return Ok((Config::default(), None));
+                    return Ok(None);
                 }
                 p
             }
@@ -321,13 +331,15 @@ impl Config {
                 path.display()
             ))
         })?;
-        Ok((Config::from_yaml(&text, &path)?, Some(path)))
+        Ok(Some((path, text)))
     }
 
-    /// Checks serde cannot express: ranges, regex-like patterns, known rule names.
+    /// Checks serde cannot express that need no later stage: ranges, paths
+    /// inside the repository, patterns, globs, field spellings. The rest (rule
+    /// names, templates, link rules) is checked where it is compiled: `Settings`.
     fn validate(&self, text: &str, path: &Path) -> Result<(), Error> {
-        let at = |key: &str| find_key(text, key);
-        let at_in = |section: &str, key: &str| find_key_in(text, section, key);
+        let at = |key: &str| locate_key(text, key);
+        let at_in = |section: &str, key: &str| locate_key_in(text, section, key);
         if self.stars.min > self.stars.max {
             return Err(Error::config(
                 path,
@@ -355,15 +367,6 @@ impl Config {
                         if section == "notes" { "notes" } else { "README.md" }
                     ),
                 ));
-            }
-        }
-        for name in self.rules.keys() {
-            if !crate::catalog::is_known(name) {
-                let mut msg = format!("unknown rule `{name}` in `rules`");
-                if let Some(s) = crate::suggest::did_you_mean(name, crate::catalog::names()) {
-                    msg.push_str(&format!("; did you mean `{s}`?"));
-                }
-                return Err(Error::config(path, text, at_in("rules", name), msg));
             }
         }
         for (section, pattern) in [("notes", &self.notes.pattern), ("title", &self.title.pattern)] {
@@ -418,12 +421,6 @@ impl Config {
                 return Err(Error::config(path, text, at(g), format!("bad glob `{g}` in `ignore`: {e}")));
             }
         }
-        if let Err((region, line, msg)) = crate::readme::template::check_configured(&self.readme.templates) {
-            let offset = crate::readme::template::locate_in_yaml(text, &region, line);
-            return Err(Error::config(path, text, offset, format!("readme.templates.{region}: {msg}")));
-        }
-        crate::links::validate_config(&self.links)
-            .map_err(|msg| Error::config(path, text, at("links"), msg))?;
         Ok(())
     }
 
@@ -432,12 +429,13 @@ impl Config {
         self.rules.get(rule).copied()
     }
 
-    /// The JSON Schema of `daybook.yml`.
-    pub fn json_schema() -> serde_json::Value {
+    /// The JSON Schema of `daybook.yml`; `rule_names` (the catalog's) close
+    /// the set of keys under `rules:`.
+    pub fn json_schema<'a>(rule_names: impl IntoIterator<Item = &'a str>) -> serde_json::Value {
         let mut schema = serde_json::to_value(schemars::schema_for!(Config)).expect("schema serializes");
         // What the derive cannot say, so editors flag what `validate` refuses:
         // rule names are a closed set, a field needs its label, a day is a date.
-        let names: Vec<&str> = crate::catalog::names().collect();
+        let names: Vec<&str> = rule_names.into_iter().collect();
         schema["properties"]["rules"]["propertyNames"] = serde_json::json!({ "enum": names });
         schema["properties"]["strict_since"]["format"] = "date".into();
         schema["$defs"]["FieldConfig"]["required"] = serde_json::json!(["label"]);
@@ -535,7 +533,7 @@ fn check_nesting(text: &str) -> Result<(), usize> {
 /// (best effort, for error spans): `pattern` is a key of both `notes` and `title`,
 /// and a rule name can prefix a section name (`link`, `links`). Falls back to the
 /// section's own line (e.g. for flow style `stars: {min: 3, max: 2}`).
-fn find_key_in(text: &str, section: &str, key: &str) -> usize {
+pub(crate) fn locate_key_in(text: &str, section: &str, key: &str) -> usize {
     let defines = |t: &str, k: &str| {
         let t = t.trim_start_matches("- ");
         [k.to_owned(), format!("\"{k}\""), format!("'{k}'")]
@@ -555,11 +553,11 @@ fn find_key_in(text: &str, section: &str, key: &str) -> usize {
         }
         offset += line.len();
     }
-    inside.unwrap_or_else(|| find_key(text, section))
+    inside.unwrap_or_else(|| locate_key(text, section))
 }
 
 /// Byte offset of the first line that defines `key` (best effort, for error spans).
-fn find_key(text: &str, key: &str) -> usize {
+pub(crate) fn locate_key(text: &str, key: &str) -> usize {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start().trim_start_matches("- ");
@@ -599,7 +597,6 @@ mod tests {
         };
         let yaml = "notes:\n  pattern: \"{yyyy}{mm}/{mm}{dd}.md\"\ntitle:\n  pattern: \"Notes {yyyy}\"\n";
         assert_eq!(line(yaml), 4);
-        assert_eq!(line("links:\n  timeout: 10s\nrules:\n  link: off\n"), 4);
         assert_eq!(line("links:\n  timeout: 10s\nstars:\n  max: 2\n  min: 3\n"), 5);
     }
 

@@ -17,6 +17,8 @@ use crate::note::{LinkKind, Note};
 
 /// Regenerate the README of the repository at `root`. `today` only decides which
 /// notes are "from the future" (a warning). Reads files, writes nothing.
+/// Compiles what it needs from `cfg`; a run holding `Settings` calls
+/// [`generate_with`] with what they compiled.
 pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated, ReadmeError> {
     let readme = ReadmeFile::read(root, cfg)?;
     // Cheap checks first: a broken README or template fails before the notes are read.
@@ -26,8 +28,41 @@ pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated
     }
     let templates = compile(cfg)?;
     let ctx = ParseContext::new(cfg)?;
-    let (heads, problems) = load::load_heads(root, cfg, &ctx)?;
-    let (new, mut diagnostics) = build(&readme, &regions, heads, Some(&ctx), &templates, cfg, today)?;
+    let ignore = crate::discover::ignore_set(cfg)?;
+    generate_from(root, readme, &regions, cfg, &ctx, &templates, &ignore, today)
+}
+
+/// [`generate`] with the patterns, templates and `ignore` globs compiled once
+/// for the run.
+pub fn generate_with(
+    root: &Path,
+    cfg: &Config,
+    ctx: &ParseContext,
+    templates: &Templates,
+    ignore: &globset::GlobSet,
+    today: NaiveDate,
+) -> Result<Generated, ReadmeError> {
+    let readme = ReadmeFile::read(root, cfg)?;
+    let regions = readme.regions()?;
+    if regions.is_empty() {
+        return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
+    }
+    generate_from(root, readme, &regions, cfg, ctx, templates, ignore, today)
+}
+
+#[allow(clippy::too_many_arguments)] // the shared tail of the two entry points
+fn generate_from(
+    root: &Path,
+    readme: ReadmeFile,
+    regions: &[Region],
+    cfg: &Config,
+    ctx: &ParseContext,
+    templates: &Templates,
+    ignore: &globset::GlobSet,
+    today: NaiveDate,
+) -> Result<Generated, ReadmeError> {
+    let (heads, problems) = load::load_heads(root, cfg, ctx, ignore)?;
+    let (new, mut diagnostics) = build(&readme, regions, heads, Some(ctx), templates, cfg, today)?;
     if !problems.is_empty() {
         diagnostics.extend(crate::levels::apply_overrides(problems, cfg));
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

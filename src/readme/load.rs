@@ -64,8 +64,9 @@ pub fn load_heads(
     root: &Path,
     cfg: &Config,
     ctx: &ParseContext,
+    ignore: &globset::GlobSet,
 ) -> Result<(Vec<Head<'static>>, Vec<Diagnostic>), crate::Error> {
-    let found = discover::discover(root, cfg)?;
+    let found = discover::discover_with(root, cfg, ignore)?;
     let mut problems = found.problems;
     let results: Vec<Result<Head<'static>, Box<Diagnostic>>> =
         found.notes.par_iter().map(|c| read_head(c, ctx)).collect();

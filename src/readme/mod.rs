@@ -65,7 +65,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-pub use build::{compile, generate, regenerate};
+pub use build::{compile, generate, generate_with, regenerate};
 pub use errors::{LocatedError, ReadmeError, marker_error};
 use markers::Region;
 pub use write::write;

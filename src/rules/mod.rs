@@ -66,11 +66,18 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Compile what the rules need from `config` (tests and one-off callers;
+    /// a run hands over what `Settings` compiled through [`Prepared::from_compiled`]).
     pub fn new(root: &Path, config: &Config) -> Result<Self, crate::error::Error> {
         let parse = ParseContext::new(config)?;
-        let fields = CompiledFields::new(&config.fields);
-        let local_links = local_links::LocalLinks::for_repo(root, &parse);
-        Ok(Prepared { parse, fields, local_links })
+        Ok(Self::from_compiled(root, &parse, &CompiledFields::new(&config.fields)))
+    }
+
+    /// From patterns and fields compiled once per run (copies share the
+    /// compiled regexes), plus the repository's file index.
+    pub fn from_compiled(root: &Path, parse: &ParseContext, fields: &CompiledFields) -> Self {
+        let local_links = local_links::LocalLinks::for_repo(root, parse);
+        Prepared { parse: parse.clone(), fields: fields.clone(), local_links }
     }
 
     /// A context in which every rule reports.

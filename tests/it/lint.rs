@@ -397,7 +397,7 @@ proptest! {
 
     #[test]
     fn any_bytes_as_a_note_yield_diagnostics_not_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let config = daybook::Config::default();
+        let config = daybook::settings::Settings::default();
         match daybook::discover::source_from_bytes("notes/202301/0101.md", Path::new("x"), bytes) {
             Ok(file) => { daybook::lint::lint_source(file, Path::new("."), &config).unwrap(); }
             Err(d) => prop_assert_eq!(d.rule.as_str(), "unreadable-file"),
@@ -406,7 +406,7 @@ proptest! {
 
     #[test]
     fn markdownish_text_as_a_note_never_panics(text in "([#>*`\\-\\[\\]()<!:：0-9. \\n]|:star:|今日|<div>|</div>|\\[a\\]\\(b\\)|## :paperclip:  今日要点\\n|1\\. |   - Paper: ){0,60}") {
-        let config = daybook::Config::default();
+        let config = daybook::settings::Settings::default();
         let file = daybook::SourceFile::new("notes/202301/0101.md", "x", text);
         daybook::lint::lint_source(file, Path::new("."), &config).unwrap();
     }

@@ -64,7 +64,7 @@ fn via_full_parse(
     let readme = daybook::readme::ReadmeFile::read(root, cfg)?;
     let regions = readme.regions()?;
     let templates = daybook::readme::compile(cfg)?;
-    let loaded = daybook::lint::load_notes(root, cfg)?;
+    let loaded = daybook::lint::load_notes(root, &daybook::settings::Settings::compile(cfg.clone())?)?;
     daybook::readme::regenerate(&readme, &regions, &loaded.notes, &templates, cfg, today)
         .map(|(text, _)| text)
 }

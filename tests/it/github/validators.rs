@@ -204,7 +204,7 @@ fn daybook_config_schema_accepts_what_daybook_accepts_and_flags_what_it_refuses(
     let check = |name: &str, yaml: &str| {
         let file = dir.path().join(name);
         std::fs::write(&file, yaml).unwrap();
-        let loads = daybook::Config::from_yaml(yaml, &file).is_ok();
+        let loads = daybook::settings::Settings::from_yaml(yaml, &file).is_ok();
         let (valid, log) = run(Command::new(&cj).arg("--schemafile").arg(&schema).arg(&file));
         (loads, valid, log)
     };
