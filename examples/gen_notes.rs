@@ -21,6 +21,9 @@
 //! Output is deterministic for the same arguments (a fixed xorshift seed), and the
 //! README carries daybook's markers so `daybook readme` can run on it directly.
 
+// Test and example crates are binaries: their modules' `pub` is for each other.
+#![allow(unreachable_pub)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;

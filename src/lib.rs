@@ -20,10 +20,17 @@
 //! I/O lives at the edges (`discover`, `util`, `links::check`, `github`);
 //! everything in between is pure functions over [`note::Note`] and [`settings::Settings`].
 
+// The library never prints; warnings, tallies and progress go back to the
+// binary as values or through a sink (typos' habit).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 #[cfg(test)]
 mod architecture;
 pub mod catalog;
+// The binary's side: the only modules that print.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod commands;
 pub mod config;
 pub mod diag;

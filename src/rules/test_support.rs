@@ -11,20 +11,26 @@ use crate::rules::{Prepared, RuleInfo, RuleSet, checks};
 
 /// A note in the seed's modern shape dated 2026-11-26, with `items` as its
 /// today section (already indented and numbered by the caller).
-pub fn note_with_items(items: &str) -> String {
+pub(crate) fn note_with_items(items: &str) -> String {
     format!(
         "# 公众号内容拓展学习笔记（2026.11.26）\n\n------\n\n## :paperclip:  今日要点\n\n{items}\n## :paperclip:  Others\n\n- 关注我的公众号\n"
     )
 }
 
-pub fn parse(path: &str, text: &str, config: &Config, root: &Path) -> Note {
+pub(crate) fn parse(path: &str, text: &str, config: &Config, root: &Path) -> Note {
     let parse = ParseContext::new(config).expect("valid config");
     parse_note(SourceFile::new(path, root.join(path), text.to_owned()), &parse)
 }
 
 /// Run the check that reports `rule`, with only `rule` enabled, on one note
 /// (`check_note`, or `check_readme` for `README.md`).
-pub fn run_in(rule: &RuleInfo, config: &Config, root: &Path, path: &str, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn run_in(
+    rule: &RuleInfo,
+    config: &Config,
+    root: &Path,
+    path: &str,
+    text: &str,
+) -> Vec<Diagnostic> {
     let check = checks()
         .iter()
         .find(|c| c.rules().contains(&rule))
@@ -48,17 +54,17 @@ pub fn run_in(rule: &RuleInfo, config: &Config, root: &Path, path: &str, text: &
 }
 
 /// Run `rule` on a note at `notes/202611/1126.md` with the default config.
-pub fn run(rule: &RuleInfo, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn run(rule: &RuleInfo, text: &str) -> Vec<Diagnostic> {
     run_in(rule, &Config::default(), Path::new("."), "notes/202611/1126.md", text)
 }
 
 /// `(line, column)` of each finding, for compact assertions.
-pub fn at(diags: &[Diagnostic]) -> Vec<(usize, usize)> {
+pub(crate) fn at(diags: &[Diagnostic]) -> Vec<(usize, usize)> {
     diags.iter().map(|d| (d.start.line, d.start.column)).collect()
 }
 
 /// The text a finding's span covers.
-pub fn spanned<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
+pub(crate) fn spanned<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
     &text[d.span.clone()]
 }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a file was not read.
 #[derive(Debug)]
-pub enum Refused {
+pub(crate) enum Refused {
     /// `path`, after resolving symbolic links, is outside the repository.
     Outside {
         target_dir: PathBuf,
@@ -50,7 +50,7 @@ impl std::fmt::Display for Refused {
 }
 
 /// What kind of thing a non-regular file is, in words for a message.
-pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let ft = meta.file_type();
     if ft.is_dir() {
         return "a folder";
@@ -74,7 +74,7 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// `path` with symbolic links resolved, when that stays inside `root`.
 /// A path that does not exist yet resolves through its parent (for files
 /// about to be written).
-pub fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refused> {
+pub(crate) fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refused> {
     let croot = std::fs::canonicalize(root).map_err(Refused::Io)?;
     let resolved = match std::fs::canonicalize(path) {
         Ok(p) => p,
@@ -102,14 +102,14 @@ pub fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refused> {
 
 /// Read `path` (absolute, or relative to the current directory) if it resolves
 /// inside `root`, is a regular file and holds at most `limit` bytes.
-pub fn read_in_repo(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+pub(crate) fn read_in_repo(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     let resolved = resolve_inside(root, path)?;
     read_regular(&resolved, limit)
 }
 
 /// Read a regular file of at most `limit` bytes, refusing anything else
 /// before it can block (FIFO) or never end (`/dev/zero`).
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Refused::Missing),

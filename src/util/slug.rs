@@ -17,7 +17,7 @@ use unicode_general_category::{GeneralCategory as C, get_general_category};
 /// shortcodes as written. It is not trimmed here: the Markdown parser already
 /// dropped the whitespace around a heading, and spaces written as entities
 /// (`# &#x20;a&#x20;`) count (`-a-`).
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.to_lowercase().chars() {
         match c {
@@ -52,18 +52,18 @@ fn kept(c: char) -> bool {
 /// The anchors of one document, in heading order, de-duplicated the way
 /// GitHub does it.
 #[derive(Debug, Default, Clone)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     /// Every slug handed out so far, with how many times its base collided.
     occurrences: HashMap<String, usize>,
 }
 
 impl Slugger {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// The anchor of the next heading whose text is `text`.
-    pub fn slug(&mut self, text: &str) -> String {
+    pub(crate) fn slug(&mut self, text: &str) -> String {
         let base = slug(text);
         let mut result = base.clone();
         // The counter lives on the base, so `a`, `a`, `a` give `a`, `a-1`,
@@ -79,7 +79,7 @@ impl Slugger {
 }
 
 /// The anchors of a document's headings, in order.
-pub fn anchors<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn anchors<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut s = Slugger::new();
     headings.into_iter().map(|h| s.slug(h)).collect()
 }

@@ -57,7 +57,7 @@ pub fn isolate_git(c: &mut Command) {
 /// A bare repository holding the fixture notes repository on `main`, and a
 /// clone of it as the workspace.
 pub struct Remote {
-    pub tmp: tempfile::TempDir,
+    pub tmp: TempDir,
     pub bare: PathBuf,
     pub work: PathBuf,
 }
