@@ -8,4 +8,5 @@ mod github;
 mod links;
 mod lint;
 mod readme;
+mod rule_cases;
 mod rules;
