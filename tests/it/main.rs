@@ -11,4 +11,5 @@ mod github;
 mod links;
 mod lint;
 mod readme;
+mod rule_cases;
 mod rules;

@@ -1,0 +1,76 @@
+//! `--check` and `--stdout`, and how the README is written: permissions kept,
+//! no temporary files left, no overwriting a README edited meanwhile.
+
+use std::fs;
+
+use assert_cmd::prelude::*;
+use chrono::NaiveDate;
+use daybook::config::Config;
+use predicates::prelude::*;
+
+use super::{fixture, read, readme_cmd, repo};
+
+#[test]
+fn check_exits_1_with_a_diff_when_stale_and_0_when_current() {
+    let dir = repo("basic");
+    let before = read(dir.path().join("README.md"));
+    readme_cmd(dir.path(), &["--check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("--- a/README.md\n+++ b/README.md\n@@ "))
+        .stdout(predicate::str::contains("\n-stale\n"))
+        .stdout(predicate::str::contains("\n+更新今日时间：2022.4.10\n"))
+        .stderr(predicate::str::contains("README.md is stale (the updated, today and history regions)"));
+    assert_eq!(read(dir.path().join("README.md")), before, "--check must not write");
+    readme_cmd(dir.path(), &[]).assert().success();
+    readme_cmd(dir.path(), &["--check"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::contains("README.md is up to date"));
+}
+
+#[test]
+fn stdout_prints_the_would_be_readme_and_writes_nothing() {
+    let dir = repo("basic");
+    let before = read(dir.path().join("README.md"));
+    readme_cmd(dir.path(), &["--stdout"]).assert().success().stdout(read(fixture("basic.expected.md")));
+    assert_eq!(read(dir.path().join("README.md")), before);
+}
+
+#[test]
+fn check_and_stdout_conflict() {
+    let dir = repo("basic");
+    readme_cmd(dir.path(), &["--check", "--stdout"]).assert().code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn write_keeps_permissions_and_leaves_no_temporary_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo("basic");
+    let p = dir.path().join("README.md");
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+    readme_cmd(dir.path(), &[]).assert().success();
+    assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".daybook-readme-")), "{names:?}");
+}
+
+#[test]
+fn write_refuses_when_the_readme_changed_since_it_was_read() {
+    let dir = repo("basic");
+    let g = daybook::readme::generate(
+        dir.path(),
+        &Config::default(),
+        NaiveDate::from_ymd_opt(2022, 4, 14).unwrap(),
+    )
+    .unwrap();
+    fs::write(dir.path().join("README.md"), "edited meanwhile\n").unwrap();
+    let e = daybook::readme::write(&g).unwrap_err();
+    assert!(e.to_string().contains("README.md: changed on disk"), "{e}");
+    assert_eq!(read(dir.path().join("README.md")), "edited meanwhile\n");
+}
