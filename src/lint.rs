@@ -13,11 +13,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::diag::Sources;
 use crate::discover::{self, read_source};
 use crate::error::Error;
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_markdown, parse_note};
-use crate::diag::Sources;
 use crate::rules;
 
 /// Notes and README, parsed.
