@@ -36,7 +36,6 @@ use super::{Comment, Heading, Item, Link, Note, Span, StrayField, Title};
 use crate::diag::SourceFile;
 use crate::util::text::collapse_ws;
 pub use context::ParseContext;
-pub use headings::github_slug;
 
 /// Parse a note: the path date comes from the file's repository-relative path.
 pub fn parse_note(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
