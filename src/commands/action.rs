@@ -170,7 +170,7 @@ fn write_sarif(path: &Path, diags: &[Diagnostic], sources: &Sources) -> Result<(
     {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", e))?;
     }
-    crate::commands::lint::write_atomically(path, text.as_bytes())
+    Ok(crate::util::fs::write_atomic(path, text.as_bytes())?)
 }
 
 /// Where the summary links files: the run's repository at the annotated commit.

@@ -137,7 +137,7 @@ fn settings(
             let path = root.join(CONFIG_FILE);
             let text =
                 format!("# Written by `daybook init`: the settings this README's own style needs.\n{yaml}");
-            crate::commands::lint::write_atomically(&path, text.as_bytes())?;
+            crate::util::fs::write_atomic(&path, text.as_bytes()).map_err(Error::from)?;
             let what: Vec<&str> = [
                 a.settings.order.map(|_| "readme.order"),
                 a.settings.updated_template.as_ref().map(|_| "readme.templates.updated"),

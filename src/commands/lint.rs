@@ -26,7 +26,7 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let (shown, shown_sources) = rebased.as_ref().map_or((&diags, &sources), |(d, s)| (d, s));
     let text = crate::report::render(format, shown, shown_sources, &opts);
     match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
+        Some(path) => crate::util::fs::write_atomic(path, text.as_bytes()).map_err(Error::from)?,
         None => print_stdout(&text),
     }
     // On GitHub Actions with no explicit format: the human report for the log,
@@ -115,38 +115,4 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 /// Wrap width: `COLUMNS` when set (tests pin it), else 100.
 pub fn term_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder, so a
-/// reader never sees half a report.
-///
-/// The file gets the mode of the file it replaces, or for a new file the usual
-/// 0666-minus-umask: a temporary file is owner-only (0600), and on GitHub Actions
-/// the step that reads a report (upload-sarif) runs as another user than
-/// daybook's container.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "cannot write {}: the folder {} does not exist; create it first",
-            path.display(),
-            dir.display()
-        )));
-    }
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, "create a temporary file for", e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.write_all(bytes).map_err(|e| Error::io(path, "write", e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, "write", e.error))?;
-    Ok(())
 }

@@ -9,7 +9,6 @@
 //! times. Nothing is ever force-pushed, rebased over or reset hard.
 
 use std::ffi::OsString;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -184,20 +183,6 @@ impl Git {
     }
 }
 
-/// Replace `path` atomically (temporary file in the same folder, then rename),
-/// so an interrupted run never leaves a half-written README.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, "create a temporary file in", e))?;
-    tmp.write_all(contents.as_bytes()).map_err(|e| Error::io(path, "write", e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, "replace", e.error))?;
-    Ok(())
-}
-
 /// One git-mode publish.
 pub struct GitCommit<'a> {
     pub git: &'a Git,
@@ -279,7 +264,10 @@ pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Re
         if git.show_file(&parent, &top_rel)?.as_deref() == Some(new.as_bytes()) {
             return Ok(PublishOutcome::Unchanged);
         }
-        write_atomic(&readme_abs, &new)?;
+        // Not replacing a README link with a copy, and not writing through
+        // one (or a linked folder) that leads out of the repository.
+        let target = crate::util::fs::resolve_within(&root, &readme_abs).map_err(Error::from)?;
+        crate::util::fs::write_atomic(&target, new.as_bytes()).map_err(Error::from)?;
         git.run(&["add", "--", p.readme_path])?;
         git.run_env(&["commit", "--quiet", "--no-verify", "-m", p.message, "--", p.readme_path], &env)?;
 
@@ -365,15 +353,5 @@ mod tests {
         assert!(!is_permission_failure(
             " ! [remote rejected] HEAD -> main (cannot lock ref 'refs/heads/main': is at 1 but expected 2)"
         ));
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_keeps_permissions() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("README.md");
-        std::fs::write(&p, "old").unwrap();
-        write_atomic(&p, "new").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
     }
 }

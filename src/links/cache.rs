@@ -12,7 +12,6 @@
 //! intact, and a corrupt file is reported and ignored, never fatal.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -159,25 +158,8 @@ impl Cache {
 }
 
 fn write_atomically(path: &Path, file: &File) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".daybook-cache").suffix(".tmp");
-    // Not owner-only like a bare temporary file: actions/cache reads the file as
-    // the runner's user, not as daybook's container user (0666 minus the umask).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
     let json = serde_json::to_vec(file).map_err(std::io::Error::other)?;
-    tmp.write_all(&json)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::util::fs::write_atomic(path, &json).map_err(crate::util::fs::WriteError::into_io)
 }
 
 /// FNV-1a: stable across runs and platforms, unlike the std hasher.

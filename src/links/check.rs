@@ -21,7 +21,7 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use super::anchors::{ANCHOR_BODY_BYTES, defines, html_ids, is_checkable_fragment};
+use super::anchors::{ANCHOR_BODY_BYTES, defines, is_checkable_fragment};
 use super::github_api::GithubApi;
 use super::net::{FilteringResolver, Lookup, ResolveError, is_public};
 use super::retry::{finish, retry_after, retryable_status};
@@ -454,7 +454,7 @@ impl Checker {
                     .and_then(|v| v.to_str().ok())
                     .is_none_or(|ct| ct.contains("html"));
                 if is_html {
-                    let ids = html_ids(body);
+                    let ids = crate::util::html::html_ids(&String::from_utf8_lossy(body));
                     for f in fragments {
                         if defines(&ids, f) {
                             out.found_anchors.push(f.to_string());

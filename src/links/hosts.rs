@@ -46,7 +46,7 @@ impl SoftMatcher {
         let m = self.pattern.as_ref()?.find(body)?;
         // Quote the tail of the match, which is where the deciding words are.
         let text: String = m.as_str().chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
-        Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        Some(crate::util::text::collapse_ws(&text))
     }
 }
 

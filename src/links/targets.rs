@@ -42,8 +42,14 @@ pub fn collect_targets(docs: &[Note], settings: &LinkSettings) -> (Vec<Target>, 
             if link.kind == LinkKind::Autolink && dest.to_ascii_lowercase().starts_with("www.") {
                 dest = format!("http://{dest}");
             }
-            let Some(scheme) = scheme_of(&dest) else {
-                continue; // relative: a local link, not ours
+            // `//host/...` takes the page's scheme; no scheme at all is a local link, not ours.
+            let scheme = if dest.starts_with("//") {
+                String::new()
+            } else {
+                match crate::util::url::scheme(&dest) {
+                    Some(s) => s.to_ascii_lowercase(),
+                    None => continue,
+                }
             };
             let candidate = if dest.starts_with("//") { format!("https:{dest}") } else { dest.clone() };
             match scheme.as_str() {
@@ -108,21 +114,6 @@ fn malformed(file: &SourceFile, span: Span, dest: &str, why: &str) -> Diagnostic
     .with_help("fix the address; a browser cannot open it either")
 }
 
-/// The scheme of an absolute URL (lowercased), `""` for `//host/...`, `None` for a relative path.
-fn scheme_of(dest: &str) -> Option<String> {
-    if dest.starts_with("//") {
-        return Some(String::new());
-    }
-    let (scheme, _) = dest.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    // One letter followed by `:` is a Windows drive, not a scheme.
-    (first.is_ascii_alphabetic()
-        && scheme.len() > 1
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-    .then(|| scheme.to_ascii_lowercase())
-}
-
 /// The destination as a browser would read it: no `<...>` wrapping, HTML
 /// entities in raw HTML decoded, Markdown backslash escapes removed.
 fn normalize_dest(dest: &str, kind: LinkKind) -> String {
@@ -149,18 +140,6 @@ fn normalize_dest(dest: &str, kind: LinkKind) -> String {
 mod tests {
     use super::*;
     use crate::config::links::LinksConfig;
-
-    #[test]
-    fn schemes() {
-        assert_eq!(scheme_of("https://x"), Some("https".into()));
-        assert_eq!(scheme_of("HTTP://x"), Some("http".into()));
-        assert_eq!(scheme_of("//x/y"), Some(String::new()));
-        assert_eq!(scheme_of("mailto:a@b"), Some("mailto".into()));
-        assert_eq!(scheme_of("notes/202104/0425.md"), None);
-        assert_eq!(scheme_of("C:\\x"), None);
-        assert_eq!(scheme_of("#today"), None);
-        assert_eq!(scheme_of("a b:c"), None);
-    }
 
     fn note(text: &str) -> Note {
         let ctx = crate::note::parse::ParseContext::new(&crate::Config::default()).unwrap();

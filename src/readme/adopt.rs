@@ -27,6 +27,7 @@ use super::markers::{self, FenceTracker, MarkerProblem, RegionName};
 use super::template::DEFAULT_UPDATED;
 use crate::config::{Config, Order};
 use crate::note::parse::ParseContext;
+use crate::util::text::collapse_ws;
 
 /// The label of the seed README's date line.
 pub const UPDATED_LABEL: &str = "更新今日时间";
@@ -247,10 +248,6 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
         return a.start < b.start && b.start < a.end;
     }
     a.start < b.end && b.start < a.end
-}
-
-fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The line break used at `offset` (the line's own, else the file's first, else `\n`).

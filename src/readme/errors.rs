@@ -129,6 +129,16 @@ pub enum ReadmeError {
     )]
     NothingToAdopt { display_path: String, today: String },
 
+    #[error(
+        "{display_path} is a symlink to {}, outside the repository; daybook writes only inside it, so nothing was written",
+        target.display()
+    )]
+    #[diagnostic(
+        code(daybook::readme::outside),
+        help("point the link at a file inside the repository, or set `readme.path` to the file itself")
+    )]
+    Outside { display_path: String, target: std::path::PathBuf },
+
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]
     ChangedOnDisk { display_path: String },

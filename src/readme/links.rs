@@ -8,19 +8,10 @@
 //! protocol-relative `//host/...`, repository-absolute `/path` (GitHub resolves
 //! those from the repository root wherever they appear) and pure `#fragments`.
 
-/// True when `dest` must be left alone.
+/// True when `dest` must be left alone: everything but a relative path (a
+/// Windows drive, `C:\x`, is one: no one-letter scheme exists).
 pub fn is_absolute(dest: &str) -> bool {
-    let d = dest.trim();
-    d.is_empty() || d.starts_with('#') || d.starts_with('/') || d.starts_with('\\') || has_scheme(d)
-}
-
-/// `scheme:` per RFC 3986: a letter, then letters, digits, `+`, `-`, `.`.
-fn has_scheme(d: &str) -> bool {
-    let Some(colon) = d.find(':') else { return false };
-    let scheme = &d[..colon];
-    let mut bytes = scheme.bytes();
-    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    !matches!(crate::util::url::classify(dest), crate::util::url::Dest::RelativePath)
 }
 
 /// Split a path into `/`-separated segments, resolving `.` and `..`. Leading

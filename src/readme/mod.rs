@@ -65,6 +65,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::util::text::floor_char_boundary as floor_boundary;
 pub use build::{compile, generate, generate_with, regenerate};
 pub use errors::{LocatedError, ReadmeError, marker_error};
 use markers::Region;
@@ -147,14 +148,6 @@ impl ReadmeFile {
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
     text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 //! platform can), so a reader or a crash sees either the old file or the new
 //! one, never half of it.
 //!
+//! Every temporary file is named `.daybook-tmp-*.tmp` and is removed when the
+//! write fails at any step. A run killed mid-write cannot remove its own, so
+//! each write first sweeps its folder of such files older than ten minutes.
+//!
 //! # Modes
 //!
 //! A replaced regular file keeps its permissions. A new file gets the usual
@@ -35,6 +39,10 @@ use std::path::{Path, PathBuf};
 /// Every temporary file daybook creates starts with this, so a leftover from a
 /// killed run is recognisable (and, ending in `.tmp`, never taken for a note).
 pub(crate) const TEMP_PREFIX: &str = ".daybook-tmp-";
+
+/// A temporary file older than this is a leftover: a write takes milliseconds,
+/// so a younger one may belong to a run still writing beside us.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Why an atomic write did not happen. The destination is unchanged in every case.
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +111,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> 
     if !dir.is_dir() {
         return Err(WriteError::NoFolder { path: path.to_path_buf(), dir: dir.to_path_buf() });
     }
+    remove_stale_temp_files(dir);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(".tmp");
     #[cfg(unix)]
@@ -124,6 +133,30 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> 
     tmp.persist(path).map_err(|e| io("replace")(e.error))?;
     sync_dir(dir);
     Ok(())
+}
+
+/// Remove what a killed run left in `dir`: regular files named with
+/// [`TEMP_PREFIX`] and older than [`STALE_AFTER`]. Nothing else is touched, not
+/// even a symlink with that name (its target could be anywhere). Best effort:
+/// a leftover that cannot be removed does not stop the write.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().as_encoded_bytes().starts_with(TEMP_PREFIX.as_bytes()) {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow symlinks.
+        let Ok(meta) = entry.metadata() else { continue };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if meta.is_file() && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Make the rename itself durable. Best effort: the new file is complete
@@ -179,6 +212,54 @@ mod tests {
         write_atomic(&p, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(names(dir.path()), ["README.md"]);
+    }
+
+    /// A killed run's temporary file is swept by the next write to its folder;
+    /// a fresh one (a run writing right now) and look-alikes stay.
+    #[test]
+    fn stale_temporary_files_are_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let plant = |name: &str, age: Option<std::time::SystemTime>| {
+            let p = dir.path().join(name);
+            let f = std::fs::File::create(&p).unwrap();
+            if let Some(t) = age {
+                f.set_modified(t).unwrap();
+            }
+        };
+        plant(".daybook-tmp-killed.tmp", Some(old));
+        plant(".daybook-tmp-running.tmp", None);
+        plant(".daybook-readme-other.tmp", Some(old));
+        plant("notes.daybook-tmp-x", Some(old));
+        std::fs::create_dir(dir.path().join(".daybook-tmp-folder")).unwrap();
+        write_atomic(&dir.path().join("README.md"), b"x").unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".daybook-readme-other.tmp",
+                ".daybook-tmp-folder",
+                ".daybook-tmp-running.tmp",
+                "README.md",
+                "notes.daybook-tmp-x"
+            ]
+        );
+    }
+
+    /// A stale-looking symlink is not followed or removed: its target is not ours.
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_name_on_a_symlink_is_left_alone() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("precious");
+        std::fs::File::create(&target)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(".daybook-tmp-link.tmp")).unwrap();
+        write_atomic(&dir.path().join("x.json"), b"{}").unwrap();
+        assert!(target.exists());
+        assert!(std::fs::symlink_metadata(dir.path().join(".daybook-tmp-link.tmp")).is_ok());
     }
 
     #[test]

@@ -9,10 +9,6 @@
 //! - `slug`: heading anchors exactly as GitHub makes them;
 //! - `text`: char-boundary clamping and whitespace collapsing.
 
-// Until the call sites switch over. Unfulfilled once they all have: then
-// delete this line.
-#![cfg_attr(not(test), expect(dead_code, reason = "call sites switch over after the merge"))]
-
 pub(crate) mod fs;
 pub(crate) mod html;
 pub(crate) mod jail;

@@ -78,15 +78,15 @@ impl Slugger {
     }
 }
 
-/// The anchors of a document's headings, in order.
-pub(crate) fn anchors<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut s = Slugger::new();
-    headings.into_iter().map(|h| s.slug(h)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The anchors of a document's headings, in order.
+    fn anchors<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut s = Slugger::new();
+        headings.into_iter().map(|h| s.slug(h)).collect()
+    }
 
     #[test]
     fn lowercases_drops_punctuation_and_joins_with_dashes() {

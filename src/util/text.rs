@@ -12,11 +12,6 @@ pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
     i
 }
 
-/// `s` cut to at most `max` bytes, at a char boundary.
-pub(crate) fn truncate(s: &str, max: usize) -> &str {
-    &s[..floor_char_boundary(s, max)]
-}
-
 /// Runs of whitespace as one space, ends trimmed (headings compared as a reader sees them).
 pub(crate) fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -38,16 +33,6 @@ mod tests {
     }
 
     #[test]
-    fn truncates() {
-        assert_eq!(truncate("今日要点", 7), "今日");
-        assert_eq!(truncate("今日要点", 6), "今日");
-        assert_eq!(truncate("今日要点", 2), "");
-        assert_eq!(truncate("abc", 3), "abc");
-        assert_eq!(truncate("abc", 10), "abc");
-        assert_eq!(truncate("abc", 0), "");
-    }
-
-    #[test]
     fn collapses_whitespace() {
         assert_eq!(collapse_ws("  :paperclip:  今日要点 \t\n"), ":paperclip: 今日要点");
         assert_eq!(collapse_ws("a\u{3000}b"), "a b", "an ideographic space is whitespace too");
@@ -62,7 +47,6 @@ mod tests {
             let f = floor_char_boundary(&s, i);
             prop_assert!(s.is_char_boundary(f) && f <= i.min(s.len()));
             prop_assert!((f + 1..=i.min(s.len())).all(|j| !s.is_char_boundary(j)));
-            prop_assert_eq!(truncate(&s, i), &s[..f]);
         }
     }
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::pattern::DatePattern;
+use crate::util::text::collapse_ws;
 
 /// Everything the parser needs from the config, compiled once per run.
 #[derive(Debug, Clone)]
@@ -58,9 +59,4 @@ fn normalize_root(root: &str) -> String {
     let r = root.replace('\\', "/");
     let r = r.trim_start_matches("./").trim_end_matches('/');
     if r == "." { String::new() } else { r.to_owned() }
-}
-
-/// Runs of whitespace compared as one space, ends trimmed.
-pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

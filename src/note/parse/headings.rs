@@ -1,31 +1,44 @@
 //! Headings with GitHub's anchors, and the H2 sections they open.
 
-use pulldown_cmark::{Event, Tag};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::spans::{line_end, trim_end_span};
 use super::{Builder, Ev, matching_end};
 use crate::note::{Heading, Section};
+use crate::util::slug::Slugger;
 
 impl<'t> Builder<'t, '_> {
     /// Every heading in document order, each with its de-duplicated anchor.
     pub(super) fn collect_headings(&mut self, events: &[Ev<'t>]) {
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut slugger = Slugger::new();
         let mut i = 0;
         while i < events.len() {
             if let (Event::Start(Tag::Heading { level, .. }), r) = &events[i] {
                 let end = matching_end(events, i);
                 let mut text = String::new();
+                // What GitHub slugs: the rendered heading's text content. An
+                // image's alt text is an attribute, not text; a line break
+                // is a newline, which the slug drops (only spaces become `-`).
+                let mut slug_text = String::new();
+                let mut in_image = 0usize;
                 for (e, _) in &events[i + 1..end] {
                     match e {
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        Event::SoftBreak | Event::HardBreak => text.push(' '),
+                        Event::Start(Tag::Image { .. }) => in_image += 1,
+                        Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                        Event::Text(t) | Event::Code(t) => {
+                            text.push_str(t);
+                            if in_image == 0 {
+                                slug_text.push_str(t);
+                            }
+                        }
+                        Event::SoftBreak | Event::HardBreak => {
+                            text.push(' ');
+                            slug_text.push('\n');
+                        }
                         _ => {}
                     }
                 }
-                let base = github_slug(&text);
-                let n = seen.entry(base.clone()).or_insert(0);
-                let anchor = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-                *n += 1;
+                let anchor = slugger.slug(&slug_text);
                 self.out.headings.push(Heading {
                     level: *level as u8,
                     text,
@@ -53,28 +66,4 @@ impl<'t> Builder<'t, '_> {
         }
         out
     }
-}
-
-/// GitHub's heading anchor: lowercase, drop everything but letters, marks,
-/// numbers, `_`, `-` and spaces, then spaces become `-`.
-pub fn github_slug(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c == ' ' {
-                Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' || is_mark(c) {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// Combining marks (category M) are kept by GitHub's slugger; the common
-/// ranges cover what shows up in headings.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }

@@ -34,8 +34,8 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use super::{Comment, Heading, Item, Link, Note, Span, StrayField, Title};
 use crate::diag::SourceFile;
-pub use context::{ParseContext, collapse_ws};
-pub use headings::github_slug;
+use crate::util::text::collapse_ws;
+pub use context::ParseContext;
 
 /// Parse a note: the path date comes from the file's repository-relative path.
 pub fn parse_note(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {

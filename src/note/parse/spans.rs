@@ -11,14 +11,7 @@ pub(super) fn clamp(start: usize, end: usize, text: &str) -> Span {
     start..end
 }
 
-/// The closest `char` boundary at or before `i`.
-pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
+pub(super) use crate::util::text::floor_char_boundary as floor_boundary;
 
 /// `range` without trailing whitespace (pulldown-cmark block ranges include the newline).
 pub(super) fn trim_end_span(text: &str, range: Range<usize>) -> Span {

@@ -140,6 +140,39 @@ fn headings_anchors_are_deduplicated() {
     assert_eq!(n.path_date, None);
 }
 
+fn anchors_of(text: &str) -> Vec<String> {
+    parse("README.md", text).headings.into_iter().map(|h| h.anchor).collect()
+}
+
+/// GitHub counts a collision from the base slug and skips any slug already
+/// taken, a heading's own included.
+#[test]
+fn heading_anchors_skip_slugs_already_taken() {
+    assert_eq!(
+        anchors_of("# echo\n# echo\n# echo 1\n# echo-1\n"),
+        ["echo", "echo-1", "echo-1-1", "echo-1-2"]
+    );
+}
+
+/// Spaces written as entities are heading text: the parser trims only the
+/// spaces written as spaces.
+#[test]
+fn heading_anchors_keep_spaces_written_as_entities() {
+    assert_eq!(anchors_of("# &#x20;a&#x20;\n# -a-\n"), ["-a-", "-a--1"]);
+    assert_eq!(anchors_of("#   spaced   out   #\n"), ["spaced---out"]);
+}
+
+/// Markup is reduced to the text a reader sees, as GitHub renders it.
+#[test]
+fn heading_anchors_come_from_the_rendered_text() {
+    assert_eq!(anchors_of("# `code` and *em* [link](x)\n"), ["code-and-em-link"]);
+    assert_eq!(anchors_of("# a &amp; b <b>bold</b>\n"), ["a--b-bold"]);
+    // An image's alt text is an attribute of the rendered heading, not its text.
+    assert_eq!(anchors_of("# logo ![alt text](x.png)\n"), ["logo-"]);
+    // A setext heading's line break is a newline, not a space.
+    assert_eq!(anchors_of("two\nlines\n===\n"), ["twolines"]);
+}
+
 #[test]
 fn html_attributes_and_comments_have_exact_spans() {
     let text = "<pre><details><summary>2021</summary>\n    1. <a href=\"notes/202103/0321.md\" target=\"_blank\">t</a>\n    2. <a href='notes/202103/0322.md'>u</a>\n</details></pre>\n\ntext <!-- daybook-disable-next-line title --> and <a href=x.md>inline</a>\n\n<!-- daybook-disable -->\n";

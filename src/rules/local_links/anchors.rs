@@ -6,9 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use super::{MISSING_ANCHOR, decode};
+use super::MISSING_ANCHOR;
 use crate::diag::Diagnostic;
 use crate::note::{Heading, Link, Note};
+use crate::util::html::html_ids;
+use crate::util::percent::percent_decode;
 
 /// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
 #[derive(Debug, Default)]
@@ -28,30 +30,6 @@ impl Anchors {
     pub fn contains(&self, fragment: &str) -> bool {
         self.headings.iter().any(|a| a == fragment) || self.html_ids.contains(fragment)
     }
-}
-
-/// `id="x"` / `name="x"` attribute values in raw HTML (`<a name="x">`, `<div id="x">`).
-/// A scan rather than a parse: it only widens what counts as an existing anchor.
-fn html_ids(text: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    if !text.contains('<') {
-        return ids;
-    }
-    for attr in ["id=", "name="] {
-        let mut rest = text;
-        while let Some(i) = rest.find(attr) {
-            let before_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
-            rest = &rest[i + attr.len()..];
-            if !before_ok {
-                continue;
-            }
-            let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-            if let Some(end) = rest[1..].find(q) {
-                ids.insert(rest[1..1 + end].to_owned());
-            }
-        }
-    }
-    ids
 }
 
 /// Parses a Markdown file (repository-relative path, text) into its anchors.
@@ -103,7 +81,7 @@ pub(super) fn check_fragment(
     if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") {
         return;
     }
-    let decoded = decode(fragment);
+    let decoded = percent_decode(fragment);
     if anchors.contains(fragment) || anchors.contains(&decoded) {
         return;
     }
@@ -144,16 +122,4 @@ pub(super) fn check_fragment(
         .with_label("no such anchor")
         .with_help(help);
     out.push(d);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_ids_are_found() {
-        let ids = html_ids("<a name=\"top-of-list\"></a>\n<div id='x'>\nvalid=\"no\"");
-        assert!(ids.contains("top-of-list") && ids.contains("x"));
-        assert!(!ids.contains("no"));
-    }
 }

@@ -57,7 +57,7 @@ fn write_keeps_permissions_and_leaves_no_temporary_files() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.starts_with(".daybook-readme-")), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with(".daybook-tmp-")), "{names:?}");
 }
 
 #[test]
@@ -73,4 +73,68 @@ fn write_refuses_when_the_readme_changed_since_it_was_read() {
     let e = daybook::readme::write(&g).unwrap_err();
     assert!(e.to_string().contains("README.md: changed on disk"), "{e}");
     assert_eq!(read(dir.path().join("README.md")), "edited meanwhile\n");
+}
+
+/// `README.md -> docs/README.md`: the target is regenerated, the link stays a link.
+#[cfg(unix)]
+#[test]
+fn a_readme_linked_inside_the_repository_is_written_through() {
+    let dir = repo("basic");
+    fs::create_dir(dir.path().join("docs")).unwrap();
+    fs::rename(dir.path().join("README.md"), dir.path().join("docs/README.md")).unwrap();
+    std::os::unix::fs::symlink("docs/README.md", dir.path().join("README.md")).unwrap();
+    readme_cmd(dir.path(), &[]).assert().success();
+    assert!(fs::symlink_metadata(dir.path().join("README.md")).unwrap().file_type().is_symlink());
+    assert_eq!(read(dir.path().join("docs/README.md")), read(fixture("basic.expected.md")));
+}
+
+/// A pull request may make README.md a link to a file of the runner: daybook
+/// must not overwrite it.
+#[cfg(unix)]
+#[test]
+fn a_readme_linked_out_of_the_repository_is_not_written() {
+    let dir = repo("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("README.md");
+    fs::rename(dir.path().join("README.md"), &victim).unwrap();
+    let before = read(&victim);
+    std::os::unix::fs::symlink(&victim, dir.path().join("README.md")).unwrap();
+    let out = readme_cmd(dir.path(), &[]).output().unwrap();
+    assert!(!out.status.success());
+    // The message as one line, whatever width miette wrapped it to.
+    let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains(&format!(
+            "README.md is a symlink to {}, outside the repository; daybook writes only inside it, so nothing was written",
+            fs::canonicalize(&victim).unwrap().display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(read(&victim), before);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1, "no temporary file beside the target");
+    assert!(fs::symlink_metadata(dir.path().join("README.md")).unwrap().file_type().is_symlink());
+}
+
+/// A temporary file left by a killed run is removed by the next write to its
+/// folder; a fresh one, which may be another run's write in progress, is not.
+#[test]
+fn a_stale_temporary_file_is_swept_and_a_fresh_one_kept() {
+    let dir = repo("basic");
+    let stale = dir.path().join(".daybook-tmp-killed.tmp");
+    let fresh = dir.path().join(".daybook-tmp-running.tmp");
+    fs::File::create(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    fs::File::create(&fresh).unwrap();
+    readme_cmd(dir.path(), &[]).assert().success();
+    assert!(!stale.exists());
+    assert!(fresh.exists());
+    let temps: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".daybook-tmp-"))
+        .collect();
+    assert_eq!(temps, [".daybook-tmp-running.tmp"]);
 }
