@@ -360,10 +360,25 @@ pub struct ExternalOptions {
     pub allow_private: bool,
     /// Token for the GitHub REST API (repository links).
     pub github_token: Option<String>,
-    /// Overrides `links.max_concurrency` (at least 1).
+    /// Overrides `links.max_concurrency` (clamped to 1 to 1024).
     pub max_concurrency: Option<usize>,
-    /// Overrides `links.timeout` (at least a second).
+    /// Overrides `links.timeout` (clamped to 1 s to 1 h).
     pub timeout: Option<Duration>,
+}
+
+/// The checker's options for a run: `settings` with the command line's overrides applied.
+pub fn check_options(settings: &LinkSettings, run: &ExternalOptions, github: GithubApi) -> CheckOptions {
+    let mut opts = CheckOptions::new(settings, run.allow_private, github);
+    // The command line checks these ranges; a library caller gets them clamped,
+    // never a panic in the semaphore or the timer.
+    let (lo, hi) = crate::config::links::range::CONCURRENCY;
+    if let Some(n) = run.max_concurrency {
+        opts.settings.max_concurrency = n.clamp(lo, hi);
+    }
+    if let Some(t) = run.timeout {
+        opts.settings.timeout = t.clamp(Duration::from_secs(1), crate::config::links::range::TIMEOUT.1);
+    }
+    opts
 }
 
 /// Check every external http(s) link of `docs` (the notes and the README, parsed).
@@ -383,13 +398,7 @@ pub fn check_external(
         run.github_token.clone(),
     )
     .map_err(|e| miette::miette!(code = "daybook::links", help = "fix or unset the variable", "{e}"))?;
-    let mut opts = CheckOptions::new(settings, run.allow_private, github);
-    if let Some(n) = run.max_concurrency {
-        opts.settings.max_concurrency = n.max(1);
-    }
-    if let Some(t) = run.timeout {
-        opts.settings.timeout = t.max(Duration::from_secs(1));
-    }
+    let opts = check_options(settings, run, github);
     let cache = if run.no_cache {
         CacheMode::Off
     } else {

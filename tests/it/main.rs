@@ -3,6 +3,7 @@
 //! what they share is in `common`.
 
 mod common;
+mod config_ranges;
 mod docs;
 mod github;
 mod links;
