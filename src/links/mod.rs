@@ -92,7 +92,16 @@ impl LinkTally {
 #[derive(Debug, Clone)]
 pub enum CacheMode {
     Off,
-    File { path: PathBuf, max_age: Duration },
+    File {
+        path: PathBuf,
+        max_age: Duration,
+    },
+    /// Start from an empty cache, whatever the file holds, and write it at the end
+    /// (on a pull request the file came with the checkout: it may be forged).
+    WriteOnly {
+        path: PathBuf,
+        max_age: Duration,
+    },
 }
 
 /// Everything a run found.
@@ -144,6 +153,17 @@ pub async fn check_targets(
             let c = cache::Cache::load(path, *max_age, &fingerprint(&opts));
             warnings.extend(c.warning.clone());
             Some(c)
+        }
+        CacheMode::WriteOnly { path, max_age } => {
+            if path.exists() {
+                warnings.push(format!(
+                    "the link cache {} is not read on a pull request: it came with the checkout and could \
+                     mark dead links alive, so every link is checked (--trust-pull-request-cache reads it; \
+                     see \"The cache\" in docs/links.md)",
+                    path.display()
+                ));
+            }
+            Some(cache::Cache::empty(path, *max_age, &fingerprint(&opts)))
         }
     };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; targets.len()];
@@ -354,6 +374,9 @@ pub fn diagnostics(targets: &[Target], outcomes: &[Outcome]) -> Vec<Diagnostic> 
 pub struct ExternalOptions {
     /// Neither read nor write the link cache.
     pub no_cache: bool,
+    /// Write the link cache but do not read the file already there (a pull
+    /// request's checkout may carry a forged one).
+    pub ignore_cache_file: bool,
     /// The cache file (default: [`DEFAULT_CACHE_FILE`] at the repository root).
     pub cache: Option<PathBuf>,
     /// Allow requests to loopback, private and link-local addresses.
@@ -399,11 +422,14 @@ pub fn check_external(
     )
     .map_err(|e| miette::miette!(code = "daybook::links", help = "fix or unset the variable", "{e}"))?;
     let opts = check_options(settings, run, github);
+    let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
+    let max_age = settings.cache_max_age;
     let cache = if run.no_cache {
         CacheMode::Off
+    } else if run.ignore_cache_file {
+        CacheMode::WriteOnly { path, max_age }
     } else {
-        let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
-        CacheMode::File { path, max_age: settings.cache_max_age }
+        CacheMode::File { path, max_age }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
