@@ -232,3 +232,25 @@ proptest! {
         prop_assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Skipped), "{:?}", r.outcomes);
     }
 }
+
+/// Editors see the ranges: the JSON Schema carries them.
+#[test]
+fn the_schema_carries_the_numeric_ranges() {
+    let schema = daybook::Config::json_schema();
+    let links = &schema["$defs"]["LinksConfig"]["properties"];
+    for (key, lo, hi) in [
+        ("max_concurrency", 1, 1024),
+        ("max_per_host", 1, 1024),
+        ("max_redirects", 0, 100),
+        ("retries", 0, 20),
+        ("max_body_bytes", 0, 64 * 1024 * 1024),
+    ] {
+        assert_eq!(
+            (links[key]["minimum"].as_u64(), links[key]["maximum"].as_u64()),
+            (Some(lo), Some(hi)),
+            "{key}"
+        );
+    }
+    let host = &schema["$defs"]["HostConfig"]["properties"]["concurrency"];
+    assert_eq!(host["maximum"].as_u64(), Some(1024));
+}
