@@ -117,11 +117,21 @@ pub struct LinkCheckArgs {
     /// Token for the GitHub REST API (repository links); never printed.
     #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_name = "TOKEN")]
     pub github_token: Option<String>,
-    /// Maximum requests in flight overall.
-    #[arg(long, value_name = "N")]
+    /// Read the link cache on a pull request too. Without it, a pull_request or
+    /// pull_request_target run (GITHUB_EVENT_NAME) does not read the cache file,
+    /// which came with the checkout and could mark dead links alive. Also set by
+    /// DAYBOOK_TRUST_PULL_REQUEST_CACHE=true (for the action).
+    #[arg(long)]
+    pub trust_pull_request_cache: bool,
+    /// Maximum requests in flight overall (1 to 1024).
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024)
+    )]
     pub max_concurrency: Option<usize>,
-    /// Per-request total timeout in seconds.
-    #[arg(long, value_name = "SECS")]
+    /// Per-request total timeout in seconds (1 to 3600).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-use crate::config::{Config, locate_key, locate_key_in};
+use crate::config::{Config, locate_key_in};
 use crate::error::Error;
 use crate::links::LinkSettings;
 use crate::note::parse::ParseContext;
@@ -106,8 +106,8 @@ fn compile(config: Config, yaml: Option<(&str, &Path)>) -> Result<Settings, Erro
             format!("readme.templates.{region}: {msg}"),
         ));
     }
-    let links =
-        LinkSettings::compile(&config.links).map_err(|e| located(yaml, |t| locate_key(t, "links"), e.0))?;
+    let links = LinkSettings::compile(&config.links)
+        .map_err(|e| located(yaml, |t| crate::config::links::locate(t, &e.key), e.message))?;
     let templates = crate::readme::compile(&config).map_err(|e| Error::Usage(e.to_string()))?;
     let parse = ParseContext::new(&config)?;
     let ignore = crate::discover::ignore_set(&config)?;
@@ -129,7 +129,7 @@ mod tests {
             err => panic!("{err:?}"),
         };
         assert_eq!(line("links:\n  timeout: 10s\nrules:\n  link: off\n"), 4);
-        assert_eq!(line("notes:\n  root: notes\nlinks:\n  exclude: ['(']\n"), 3);
+        assert_eq!(line("notes:\n  root: notes\nlinks:\n  exclude: ['(']\n"), 4, "the key itself");
         assert_eq!(line("notes:\n  root: notes\nreadme:\n  templates:\n    history: \"{{ nope }}\"\n"), 5);
     }
 

@@ -21,7 +21,7 @@ pub fn check_external(
     root: &Path,
 ) -> miette::Result<ExternalReport> {
     let bar = StderrBar::new(std::io::stderr().is_terminal());
-    let report = crate::links::check_external(docs, settings, &options(args), root, &bar)?;
+    let report = crate::links::check_external(docs, settings, &options(args, &env_var), root, &bar)?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -31,9 +31,23 @@ pub fn check_external(
     Ok(report)
 }
 
-fn options(args: &LinkCheckArgs) -> ExternalOptions {
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The run's options. On a pull request the checkout is the author's, cache
+/// file included: it is not read unless the workflow says it is trusted (a
+/// flag or a variable of the workflow, not daybook.yml, which the pull request
+/// can edit too). It is still written: that file holds only what this run saw.
+fn options(args: &LinkCheckArgs, env: &dyn Fn(&str) -> Option<String>) -> ExternalOptions {
+    let pull_request =
+        matches!(env("GITHUB_EVENT_NAME").as_deref(), Some("pull_request" | "pull_request_target"));
+    let trusted = args.trust_pull_request_cache
+        || env("DAYBOOK_TRUST_PULL_REQUEST_CACHE")
+            .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
     ExternalOptions {
         no_cache: args.no_cache,
+        ignore_cache_file: pull_request && !trusted,
         cache: args.cache.clone(),
         allow_private: args.allow_private,
         github_token: args.github_token.clone(),
@@ -84,5 +98,31 @@ impl Progress for StderrBar {
 
     fn finish(&self) {
         self.with(ProgressBar::finish_and_clear);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ignores(event: &str, flag: bool, var: Option<&str>) -> bool {
+        let args = LinkCheckArgs { trust_pull_request_cache: flag, ..LinkCheckArgs::default() };
+        let env = |k: &str| match k {
+            "GITHUB_EVENT_NAME" => Some(event.to_string()),
+            "DAYBOOK_TRUST_PULL_REQUEST_CACHE" => var.map(String::from),
+            _ => None,
+        };
+        options(&args, &env).ignore_cache_file
+    }
+
+    #[test]
+    fn the_cache_file_is_not_read_on_pull_requests_unless_trusted() {
+        assert!(ignores("pull_request", false, None));
+        assert!(ignores("pull_request_target", false, Some("false")));
+        assert!(!ignores("pull_request", true, None));
+        assert!(!ignores("pull_request_target", false, Some("true")));
+        for event in ["push", "schedule", "workflow_dispatch", ""] {
+            assert!(!ignores(event, false, None), "{event}");
+        }
     }
 }

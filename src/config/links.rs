@@ -22,25 +22,33 @@ pub const WECHAT_HOST: &str = "mp.weixin.qq.com";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
-    /// Requests in flight at once, over all hosts (`--max-concurrency` overrides).
+    /// Requests in flight at once, over all hosts (`--max-concurrency` overrides). 1 to 1024.
+    #[schemars(range(min = 1, max = 1024))]
     pub max_concurrency: usize,
     /// Requests in flight at once to one host; `hosts.<host>.concurrency` overrides it per host.
+    /// 1 to 1024.
+    #[schemars(range(min = 1, max = 1024))]
     pub max_per_host: usize,
-    /// Time allowed to resolve, connect and finish the TLS handshake.
+    /// Time allowed to resolve, connect and finish the TLS handshake. 1ms to 1h.
     pub connect_timeout: HumanDuration,
     /// Time allowed for one request, from connecting to the last byte read (`--timeout` overrides).
+    /// 1ms to 1h.
     pub timeout: HumanDuration,
-    /// Redirects followed before giving up (a loop is reported as soon as it is seen).
+    /// Redirects followed before giving up (a loop is reported as soon as it is seen). 0 to 100.
+    #[schemars(range(min = 0, max = 100))]
     pub max_redirects: usize,
-    /// Retries after a timeout, a reset or refused connection, a 5xx or a 429.
+    /// Retries after a timeout, a reset or refused connection, a 5xx or a 429. 0 to 20.
+    #[schemars(range(min = 0, max = 20))]
     pub retries: u32,
-    /// First retry delay; doubled at every retry, with jitter.
+    /// First retry delay; doubled at every retry, with jitter. 0 to 1h.
     pub retry_backoff: HumanDuration,
-    /// Longest delay between two retries.
+    /// Longest delay between two retries. 0 to 1h.
     pub retry_backoff_max: HumanDuration,
     /// Longest `Retry-After` honoured; a server asking for more is reported as unverified at once.
+    /// 0 to 1h.
     pub retry_after_max: HumanDuration,
-    /// Bytes of a body read for soft-404 rules and anchors.
+    /// Bytes of a body read for soft-404 rules and anchors. 0 to 67108864 (64 MiB).
+    #[schemars(range(min = 0, max = 67_108_864))]
     pub max_body_bytes: usize,
     /// Status codes that mean "alive": codes (`204`) or ranges (`"200-299"`).
     pub accept: Vec<StatusSpec>,
@@ -51,7 +59,7 @@ pub struct LinksConfig {
     /// The `User-Agent` header sent with every request.
     pub user_agent: String,
     /// A success in the cache is trusted for this long (each URL's age is spread
-    /// over the last quarter of it so re-checks do not all fall on one run).
+    /// over the last quarter of it so re-checks do not all fall on one run). 0 to 365d.
     pub cache_max_age: HumanDuration,
     /// Check `#fragment`s of HTML pages against the page's `id`/`name` attributes.
     pub anchors: bool,
@@ -93,6 +101,133 @@ impl Default for LinksConfig {
     }
 }
 
+/// The documented range of every number in `links:`; [`LinksConfig::check_ranges`]
+/// enforces them. Past these a value is a mistake (a 2-hour timeout, a million
+/// requests in flight), and far past them it reaches limits of the machinery
+/// (tokio refuses a semaphore of more than 2^61 permits, `Instant + Duration` overflows).
+pub mod range {
+    use std::time::Duration;
+
+    /// `max_concurrency`, `max_per_host`, `hosts.<host>.concurrency` (and `--max-concurrency`):
+    /// far more sockets than a CI runner's 1024 file descriptors would allow anyway.
+    pub const CONCURRENCY: (usize, usize) = (1, 1024);
+    /// `timeout`, `connect_timeout` (and `--timeout`, in whole seconds).
+    pub const TIMEOUT: (Duration, Duration) = (Duration::from_millis(1), Duration::from_secs(3600));
+    pub const MAX_REDIRECTS: usize = 100;
+    pub const RETRIES: u32 = 20;
+    /// `retry_backoff`, `retry_backoff_max`, `retry_after_max`.
+    pub const RETRY_DELAY: Duration = Duration::from_secs(3600);
+    pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+    pub const CACHE_MAX_AGE: Duration = Duration::from_secs(365 * 86_400);
+}
+
+/// A value of `links:` outside its range: the key path (`["links", "hosts",
+/// "a.org", "concurrency"]`, for the error's line) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutOfRange {
+    pub key: Vec<String>,
+    pub message: String,
+}
+
+impl LinksConfig {
+    /// Check every number against [`range`]; the first one outside is reported.
+    pub fn check_ranges(&self) -> Result<(), OutOfRange> {
+        let fail = |key: &[&str], message: String| {
+            let key: Vec<String> =
+                std::iter::once("links").chain(key.iter().copied()).map(String::from).collect();
+            Err(OutOfRange { key, message })
+        };
+        let (lo, hi) = range::CONCURRENCY;
+        for (key, n) in [("max_concurrency", self.max_concurrency), ("max_per_host", self.max_per_host)] {
+            if !(lo..=hi).contains(&n) {
+                return fail(&[key], format!("links.{key} is {n}; it must be {lo} to {hi}"));
+            }
+        }
+        for (host, h) in &self.hosts {
+            if let Some(n) = h.concurrency.filter(|n| !(lo..=hi).contains(n)) {
+                let msg = format!("links.hosts.{host}.concurrency is {n}; it must be {lo} to {hi}");
+                return fail(&["hosts", host, "concurrency"], msg);
+            }
+        }
+        let (short, long) = range::TIMEOUT;
+        for (key, d) in [("connect_timeout", self.connect_timeout), ("timeout", self.timeout)] {
+            if d.0 < short || d.0 > long {
+                let msg =
+                    format!("links.{key} is {d}; it must be more than 0 and at most {}", HumanDuration(long));
+                return fail(&[key], msg);
+            }
+        }
+        let max = HumanDuration(range::RETRY_DELAY);
+        for (key, d) in [
+            ("retry_backoff", self.retry_backoff),
+            ("retry_backoff_max", self.retry_backoff_max),
+            ("retry_after_max", self.retry_after_max),
+        ] {
+            if d.0 > max.0 {
+                return fail(&[key], format!("links.{key} is {d}; it must be at most {max}"));
+            }
+        }
+        if self.cache_max_age.0 > range::CACHE_MAX_AGE {
+            let (d, max) = (self.cache_max_age, HumanDuration(range::CACHE_MAX_AGE));
+            return fail(&["cache_max_age"], format!("links.cache_max_age is {d}; it must be at most {max}"));
+        }
+        for (key, n, max) in [
+            ("max_redirects", self.max_redirects, range::MAX_REDIRECTS),
+            ("retries", self.retries as usize, range::RETRIES as usize),
+            ("max_body_bytes", self.max_body_bytes, range::MAX_BODY_BYTES),
+        ] {
+            if n > max {
+                return fail(&[key], format!("links.{key} is {n}; it must be 0 to {max}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Byte offset of the line of daybook.yml `text` that defines the nested key
+/// `path` (`["links", "hosts", "*.example.com", "concurrency"]`), for error
+/// spans. Block mappings are followed by indentation; where the path goes on in
+/// a flow mapping (`hosts: {a.org: {...}}`) or a key is not written (a default),
+/// the deepest key found is the answer, or 0.
+pub fn locate(text: &str, path: &[String]) -> usize {
+    if path.is_empty() {
+        return 0;
+    }
+    let (mut found, mut depth) = (0, 0);
+    // Indentation of the key matched last; lines at or left of it leave its mapping.
+    let mut parent: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if parent.is_some_and(|p| indent <= p) {
+            break;
+        }
+        let Some((key, _)) = trimmed.split_once(':') else { continue };
+        let key = key.trim();
+        let key = key
+            .strip_prefix('"')
+            .and_then(|k| k.strip_suffix('"'))
+            .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+            .unwrap_or(key);
+        let top = parent.is_none();
+        if key == path[depth] && (!top || indent == 0) {
+            found = start + indent;
+            depth += 1;
+            parent = Some(indent);
+            if depth == path.len() {
+                break;
+            }
+        }
+    }
+    found
+}
+
 /// Settings for one host.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -104,8 +239,9 @@ pub struct HostConfig {
     /// Extra request headers, sent to this host only.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    /// Requests in flight at once to this host (default `max_per_host`).
+    /// Requests in flight at once to this host (default `max_per_host`). 1 to 1024.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1024))]
     pub concurrency: Option<usize>,
     /// Status codes that mean "alive" for this host (default: the global `accept`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -238,16 +374,29 @@ impl Serialize for HumanDuration {
 
 impl<'de> Deserialize<'de> for HumanDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Num(u64),
-            Text(String),
+        // A visitor, not an untagged enum: a wrong value is then reported at
+        // the value, with what a duration looks like, not as "no variant matched".
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = HumanDuration;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a duration such as `500ms`, `10s`, `5m`, `12h` or `3d` (a bare number is seconds)",
+                )
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<HumanDuration, E> {
+                Ok(HumanDuration::secs(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<HumanDuration, E> {
+                u64::try_from(n)
+                    .map(HumanDuration::secs)
+                    .map_err(|_| E::custom(format!("duration `{n}` is negative")))
+            }
+            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<HumanDuration, E> {
+                HumanDuration::parse(t).map_err(E::custom)
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Num(n) => Ok(HumanDuration::secs(n)),
-            Raw::Text(t) => HumanDuration::parse(&t).map_err(serde::de::Error::custom),
-        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -340,6 +489,37 @@ mod tests {
     fn defaults_round_trip() {
         let yaml = yaml_serde::to_string(&LinksConfig::default()).unwrap();
         assert_eq!(parse(&yaml), LinksConfig::default());
+    }
+
+    #[test]
+    fn locate_follows_the_key_path_through_block_mappings() {
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let text = "rules:\n  timeout: off\nlinks:\n  # hosts: no\n  timeout: 1s\n  hosts:\n    b.org:\n      \
+                    concurrency: 1\n    \"*.a.org\":\n      accept: [200]\n      concurrency: 0\n";
+        let line = |p: &[&str]| text[..locate(text, &path(p))].matches('\n').count() + 1;
+        assert_eq!(line(&["links", "timeout"]), 5, "not the one under `rules`");
+        assert_eq!(line(&["links", "hosts", "*.a.org", "concurrency"]), 11);
+        assert_eq!(line(&["links", "hosts", "b.org", "concurrency"]), 8);
+        assert_eq!(line(&["links", "hosts", "c.org", "concurrency"]), 6, "the deepest key written");
+        assert_eq!(line(&["links", "max_per_host"]), 3);
+        let flow = "links: {hosts: {a.org: {concurrency: 0}}}\n";
+        assert_eq!(locate(flow, &path(&["links", "hosts", "a.org"])), 0);
+    }
+
+    #[test]
+    fn numbers_out_of_range_name_their_key() {
+        let key = |yaml: &str| parse(yaml).check_ranges().unwrap_err().key.join(".");
+        assert_eq!(key("max_concurrency: 18446744073709551615"), "links.max_concurrency");
+        assert_eq!(key("hosts: {a.org: {concurrency: 1025}}"), "links.hosts.a.org.concurrency");
+        assert_eq!(key("timeout: 0ms"), "links.timeout");
+        assert_eq!(key("retry_after_max: 2h"), "links.retry_after_max");
+        assert_eq!(key("cache_max_age: 366d"), "links.cache_max_age");
+        assert_eq!(key("retries: 21"), "links.retries");
+        assert!(LinksConfig::default().check_ranges().is_ok());
+        let err = yaml_serde::from_str::<LinksConfig>("timeout: -5").unwrap_err().to_string();
+        assert!(err.contains("negative"), "{err}");
+        let err = yaml_serde::from_str::<LinksConfig>("timeout: 1.5").unwrap_err().to_string();
+        assert!(err.contains("a duration such as"), "{err}");
     }
 
     #[test]

@@ -421,6 +421,19 @@ impl Config {
                 return Err(Error::config(path, text, at(g), format!("bad glob `{g}` in `ignore`: {e}")));
             }
         }
+        // A rating repeats the token up to `stars.max` times in messages; a retry count is a loop bound.
+        const MAX_STARS: u32 = 100;
+        const MAX_PUBLISH_ATTEMPTS: u32 = 100;
+        for (section, key, value, lo, hi) in [
+            ("stars", "min", self.stars.min, 0, MAX_STARS),
+            ("stars", "max", self.stars.max, 0, MAX_STARS),
+            ("publish", "max_attempts", self.publish.max_attempts, 1, MAX_PUBLISH_ATTEMPTS),
+        ] {
+            if !(lo..=hi).contains(&value) {
+                let msg = format!("{section}.{key} is {value}; it must be {lo} to {hi}");
+                return Err(Error::config(path, text, at_in(section, key), msg));
+            }
+        }
         Ok(())
     }
 

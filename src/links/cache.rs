@@ -63,15 +63,20 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Load `path` (a missing file is an empty cache; a corrupt one too, with a warning).
-    pub fn load(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
-        let mut cache = Cache {
+    /// An empty cache saved to `path`, whatever that file holds now.
+    pub fn empty(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
+        Cache {
             path: path.to_path_buf(),
             max_age,
             fingerprint: fingerprint.to_string(),
             entries: BTreeMap::new(),
             warning: None,
-        };
+        }
+    }
+
+    /// Load `path` (a missing file is an empty cache; a corrupt one too, with a warning).
+    pub fn load(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
+        let mut cache = Cache::empty(path, max_age, fingerprint);
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return cache,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use regex::Regex;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::settings::ranges;
+use super::settings::{InvalidLinks, ranges};
 use crate::config::links::{HostConfig, MethodChoice, SoftVerdict};
 
 /// Per-host settings, compiled.
@@ -52,42 +52,58 @@ impl SoftMatcher {
 
 impl HostRules {
     /// Compile `links.hosts`; the error names the key at fault (`links.hosts.<host>...`).
-    pub fn compile(hosts: &BTreeMap<String, HostConfig>) -> Result<Self, String> {
+    pub fn compile(hosts: &BTreeMap<String, HostConfig>) -> Result<Self, InvalidLinks> {
         let mut rules = HostRules::default();
         for (host, h) in hosts {
+            let fail = |key: &[&str], msg: String| {
+                let mut path = vec!["hosts", host.as_str()];
+                path.extend_from_slice(key);
+                InvalidLinks::at(&path, msg)
+            };
             let bare = host.strip_prefix("*.").unwrap_or(host);
             if bare.is_empty() || bare.contains(['/', ':', '*', ' ']) {
-                return Err(format!(
-                    "links.hosts: `{host}` is not a host name; write `example.com` or `*.example.com`"
+                return Err(fail(
+                    &[],
+                    format!(
+                        "links.hosts: `{host}` is not a host name; write `example.com` or `*.example.com`"
+                    ),
                 ));
             }
-            if h.concurrency == Some(0) {
-                return Err(format!("links.hosts.{host}.concurrency must be at least 1"));
-            }
             let accept = match &h.accept {
-                Some(specs) => Some(ranges(specs).map_err(|e| format!("links.hosts.{host}.accept: {e}"))?),
+                Some(specs) => Some(
+                    ranges(specs)
+                        .map_err(|e| fail(&["accept"], format!("links.hosts.{host}.accept: {e}")))?,
+                ),
                 None => None,
             };
             let mut headers = HeaderMap::new();
             for (name, value) in &h.headers {
-                let k = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| format!("links.hosts.{host}.headers: `{name}` is not a header name"))?;
-                let v = HeaderValue::from_str(value)
-                    .map_err(|_| format!("links.hosts.{host}.headers.{name}: not a valid header value"))?;
+                let k = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    fail(
+                        &["headers", name],
+                        format!("links.hosts.{host}.headers: `{name}` is not a header name"),
+                    )
+                })?;
+                let v = HeaderValue::from_str(value).map_err(|_| {
+                    fail(
+                        &["headers", name],
+                        format!("links.hosts.{host}.headers.{name}: not a valid header value"),
+                    )
+                })?;
                 headers.insert(k, v);
             }
             let mut soft = Vec::new();
             for rule in &h.soft_404 {
                 if rule.phrases.is_empty() && rule.pattern.is_none() {
-                    return Err(format!(
-                        "links.hosts.{host}.soft_404: a rule needs `phrases` or a `pattern`"
+                    return Err(fail(
+                        &["soft_404"],
+                        format!("links.hosts.{host}.soft_404: a rule needs `phrases` or a `pattern`"),
                     ));
                 }
                 let pattern = match &rule.pattern {
-                    Some(p) => Some(
-                        Regex::new(p)
-                            .map_err(|e| format!("bad regex `{p}` in links.hosts.{host}.soft_404: {e}"))?,
-                    ),
+                    Some(p) => Some(Regex::new(p).map_err(|e| {
+                        fail(&["soft_404"], format!("bad regex `{p}` in links.hosts.{host}.soft_404: {e}"))
+                    })?),
                     None => None,
                 };
                 soft.push(SoftMatcher {

@@ -92,7 +92,16 @@ impl LinkTally {
 #[derive(Debug, Clone)]
 pub enum CacheMode {
     Off,
-    File { path: PathBuf, max_age: Duration },
+    File {
+        path: PathBuf,
+        max_age: Duration,
+    },
+    /// Start from an empty cache, whatever the file holds, and write it at the end
+    /// (on a pull request the file came with the checkout: it may be forged).
+    WriteOnly {
+        path: PathBuf,
+        max_age: Duration,
+    },
 }
 
 /// Everything a run found.
@@ -144,6 +153,17 @@ pub async fn check_targets(
             let c = cache::Cache::load(path, *max_age, &fingerprint(&opts));
             warnings.extend(c.warning.clone());
             Some(c)
+        }
+        CacheMode::WriteOnly { path, max_age } => {
+            if path.exists() {
+                warnings.push(format!(
+                    "the link cache {} is not read on a pull request: it came with the checkout and could \
+                     mark dead links alive, so every link is checked (--trust-pull-request-cache reads it; \
+                     see \"The cache\" in docs/links.md)",
+                    path.display()
+                ));
+            }
+            Some(cache::Cache::empty(path, *max_age, &fingerprint(&opts)))
         }
     };
     let mut outcomes: Vec<Option<Outcome>> = vec![None; targets.len()];
@@ -354,16 +374,34 @@ pub fn diagnostics(targets: &[Target], outcomes: &[Outcome]) -> Vec<Diagnostic> 
 pub struct ExternalOptions {
     /// Neither read nor write the link cache.
     pub no_cache: bool,
+    /// Write the link cache but do not read the file already there (a pull
+    /// request's checkout may carry a forged one).
+    pub ignore_cache_file: bool,
     /// The cache file (default: [`DEFAULT_CACHE_FILE`] at the repository root).
     pub cache: Option<PathBuf>,
     /// Allow requests to loopback, private and link-local addresses.
     pub allow_private: bool,
     /// Token for the GitHub REST API (repository links).
     pub github_token: Option<String>,
-    /// Overrides `links.max_concurrency` (at least 1).
+    /// Overrides `links.max_concurrency` (clamped to 1 to 1024).
     pub max_concurrency: Option<usize>,
-    /// Overrides `links.timeout` (at least a second).
+    /// Overrides `links.timeout` (clamped to 1 s to 1 h).
     pub timeout: Option<Duration>,
+}
+
+/// The checker's options for a run: `settings` with the command line's overrides applied.
+pub fn check_options(settings: &LinkSettings, run: &ExternalOptions, github: GithubApi) -> CheckOptions {
+    let mut opts = CheckOptions::new(settings, run.allow_private, github);
+    // The command line checks these ranges; a library caller gets them clamped,
+    // never a panic in the semaphore or the timer.
+    let (lo, hi) = crate::config::links::range::CONCURRENCY;
+    if let Some(n) = run.max_concurrency {
+        opts.settings.max_concurrency = n.clamp(lo, hi);
+    }
+    if let Some(t) = run.timeout {
+        opts.settings.timeout = t.clamp(Duration::from_secs(1), crate::config::links::range::TIMEOUT.1);
+    }
+    opts
 }
 
 /// Check every external http(s) link of `docs` (the notes and the README, parsed).
@@ -383,18 +421,15 @@ pub fn check_external(
         run.github_token.clone(),
     )
     .map_err(|e| miette::miette!(code = "daybook::links", help = "fix or unset the variable", "{e}"))?;
-    let mut opts = CheckOptions::new(settings, run.allow_private, github);
-    if let Some(n) = run.max_concurrency {
-        opts.settings.max_concurrency = n.max(1);
-    }
-    if let Some(t) = run.timeout {
-        opts.settings.timeout = t.max(Duration::from_secs(1));
-    }
+    let opts = check_options(settings, run, github);
+    let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
+    let max_age = settings.cache_max_age;
     let cache = if run.no_cache {
         CacheMode::Off
+    } else if run.ignore_cache_file {
+        CacheMode::WriteOnly { path, max_age }
     } else {
-        let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
-        CacheMode::File { path, max_age: settings.cache_max_age }
+        CacheMode::File { path, max_age }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -38,11 +38,23 @@ pub struct LinkSettings {
 
 /// Why `links:` does not compile; the message names the key at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidLinks(pub String);
+pub struct InvalidLinks {
+    /// The key at fault as a path from the top of daybook.yml (`["links", "exclude"]`),
+    /// for [`crate::config::links::locate`].
+    pub key: Vec<String>,
+    pub message: String,
+}
+
+impl InvalidLinks {
+    pub(super) fn at(key: &[&str], message: String) -> Self {
+        let key = std::iter::once("links").chain(key.iter().copied()).map(String::from).collect();
+        InvalidLinks { key, message }
+    }
+}
 
 impl fmt::Display for InvalidLinks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -52,20 +64,12 @@ impl LinkSettings {
     /// Compile `cfg`, checking what serde cannot express (regexes compile, ranges
     /// make sense, header names are header names). The first problem found is reported.
     pub fn compile(cfg: &LinksConfig) -> Result<Self, InvalidLinks> {
-        let fail = |msg: String| InvalidLinks(msg);
-        if cfg.max_concurrency == 0 {
-            return Err(fail("links.max_concurrency must be at least 1".into()));
-        }
-        if cfg.max_per_host == 0 {
-            return Err(fail("links.max_per_host must be at least 1".into()));
-        }
-        if cfg.timeout.0.is_zero() || cfg.connect_timeout.0.is_zero() {
-            return Err(fail("links.timeout and links.connect_timeout must be more than 0".into()));
-        }
-        let include = regex_set("include", &cfg.include).map_err(fail)?;
-        let exclude = regex_set("exclude", &cfg.exclude).map_err(fail)?;
-        let accept = ranges(&cfg.accept).map_err(|e| fail(format!("links.accept: {e}")))?;
-        let hosts = HostRules::compile(&cfg.hosts).map_err(fail)?;
+        cfg.check_ranges().map_err(|e| InvalidLinks { key: e.key, message: e.message })?;
+        let include = regex_set("include", &cfg.include).map_err(|e| InvalidLinks::at(&["include"], e))?;
+        let exclude = regex_set("exclude", &cfg.exclude).map_err(|e| InvalidLinks::at(&["exclude"], e))?;
+        let accept =
+            ranges(&cfg.accept).map_err(|e| InvalidLinks::at(&["accept"], format!("links.accept: {e}")))?;
+        let hosts = HostRules::compile(&cfg.hosts)?;
         Ok(LinkSettings {
             max_concurrency: cfg.max_concurrency,
             max_per_host: cfg.max_per_host,
@@ -105,8 +109,8 @@ impl Default for LinkSettings {
 
 /// Checks serde cannot express, for config validation: [`LinkSettings::compile`]
 /// with the result dropped.
-pub fn validate_config(links: &LinksConfig) -> Result<(), String> {
-    LinkSettings::compile(links).map(drop).map_err(|e| e.0)
+pub fn validate_config(links: &LinksConfig) -> Result<(), InvalidLinks> {
+    LinkSettings::compile(links).map(drop)
 }
 
 /// One set of `links.{key}` regexes; the error names the first that does not compile.
@@ -134,15 +138,15 @@ mod tests {
     #[test]
     fn validation_names_the_bad_key() {
         let bad = parse("exclude: ['(']");
-        assert!(validate_config(&bad).unwrap_err().contains("links.exclude"));
+        assert!(validate_config(&bad).unwrap_err().message.contains("links.exclude"));
         let bad = parse("accept: ['300-200']");
-        assert!(validate_config(&bad).unwrap_err().contains("empty status range"));
+        assert!(validate_config(&bad).unwrap_err().message.contains("empty status range"));
         let bad = parse("accept: [42]");
-        assert!(validate_config(&bad).unwrap_err().contains("not a status code"));
+        assert!(validate_config(&bad).unwrap_err().message.contains("not a status code"));
         let bad = parse("hosts:\n  'https://x.org': {}\n");
-        assert!(validate_config(&bad).unwrap_err().contains("not a host name"));
+        assert!(validate_config(&bad).unwrap_err().message.contains("not a host name"));
         let bad = parse("hosts:\n  x.org:\n    soft_404:\n      - verdict: dead\n        pattern: '['\n");
-        assert!(validate_config(&bad).unwrap_err().contains("soft_404"));
+        assert!(validate_config(&bad).unwrap_err().message.contains("soft_404"));
         assert!(validate_config(&LinksConfig::default()).is_ok());
     }
 

@@ -6,6 +6,7 @@
 #![allow(unreachable_pub)]
 
 mod common;
+mod config_ranges;
 mod docs;
 mod github;
 mod links;

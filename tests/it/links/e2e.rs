@@ -161,3 +161,61 @@ async fn lint_reads_links_settings_from_daybook_yml() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("links.exclude"), "{err}");
 }
+
+/// `daybook lint <repo> --format json --allow-private` as a workflow run for
+/// `GITHUB_EVENT_NAME=event`, with `env` set too.
+async fn lint_on_event(
+    repo: &std::path::Path,
+    event: &str,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let mut cmd = daybook();
+    cmd.args(["lint", "--format", "json", "--allow-private"]).arg(repo).args(extra);
+    cmd.env("GITHUB_EVENT_NAME", event).envs(env.iter().copied());
+    tokio::task::spawn_blocking(move || {
+        let out = cmd.output().unwrap();
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap(), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    })
+    .await
+    .unwrap()
+}
+
+/// On a pull request the checkout, `.daybook-cache.json` included, is the
+/// author's: a committed cache calling a dead link alive must not be believed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_requests_cache_file_is_not_trusted() {
+    let s = e2e_server().await;
+    let repo = e2e_repo(&s.uri());
+    let (code, _, _) = lint_on_event(repo.path(), "push", &[], &[]).await;
+    assert_eq!(code, 1);
+    let cache = repo.path().join(".daybook-cache.json");
+    let dead = format!("{}/dead", s.uri());
+    let forge = || {
+        let mut file: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+        file["entries"][dead.as_str()] =
+            serde_json::json!({"checked": chrono::Utc::now().timestamp(), "status": 200});
+        std::fs::write(&cache, serde_json::to_vec(&file).unwrap()).unwrap();
+    };
+    let dead_findings =
+        |json: &serde_json::Value| link_findings(json).iter().filter(|f| f.0 == "dead-link").count();
+    forge();
+    let (code, json, stderr) = lint_on_event(repo.path(), "push", &[], &[]).await;
+    assert_eq!((code, dead_findings(&json)), (0, 0), "a push trusts its cache, as before: {stderr}");
+    for event in ["pull_request", "pull_request_target"] {
+        forge();
+        let (code, json, stderr) = lint_on_event(repo.path(), event, &[], &[]).await;
+        assert_eq!((code, dead_findings(&json)), (1, 3), "{event}: {stderr}");
+        assert!(stderr.contains("not read on a pull request"), "{event}: {stderr}");
+    }
+    forge();
+    let (code, json, stderr) =
+        lint_on_event(repo.path(), "pull_request", &[], &["--trust-pull-request-cache"]).await;
+    assert_eq!((code, dead_findings(&json)), (0, 0), "the flag opts in: {stderr}");
+    forge();
+    let env = [("DAYBOOK_TRUST_PULL_REQUEST_CACHE", "true")];
+    let (code, json, stderr) = lint_on_event(repo.path(), "pull_request", &env, &[]).await;
+    assert_eq!((code, dead_findings(&json)), (0, 0), "so does the variable (for the action): {stderr}");
+}
