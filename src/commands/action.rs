@@ -158,7 +158,7 @@ fn lint(
 /// A step that failed but does not stop the run: the full report on stderr,
 /// one `::error` line in the log. Returns the one-line message.
 fn report_failure(out: &mut impl Write, title: &str, report: &miette::Report) -> String {
-    super::output::eprint_log(&crate::report::safe::controls(&format!("{report:?}\n")));
+    super::output::eprint_report(report);
     let msg = report.to_string();
     let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Error, title, &msg));
     msg

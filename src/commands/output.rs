@@ -62,6 +62,17 @@ pub fn eprint_log(text: &str) {
     write_log(&mut std::io::stderr().lock(), text);
 }
 
+/// A failure's full report on stderr. It may quote daybook.yml or a note: on
+/// Actions guarded, with controls escaped (the report's own colours too, which
+/// a log does not need); elsewhere exactly as miette draws it.
+pub fn eprint_report(report: &miette::Report) {
+    if in_actions() {
+        eprint_log(&crate::report::safe::controls(&format!("{report:?}\n")));
+    } else {
+        eprintln!("{report:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

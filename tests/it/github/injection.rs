@@ -265,6 +265,20 @@ fn json_and_sarif_keep_the_text_but_escape_every_control() {
 }
 
 #[test]
+fn a_broken_daybook_yml_is_reported_guarded() {
+    // The failure report quotes the key as written: line breaks, CR and ESC.
+    let dir = repo_copy();
+    std::fs::write(dir.path().join("daybook.yml"), "\"bad\\n::add-mask::x\\r::error::y\\e[1m\": 1\n")
+        .unwrap();
+    for args in [&["lint", "--offline"][..], &["readme", "--check"], &["publish", "--dry-run"]] {
+        let out = on_actions(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field"), "{args:?}");
+        check(&out, dir.path(), &args.join(" "));
+    }
+}
+
+#[test]
 fn readme_check_prints_its_diff_guarded() {
     let dir = repo_copy();
     attacked(dir.path());
