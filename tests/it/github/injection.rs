@@ -397,8 +397,8 @@ proptest! {
             .with_help(format!("resolves to `notes/{text}`"));
         let sources = Sources::from([(file.path.clone(), file.clone())]);
         let opts = RenderOptions { color: false, width: 100 };
-        let mut out = daybook::commands::output::guard_for_runner(&human::render(&[d.clone()], &sources, &opts));
-        out.push_str(&github::render(&[d.clone()]));
+        let mut out = daybook::commands::output::guard_for_runner(&human::render(std::slice::from_ref(&d), &sources, &opts));
+        out.push_str(&github::render(std::slice::from_ref(&d)));
         let repo = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(repo.path().join("notes/202401")).unwrap();
         std::fs::write(repo.path().join("notes/202401/0109.md"), "").unwrap();
