@@ -229,7 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(report) => {
-            eprintln!("{report:?}");
+            crate::commands::output::eprint_report(&report);
             ExitCode::from(2)
         }
     }

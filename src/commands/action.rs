@@ -147,7 +147,8 @@ fn lint(
     let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
     let (diags, sources) = crate::commands::lint::findings(root, settings, inputs.offline, &links)?;
     let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
-    let _ = out.write_all(crate::report::render(Format::Human, &diags, &sources, &opts).as_bytes());
+    // Guarded inside the group: `::endgroup::` must still be seen.
+    super::output::write_log(out, &crate::report::render(Format::Human, &diags, &sources, &opts));
     let _ = writeln!(out, "::endgroup::");
     Ok((diags, sources))
 }
@@ -155,7 +156,7 @@ fn lint(
 /// A step that failed but does not stop the run: the full report on stderr,
 /// one `::error` line in the log. Returns the one-line message.
 fn report_failure(out: &mut impl Write, title: &str, report: &miette::Report) -> String {
-    eprintln!("{report:?}");
+    super::output::eprint_report(report);
     let msg = report.to_string();
     let _ = writeln!(out, "{}", crate::report::github::plain(Severity::Error, title, &msg));
     msg
@@ -329,8 +330,8 @@ fn readme_step(
         }
     };
     if let ReadmeStatus::Stale { diff, .. } = &status {
-        let _ = writeln!(out, "::group::{path} diff (stale)");
-        let _ = out.write_all(diff.as_bytes());
+        let _ = writeln!(out, "::group::{} diff (stale)", crate::report::safe::one_line(&path));
+        super::output::write_log(out, &crate::report::safe::controls(diff));
         let _ = writeln!(out, "::endgroup::");
     }
     Ok(ReadmeStep { status, changed: generated.changed(), path })

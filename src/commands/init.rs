@@ -92,7 +92,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         diagnostics: Vec::new(),
     };
     if args.dry_run {
-        out!("{}", g.diff());
+        out!("{}", super::output::for_log(&crate::report::safe::controls(&g.diff())));
     } else {
         readme::write(&g)?;
     }

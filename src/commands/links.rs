@@ -23,7 +23,7 @@ pub fn check_external(
     let bar = StderrBar::new(std::io::stderr().is_terminal());
     let report = crate::links::check_external(docs, settings, &options(args, &env_var), root, &bar)?;
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::report::safe::one_line(w));
     }
     if let Some(line) = report.summary() {
         eprintln!("{line}");

@@ -27,6 +27,9 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let text = crate::report::render(format, shown, shown_sources, &opts);
     match &args.output {
         Some(path) => crate::util::fs::write_atomic(path, text.as_bytes()).map_err(Error::from)?,
+        // Human output quotes notes line by line: guarded from the runner on Actions.
+        // Annotations, JSON and SARIF escape every line break of the repository's text.
+        None if format == Format::Human => super::output::print_log(&text),
         None => print_stdout(&text),
     }
     // On GitHub Actions with no explicit format: the human report for the log,

@@ -6,6 +6,7 @@ pub mod config;
 pub mod init;
 pub mod links;
 pub mod lint;
+pub mod output;
 pub mod publish;
 pub mod readme;
 pub mod rules;

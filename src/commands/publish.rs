@@ -4,7 +4,6 @@
 //! it behaves like `daybook readme --check`: a stale README is reported with
 //! its diff and exits 1.
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, PublishArgs, PublishModeArg};
@@ -19,11 +18,12 @@ pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let (cfg, cfg_path) = (&settings.config, settings.path.as_deref());
     let today = publish::today();
     let generated = super::generate(root, &settings, today)?;
-    let readme_path = generated.display_path.clone();
+    // Shown on one line: daybook.yml names the README.
+    let readme_path = crate::report::safe::one_line(&generated.display_path).into_owned();
 
     if args.dry_run {
         if generated.changed() {
-            print!("{}", generated.diff());
+            super::output::print_log(&crate::report::safe::controls(&generated.diff()));
             eprintln!("daybook: would commit {readme_path} (dry run: nothing committed)");
         } else {
             eprintln!("daybook: {readme_path} is up to date; nothing to commit");
@@ -90,15 +90,17 @@ fn not_committed(
     reason: &str,
 ) -> miette::Result<ExitCode> {
     if !generated.changed() {
+        let reason = crate::report::safe::one_line(reason);
         eprintln!("daybook: nothing committed ({reason}); {readme_path} is up to date");
         return Ok(ExitCode::SUCCESS);
     }
-    let d = publish::stale_diagnostic(readme_path, &generated.old, &generated.new, Some(reason));
+    let reason = &crate::report::safe::one_line(reason);
+    let d = publish::stale_diagnostic(&generated.display_path, &generated.old, &generated.new, Some(reason));
+    // The annotation outside the guarded diff, or the runner would not see it.
     if in_actions() {
         println!("{}", crate::report::github::workflow_command(&d));
     }
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(generated.diff().as_bytes());
-    eprintln!("daybook: {}", d.message);
+    super::output::print_log(&crate::report::safe::controls(&generated.diff()));
+    eprintln!("daybook: {}", crate::report::safe::one_line(&d.message));
     Ok(ExitCode::from(1))
 }

@@ -19,7 +19,8 @@ pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let g = super::generate(root, &settings, today)?;
     let color = crate::commands::lint::use_color(cli.color, false);
-    eprint!("{}", render_findings(&g.diagnostics));
+    super::output::eprint_log(&render_findings(&g.diagnostics));
+    let shown_path = crate::report::safe::one_line(&g.display_path);
 
     let mut stdout = std::io::stdout().lock();
     if args.stdout {
@@ -29,22 +30,22 @@ pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     }
     if args.check {
         if g.changed() {
-            let _ = stdout.write_all(paint_diff(&g.diff(), color).as_bytes()).and_then(|_| stdout.flush());
+            let diff = crate::report::safe::controls(&g.diff()).into_owned();
+            super::output::write_log(&mut stdout, &paint_diff(&diff, color));
             eprintln!(
-                "{} is stale ({}); run `daybook readme` to regenerate it",
-                g.display_path,
+                "{shown_path} is stale ({}); run `daybook readme` to regenerate it",
                 changed_regions(&g)
             );
             return Ok(ExitCode::from(1));
         }
-        eprintln!("{} is up to date", g.display_path);
+        eprintln!("{shown_path} is up to date");
         return Ok(ExitCode::SUCCESS);
     }
     if g.changed() {
         readme::write(&g)?;
-        eprintln!("{}: regenerated {}", g.display_path, changed_regions(&g));
+        eprintln!("{shown_path}: regenerated {}", changed_regions(&g));
     } else {
-        eprintln!("{} is up to date", g.display_path);
+        eprintln!("{shown_path} is up to date");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -68,8 +69,9 @@ pub fn changed_regions(g: &Generated) -> String {
 }
 
 /// One line per finding (`warning[rule]: path:line:col: message`), its help
-/// indented below.
+/// indented below; line breaks and other controls in them shown escaped.
 pub fn render_findings(diags: &[Diagnostic]) -> String {
+    use crate::report::safe::one_line;
     let mut out = String::new();
     for d in diags {
         let sev = match d.severity {
@@ -79,10 +81,14 @@ pub fn render_findings(diags: &[Diagnostic]) -> String {
         };
         out.push_str(&format!(
             "{sev}[{}]: {}:{}:{}: {}\n",
-            d.rule, d.path, d.start.line, d.start.column, d.message
+            d.rule,
+            one_line(&d.path),
+            d.start.line,
+            d.start.column,
+            one_line(&d.message)
         ));
         if let Some(h) = &d.help {
-            out.push_str(&format!("  help: {h}\n"));
+            out.push_str(&format!("  help: {}\n", one_line(h)));
         }
     }
     out

@@ -142,6 +142,12 @@ impl Git {
         self.run(&["rev-parse", "--show-toplevel"]).map(PathBuf::from)
     }
 
+    /// Whether the folder is inside a git work tree (false when git cannot run).
+    pub fn in_work_tree(&self) -> bool {
+        self.output(&["rev-parse", "--is-inside-work-tree"])
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
+    }
+
     /// The current branch, `None` when HEAD is detached.
     pub fn current_branch(&self) -> Result<Option<String>, GitError> {
         let out = self.output(&["symbolic-ref", "--quiet", "--short", "HEAD"])?;

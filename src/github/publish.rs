@@ -103,6 +103,14 @@ pub fn publish(
     if req.trust_workspace {
         git = git.trusting();
     }
+    // A detached HEAD (a tag, a pull request's merge commit, a commit checked
+    // out by hand) is no branch's tip: whatever GITHUB_REF or --branch names,
+    // the work tree need not be what that branch holds, so nothing is
+    // committed, in either mode, on Actions or off. A root outside git (API
+    // mode on a plain folder) has no HEAD to be detached.
+    if git.in_work_tree() && git.current_branch()?.is_none() {
+        return Ok(PublishOutcome::NotCommitted { reason: "HEAD is detached".into() });
+    }
     // A commit is built on HEAD: the notes, README and config in the work tree
     // must be HEAD's, or the README would describe notes that are not pushed
     // (and undoing a lost race would discard uncommitted README edits).

@@ -9,9 +9,12 @@
 use crate::diag::{Diagnostic, Severity};
 
 /// Escape the data part (the message) of a workflow command.
+///
+/// Control characters are shown escaped first (`report::safe`): a CR would end
+/// the command's line for the runner, ESC is echoed raw into the log.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::safe::controls(s).chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
@@ -26,7 +29,7 @@ pub fn escape_data(s: &str) -> String {
 /// which would otherwise end the property list or the value.
 pub fn escape_property(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::safe::controls(s).chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
@@ -136,6 +139,9 @@ mod tests {
         assert_eq!(escape_data("100% done\r\nnext: a,b"), "100%25 done%0D%0Anext: a,b");
         // Escaping `%` first matters: an already-escaped-looking input stays literal.
         assert_eq!(escape_data("%0A"), "%250A");
+        // A bare CR or ESC is shown, not sent: the runner would split the line there.
+        assert_eq!(escape_data("a\r::error::x\x1b[1m"), "a\\r::error::x\\x1b[1m");
+        assert_eq!(escape_property("a\rb\u{9b}"), "a\\rb\\u{9b}");
     }
 
     #[test]

@@ -14,12 +14,14 @@
 //! File-level findings (an unreadable file, a misnamed path) have no snippet;
 //! their header names the file instead.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SpanContents};
 
-use super::{RenderOptions, Sources};
+use super::{RenderOptions, Sources, safe};
 use crate::diag::{Diagnostic, Severity, SourceFile, Tally};
 
 /// Render `diags` (sorted) with snippets from `sources`, then a summary line.
@@ -36,9 +38,18 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
         .with_wrap_lines(false)
         .without_syntax_highlighting();
     let mut out = String::new();
+    let mut cleaned = HashMap::new();
     for d in diags {
-        let src = sources.get(&d.path).filter(|_| has_snippet(d)).map(|f| Snippet::new(f, d));
-        let report = Report { d, src, color: opts.color };
+        let file = sources.get(&d.path).filter(|_| has_snippet(d));
+        let mut shown = escaped(d);
+        let src = file.map(|f| {
+            let (f, map) = cleaned.entry(d.path.as_str()).or_insert_with(|| clean_source(f));
+            if let Some(map) = map {
+                shown.span = map.map(d.span.start)..map.map(d.span.end);
+            }
+            Snippet::new(f, &shown)
+        });
+        let report = Report { d: &shown, src, color: opts.color };
         let mut one = String::new();
         if handler.render_report(&mut one, &report).is_err() {
             one = format!("{}\n", report);
@@ -58,6 +69,35 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
     out.push_str(&summary(diags, checked, opts.color));
     out.push('\n');
     out
+}
+
+/// `d` with the repository's text in it (message, label, help, paths) safe to
+/// print: control characters escaped (`report::safe`).
+fn escaped(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    d.path = safe::one_line(&d.path).into_owned();
+    d.message = safe::controls(&d.message).into_owned();
+    d.label = d.label.map(|l| safe::controls(&l).into_owned());
+    d.help = d.help.map(|h| safe::controls(&h).into_owned());
+    for r in &mut d.related {
+        r.path = safe::one_line(&r.path).into_owned();
+        r.message = safe::controls(&r.message).into_owned();
+    }
+    d
+}
+
+/// The file as snippets show it: control characters escaped in its text and
+/// path, with the map from the original's offsets when the text changed.
+/// (A header column after an escape on the same line counts the escape's characters.)
+fn clean_source(f: &Arc<SourceFile>) -> (Arc<SourceFile>, Option<safe::OffsetMap>) {
+    let (text, path) = (safe::controls(&f.text), safe::one_line(&f.path));
+    match (text, path) {
+        (Cow::Borrowed(_), Cow::Borrowed(_)) => (Arc::clone(f), None),
+        (text, path) => {
+            let map = matches!(text, Cow::Owned(_)).then(|| safe::OffsetMap::of(&f.text));
+            (SourceFile::new(path.into_owned(), f.abs.clone(), text.into_owned()), map)
+        }
+    }
 }
 
 /// `Found 2 errors and 1 warning in 2 files (12 files checked).`

@@ -106,7 +106,10 @@ pub fn document(diags: &[Diagnostic]) -> Document<'_> {
 
 /// Pretty-printed JSON followed by a newline.
 pub fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
-    let mut s = serde_json::to_string_pretty(&document(diags)).expect("plain data serializes");
+    // The note text in it reaches terminals and logs: C1 controls escaped too.
+    let mut s = super::safe::json_controls(
+        serde_json::to_string_pretty(&document(diags)).expect("plain data serializes"),
+    );
     s.push('\n');
     s
 }

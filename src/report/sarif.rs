@@ -234,7 +234,10 @@ pub fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
 }
 
 pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
-    let mut s = serde_json::to_string_pretty(&document(diags, sources)).expect("plain data serializes");
+    // The note text in it reaches terminals and logs: C1 controls escaped too.
+    let mut s = super::safe::json_controls(
+        serde_json::to_string_pretty(&document(diags, sources)).expect("plain data serializes"),
+    );
     s.push('\n');
     s
 }

@@ -93,6 +93,7 @@ pub fn cell(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\r' => {}
             '\n' => out.push_str("<br>"),
+            c if c.is_control() && c != '\t' => out.push_str(&super::safe::one_line(&c.to_string())),
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);
@@ -228,6 +229,7 @@ pub fn render(input: &Input<'_>) -> String {
                 "**README**: `{readme}` is stale and was not committed ({}). Run `daybook readme` and commit the result.\n",
                 cell(reason)
             );
+            let diff = &super::safe::controls(diff);
             let shown = floor(diff, DIFF_BUDGET);
             // Cut at a line end so the diff stays readable.
             let shown =
@@ -253,7 +255,7 @@ pub fn render(input: &Input<'_>) -> String {
             let loc = format!("{}:{}:{}", d.path, d.start.line, d.start.column);
             let loc = match &input.links {
                 Some(l) => format!("[{}]({})", cell(&loc), l.line(&d.path, d.start.line)),
-                None => format!("`{}`", loc.replace('`', "'")),
+                None => format!("`{}`", super::safe::one_line(&loc).replace('`', "'")),
             };
             let row = format!(
                 "| {} | {} | `{}` | {} |\n",

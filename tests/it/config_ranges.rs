@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use daybook::links::net::Lookup;
 use daybook::links::{
-    CacheMode, ExternalOptions, GithubApi, LinkSettings, NoProgress, Verdict, check_targets, collect_targets,
+    CacheMode, ExternalOptions, GithubApi, NoProgress, Verdict, check_targets, collect_targets,
 };
 use proptest::prelude::*;
 

@@ -211,6 +211,40 @@ fn a_detached_head_commits_nothing_and_reports_the_stale_readme() {
 }
 
 #[test]
+fn a_detached_head_on_actions_commits_nothing_even_on_a_branch_ref() {
+    // GITHUB_REF names a branch, but the checkout is detached (`ref:` set to a
+    // commit, say): the work tree is no branch's tip, so nothing may be pushed.
+    let remote = Remote::new();
+    git(&remote.work, &["checkout", "-q", "--detach"]);
+    let before = remote.remote_log();
+    let event = remote.tmp.path().join("event.json");
+    std::fs::write(&event, "{}").unwrap();
+    let head = git(&remote.work, &["rev-parse", "HEAD"]);
+    let mut c = daybook();
+    isolate_git(&mut c);
+    c.env_remove("GIT_COMMITTER_NAME").env_remove("GIT_COMMITTER_EMAIL");
+    let out = c
+        .current_dir(&remote.work)
+        .args(["publish", "--mode", "git"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_REF", "refs/heads/main")
+        .env("GITHUB_SHA", &head)
+        .env("GITHUB_WORKSPACE", &remote.work)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("HEAD is detached"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("title=readme-stale") && stdout.contains("HEAD is detached"), "{stdout}");
+    assert_eq!(remote.remote_log(), before, "nothing pushed");
+    assert_eq!(git(&remote.work, &["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(git(&remote.work, &["status", "--porcelain"]), "", "nothing written");
+}
+
+#[test]
 fn dry_run_shows_the_diff_and_commits_nothing() {
     let remote = Remote::new();
     let before = remote.remote_log();

@@ -5,6 +5,7 @@
 mod action;
 mod api;
 mod git;
+mod injection;
 mod validators;
 
 use std::path::{Path, PathBuf};

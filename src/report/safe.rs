@@ -1,0 +1,152 @@
+//! Repository text made safe to print. A pull request controls every byte of
+//! the notes, the README and daybook.yml; a report quotes them. A bare CR
+//! starts a new line for the Actions runner (which then looks for `::command`
+//! there), and ESC or a C1 control drives the terminal or the log viewer. So
+//! every C0 and C1 control and DEL is shown escaped, Rust-style (`\r`,
+//! `\x1b`, `\u{9b}`), except the line structure: `\n`, `\t` and the CR of a
+//! CRLF line ending, which the runner reads as one line break.
+
+use std::borrow::Cow;
+
+/// Whether `c` (followed by `next`) is shown escaped.
+fn escaped(c: char, next: Option<char>, one_line: bool) -> bool {
+    if !c.is_control() {
+        return false;
+    }
+    match c {
+        '\n' | '\t' => one_line,
+        '\r' => one_line || next != Some('\n'),
+        _ => true,
+    }
+}
+
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
+}
+
+fn escape(s: &str, one_line: bool) -> Cow<'_, str> {
+    let mut chars = s.chars().peekable();
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        if escaped(c, chars.peek().copied(), one_line) {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    if at == s.len() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..at]);
+    let mut chars = s[at..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if escaped(c, chars.peek().copied(), one_line) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` with its control characters escaped; line breaks and tabs kept.
+pub fn controls(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+/// `s` with every control character escaped, line breaks and tabs too: for
+/// text that must stay on one line (a log group's title, a one-line finding).
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+/// Where `text` differs from [`controls`]`(text)`, and by how much: turns
+/// byte offsets into the original into offsets into the escaped text.
+pub struct OffsetMap {
+    /// (offset just past an escaped character in the original, bytes added up to there)
+    grown: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    pub fn of(text: &str) -> OffsetMap {
+        let mut grown = Vec::new();
+        let mut added = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if escaped(c, chars.peek().map(|&(_, n)| n), false) {
+                let mut e = String::new();
+                push_escape(&mut e, c);
+                added += e.len() - c.len_utf8();
+                grown.push((i + c.len_utf8(), added));
+            }
+        }
+        OffsetMap { grown }
+    }
+
+    /// Offset in the escaped text of byte `offset` of the original.
+    pub fn map(&self, offset: usize) -> usize {
+        let i = self.grown.partition_point(|&(end, _)| end <= offset);
+        offset + if i == 0 { 0 } else { self.grown[i - 1].1 }
+    }
+}
+
+/// JSON from serde_json with DEL and the C1 controls escaped too (`\u009b`):
+/// serde_json escapes only U+0000..U+001F. Outside strings JSON is ASCII, so
+/// every such character is inside a string, where the escape means the same.
+pub fn json_controls(json: String) -> String {
+    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_shown_escaped_and_structure_is_kept() {
+        assert_eq!(controls("a\r::error::x"), "a\\r::error::x");
+        assert_eq!(controls("\x1b[31mred\u{9b}1m\u{7f}\0"), "\\x1b[31mred\\u{9b}1m\\x7f\\x00");
+        assert_eq!(controls("a\n\tb\r\nc"), "a\n\tb\r\nc");
+        assert!(matches!(controls("plain 今日"), Cow::Borrowed(_)));
+        assert_eq!(one_line("a\nb\r\n\tc"), "a\\nb\\r\\n\\tc");
+        // U+2028 and other non-control separators pass: the runner does not split on them.
+        assert_eq!(controls("a\u{2028}b"), "a\u{2028}b");
+    }
+
+    #[test]
+    fn offsets_follow_the_escapes() {
+        let text = "a\x1bb\rc\r\nd";
+        let m = OffsetMap::of(text);
+        let esc = controls(text);
+        for (orig, want) in [("a", "a"), ("b", "b"), ("c", "c"), ("d", "d")] {
+            let at = text.find(orig).unwrap();
+            assert_eq!(&esc[m.map(at)..m.map(at) + 1], want);
+        }
+        assert_eq!(m.map(text.len()), esc.len());
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves() {
+        let raw = serde_json::to_string("\r\x1b\u{9b}\u{7f}").unwrap();
+        assert_eq!(raw, "\"\\r\\u001b\u{9b}\u{7f}\"", "serde_json escapes C0 only");
+        let safe = json_controls(raw);
+        assert_eq!(safe, "\"\\r\\u001b\\u009b\\u007f\"");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "\r\x1b\u{9b}\u{7f}");
+    }
+}
