@@ -139,6 +139,13 @@ pub enum ReadmeError {
     )]
     Outside { display_path: String, target: std::path::PathBuf },
 
+    #[error("{display_path} is not read: {reason}")]
+    #[diagnostic(
+        code(daybook::readme::refused),
+        help("make the README a regular file inside the repository, or set `readme.path` to one")
+    )]
+    Refused { display_path: String, reason: String },
+
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]
     ChangedOnDisk { display_path: String },

@@ -119,12 +119,18 @@ impl ReadmeFile {
     pub fn read(root: &Path, cfg: &Config) -> Result<ReadmeFile, ReadmeError> {
         let display_path = cfg.readme.path().replace('\\', "/").trim_start_matches("./").to_owned();
         let path = root.join(&display_path);
-        let bytes = match std::fs::read(&path) {
+        // A pull request may make the README a link to a file of the runner,
+        // a FIFO or a device: it is read only as a bounded regular file inside.
+        use crate::util::jail::{Refused, read_in_repo};
+        let bytes = match read_in_repo(root, &path, crate::discover::MAX_FILE_SIZE) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Refused::Missing) if std::fs::symlink_metadata(&path).is_err() => {
                 return Err(ReadmeError::Missing { path, display_path });
             }
-            Err(source) => return Err(ReadmeError::Io { display_path, action: "read the README", source }),
+            Err(Refused::Io(source)) => {
+                return Err(ReadmeError::Io { display_path, action: "read the README", source });
+            }
+            Err(why) => return Err(ReadmeError::Refused { display_path, reason: why.to_string() }),
         };
         let text = String::from_utf8(bytes).map_err(|e| {
             let (offset, line, column) = crate::diag::utf8_error_position(&e);

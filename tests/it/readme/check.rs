@@ -106,8 +106,8 @@ fn a_readme_linked_out_of_the_repository_is_not_written() {
     let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         stderr.contains(&format!(
-            "README.md is a symlink to {}, outside the repository; daybook writes only inside it, so nothing was written",
-            fs::canonicalize(&victim).unwrap().display()
+            "README.md is not read: a symbolic link leads it into `{}`, outside the repository",
+            fs::canonicalize(outside.path()).unwrap().display()
         )),
         "{stderr}"
     );
@@ -137,4 +137,26 @@ fn a_stale_temporary_file_is_swept_and_a_fresh_one_kept() {
         .filter(|n| n.starts_with(".daybook-tmp-"))
         .collect();
     assert_eq!(temps, [".daybook-tmp-running.tmp"]);
+}
+
+/// `README.md -> /proc/self/environ` printed the environment (tokens
+/// included) in `readme --check`'s diff: a README leading out is not read.
+#[cfg(unix)]
+#[test]
+fn a_readme_linked_out_of_the_repository_is_not_read() {
+    let dir = repo("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("environ");
+    fs::write(&secret, "<!-- daybook:history -->\nGITHUB_TOKEN=ghs_secret\n<!-- /daybook:history -->\n")
+        .unwrap();
+    fs::remove_file(dir.path().join("README.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("README.md")).unwrap();
+    for args in [&["--check"][..], &["--stdout"], &[]] {
+        let out = readme_cmd(dir.path(), args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let shown =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!shown.contains("ghs_secret"), "{args:?}: {shown}");
+        assert!(shown.contains("outside the repository"), "{args:?}: {shown}");
+    }
 }
