@@ -130,6 +130,13 @@ pub fn utf8_error_position(e: &std::string::FromUtf8Error) -> (usize, usize, usi
     (offset, line, column)
 }
 
+/// Where columns start counting on 0-based line `line` starting at byte
+/// `start`: editors hide a byte order mark, so the first visible character is
+/// column 1.
+fn visible_start(text: &str, line: usize, start: usize) -> usize {
+    if line == 0 && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { start }
+}
+
 /// A file as read from disk, shared between the parser, rules and reporters.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -139,7 +146,14 @@ pub struct SourceFile {
     pub abs: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// On lines longer than [`COLUMN_STRIDE`]: `(byte offset, column - 1)` every
+    /// stride, so a column is counted from the nearest mark, not from the line's
+    /// start. Without them 100,000 findings on one 1.5 MB line took 27 s.
+    column_marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between two column marks on a long line.
+const COLUMN_STRIDE: usize = 4096;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, abs: impl Into<PathBuf>, text: String) -> Arc<Self> {
@@ -147,7 +161,29 @@ impl SourceFile {
             std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         // Every file of a run stays in memory: no growth slack.
         line_starts.shrink_to_fit();
-        Arc::new(SourceFile { path: path.into(), abs: abs.into(), text, line_starts })
+        let mut column_marks = Vec::new();
+        for (i, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+            if end - start <= COLUMN_STRIDE {
+                continue;
+            }
+            let mut at = visible_start(&text, i, start);
+            let mut column = 0;
+            loop {
+                let mut next = at + COLUMN_STRIDE;
+                if next >= end {
+                    break;
+                }
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                column += text[at..next].chars().count();
+                column_marks.push((next, column));
+                at = next;
+            }
+        }
+        column_marks.shrink_to_fit();
+        Arc::new(SourceFile { path: path.into(), abs: abs.into(), text, line_starts, column_marks })
     }
 
     /// Line/column (1-based, columns in chars) of a byte offset. Offsets past the
@@ -160,13 +196,13 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        // Editors hide a byte order mark: the first visible character is column 1.
-        let start = if line_idx == 0 && self.text.starts_with('\u{feff}') {
-            end.min('\u{feff}'.len_utf8())
-        } else {
-            start
+        let start = visible_start(&self.text, line_idx, start).min(end);
+        let mark = self.column_marks.partition_point(|&(at, _)| at <= end);
+        let (from, before) = match mark.checked_sub(1).map(|m| self.column_marks[m]) {
+            Some((at, column)) if at > start => (at, column),
+            _ => (start, 0),
         };
-        let column = self.text[start..end].chars().count() + 1;
+        let column = before + self.text[from..end].chars().count() + 1;
         Position { line: line_idx + 1, column }
     }
 
@@ -279,6 +315,41 @@ pub struct RuleInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The column counted from scratch, as `position` did before column marks.
+    fn naive(text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..end].matches('\n').count() + 1;
+        let start = if line == 1 && text.starts_with('\u{feff}') { end.min(3) } else { line_start };
+        Position { line, column: text[start..end].chars().count() + 1 }
+    }
+
+    proptest::proptest! {
+        /// Long lines (past several column marks), multi-byte characters and a
+        /// byte order mark: every offset gets the column counted from scratch.
+        #[test]
+        fn columns_on_long_lines_match_counting_from_the_line_start(
+            bom in proptest::bool::ANY,
+            pieces in proptest::collection::vec(("[a-z ]{0,3000}|今日要点{1,500}|\n|😀{1,300}", 0usize..64), 1..12),
+        ) {
+            let mut text = if bom { "\u{feff}".to_owned() } else { String::new() };
+            for (p, _) in &pieces {
+                text.push_str(p);
+            }
+            let f = SourceFile::new("a.md", "a.md", text.clone());
+            let mut offsets: Vec<usize> = pieces.iter().map(|(_, k)| k * 997 % (text.len() + 1)).collect();
+            offsets.extend([0, 1, 2, 3, 4, text.len()]);
+            offsets.extend((0..text.len()).step_by(1021));
+            for o in offsets {
+                proptest::prop_assert_eq!(f.position(o), naive(&text, o), "offset {}", o);
+            }
+        }
+    }
 
     #[test]
     fn positions_count_chars_not_bytes() {
