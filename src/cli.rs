@@ -27,7 +27,9 @@ pub struct Cli {
     )]
     pub config: Option<PathBuf>,
 
-    /// When to use colours in human output.
+    /// When to use colours in human output. `auto`: on a terminal, unless NO_COLOR
+    /// is set (non-empty); FORCE_COLOR (non-empty) or CLICOLOR_FORCE (not `0`)
+    /// colour a pipe too. NO_COLOR wins over both; this flag over all three.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -79,13 +81,31 @@ pub enum Command {
     Config(ConfigCommand),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Print a shell completion script (e.g. `daybook completions bash > ~/.local/share/bash-completion/completions/daybook`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `daybook man > daybook.1`.
+    Man,
 }
 
 #[derive(Debug, Args, Clone)]
 pub struct LintArgs {
-    /// Repository root.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
+    /// The repository root (default `.`), or note files: then the whole
+    /// repository is read (cross-note rules see every note) and only the
+    /// findings in these files are reported and decide the exit code.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Repository root of the files given as PATH. Default: the nearest folder
+    /// above the first file holding daybook.yml, else the top of its git work
+    /// tree, else the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Skip notes matching GLOB (relative to the repository root), on top of
+    /// `ignore:` in daybook.yml. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print only the findings: no summary line, no progress bar, no link-check tally.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Skip external (http/https) link checks.
     #[arg(long)]
     pub offline: bool,
@@ -105,6 +125,12 @@ pub struct LintArgs {
 /// Flags of the external link checker (shared by `lint` and `action`).
 #[derive(Debug, Args, Clone, Default)]
 pub struct LinkCheckArgs {
+    /// Never draw the link checker's progress bar (it is drawn only on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Leave out the link checker's closing tally on stderr (`lint --quiet`).
+    #[arg(skip)]
+    pub no_tally: bool,
     /// Do not read or write the link cache.
     #[arg(long)]
     pub no_cache: bool,
@@ -205,6 +231,13 @@ pub enum ConfigCommand {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct RulesArgs {
     /// A rule name; without it, one line per rule.
     pub name: Option<String>,
@@ -225,6 +258,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Action => crate::commands::action::run(&cli),
         Command::Config(c) => crate::commands::config::run(&cli, c),
         Command::Rules(a) => crate::commands::rules::run(&cli, a),
+        Command::Completions(a) => crate::commands::completions::run(a),
+        Command::Man => crate::commands::man::run(),
     };
     match result {
         Ok(code) => code,

@@ -146,7 +146,9 @@ fn lint(
     let _ = writeln!(out, "::group::daybook lint");
     let links = LinkCheckArgs { github_token: inputs.token.clone(), ..LinkCheckArgs::default() };
     let (diags, sources) = crate::commands::lint::findings(root, settings, inputs.offline, &links)?;
-    let opts = RenderOptions { color: std::env::var_os("NO_COLOR").is_none(), width: 120 };
+    // The Actions log shows colours: on unless the environment says otherwise.
+    let color = super::lint::color_from_env(&|k| std::env::var_os(k)).unwrap_or(true);
+    let opts = RenderOptions { color, width: 120 };
     // Guarded inside the group: `::endgroup::` must still be seen.
     super::output::write_log(out, &crate::report::render(Format::Human, &diags, &sources, &opts));
     let _ = writeln!(out, "::endgroup::");

@@ -20,12 +20,12 @@ pub fn check_external(
     args: &LinkCheckArgs,
     root: &Path,
 ) -> miette::Result<ExternalReport> {
-    let bar = StderrBar::new(std::io::stderr().is_terminal());
+    let bar = StderrBar::new(!args.no_progress && std::io::stderr().is_terminal());
     let report = crate::links::check_external(docs, settings, &options(args, &env_var), root, &bar)?;
     for w in &report.warnings {
         eprintln!("warning: {}", crate::report::safe::one_line(w));
     }
-    if let Some(line) = report.summary() {
+    if let Some(line) = report.summary().filter(|_| !args.no_tally) {
         eprintln!("{line}");
     }
     Ok(report)

@@ -1,5 +1,7 @@
 //! `daybook lint`.
 
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,9 +16,16 @@ use crate::report::{Format, RenderOptions, Sources};
 use crate::settings::Settings;
 
 pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
-    let root = args.path.as_path();
-    let settings = super::open_repo(cli, root)?;
-    let (diags, sources) = findings(root, &settings, args.offline, &args.links)?;
+    let target = target(args)?;
+    let root = target.root.as_path();
+    let mut settings = super::open_repo(cli, root)?;
+    exclude(&mut settings, &args.exclude)?;
+    let mut links = args.links.clone();
+    if args.quiet {
+        links.no_progress = true;
+        links.no_tally = true;
+    }
+    let (diags, sources) = findings_in(root, &settings, args.offline, &links, target.files.as_ref())?;
 
     let format = args.format.map_or(Format::Human, Format::from);
     let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
@@ -24,7 +33,10 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let from_top = || crate::report::rebase(&diags, &sources, &repo_prefix(root));
     let rebased = matches!(format, Format::Github | Format::Sarif).then(from_top);
     let (shown, shown_sources) = rebased.as_ref().map_or((&diags, &sources), |(d, s)| (d, s));
-    let text = crate::report::render(format, shown, shown_sources, &opts);
+    let mut text = crate::report::render(format, shown, shown_sources, &opts);
+    if args.quiet && format == Format::Human {
+        text = without_summary(&text).to_owned();
+    }
     match &args.output {
         Some(path) => crate::util::fs::write_atomic(path, text.as_bytes()).map_err(Error::from)?,
         // Human output quotes notes line by line: guarded from the runner on Actions.
@@ -39,6 +51,106 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         print_stdout(&crate::report::github::render(&diags));
     }
     Ok(exit_code(&diags, args.deny_warnings))
+}
+
+/// What `daybook lint PATH...` works on: the repository root, and the named
+/// files (repository-relative, `/`-separated, as diagnostics name them) when
+/// only those are to be reported.
+#[derive(Debug)]
+struct Target {
+    root: PathBuf,
+    files: Option<BTreeSet<String>>,
+}
+
+/// No PATH, or one that is not a file (a directory, or a mistake that
+/// `open_repo` explains): the repository root, as ever. Otherwise every PATH
+/// must be a file inside one repository root.
+fn target(args: &LintArgs) -> Result<Target, Error> {
+    let single_root = match args.paths.as_slice() {
+        [] => Some(args.root.clone().unwrap_or_else(|| PathBuf::from("."))),
+        [one] if !one.is_file() => {
+            if args.root.is_some() {
+                return Err(Error::Usage(format!(
+                    "{} is not a file: with --root, PATH names note files to lint; \
+                     to lint the whole repository, pass its root as --root or as PATH, not both",
+                    one.display()
+                )));
+            }
+            Some(one.clone())
+        }
+        _ => None,
+    };
+    if let Some(root) = single_root {
+        return Ok(Target { root, files: None });
+    }
+    if let Some(not_file) = args.paths.iter().find(|p| !p.is_file()) {
+        let what = if not_file.is_dir() { "is a directory" } else { "is not a file" };
+        return Err(Error::Usage(format!(
+            "{} {what}: pass either one repository root, or note files to lint",
+            not_file.display()
+        )));
+    }
+    let abs = |p: &Path| p.canonicalize().map_err(|e| Error::io(p, "resolve", e));
+    let first = abs(&args.paths[0])?;
+    let root = match &args.root {
+        Some(r) => r.clone(),
+        None => find_root(&first),
+    };
+    let root_abs = abs(&root)?;
+    let mut files = BTreeSet::new();
+    for p in &args.paths {
+        let rel = abs(p)?;
+        let Ok(rel) = rel.strip_prefix(&root_abs) else {
+            return Err(Error::Usage(format!(
+                "{} is outside the repository root {}: pass the root with --root",
+                p.display(),
+                root.display()
+            )));
+        };
+        let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+        files.insert(parts.join("/"));
+    }
+    Ok(Target { root, files: Some(files) })
+}
+
+/// The root of the repository holding `file` (absolute): the nearest folder
+/// above it with daybook.yml; else, with no daybook.yml (so notes live in the
+/// default `notes/`), the folder holding the nearest `notes` folder above it;
+/// else the top of its git work tree; else the current directory. Simple on
+/// purpose: pre-commit runs at the top of the work tree, and an editor's file
+/// sits below its daybook.yml or `notes/`.
+fn find_root(file: &Path) -> PathBuf {
+    let dirs = || file.ancestors().skip(1);
+    dirs()
+        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .or_else(|| dirs().find(|d| d.file_name().is_some_and(|n| n == "notes")).and_then(Path::parent))
+        .or_else(|| dirs().find(|d| d.join(".git").exists()))
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `--exclude` globs added to `ignore:`, the ignore set compiled again with them.
+fn exclude(settings: &mut Settings, globs: &[String]) -> Result<(), Error> {
+    if globs.is_empty() {
+        return Ok(());
+    }
+    for g in globs {
+        if let Err(e) = globset::Glob::new(g) {
+            return Err(Error::Usage(format!("bad glob `{g}` given to --exclude: {e}")));
+        }
+    }
+    settings.config.ignore.extend(globs.iter().cloned());
+    settings.ignore = crate::discover::ignore_set(&settings.config)?;
+    Ok(())
+}
+
+/// The human report without its closing summary line (`--quiet`). The
+/// summary is always the one last line the human reporter writes.
+fn without_summary(text: &str) -> &str {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    match body.rfind('\n') {
+        Some(end) => &text[..=end],
+        None => "",
+    }
 }
 
 /// Write `text` to stdout. A closed pipe (`daybook lint | head`) is not an
@@ -77,23 +189,48 @@ pub fn findings(
     offline: bool,
     links: &LinkCheckArgs,
 ) -> miette::Result<(Vec<Diagnostic>, Sources)> {
+    findings_in(root, settings, offline, links, None)
+}
+
+/// [`findings`], reported for `only` these files (repository-relative) when
+/// given: every note is still read, so cross-note rules see the whole
+/// repository, but only these files' external links are checked.
+fn findings_in(
+    root: &Path,
+    settings: &Settings,
+    offline: bool,
+    links: &LinkCheckArgs,
+    only: Option<&BTreeSet<String>>,
+) -> miette::Result<(Vec<Diagnostic>, Sources)> {
     let outcome = lint(root, settings, &LintOptions::default())?;
     let mut diags = outcome.diagnostics;
     let mut docs = outcome.notes;
+    let named = |path: &str| only.is_none_or(|files| files.contains(path));
     if !offline {
         // The checker sees the README too: its links are cited places like any note's.
         let with_readme = outcome.readme.is_some();
         if let Some(r) = outcome.readme.clone() {
             docs.push(r);
         }
-        let external = super::links::check_external(&docs, &settings.links, links, root)?;
+        let external = match only {
+            None => super::links::check_external(&docs, &settings.links, links, root)?,
+            Some(_) => {
+                let named_docs: Vec<_> = docs.iter().filter(|d| named(&d.file.path)).cloned().collect();
+                super::links::check_external(&named_docs, &settings.links, links, root)?
+            }
+        };
         if with_readme {
             docs.pop();
         }
         diags.extend(external.diagnostics);
     }
-    let diags = finalize(diags, &settings.config, &docs, outcome.readme.as_ref());
-    Ok((diags, outcome.sources))
+    let mut diags = finalize(diags, &settings.config, &docs, outcome.readme.as_ref());
+    let mut sources = outcome.sources;
+    if only.is_some() {
+        diags.retain(|d| named(&d.path));
+        sources.retain(|path, _| named(path));
+    }
+    Ok((diags, sources))
 }
 
 /// 1 when an error was found, or a warning under `--deny-warnings`; else 0.
@@ -102,20 +239,67 @@ pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> ExitCode {
     if t.errors > 0 || (deny_warnings && t.warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// `--color`, with `auto` meaning: a terminal on stdout and no `NO_COLOR`.
+/// `--color`, with `auto` meaning: what [`color_from_env`] says, else
+/// whether stdout is a terminal. A report file (`--output`) is coloured only
+/// by `--color always`: a forced colour is for logs, not for artifacts.
 pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        ColorChoice::Auto if to_file => false,
         ColorChoice::Auto => {
-            !to_file
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
+            color_from_env(&|k| std::env::var_os(k)).unwrap_or_else(|| std::io::stdout().is_terminal())
         }
+    }
+}
+
+/// The colour the environment asks for, if any (https://no-color.org,
+/// https://force-color.org, https://bixense.com/clicolors/): `NO_COLOR`
+/// non-empty turns it off and wins; otherwise `FORCE_COLOR` non-empty, or
+/// `CLICOLOR_FORCE` set and not `0`, turns it on. `None`: no opinion (the
+/// caller decides: a terminal for `lint`, on for the Actions log).
+pub fn color_from_env(env: &dyn Fn(&str) -> Option<OsString>) -> Option<bool> {
+    let set = |k: &str| env(k).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        Some(false)
+    } else if set("FORCE_COLOR").is_some() || set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        Some(true)
+    } else {
+        None
     }
 }
 
 /// Wrap width: `COLUMNS` when set (tests pin it), else 100.
 pub fn term_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color(vars: &[(&str, &str)]) -> Option<bool> {
+        let env = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v));
+        color_from_env(&env)
+    }
+
+    #[test]
+    fn no_color_wins_then_force_color_then_clicolor_force() {
+        assert_eq!(color(&[]), None);
+        assert_eq!(color(&[("NO_COLOR", "1")]), Some(false));
+        assert_eq!(color(&[("FORCE_COLOR", "1")]), Some(true));
+        assert_eq!(color(&[("FORCE_COLOR", "0")]), Some(true), "any non-empty value forces");
+        assert_eq!(color(&[("CLICOLOR_FORCE", "1")]), Some(true));
+        assert_eq!(color(&[("CLICOLOR_FORCE", "0")]), None);
+        assert_eq!(color(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1"), ("CLICOLOR_FORCE", "1")]), Some(false));
+        // Empty means unset, for all three.
+        assert_eq!(color(&[("NO_COLOR", ""), ("FORCE_COLOR", "1")]), Some(true));
+        assert_eq!(color(&[("FORCE_COLOR", ""), ("CLICOLOR_FORCE", "")]), None);
+    }
+
+    #[test]
+    fn quiet_drops_only_the_summary_line() {
+        assert_eq!(without_summary("No problems found (3 files checked).\n"), "");
+        assert_eq!(without_summary("error[a]: x\n\nFound 1 error in 1 file.\n"), "error[a]: x\n\n");
+    }
 }

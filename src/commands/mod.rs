@@ -2,10 +2,12 @@
 //! the exit code. Kept thin so the library stays testable without a process.
 
 pub mod action;
+pub mod completions;
 pub mod config;
 pub mod init;
 pub mod links;
 pub mod lint;
+pub mod man;
 pub mod output;
 pub mod publish;
 pub mod readme;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Host of WeChat articles, which answer 200 for deleted pages.
 pub const WECHAT_HOST: &str = "mp.weixin.qq.com";
 
+/// External link checking: how many requests, how long to wait, what counts as alive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
@@ -267,6 +268,7 @@ pub enum MethodChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoftRule {
+    /// What a match means: `dead` (a `dead-link` error) or `unverified` (an `unverified-link` warning).
     pub verdict: SoftVerdict,
     /// Plain phrases, any of which decides.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

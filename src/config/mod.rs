@@ -15,17 +15,34 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Severity;
 use crate::error::Error;
 
+mod keys;
 pub mod links;
+mod nesting;
+
+use keys::suggest_known_key;
+use nesting::{MAX_NESTING, check_nesting};
 
 /// Default file name looked up at the repository root.
 pub const CONFIG_FILE: &str = "daybook.yml";
 
+/// Where the committed `daybook.schema.json` is published: the schema's `$id`,
+/// and what a `# yaml-language-server: $schema=` modeline names.
+pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/daybook-rs/daybook/main/daybook.schema.json";
+
 /// A daybook.yml is a few KB; anything near this is not a config.
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
+/// The configuration of a daybook repository (`daybook.yml` at its root).
+/// Every key is optional: the defaults describe the seed repository.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// The JSON Schema this file follows, for editors (see README, "Editor support").
+    /// daybook ignores it.
+    // Accepted so `$schema: https://...` does not fail as an unknown key;
+    // never printed back by `daybook config show`, which shows what daybook uses.
+    #[serde(rename = "$schema", skip_serializing)]
+    pub schema: Option<String>,
     /// Where notes live and how their paths are spelled.
     pub notes: NotesConfig,
     /// The H1 title every note starts with.
@@ -54,6 +71,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            schema: None,
             notes: NotesConfig::default(),
             title: TitleConfig::default(),
             sections: SectionsConfig::default(),
@@ -121,7 +139,9 @@ impl Default for SectionsConfig {
 pub struct StarsConfig {
     /// The token repeated to make a rating.
     pub token: String,
+    /// The fewest tokens a rating may have. 0 to 100, at most `max`.
     pub min: u32,
+    /// The most tokens a rating may have. 0 to 100.
     pub max: u32,
     /// Whether every item must carry a rating.
     pub required: bool,
@@ -230,10 +250,13 @@ pub enum PublishMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PublishConfig {
+    /// How to commit: `auto` (the Git Data API when a token is present, else git), `api` or `git`.
     pub mode: PublishMode,
     /// Commit message; keep `[skip ci]` unless you want the commit to trigger workflows.
     pub message: String,
+    /// Author name of the commit (git mode).
     pub author_name: String,
+    /// Author email of the commit (git mode).
     pub author_email: String,
     /// How many times a race with another push is retried.
     pub max_attempts: u32,
@@ -270,7 +293,7 @@ impl Config {
         }
         let config: Config = yaml_serde::from_str(text).map_err(|e| {
             let offset = e.location().map(|l| l.index()).unwrap_or(0);
-            Error::config(path, text, offset, e.to_string())
+            Error::config(path, text, offset, suggest_known_key(&e.to_string()))
         })?;
         config.validate(text, path)?;
         Ok(config)
@@ -452,94 +475,15 @@ impl Config {
         schema["properties"]["rules"]["propertyNames"] = serde_json::json!({ "enum": names });
         schema["properties"]["strict_since"]["format"] = "date".into();
         schema["$defs"]["FieldConfig"]["required"] = serde_json::json!(["label"]);
+        // An address and a name, so editors and a SchemaStore entry can refer to it.
+        schema["$id"] = SCHEMA_URL.into();
+        schema["title"] = "daybook.yml".into();
+        // Read, never written back: still a key a user writes, not a write-only one.
+        if let Some(p) = schema["properties"]["$schema"].as_object_mut() {
+            p.remove("writeOnly");
+        }
         schema
     }
-}
-
-/// Deepest nesting of mappings and sequences daybook.yml may use (its own
-/// schema needs five or six).
-const MAX_NESTING: usize = 32;
-
-/// `Err(offset)` where `text` first nests collections deeper than
-/// [`MAX_NESTING`], block (indentation, `- `) and flow (`[`, `{`) levels
-/// together. One linear pass, run before the YAML parser, whose time grows
-/// much faster than the depth. Quoted strings, comments and block scalars (the
-/// README templates) are skipped, so brackets inside them do not count.
-fn check_nesting(text: &str) -> Result<(), usize> {
-    let mut indents: Vec<usize> = Vec::new();
-    let mut flow = 0usize;
-    // Inside a `|` / `>` block scalar: lines indented deeper than this are text.
-    let mut scalar_above: Option<usize> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_start_matches(' ');
-        let indent = body.len() - trimmed.len();
-        if trimmed.is_empty() || (flow == 0 && trimmed.starts_with('#')) {
-            continue;
-        }
-        if let Some(above) = scalar_above {
-            if indent > above {
-                continue;
-            }
-            scalar_above = None;
-        }
-        let mut rest = trimmed;
-        if flow == 0 {
-            while indents.last().is_some_and(|&top| top >= indent) {
-                indents.pop();
-            }
-            indents.push(indent);
-            // `- - x` opens one sequence per dash.
-            let mut dashes = 0;
-            while let Some(r) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
-                dashes += 1;
-                rest = r.trim_start_matches(' ');
-            }
-            if indents.len() + dashes > MAX_NESTING {
-                return Err(start + indent);
-            }
-        }
-        let base = if flow == 0 { indents.len() } else { 0 };
-        let (mut quote, mut prev) = (None::<char>, ' ');
-        let mut chars = rest.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match quote {
-                Some('"') if c == '\\' => {
-                    chars.next();
-                }
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '"' | '\'' if matches!(prev, ' ' | '\t' | ':' | ',' | '[' | '{' | '-' | '?') => {
-                        quote = Some(c)
-                    }
-                    '#' if prev == ' ' || prev == '\t' => break,
-                    '[' | '{' if flow > 0 || matches!(prev, ' ' | '\t' | ':' | '-' | ',' | '?') => {
-                        flow += 1;
-                        if base + flow > MAX_NESTING {
-                            return Err(start + (body.len() - rest.len()) + i);
-                        }
-                    }
-                    ']' | '}' if flow > 0 => flow -= 1,
-                    _ => {}
-                },
-            }
-            prev = c;
-        }
-        if flow == 0 && quote.is_none() {
-            let value = rest.split(" #").next().unwrap_or("").trim_end();
-            let indicator = value.rsplit(' ').next().unwrap_or("");
-            if indicator.starts_with(['|', '>'])
-                && indicator[1..].chars().all(|c| matches!(c, '-' | '+' | '1'..='9'))
-            {
-                scalar_above = Some(indent);
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Byte offset of the line that defines `key` in the top-level mapping `section`
@@ -613,32 +557,20 @@ mod tests {
         assert_eq!(line("links:\n  timeout: 10s\nstars:\n  max: 2\n  min: 3\n"), 5);
     }
 
+    /// Editors put the schema's address in the file (`$schema: ...`); it was an unknown key.
+    #[test]
+    fn a_schema_key_is_accepted_and_ignored() {
+        let yaml = "$schema: https://example.com/daybook.schema.json\nnotes:\n  root: daily\n";
+        let c = Config::from_yaml(yaml, Path::new("daybook.yml")).unwrap();
+        assert_eq!(c.notes.root, "daily");
+        let shown = yaml_serde::to_string(&c).unwrap();
+        assert!(!shown.contains("$schema"), "{shown}");
+    }
+
     #[test]
     fn wrong_type_is_an_error() {
         let err = Config::from_yaml("stars:\n  max: lots\n", Path::new("daybook.yml")).unwrap_err();
         assert!(matches!(&err, Error::Config(e) if e.line == 2), "{err:?}");
-    }
-
-    /// A pull request's daybook.yml of 100,000 nested flow sequences took
-    /// 33 s in the YAML parser before its type error: it is refused up front.
-    #[test]
-    fn deep_nesting_is_refused_before_parsing_at_its_line() {
-        let deep = format!("# deep\nnotes: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        let err = Config::from_yaml(&deep, Path::new("daybook.yml")).unwrap_err();
-        let Error::Config(e) = err else { panic!("{err:?}") };
-        assert_eq!(e.line, 2, "{}", e.message);
-        assert!(e.message.contains("nested more than 32 levels"), "{}", e.message);
-        // Brackets inside quotes, comments and plain scalars of ordinary configs still load.
-        let fine = "title:\n  pattern: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{yyyy}-{mm}-{dd}\" # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n";
-        let r = Config::from_yaml(fine, Path::new("daybook.yml"));
-        assert!(r.is_ok(), "{r:?}");
-        let flow = |n: usize| format!("k: {}{}\n", "[".repeat(n), "]".repeat(n));
-        assert_eq!(check_nesting(&flow(31)), Ok(()));
-        assert_eq!(check_nesting(&flow(32)), Err(3 + 31));
-        // Block nesting counts too: 40 levels of indented mappings.
-        let block: String = (0..40).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
-        let err = Config::from_yaml(&block, Path::new("daybook.yml")).unwrap_err();
-        assert!(matches!(&err, Error::Config(e) if e.message.contains("nested")), "{err:?}");
     }
 
     /// `daybook.yml -> /proc/self/environ` printed the environment, tokens

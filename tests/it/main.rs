@@ -9,6 +9,7 @@ mod common;
 mod config_ranges;
 mod docs;
 mod github;
+mod install;
 mod links;
 mod lint;
 mod readme;

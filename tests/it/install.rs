@@ -1,0 +1,290 @@
+//! Installing daybook anywhere: `lint FILE...` for pre-commit and editors,
+//! `--exclude`, `--quiet`, the colour variables, shell completions, the manual
+//! page, and the committed JSON Schema of daybook.yml for editors.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::{daybook, daybook_in, fixtures, project_root, temp_copy};
+
+/// `broken`: four notes; 1102 repeats an article of 1101 (`duplicate-url`,
+/// which only a look at both notes can find) among other findings.
+fn broken() -> tempfile::TempDir {
+    temp_copy(&fixtures("rules").join("broken"))
+}
+
+/// `lint --offline --format json ARGS` run in `dir`: exit code and diagnostics.
+fn lint_json(dir: &Path, args: &[&str]) -> (i32, Vec<Value>) {
+    let out = daybook_in(dir).args(["lint", "--offline", "--format", "json"]).args(args).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), doc["diagnostics"].as_array().unwrap().clone())
+}
+
+fn paths(diags: &[Value]) -> Vec<&str> {
+    let mut p: Vec<&str> = diags.iter().map(|d| d["path"].as_str().unwrap()).collect();
+    p.dedup();
+    p
+}
+
+#[test]
+fn named_files_report_only_their_findings_with_cross_note_rules_intact() {
+    let repo = broken();
+    let (code, all) = lint_json(repo.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(paths(&all).len() > 1, "the fixture has findings in several files: {all:#?}");
+
+    let (code, diags) = lint_json(repo.path(), &["notes/202611/1102.md"]);
+    assert_eq!(code, 1);
+    assert_eq!(paths(&diags), ["notes/202611/1102.md"]);
+    let dup: Vec<_> = diags.iter().filter(|d| d["rule"] == "duplicate-url").collect();
+    assert_eq!(dup.len(), 1, "1101, not named, is still read: {diags:#?}");
+    assert_eq!(dup[0]["related"][0]["path"], "notes/202611/1101.md");
+    let expected: Vec<&Value> = all.iter().filter(|d| d["path"] == "notes/202611/1102.md").collect();
+    assert_eq!(diags.iter().collect::<Vec<_>>(), expected, "the same findings as a full run's");
+
+    // Two files, each reported; an absolute path works as well as a relative one.
+    let abs = repo.path().join("notes/202611/1104.md");
+    let (_, diags) = lint_json(repo.path(), &["notes/202611/1103.md", abs.to_str().unwrap()]);
+    assert_eq!(paths(&diags), ["notes/202611/1103.md", "notes/202611/1104.md"]);
+}
+
+/// `lint/clean` plus one note with findings (no today section).
+fn clean_but_one() -> tempfile::TempDir {
+    let repo = temp_copy(&fixtures("lint").join("clean"));
+    std::fs::write(repo.path().join("notes/202302/0215.md"), "# 公众号内容拓展学习笔记（2023.2.15）\n")
+        .unwrap();
+    repo
+}
+
+#[test]
+fn the_exit_code_follows_the_named_files_only() {
+    let repo = clean_but_one();
+    let (code, all) = lint_json(repo.path(), &[]);
+    assert_eq!((code, paths(&all)), (1, vec!["notes/202302/0215.md"]));
+    let (code, diags) = lint_json(repo.path(), &["notes/202301/0101.md", "README.md"]);
+    assert_eq!(diags, Vec::<Value>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_root_is_found_from_the_files_or_given() {
+    let repo = broken();
+    std::fs::write(repo.path().join("daybook.yml"), "rules:\n  bare-url: off\n").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = repo.path().join("notes/202611/1102.md");
+    // From another folder: the root is the one holding daybook.yml, whose config applies.
+    let (code, diags) = lint_json(elsewhere.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(paths(&diags), ["notes/202611/1102.md"]);
+    assert!(diags.iter().all(|d| d["rule"] != "bare-url"), "{diags:#?}");
+    assert!(diags.iter().any(|d| d["rule"] == "duplicate-url"), "{diags:#?}");
+
+    // Without daybook.yml: the folder above `notes/`.
+    std::fs::remove_file(repo.path().join("daybook.yml")).unwrap();
+    let (_, diags) = lint_json(elsewhere.path(), &[file.to_str().unwrap()]);
+    assert!(diags.iter().any(|d| d["rule"] == "bare-url"), "{diags:#?}");
+    assert!(diags.iter().any(|d| d["rule"] == "duplicate-url"), "{diags:#?}");
+
+    // --root, with the file relative to the current directory.
+    let root = repo.path().to_str().unwrap();
+    let (_, given) = lint_json(repo.path(), &["--root", root, "notes/202611/1102.md"]);
+    assert_eq!(given, diags);
+
+    // A file outside the root, or a folder among files: usage errors.
+    let stray = elsewhere.path().join("x.md");
+    std::fs::write(&stray, "# x\n").unwrap();
+    for args in [
+        vec!["--root", root, stray.to_str().unwrap()],
+        vec!["notes/202611/1102.md", "notes"],
+        vec!["notes/202611/1102.md", "notes/nowhere.md"],
+    ] {
+        let out = daybook_in(repo.path()).args(["lint", "--offline"]).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = daybook_in(repo.path())
+        .args(["lint", "--offline", "--root", root, "notes/202611/1102.md"])
+        .arg(&stray)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the repository root"));
+}
+
+#[test]
+fn exclude_adds_to_ignore() {
+    let repo = broken();
+    let (_, diags) =
+        lint_json(repo.path(), &["--exclude", "notes/202611/1103.md", "--exclude", "**/1104.md"]);
+    let shown = paths(&diags);
+    assert!(
+        !shown.contains(&"notes/202611/1103.md") && !shown.contains(&"notes/202611/1104.md"),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"notes/202611/1102.md"), "{shown:?}");
+    let out = daybook_in(repo.path()).args(["lint", "--offline", "--exclude", "a[b"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--exclude"));
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let repo = clean_but_one();
+    let run = |args: &[&str]| {
+        let out = daybook_in(repo.path()).args(["lint", "--offline"]).args(args).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (code, loud) = run(&["notes/202302/0215.md"]);
+    let (quiet_code, quiet) = run(&["-q", "notes/202302/0215.md"]);
+    assert_eq!((code, quiet_code), (1, 1));
+    assert!(loud.contains("in 1 file (1 file checked)"), "{loud}");
+    assert!(quiet.contains("error[missing-today-section]"), "{quiet}");
+    assert!(!quiet.contains("Found"), "{quiet}");
+    assert!(loud.starts_with(&quiet), "quiet is the report less its last line");
+    let (code, clean) = run(&["--quiet", "notes/202301/0101.md"]);
+    assert_eq!((code, clean.as_str()), (0, ""));
+}
+
+#[test]
+fn colour_follows_force_color_and_no_color() {
+    let clean = fixtures("lint").join("clean");
+    let lint = |vars: &[(&str, &str)], extra: &[&str]| {
+        let mut c = daybook();
+        c.env_remove("NO_COLOR").args(["lint", "--offline"]).arg(&clean).args(extra);
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap().contains('\x1b')
+    };
+    assert!(!lint(&[], &[]), "a pipe is not a terminal");
+    assert!(lint(&[("FORCE_COLOR", "1")], &[]));
+    assert!(lint(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!lint(&[("CLICOLOR_FORCE", "0")], &[]));
+    assert!(!lint(&[("FORCE_COLOR", "")], &[]), "empty is unset");
+    assert!(!lint(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]), "NO_COLOR wins");
+    assert!(!lint(&[("FORCE_COLOR", "1")], &["--color", "never"]), "the flag wins");
+    assert!(lint(&[("NO_COLOR", "1")], &["--color", "always"]), "the flag wins");
+}
+
+#[test]
+fn completions_generate_for_every_shell_and_bash_parses_them() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = daybook().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains("daybook") && script.contains("offline"), "{shell}: {script}");
+    }
+    let out = daybook().args(["completions", "bash"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("daybook.bash");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let Ok(check) = Command::new("bash").arg("-n").arg(&file).output() else {
+        panic!("bash is needed to check the completion script's syntax");
+    };
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let out = daybook().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_a_roff_page() {
+    let out = daybook().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    // clap_mangen opens with the two lines defining the `\*(Aq` apostrophe
+    // string (`.ie` / `.el`); the page's header is the first macro after them.
+    let first = page.lines().find(|l| !l.starts_with(".ie ") && !l.starts_with(".el ")).unwrap_or("");
+    assert!(first.starts_with(".TH daybook 1"), "{}", &page[..page.len().min(200)]);
+    assert!(page.contains("completions") && page.contains("lint"), "the subcommands are listed");
+}
+
+fn schema() -> Value {
+    let out = daybook().args(["config", "schema"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Editors fetch the committed file by its `$id`: it must be what this
+/// daybook accepts. `DAYBOOK_UPDATE_SCHEMA=1` rewrites it.
+#[test]
+fn schema_file_is_the_generated_schema() {
+    let path = project_root().join("daybook.schema.json");
+    let out = daybook().args(["config", "schema"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    if std::env::var_os("DAYBOOK_UPDATE_SCHEMA").is_some_and(|v| !v.is_empty()) {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "daybook.schema.json is out of date: run `DAYBOOK_UPDATE_SCHEMA=1 cargo test --test it schema`"
+    );
+    let s = schema();
+    assert_eq!(s["$id"], daybook::config::SCHEMA_URL);
+    assert_eq!(s["title"], "daybook.yml");
+    assert!(s["properties"]["$schema"].is_object(), "a `$schema` key is allowed");
+}
+
+/// Every property an editor completes has a description to show.
+#[test]
+fn schema_describes_every_property() {
+    fn walk(node: &Value, at: &str, missing: &mut Vec<String>, seen: &mut usize) {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    for (name, prop) in props {
+                        *seen += 1;
+                        let described = prop.get("description").and_then(Value::as_str);
+                        if described.is_none_or(|d| d.trim().is_empty()) {
+                            missing.push(format!("{at}/properties/{name}"));
+                        }
+                    }
+                }
+                for (k, v) in map {
+                    walk(v, &format!("{at}/{k}"), missing, seen);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}/{i}"), missing, seen);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut missing, mut seen) = (Vec::new(), 0);
+    walk(&schema(), "#", &mut missing, &mut seen);
+    assert!(seen > 50, "the walk reached the nested definitions ({seen} properties)");
+    assert!(missing.is_empty(), "add a doc comment to these fields: {missing:#?}");
+}
+
+#[test]
+fn a_misspelt_key_is_named_with_the_likely_one() {
+    let repo = broken();
+    std::fs::write(repo.path().join("daybook.yml"), "strcit_since: 2021-04-25\nlinks:\n  exlude: []\n")
+        .unwrap();
+    let out = daybook_in(repo.path()).args(["lint", "--offline"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // miette wraps the message: one line again, without its gutter.
+    let one_line = |b: &[u8]| {
+        String::from_utf8_lossy(b).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let err = one_line(&out.stderr);
+    assert!(err.contains("unknown field `strcit_since`; did you mean `strict_since`?"), "{err}");
+    assert!(err.contains("daybook.yml:1:1"), "at the key's line: {err}");
+    std::fs::write(repo.path().join("daybook.yml"), "links:\n  timeout: 5s\n  exlude: []\n").unwrap();
+    let out = daybook_in(repo.path()).args(["lint", "--offline"]).output().unwrap();
+    let err = one_line(&out.stderr);
+    assert!(err.contains("unknown field `exlude`; did you mean `exclude`?"), "{err}");
+    assert!(err.contains("daybook.yml:3:3"), "at the key's line: {err}");
+    // `$schema` is not one of them.
+    let clean = temp_copy(&fixtures("lint").join("clean"));
+    let yaml = format!("$schema: {}\n", daybook::config::SCHEMA_URL);
+    std::fs::write(clean.path().join("daybook.yml"), yaml).unwrap();
+    let out = daybook_in(clean.path()).args(["lint", "--offline"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
