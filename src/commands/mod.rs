@@ -5,6 +5,7 @@ pub mod action;
 pub mod config;
 pub mod init;
 pub mod links;
+pub mod links_list;
 pub mod lint;
 pub mod output;
 pub mod publish;

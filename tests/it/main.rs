@@ -10,6 +10,7 @@ mod config_ranges;
 mod docs;
 mod github;
 mod links;
+mod links_dump;
 mod lint;
 mod readme;
 mod rule_cases;
