@@ -81,6 +81,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// List every link of the notes and the README, without checking any.
+    Links(LinksArgs),
     /// Print a shell completion script (e.g. `daybook completions bash > ~/.local/share/bash-completion/completions/daybook`).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `daybook man > daybook.1`.
@@ -243,6 +245,24 @@ pub struct RulesArgs {
     pub name: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinksFormatArg {
+    /// One aligned line per link.
+    Human,
+    /// A versioned JSON document (`{"version":1,"links":[...]}`).
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LinksArgs {
+    /// Repository root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LinksFormatArg::Human)]
+    pub format: LinksFormatArg,
+}
+
 /// Run a parsed command line and turn the outcome into an exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.color {
@@ -258,6 +278,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Action => crate::commands::action::run(&cli),
         Command::Config(c) => crate::commands::config::run(&cli, c),
         Command::Rules(a) => crate::commands::rules::run(&cli, a),
+        Command::Links(a) => crate::commands::links_list::run(&cli, a),
         Command::Completions(a) => crate::commands::completions::run(a),
         Command::Man => crate::commands::man::run(),
     };

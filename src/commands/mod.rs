@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod init;
 pub mod links;
+pub mod links_list;
 pub mod lint;
 pub mod man;
 pub mod output;

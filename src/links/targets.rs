@@ -116,7 +116,7 @@ fn malformed(file: &SourceFile, span: Span, dest: &str, why: &str) -> Diagnostic
 
 /// The destination as a browser would read it: no `<...>` wrapping, HTML
 /// entities in raw HTML decoded, Markdown backslash escapes removed.
-fn normalize_dest(dest: &str, kind: LinkKind) -> String {
+pub(crate) fn normalize_dest(dest: &str, kind: LinkKind) -> String {
     let mut d = dest.trim();
     if d.starts_with('<') && d.ends_with('>') && d.len() >= 2 {
         d = &d[1..d.len() - 1];

@@ -20,8 +20,9 @@ pub enum LinkKind {
     Inline,
     /// `![alt](dest)`.
     Image,
-    /// `<https://...>` or a bare autolink (`https://...` / `www....` in text, as
-    /// GitHub links them). A bare `www.x` gets GitHub's implied `http://` in `dest`.
+    /// `<https://...>` or a bare autolink (`https://...`, `www....` or an e-mail
+    /// address in text, as GitHub links them). A bare `www.x` gets GitHub's
+    /// implied `http://` in `dest`, a bare address its implied `mailto:`.
     Autolink,
     /// `src` of a media tag in raw HTML: `<img>`, `<video>`, `<audio>`, `<source>`,
     /// `<iframe>`, `<embed>`, `<track>`.
@@ -30,10 +31,30 @@ pub enum LinkKind {
     HtmlHref,
 }
 
+/// How a link is written: finer than [`LinkKind`], for `daybook links`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkForm {
+    /// `[text](dest)`, `![alt](dest)`.
+    Inline,
+    /// `[text][label]`, `[label][]`, `[label]` and their image forms: the
+    /// destination is the reference definition's.
+    Reference,
+    /// `<https://...>`, `<me@example.com>`.
+    Angle,
+    /// A URL in plain text that GitHub links (GFM's autolink extension).
+    BareUrl,
+    /// An e-mail address in plain text that GitHub links (`mailto:` implied).
+    BareEmail,
+    /// A `src`/`href` attribute of raw HTML.
+    Html,
+}
+
 /// A link target as written in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub kind: LinkKind,
+    pub form: LinkForm,
     /// The destination exactly as written (not URL-decoded).
     pub dest: String,
     /// Span of the destination text itself, so it can be rewritten in place.

@@ -11,6 +11,7 @@ mod docs;
 mod github;
 mod install;
 mod links;
+mod links_dump;
 mod lint;
 mod readme;
 mod rule_cases;

@@ -1,5 +1,6 @@
 //! Links: Markdown links and images (with the span of the destination as
-//! written, reference definitions included), GFM bare URLs, and the `src`/`href`
+//! written, reference definitions included), GFM bare URLs and e-mail
+//! addresses (found by [`super::autolink`]), and the `src`/`href`
 //! attributes and comments of raw HTML.
 
 use std::collections::HashMap;
@@ -9,18 +10,22 @@ use html5gum::Tokenizer;
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
+use super::autolink::{Bare, bare_links};
 use super::spans::{clamp, floor_boundary};
 use super::{Builder, Ev, matching_end};
-use crate::note::{Comment, Item, Link, LinkKind, Span, StrayField};
+use crate::note::{Comment, Item, Link, LinkForm, LinkKind, Span, StrayField};
 
 impl<'t> Builder<'t, '_> {
-    /// GitHub turns bare `https://...` and `www....` in text into links (the GFM
-    /// autolink extension, which pulldown-cmark does not implement): find them in
-    /// runs of text outside links, images and code.
+    /// GitHub turns bare URLs and e-mail addresses in text into links (the GFM
+    /// autolink extension, which pulldown-cmark does not implement): find them
+    /// in runs of text outside links, images and code.
     pub(super) fn collect_bare_urls(&mut self, events: &[Ev<'t>]) {
         let mut skip_depth = 0usize;
-        let mut run: Option<Range<usize>> = None;
+        // A run of adjacent text events, and whether a link may start at its
+        // first byte.
+        let mut run: Option<(Range<usize>, bool)> = None;
         let mut runs = Vec::new();
+        let mut after_start = false;
         for (e, r) in events {
             match e {
                 Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock) => {
@@ -31,43 +36,53 @@ impl<'t> Builder<'t, '_> {
                 }
                 Event::Text(_) if skip_depth == 0 => {
                     run = Some(match run.take() {
-                        Some(cur) if cur.end == r.start => cur.start..r.end,
-                        Some(cur) => {
-                            runs.push(cur);
-                            r.clone()
+                        Some((cur, b)) if cur.end == r.start => (cur.start..r.end, b),
+                        other => {
+                            runs.extend(other);
+                            (r.clone(), after_start || self.link_may_follow(r.start))
                         }
-                        None => r.clone(),
                     });
+                    after_start = false;
                     continue;
                 }
                 _ => {}
             }
-            if let Some(cur) = run.take() {
-                runs.push(cur);
-            }
+            // A block (or emphasis) starts a fresh run of text: a table cell's
+            // `|www.x|` is linked, while `` `x`www.y `` is not.
+            after_start = matches!(e, Event::Start(_));
+            runs.extend(run.take());
         }
         runs.extend(run);
-        for range in runs {
+        for (range, boundary) in runs {
             let Some(chunk) = self.text.get(range.clone()) else { continue };
-            if !(chunk.contains("http") || chunk.contains("www.")) {
+            if !(chunk.contains("://") || chunk.contains("www.") || chunk.contains('@')) {
                 continue;
             }
-            for (start, end) in bare_urls(chunk) {
-                let span = range.start + start..range.start + end;
+            for (found, bare) in bare_links(chunk, boundary) {
+                let span = range.start + found.start..range.start + found.end;
                 self.out.links.push(Link {
                     kind: LinkKind::Autolink,
-                    // GitHub links `www.x` to `http://www.x`; say so rather than
-                    // let it look like a relative path.
-                    dest: match &chunk[start..end] {
-                        d if d.starts_with("www.") => format!("http://{d}"),
-                        d => d.to_owned(),
+                    form: if matches!(bare, Bare::Email | Bare::SchemeEmail) {
+                        LinkForm::BareEmail
+                    } else {
+                        LinkForm::BareUrl
                     },
+                    // GitHub links `www.x` to `http://www.x` and `me@x.y` to
+                    // `mailto:me@x.y`; say so rather than let them look like
+                    // relative paths.
+                    dest: bare.href(&chunk[found]),
                     dest_span: span.clone(),
                     span,
                     text: String::new(),
                 });
             }
         }
+    }
+
+    /// Whether the source before `offset` lets a bare link begin there: the
+    /// start of the text, whitespace, or one of `*_~(`.
+    fn link_may_follow(&self, offset: usize) -> bool {
+        self.text[..offset].chars().next_back().is_none_or(|c| c.is_whitespace() || "*_~(".contains(c))
     }
 
     /// Markdown links and images, and the raw HTML among `events`.
@@ -88,21 +103,22 @@ impl<'t> Builder<'t, '_> {
                             text.push_str(t);
                         }
                     }
-                    let (kind, dest_span) = match link_type {
+                    let (kind, form, dest_span) = match link_type {
                         LinkType::Autolink | LinkType::Email => (
                             LinkKind::Autolink,
+                            LinkForm::Angle,
                             (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start),
                         ),
                         LinkType::Inline => {
                             let open = if image { r.start + 2 } else { r.start + 1 };
                             let after_text = text_end.unwrap_or(open).max(open);
                             let kind = if image { LinkKind::Image } else { LinkKind::Inline };
-                            (kind, inline_dest_span(self.text, after_text, r.end))
+                            (kind, LinkForm::Inline, inline_dest_span(self.text, after_text, r.end))
                         }
                         _ => {
                             let kind = if image { LinkKind::Image } else { LinkKind::Inline };
                             let span = defs.get(&id.to_lowercase()).cloned().unwrap_or(r.clone());
-                            (kind, span)
+                            (kind, LinkForm::Reference, span)
                         }
                     };
                     let dest = self
@@ -112,6 +128,7 @@ impl<'t> Builder<'t, '_> {
                         .unwrap_or_else(|| dest_url.to_string());
                     self.out.links.push(Link {
                         kind,
+                        form,
                         dest,
                         dest_span,
                         span: r.clone(),
@@ -201,6 +218,7 @@ impl<'t> Builder<'t, '_> {
             let span = clamp(base + tag.start, base + tag.end, self.text);
             self.out.links.push(Link {
                 kind,
+                form: LinkForm::Html,
                 dest: self.text[dest_span.clone()].to_owned(),
                 dest_span,
                 span,
@@ -238,46 +256,6 @@ impl<'t> Builder<'t, '_> {
         v.retain(|&i| self.out.links[i].span.end <= span.end);
         v
     }
-}
-
-/// Byte ranges of GFM extended autolinks in `text`: `http://`, `https://` or
-/// `www.` at the start or after whitespace or `*_~(`, up to whitespace or `<`,
-/// without trailing punctuation or an unbalanced closing parenthesis.
-fn bare_urls(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        let Some(off) = rest.find(['h', 'w']) else { break };
-        let start = i + off;
-        let tail = &text[start..];
-        let scheme = ["https://", "http://", "www."].iter().find(|p| tail.starts_with(**p));
-        let boundary_ok =
-            text[..start].chars().next_back().is_none_or(|c| c.is_whitespace() || "*_~(".contains(c));
-        let Some(scheme) = scheme.filter(|_| boundary_ok) else {
-            i = start + 1;
-            continue;
-        };
-        let mut end = start + tail.find(|c: char| c.is_whitespace() || c == '<').unwrap_or(tail.len());
-        loop {
-            let s = &text[start..end];
-            let Some(last) = s.chars().next_back() else { break };
-            let unbalanced = last == ')' && s.matches(')').count() > s.matches('(').count();
-            if "?!.,:*_~'\"".contains(last) || unbalanced {
-                end -= last.len_utf8();
-            } else {
-                break;
-            }
-        }
-        // A host is needed after the scheme.
-        if end > start + scheme.len()
-            && text[start + scheme.len()..end].contains(|c: char| c.is_alphanumeric())
-        {
-            out.push((start, end));
-        }
-        i = end.max(start + 1);
-    }
-    out
 }
 
 /// Span of an inline link's destination: after `](`, optional spaces, `<dest>`

@@ -16,10 +16,12 @@
 //!   rule can say why GitHub shows them as plain text.
 //!
 //! The submodules split the work by what they collect: `links` (Markdown links,
-//! bare URLs, raw HTML attributes and comments), `headings` (headings, anchors,
+//! bare URLs, raw HTML attributes and comments; `autolink` finds the bare
+//! URLs and e-mail addresses GitHub links), `headings` (headings, anchors,
 //! H2 sections), `items` (the today section's items, fields and stray fields);
 //! `spans` holds the byte-offset helpers they share.
 
+mod autolink;
 mod context;
 mod headings;
 mod items;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::Config;
-use crate::note::LinkKind;
+use crate::note::{LinkForm, LinkKind};
 
 fn ctx() -> ParseContext {
     ParseContext::new(&Config::default()).unwrap()
@@ -278,4 +278,39 @@ fn a_byte_order_mark_does_not_hide_the_title() {
     assert_eq!(title.heading.text, "公众号内容拓展学习笔记（2023.5.7）");
     assert_eq!(at(&n, &title.heading.span), "# 公众号内容拓展学习笔记（2023.5.7）");
     assert_eq!(n.items.len(), 2);
+}
+
+#[test]
+fn bare_links_follow_the_gfm_autolink_extension_through_the_parser() {
+    let text = "www.google.com/search?q=commonmark&hl; and hello+xyz@mail.example, not hello@mail+xyz.example\n\n\
+                `code`www.after-code.test **www.bold.test** <br>www.after-tag.test\n\n\
+                | a |\n|---|\n|www.cell.test|\n\n[x](https://inline.test) [www.in-text.test](https://t.test)\n";
+    let n = parse("README.md", text);
+    let bare: Vec<_> = n
+        .links
+        .iter()
+        .filter(|l| matches!(l.form, LinkForm::BareUrl | LinkForm::BareEmail))
+        .map(|l| (at(&n, &l.span), l.dest.as_str(), l.form))
+        .collect();
+    assert_eq!(
+        bare,
+        [
+            (
+                "www.google.com/search?q=commonmark",
+                "http://www.google.com/search?q=commonmark",
+                LinkForm::BareUrl
+            ),
+            ("hello+xyz@mail.example", "mailto:hello+xyz@mail.example", LinkForm::BareEmail),
+            ("www.bold.test", "http://www.bold.test", LinkForm::BareUrl),
+            ("www.cell.test", "http://www.cell.test", LinkForm::BareUrl),
+        ]
+    );
+    assert!(
+        n.links
+            .iter()
+            .all(|l| l.kind == LinkKind::Autolink
+                || !matches!(l.form, LinkForm::BareUrl | LinkForm::BareEmail))
+    );
+    let forms: Vec<_> = n.links.iter().filter(|l| l.kind == LinkKind::Inline).map(|l| l.form).collect();
+    assert_eq!(forms, [LinkForm::Inline, LinkForm::Inline]);
 }

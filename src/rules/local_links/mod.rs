@@ -149,12 +149,12 @@ impl LocalLinks {
 }
 
 /// The folder of a `/`-separated repository path (`notes/202104/0410.md` -> `notes/202104`).
-fn parent_dir(path: &str) -> &str {
+pub(crate) fn parent_dir(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
 /// Join and normalize lexically. `Err(())` when `..` climbs above the root.
-fn resolve<'a>(base_dir: &'a str, path: &'a str) -> Result<Vec<&'a str>, ()> {
+pub(crate) fn resolve<'a>(base_dir: &'a str, path: &'a str) -> Result<Vec<&'a str>, ()> {
     let mut parts: Vec<&str> = Vec::new();
     let (start, rel) = match path.strip_prefix('/') {
         Some(rest) => ("", rest),
