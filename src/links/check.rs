@@ -22,8 +22,9 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::anchors::{ANCHOR_BODY_BYTES, defines, is_checkable_fragment};
+use super::breaker::{Breakers, Failure};
 use super::github_api::GithubApi;
-use super::net::{FilteringResolver, Lookup, ResolveError, is_public};
+use super::net::{FilteringResolver, Lookup, classify, from_resolve, is_public};
 use super::retry::{finish, retry_after, retryable_status};
 use super::settings::{InvalidLinks, LinkSettings};
 use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
@@ -130,6 +131,11 @@ pub struct Checker {
     head_refused: Mutex<HashSet<String>>,
     /// Hosts that asked to be left alone (429 + Retry-After) until the instant given.
     paused: Mutex<HashMap<String, tokio::time::Instant>>,
+    /// Hosts that stopped answering.
+    breakers: Breakers,
+    /// The client's own resolver, asked before a request is counted: a name that
+    /// does not resolve, or resolves to a private address, is no request sent.
+    resolver: FilteringResolver,
     requests: AtomicU64,
 }
 
@@ -153,6 +159,8 @@ pub(super) enum HopError {
     /// Resets, broken connections, transient DNS failures.
     Transient(String),
     Scheme(String),
+    /// The host is not asked again this run (see [`super::breaker`]).
+    HostDown(Verdict, String),
 }
 
 /// How one attempt ended.
@@ -190,6 +198,8 @@ impl Checker {
             hosts: Mutex::new(HashMap::new()),
             head_refused: Mutex::new(HashSet::new()),
             paused: Mutex::new(HashMap::new()),
+            breakers: Breakers::default(),
+            resolver,
             requests: AtomicU64::new(0),
         })
     }
@@ -249,12 +259,19 @@ impl Checker {
             || req.failed_before
             || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
         let mut attempt = 0;
+        // Requests that got a final answer or failure (a HEAD and the GET that
+        // double-checks it are two), which is what "N attempts" counts.
+        let mut sent = 0;
         loop {
-            match self.attempt(&req.url, use_get, needs_body, &fragments).await {
-                Attempt::Done(out) => return finish(out, attempt),
+            match self.attempt(&req.url, use_get, needs_body, &fragments, &mut sent).await {
+                Attempt::Done(out) => return finish(out, attempt > 0, sent),
                 Attempt::Retry { last, after, get_next } => {
                     if attempt >= self.opts.settings.retries {
-                        return finish(last, attempt);
+                        return finish(last, true, sent);
+                    }
+                    if let Some((verdict, why)) = self.breakers.broken(&req.url) {
+                        // Other links of the host failed too: no point waiting for another try.
+                        return finish(Outcome::new(verdict, why, &req.url), true, sent);
                     }
                     if let Some(after) = after.filter(|a| *a > self.opts.settings.retry_after_max) {
                         let mut last = last;
@@ -281,7 +298,14 @@ impl Checker {
     }
 
     /// One attempt: a chain of hops, HEAD first unless `use_get`.
-    async fn attempt(&self, start: &Url, use_get: bool, needs_body: bool, fragments: &[&String]) -> Attempt {
+    async fn attempt(
+        &self,
+        start: &Url,
+        use_get: bool,
+        needs_body: bool,
+        fragments: &[&String],
+        sent: &mut u32,
+    ) -> Attempt {
         let mut url = start.clone();
         let mut method = if use_get { Method::GET } else { Method::HEAD };
         let mut seen = vec![start.clone()];
@@ -307,6 +331,7 @@ impl Checker {
             let hop = match hop {
                 Ok(h) => h,
                 Err(e) => {
+                    *sent += !matches!(e, HopError::HostDown(..)) as u32;
                     let mut a = self.hop_error(e, &url, method == Method::HEAD);
                     let (Attempt::Done(o) | Attempt::Retry { last: o, .. }) = &mut a;
                     o.redirects = redirects;
@@ -364,6 +389,7 @@ impl Checker {
                 url = next;
                 continue;
             }
+            *sent += 1;
             // A HEAD that did not succeed may be a server that mishandles HEAD: ask
             // again with GET before believing it (rate limits excepted).
             if method == Method::HEAD
@@ -377,6 +403,13 @@ impl Checker {
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(h.to_ascii_lowercase());
+                }
+                // The GET is a new request to the same host: it waits as long as asked.
+                if retryable_status(status)
+                    && let Some(after) =
+                        retry_after(&hop.headers).filter(|a| *a <= self.opts.settings.retry_after_max)
+                {
+                    self.pause_host(&url, after);
                 }
                 method = Method::GET;
                 continue;
@@ -494,6 +527,7 @@ impl Checker {
             HopError::NotFound(name) => done(Verdict::Dead, format!("DNS name not found: {name}")),
             HopError::Scheme(s) => done(Verdict::Unverified, format!("cannot fetch a `{s}:` URL")),
             HopError::Tls(m) => done(Verdict::Unverified, format!("TLS error: {m}")),
+            HopError::HostDown(verdict, why) => done(verdict, why),
             HopError::Refused => retry(Verdict::Dead, "connection refused"),
             HopError::Timeout => retry(Verdict::Unverified, "timed out"),
             HopError::Transient(m) => retry(Verdict::Unverified, &m),
@@ -523,7 +557,14 @@ impl Checker {
         {
             return Err(HopError::Private(ip));
         }
+        if ip.is_none()
+            && let Some(name) = url.host_str()
+        {
+            self.resolver.resolve_host(name).await.map_err(|e| from_resolve(&e))?;
+        }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let down = |b: &Breakers| b.broken(url).map_or(Ok(()), |(v, why)| Err(HopError::HostDown(v, why)));
+        down(&self.breakers)?;
         let rule = self.opts.settings.hosts.get(&host).cloned();
         let host_sem = self.host_semaphore(&host, rule.as_ref().and_then(|r| r.concurrency));
         let _host_slot = host_sem.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
@@ -531,6 +572,8 @@ impl Checker {
         if let Some(resume) = resume {
             tokio::time::sleep_until(resume).await;
         }
+        // While this hop waited for a slot, the host's other links may have found it down.
+        down(&self.breakers)?;
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
         // Decided only now: while this hop waited, another may have learnt the host refuses HEAD.
         if *method == Method::HEAD && self.head_refused(url) {
@@ -559,13 +602,22 @@ impl Checker {
             headers.insert(header::AUTHORIZATION, v);
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut resp = self
-            .client
-            .request(method.clone(), url.clone())
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| classify(&e))?;
+        let sent = self.client.request(method.clone(), url.clone()).headers(headers).send().await;
+        let mut resp = match sent {
+            Ok(r) => {
+                self.breakers.answered(&host);
+                r
+            }
+            Err(e) => {
+                let e = classify(&e);
+                match e {
+                    HopError::Timeout => self.breakers.failed(&host, url, Failure::Timeout),
+                    HopError::Refused => self.breakers.failed(&host, url, Failure::Refused),
+                    _ => {}
+                }
+                return Err(e);
+            }
+        };
         let status = resp.status();
         let headers = resp.headers().clone();
         let mut body = None;
@@ -611,55 +663,4 @@ pub(super) fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
     let mut next = base.join(loc.trim()).ok()?;
     next.set_fragment(None);
     Some(next)
-}
-
-/// Sort a reqwest error into what the verdict needs to know.
-fn classify(e: &reqwest::Error) -> HopError {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        // `io::Error::source()` skips the error it wraps: look inside.
-        let mut layers = vec![err];
-        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            layers.push(inner);
-        }
-        for layer in layers {
-            if let Some(r) = layer.downcast_ref::<ResolveError>() {
-                return from_resolve(r);
-            }
-            if let Some(t) = layer.downcast_ref::<rustls::Error>() {
-                return HopError::Tls(t.to_string());
-            }
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return HopError::Refused,
-                std::io::ErrorKind::TimedOut => return HopError::Timeout,
-                _ => {}
-            }
-        }
-        cur = err.source();
-    }
-    if e.is_timeout() {
-        return HopError::Timeout;
-    }
-    HopError::Transient(format!("connection failed: {}", describe(e)))
-}
-
-fn from_resolve(r: &ResolveError) -> HopError {
-    match r {
-        ResolveError::Private(ip) => HopError::Private(*ip),
-        ResolveError::NotFound(n) => HopError::NotFound(n.clone()),
-        ResolveError::Temporary(m) => HopError::Transient(format!("DNS lookup failed: {m}")),
-    }
-}
-
-/// The innermost useful message of an error chain.
-fn describe(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut cur = std::error::Error::source(e);
-    while let Some(err) = cur {
-        msg = err.to_string();
-        cur = err.source();
-    }
-    msg
 }

@@ -13,6 +13,7 @@
 //! values, progress goes to a [`Progress`] the caller provides.
 
 pub mod anchors;
+pub mod breaker;
 pub mod cache;
 pub mod check;
 pub mod github_api;
