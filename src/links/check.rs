@@ -10,7 +10,7 @@
 //! Around it: [`super::hosts`] (per-host rules), [`super::retry`] (when to ask
 //! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,6 +27,7 @@ use super::github_api::GithubApi;
 use super::net::{FilteringResolver, Lookup, classify, from_resolve, is_public};
 use super::retry::{finish, retry_after, retryable_status};
 use super::settings::{InvalidLinks, LinkSettings};
+use super::window::{Gate, Gates, stagger};
 use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
 
 /// What became of one URL.
@@ -126,11 +127,10 @@ pub struct Checker {
     client: reqwest::Client,
     pub(super) opts: CheckOptions,
     global: Semaphore,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Each host's adaptive window and pauses.
+    gates: Gates,
     /// Hosts that refused a HEAD with 405/501: later links there start with GET.
     head_refused: Mutex<HashSet<String>>,
-    /// Hosts that asked to be left alone (429 + Retry-After) until the instant given.
-    paused: Mutex<HashMap<String, tokio::time::Instant>>,
     /// Hosts that stopped answering.
     breakers: Breakers,
     /// The client's own resolver, asked before a request is counted: a name that
@@ -194,10 +194,9 @@ impl Checker {
         Ok(Checker {
             client,
             global: Semaphore::new(opts.settings.max_concurrency),
+            gates: Gates::new(stagger(opts.settings.backoff)),
             opts,
-            hosts: Mutex::new(HashMap::new()),
             head_refused: Mutex::new(HashSet::new()),
-            paused: Mutex::new(HashMap::new()),
             breakers: Breakers::default(),
             resolver,
             requests: AtomicU64::new(0),
@@ -404,13 +403,6 @@ impl Checker {
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(h.to_ascii_lowercase());
                 }
-                // The GET is a new request to the same host: it waits as long as asked.
-                if retryable_status(status)
-                    && let Some(after) =
-                        retry_after(&hop.headers).filter(|a| *a <= self.opts.settings.retry_after_max)
-                {
-                    self.pause_host(&url, after);
-                }
                 method = Method::GET;
                 continue;
             }
@@ -418,25 +410,15 @@ impl Checker {
             out.redirects = redirects;
             out.status = Some(status.as_u16());
             return match out.verdict {
-                Verdict::Unverified if retryable_status(status) => {
-                    let after = retry_after(&hop.headers);
-                    if let Some(after) = after.filter(|a| *a <= self.opts.settings.retry_after_max) {
-                        // Rate limits are per host: the host's other links wait too.
-                        self.pause_host(&url, after);
-                    }
-                    Attempt::Retry { last: out, after, get_next: method == Method::GET }
-                }
+                // (The host was paused by `hop` already: its other links wait too.)
+                Verdict::Unverified if retryable_status(status) => Attempt::Retry {
+                    last: out,
+                    after: retry_after(&hop.headers),
+                    get_next: method == Method::GET,
+                },
                 _ => Attempt::Done(out),
             };
         }
-    }
-
-    fn pause_host(&self, url: &Url, after: Duration) {
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let until = tokio::time::Instant::now() + after;
-        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = paused.entry(host).or_insert(until);
-        *slot = (*slot).max(until);
     }
 
     fn has_soft_rules(&self, url: &Url) -> bool {
@@ -566,12 +548,10 @@ impl Checker {
         let down = |b: &Breakers| b.broken(url).map_or(Ok(()), |(v, why)| Err(HopError::HostDown(v, why)));
         down(&self.breakers)?;
         let rule = self.opts.settings.hosts.get(&host).cloned();
-        let host_sem = self.host_semaphore(&host, rule.as_ref().and_then(|r| r.concurrency));
-        let _host_slot = host_sem.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
-        let resume = self.paused.lock().unwrap_or_else(|e| e.into_inner()).get(&host).copied();
-        if let Some(resume) = resume {
-            tokio::time::sleep_until(resume).await;
-        }
+        let limit = rule.as_ref().and_then(|r| r.concurrency).unwrap_or(self.opts.settings.max_per_host);
+        let gate = self.gates.get(&host, limit);
+        // The window, any pause of the host and the staggered release after it.
+        let _host_slot = gate.acquire().await;
         // While this hop waited for a slot, the host's other links may have found it down.
         down(&self.breakers)?;
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
@@ -606,6 +586,7 @@ impl Checker {
         let mut resp = match sent {
             Ok(r) => {
                 self.breakers.answered(&host);
+                self.adapt(&gate, &r);
                 r
             }
             Err(e) => {
@@ -643,11 +624,19 @@ impl Checker {
         Ok(Hop { status, headers, body, truncated })
     }
 
-    fn host_semaphore(&self, host: &str, limit: Option<usize>) -> Arc<Semaphore> {
-        let mut map = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(map.entry(host.to_string()).or_insert_with(|| {
-            Arc::new(Semaphore::new(limit.unwrap_or(self.opts.settings.max_per_host).max(1)))
-        }))
+    /// What an answer tells the host's window: a 429 or 503 halves it and pauses
+    /// the host (its `Retry-After`, or a backoff); a `Retry-After` on another
+    /// retried status pauses it; anything else is a success.
+    fn adapt(&self, gate: &Gate, resp: &reqwest::Response) {
+        let status = resp.status();
+        let after = retry_after(resp.headers()).filter(|a| *a <= self.opts.settings.retry_after_max);
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            gate.congested(after.unwrap_or_else(|| self.backoff(0)));
+        } else if let (true, Some(after)) = (retryable_status(status), after) {
+            gate.pause(after);
+        } else {
+            gate.success();
+        }
     }
 }
 

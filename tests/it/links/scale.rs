@@ -249,3 +249,58 @@ async fn a_single_link_gets_every_attempt_even_past_the_breaker() {
     assert_eq!(o.verdict, Verdict::Dead, "{o:?}");
     assert_eq!(o.detail, format!("connection refused ({} attempts)", BREAK_AFTER + 2));
 }
+
+/// A plain HTTP/1.1 server that answers 429 at once to any request beyond
+/// `limit` in flight, and 200 after `delay` to the others. Counts the 429s.
+async fn limited_server(limit: usize, delay: Duration) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&refused);
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (in_flight, refused) = (Arc::clone(&in_flight), Arc::clone(&refused));
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    // one request head at a time (HEAD/GET carry no body)
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                    buf.drain(..end);
+                    let reply: &[u8] = if in_flight.fetch_add(1, Ordering::SeqCst) >= limit {
+                        refused.fetch_add(1, Ordering::SeqCst);
+                        b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"
+                    } else {
+                        tokio::time::sleep(delay).await;
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
+                    };
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    if sock.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, count)
+}
+
+#[tokio::test]
+async fn a_host_that_rate_limits_gets_fewer_requests_at_once_and_every_link_passes() {
+    let (addr, refused) = limited_server(2, Duration::from_millis(40)).await;
+    let cfg = fast_config(); // 8 per host, 2 retries
+    let urls: Vec<String> = (0..20).map(|i| format!("http://{addr}/p{i}")).collect();
+    let (_, r) = run(&urls, options(&cfg, true)).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    // the window came down to what the host takes, rather than 429s all along
+    let refused = refused.load(Ordering::SeqCst);
+    assert!(refused < 20, "{refused} requests answered 429 for 20 links");
+}
