@@ -10,7 +10,7 @@
 //! Around it: [`super::hosts`] (per-host rules), [`super::retry`] (when to ask
 //! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,10 +22,12 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::anchors::{ANCHOR_BODY_BYTES, defines, is_checkable_fragment};
+use super::breaker::{Breakers, Failure};
 use super::github_api::GithubApi;
-use super::net::{FilteringResolver, Lookup, ResolveError, is_public};
+use super::net::{FilteringResolver, Lookup, classify, from_resolve, is_public};
 use super::retry::{finish, retry_after, retryable_status};
 use super::settings::{InvalidLinks, LinkSettings};
+use super::window::{Gate, Gates, stagger};
 use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
 
 /// What became of one URL.
@@ -125,11 +127,15 @@ pub struct Checker {
     client: reqwest::Client,
     pub(super) opts: CheckOptions,
     global: Semaphore,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Each host's adaptive window and pauses.
+    gates: Gates,
     /// Hosts that refused a HEAD with 405/501: later links there start with GET.
     head_refused: Mutex<HashSet<String>>,
-    /// Hosts that asked to be left alone (429 + Retry-After) until the instant given.
-    paused: Mutex<HashMap<String, tokio::time::Instant>>,
+    /// Hosts that stopped answering.
+    breakers: Breakers,
+    /// The client's own resolver, asked before a request is counted: a name that
+    /// does not resolve, or resolves to a private address, is no request sent.
+    resolver: FilteringResolver,
     requests: AtomicU64,
 }
 
@@ -153,6 +159,8 @@ pub(super) enum HopError {
     /// Resets, broken connections, transient DNS failures.
     Transient(String),
     Scheme(String),
+    /// The host is not asked again this run (see [`super::breaker`]).
+    HostDown(Verdict, String),
 }
 
 /// How one attempt ended.
@@ -186,10 +194,11 @@ impl Checker {
         Ok(Checker {
             client,
             global: Semaphore::new(opts.settings.max_concurrency),
+            gates: Gates::new(stagger(opts.settings.backoff)),
             opts,
-            hosts: Mutex::new(HashMap::new()),
             head_refused: Mutex::new(HashSet::new()),
-            paused: Mutex::new(HashMap::new()),
+            breakers: Breakers::default(),
+            resolver,
             requests: AtomicU64::new(0),
         })
     }
@@ -249,12 +258,19 @@ impl Checker {
             || req.failed_before
             || rule.as_ref().and_then(|r| r.method) == Some(MethodChoice::Get);
         let mut attempt = 0;
+        // Requests that got a final answer or failure (a HEAD and the GET that
+        // double-checks it are two), which is what "N attempts" counts.
+        let mut sent = 0;
         loop {
-            match self.attempt(&req.url, use_get, needs_body, &fragments).await {
-                Attempt::Done(out) => return finish(out, attempt),
+            match self.attempt(&req.url, use_get, needs_body, &fragments, &mut sent).await {
+                Attempt::Done(out) => return finish(out, attempt > 0, sent),
                 Attempt::Retry { last, after, get_next } => {
                     if attempt >= self.opts.settings.retries {
-                        return finish(last, attempt);
+                        return finish(last, true, sent);
+                    }
+                    if let Some((verdict, why)) = self.breakers.broken(&req.url) {
+                        // Other links of the host failed too: no point waiting for another try.
+                        return finish(Outcome::new(verdict, why, &req.url), true, sent);
                     }
                     if let Some(after) = after.filter(|a| *a > self.opts.settings.retry_after_max) {
                         let mut last = last;
@@ -281,7 +297,14 @@ impl Checker {
     }
 
     /// One attempt: a chain of hops, HEAD first unless `use_get`.
-    async fn attempt(&self, start: &Url, use_get: bool, needs_body: bool, fragments: &[&String]) -> Attempt {
+    async fn attempt(
+        &self,
+        start: &Url,
+        use_get: bool,
+        needs_body: bool,
+        fragments: &[&String],
+        sent: &mut u32,
+    ) -> Attempt {
         let mut url = start.clone();
         let mut method = if use_get { Method::GET } else { Method::HEAD };
         let mut seen = vec![start.clone()];
@@ -307,6 +330,7 @@ impl Checker {
             let hop = match hop {
                 Ok(h) => h,
                 Err(e) => {
+                    *sent += !matches!(e, HopError::HostDown(..)) as u32;
                     let mut a = self.hop_error(e, &url, method == Method::HEAD);
                     let (Attempt::Done(o) | Attempt::Retry { last: o, .. }) = &mut a;
                     o.redirects = redirects;
@@ -364,6 +388,7 @@ impl Checker {
                 url = next;
                 continue;
             }
+            *sent += 1;
             // A HEAD that did not succeed may be a server that mishandles HEAD: ask
             // again with GET before believing it (rate limits excepted).
             if method == Method::HEAD
@@ -385,25 +410,15 @@ impl Checker {
             out.redirects = redirects;
             out.status = Some(status.as_u16());
             return match out.verdict {
-                Verdict::Unverified if retryable_status(status) => {
-                    let after = retry_after(&hop.headers);
-                    if let Some(after) = after.filter(|a| *a <= self.opts.settings.retry_after_max) {
-                        // Rate limits are per host: the host's other links wait too.
-                        self.pause_host(&url, after);
-                    }
-                    Attempt::Retry { last: out, after, get_next: method == Method::GET }
-                }
+                // (The host was paused by `hop` already: its other links wait too.)
+                Verdict::Unverified if retryable_status(status) => Attempt::Retry {
+                    last: out,
+                    after: retry_after(&hop.headers),
+                    get_next: method == Method::GET,
+                },
                 _ => Attempt::Done(out),
             };
         }
-    }
-
-    fn pause_host(&self, url: &Url, after: Duration) {
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let until = tokio::time::Instant::now() + after;
-        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = paused.entry(host).or_insert(until);
-        *slot = (*slot).max(until);
     }
 
     fn has_soft_rules(&self, url: &Url) -> bool {
@@ -494,6 +509,7 @@ impl Checker {
             HopError::NotFound(name) => done(Verdict::Dead, format!("DNS name not found: {name}")),
             HopError::Scheme(s) => done(Verdict::Unverified, format!("cannot fetch a `{s}:` URL")),
             HopError::Tls(m) => done(Verdict::Unverified, format!("TLS error: {m}")),
+            HopError::HostDown(verdict, why) => done(verdict, why),
             HopError::Refused => retry(Verdict::Dead, "connection refused"),
             HopError::Timeout => retry(Verdict::Unverified, "timed out"),
             HopError::Transient(m) => retry(Verdict::Unverified, &m),
@@ -523,14 +539,21 @@ impl Checker {
         {
             return Err(HopError::Private(ip));
         }
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let rule = self.opts.settings.hosts.get(&host).cloned();
-        let host_sem = self.host_semaphore(&host, rule.as_ref().and_then(|r| r.concurrency));
-        let _host_slot = host_sem.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
-        let resume = self.paused.lock().unwrap_or_else(|e| e.into_inner()).get(&host).copied();
-        if let Some(resume) = resume {
-            tokio::time::sleep_until(resume).await;
+        if ip.is_none()
+            && let Some(name) = url.host_str()
+        {
+            self.resolver.resolve_host(name).await.map_err(|e| from_resolve(&e))?;
         }
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let down = |b: &Breakers| b.broken(url).map_or(Ok(()), |(v, why)| Err(HopError::HostDown(v, why)));
+        down(&self.breakers)?;
+        let rule = self.opts.settings.hosts.get(&host).cloned();
+        let limit = rule.as_ref().and_then(|r| r.concurrency).unwrap_or(self.opts.settings.max_per_host);
+        let gate = self.gates.get(&host, limit);
+        // The window, any pause of the host and the staggered release after it.
+        let _host_slot = gate.acquire().await;
+        // While this hop waited for a slot, the host's other links may have found it down.
+        down(&self.breakers)?;
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
         // Decided only now: while this hop waited, another may have learnt the host refuses HEAD.
         if *method == Method::HEAD && self.head_refused(url) {
@@ -559,13 +582,23 @@ impl Checker {
             headers.insert(header::AUTHORIZATION, v);
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut resp = self
-            .client
-            .request(method.clone(), url.clone())
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|e| classify(&e))?;
+        let sent = self.client.request(method.clone(), url.clone()).headers(headers).send().await;
+        let mut resp = match sent {
+            Ok(r) => {
+                self.breakers.answered(&host);
+                self.adapt(&gate, &r);
+                r
+            }
+            Err(e) => {
+                let e = classify(&e);
+                match e {
+                    HopError::Timeout => self.breakers.failed(&host, url, Failure::Timeout),
+                    HopError::Refused => self.breakers.failed(&host, url, Failure::Refused),
+                    _ => {}
+                }
+                return Err(e);
+            }
+        };
         let status = resp.status();
         let headers = resp.headers().clone();
         let mut body = None;
@@ -591,11 +624,19 @@ impl Checker {
         Ok(Hop { status, headers, body, truncated })
     }
 
-    fn host_semaphore(&self, host: &str, limit: Option<usize>) -> Arc<Semaphore> {
-        let mut map = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(map.entry(host.to_string()).or_insert_with(|| {
-            Arc::new(Semaphore::new(limit.unwrap_or(self.opts.settings.max_per_host).max(1)))
-        }))
+    /// What an answer tells the host's window: a 429 or 503 halves it and pauses
+    /// the host (its `Retry-After`, or a backoff); a `Retry-After` on another
+    /// retried status pauses it; anything else is a success.
+    fn adapt(&self, gate: &Gate, resp: &reqwest::Response) {
+        let status = resp.status();
+        let after = retry_after(resp.headers()).filter(|a| *a <= self.opts.settings.retry_after_max);
+        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            gate.congested(after.unwrap_or_else(|| self.backoff(0)));
+        } else if let (true, Some(after)) = (retryable_status(status), after) {
+            gate.pause(after);
+        } else {
+            gate.success();
+        }
     }
 }
 
@@ -611,55 +652,4 @@ pub(super) fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
     let mut next = base.join(loc.trim()).ok()?;
     next.set_fragment(None);
     Some(next)
-}
-
-/// Sort a reqwest error into what the verdict needs to know.
-fn classify(e: &reqwest::Error) -> HopError {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        // `io::Error::source()` skips the error it wraps: look inside.
-        let mut layers = vec![err];
-        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            layers.push(inner);
-        }
-        for layer in layers {
-            if let Some(r) = layer.downcast_ref::<ResolveError>() {
-                return from_resolve(r);
-            }
-            if let Some(t) = layer.downcast_ref::<rustls::Error>() {
-                return HopError::Tls(t.to_string());
-            }
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return HopError::Refused,
-                std::io::ErrorKind::TimedOut => return HopError::Timeout,
-                _ => {}
-            }
-        }
-        cur = err.source();
-    }
-    if e.is_timeout() {
-        return HopError::Timeout;
-    }
-    HopError::Transient(format!("connection failed: {}", describe(e)))
-}
-
-fn from_resolve(r: &ResolveError) -> HopError {
-    match r {
-        ResolveError::Private(ip) => HopError::Private(*ip),
-        ResolveError::NotFound(n) => HopError::NotFound(n.clone()),
-        ResolveError::Temporary(m) => HopError::Transient(format!("DNS lookup failed: {m}")),
-    }
-}
-
-/// The innermost useful message of an error chain.
-fn describe(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut cur = std::error::Error::source(e);
-    while let Some(err) = cur {
-        msg = err.to_string();
-        cur = err.source();
-    }
-    msg
 }

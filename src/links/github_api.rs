@@ -132,7 +132,7 @@ impl Checker {
                     attempt += 1;
                     tokio::time::sleep(after).await;
                 }
-                _ => return finish(out, attempt),
+                _ => return finish(out, attempt > 0, attempt + 1),
             }
         }
     }

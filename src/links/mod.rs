@@ -13,6 +13,7 @@
 //! values, progress goes to a [`Progress`] the caller provides.
 
 pub mod anchors;
+pub mod breaker;
 pub mod cache;
 pub mod check;
 pub mod github_api;
@@ -22,6 +23,7 @@ pub mod retry;
 pub mod rules;
 pub mod settings;
 pub mod targets;
+pub mod window;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

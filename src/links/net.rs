@@ -1,4 +1,4 @@
-//! Address policy and name resolution.
+//! Address policy and name resolution, and what a failed request's error means.
 //!
 //! The checker runs in CI on links anyone can put in a pull request, so it must
 //! not become a way to probe the runner's network (cloud metadata endpoints,
@@ -13,6 +13,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+use super::check::HopError;
 
 /// Whether `ip` is a globally routable unicast address, i.e. one a link checker
 /// may connect to without `--allow-private`.
@@ -206,6 +208,57 @@ impl Resolve for FilteringResolver {
             Ok(addrs)
         })
     }
+}
+
+/// Sort a reqwest error into what the verdict needs to know.
+pub(super) fn classify(e: &reqwest::Error) -> HopError {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        // `io::Error::source()` skips the error it wraps: look inside.
+        let mut layers = vec![err];
+        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            layers.push(inner);
+        }
+        for layer in layers {
+            if let Some(r) = layer.downcast_ref::<ResolveError>() {
+                return from_resolve(r);
+            }
+            if let Some(t) = layer.downcast_ref::<rustls::Error>() {
+                return HopError::Tls(t.to_string());
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return HopError::Refused,
+                std::io::ErrorKind::TimedOut => return HopError::Timeout,
+                _ => {}
+            }
+        }
+        cur = err.source();
+    }
+    if e.is_timeout() {
+        return HopError::Timeout;
+    }
+    HopError::Transient(format!("connection failed: {}", describe(e)))
+}
+
+pub(super) fn from_resolve(r: &ResolveError) -> HopError {
+    match r {
+        ResolveError::Private(ip) => HopError::Private(*ip),
+        ResolveError::NotFound(n) => HopError::NotFound(n.clone()),
+        ResolveError::Temporary(m) => HopError::Transient(format!("DNS lookup failed: {m}")),
+    }
+}
+
+/// The innermost useful message of an error chain.
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut cur = std::error::Error::source(e);
+    while let Some(err) = cur {
+        msg = err.to_string();
+        cur = err.source();
+    }
+    msg
 }
 
 #[cfg(test)]

@@ -17,10 +17,13 @@ pub(super) fn backoff(first: Duration, max: Duration, attempt: u32) -> Duration 
     d / 2 + d.mul_f64(random_unit() / 2.0)
 }
 
-/// Say how many attempts a failure took.
-pub(super) fn finish(mut out: Outcome, retries: u32) -> Outcome {
-    if retries > 0 && out.verdict != Verdict::Ok {
-        out.detail = format!("{} ({} attempts)", out.detail, retries + 1);
+/// Say how many attempts a failure took, when it was `retried`: `sent` is the
+/// requests that got a final answer (or failed), so the count is the one the
+/// server saw, a HEAD double-checked by GET counting twice.
+pub(super) fn finish(mut out: Outcome, retried: bool, sent: u32) -> Outcome {
+    if retried && out.verdict != Verdict::Ok {
+        let s = if sent == 1 { "" } else { "s" };
+        out.detail = format!("{} ({sent} attempt{s})", out.detail);
     }
     out
 }

@@ -206,7 +206,7 @@ async fn server_error_always_is_unverified_after_every_retry() {
     let (t, r) = run(&[format!("{}/down", s.uri())], options(&fast_config(), true)).await;
     let o = &r.outcomes[0];
     assert_eq!(o.verdict, Verdict::Unverified, "{o:?}");
-    assert_eq!(o.detail, "503 Service Unavailable (3 attempts)");
+    assert_eq!(o.detail, "503 Service Unavailable (4 attempts)");
     assert_eq!(requests(&s).await, 4, "HEAD + GET, then two GET retries");
     let d = diagnostics(&t, &r.outcomes);
     assert_eq!(d[0].rule, "unverified-link");

@@ -8,6 +8,7 @@ mod concurrency;
 mod e2e;
 mod github;
 mod http;
+mod scale;
 
 use std::net::IpAddr;
 
