@@ -20,16 +20,22 @@ use crate::note::{LinkKind, Note};
 /// Compiles what it needs from `cfg`; a run holding `Settings` calls
 /// [`generate_with`] with what they compiled.
 pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated, ReadmeError> {
-    let readme = ReadmeFile::read(root, cfg)?;
-    // Cheap checks first: a broken README or template fails before the notes are read.
-    let regions = readme.regions()?;
-    if regions.is_empty() {
-        return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
-    }
+    let (readme, regions) = read_regions(root, cfg)?;
     let templates = compile(cfg)?;
     let ctx = ParseContext::new(cfg)?;
     let ignore = crate::discover::ignore_set(cfg)?;
     generate_from(root, readme, &regions, cfg, &ctx, &templates, &ignore, today)
+}
+
+/// The README and its regions. Cheap checks first: a broken README fails
+/// before templates are compiled or notes read.
+fn read_regions(root: &Path, cfg: &Config) -> Result<(ReadmeFile, Vec<Region>), ReadmeError> {
+    let readme = ReadmeFile::read(root, cfg)?;
+    let regions = readme.regions()?;
+    if regions.is_empty() {
+        return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
+    }
+    Ok((readme, regions))
 }
 
 /// [`generate`] with the patterns, templates and `ignore` globs compiled once
@@ -42,11 +48,7 @@ pub fn generate_with(
     ignore: &globset::GlobSet,
     today: NaiveDate,
 ) -> Result<Generated, ReadmeError> {
-    let readme = ReadmeFile::read(root, cfg)?;
-    let regions = readme.regions()?;
-    if regions.is_empty() {
-        return Err(ReadmeError::NoMarkers { display_path: readme.display_path });
-    }
+    let (readme, regions) = read_regions(root, cfg)?;
     generate_from(root, readme, &regions, cfg, ctx, templates, ignore, today)
 }
 
