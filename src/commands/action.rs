@@ -65,7 +65,7 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
     // committed, so a file that cannot be written must not cost the outputs.
     let mut sarif_written = false;
     if let Some(path) = &inputs.sarif_file {
-        match write_sarif(&root.join(path), &diags, &sources) {
+        match write_sarif(&root, &root.join(path), &diags, &sources) {
             Ok(()) => sarif_written = true,
             Err(e) => {
                 let msg = report_failure(out, "daybook sarif", &miette::Report::new(e));
@@ -166,7 +166,11 @@ fn report_failure(out: &mut impl Write, title: &str, report: &miette::Report) ->
 
 /// Write the SARIF report to `path`, creating its folder:
 /// `sarif_file: reports/daybook.sarif` names a folder the checkout lacks.
-fn write_sarif(path: &Path, diags: &[Diagnostic], sources: &Sources) -> Result<(), Error> {
+fn write_sarif(root: &Path, path: &Path, diags: &[Diagnostic], sources: &Sources) -> Result<(), Error> {
+    // The workspace is the pull request's: a symlinked folder must not carry
+    // the report (or the folders created for it) outside.
+    crate::util::jail::check_output(root, path)
+        .map_err(|why| Error::Usage(format!("{} is not written: {why}", path.display())))?;
     let text = crate::report::sarif::render(diags, sources);
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()

@@ -38,7 +38,11 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         text = without_summary(&text).to_owned();
     }
     match &args.output {
-        Some(path) => crate::util::fs::write_atomic(path, text.as_bytes()).map_err(Error::from)?,
+        Some(path) => {
+            crate::util::jail::check_output(root, path)
+                .map_err(|why| Error::Usage(format!("{} is not written: {why}", path.display())))?;
+            crate::util::fs::write_atomic(path, text.as_bytes()).map_err(Error::from)?
+        }
         // Human output quotes notes line by line: guarded from the runner on Actions.
         // Annotations, JSON and SARIF escape every line break of the repository's text.
         None if format == Format::Human => super::output::print_log(&text),

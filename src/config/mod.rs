@@ -334,11 +334,7 @@ impl Config {
         // A config inside the repository may come from a pull request: it is
         // read only if it resolves inside it and is a regular file. One the
         // user named outside the repository is theirs, and only bounded.
-        let inside = std::path::absolute(&path)
-            .ok()
-            .zip(std::path::absolute(root).ok())
-            .is_some_and(|(p, r)| p.starts_with(r));
-        let read = if inside {
+        let read = if crate::util::jail::is_named_inside(root, &path) {
             crate::util::jail::read_in_repo(root, &path, MAX_CONFIG_SIZE)
         } else {
             crate::util::jail::read_regular(&path, MAX_CONFIG_SIZE)

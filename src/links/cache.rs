@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 /// Bumped when the layout changes; an old file is then ignored.
 const VERSION: u32 = 1;
 
+/// A cache of a large repository is a few MB; past this it is not one.
+const MAX_CACHE_SIZE: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// When the answer was seen, in seconds since the Unix epoch.
@@ -74,12 +77,14 @@ impl Cache {
         }
     }
 
-    /// Load `path` (a missing file is an empty cache; a corrupt one too, with a warning).
+    /// Load `path` (a missing file is an empty cache; a corrupt, oversized or
+    /// non-regular one too, with a warning).
     pub fn load(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
         let mut cache = Cache::empty(path, max_age, fingerprint);
-        let bytes = match std::fs::read(path) {
+        // Bounded, and never a FIFO or device: the file may be a pull request's.
+        let bytes = match crate::util::jail::read_regular(path, MAX_CACHE_SIZE) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return cache,
+            Err(crate::util::jail::Refused::Missing) => return cache,
             Err(e) => {
                 cache.warning = Some(format!(
                     "could not read the link cache {}: {e}; checking every link",
@@ -178,6 +183,23 @@ mod tests {
 
     fn entry(checked: i64) -> Entry {
         Entry { checked, ok: true, status: Some(200), final_url: None, anchors: vec![] }
+    }
+
+    /// A cache linked to `/dev/zero` read until memory ran out; a FIFO hung.
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_that_is_no_regular_file_is_ignored_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("c.json");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = fifo.clone();
+        std::thread::spawn(move || tx.send(Cache::load(&p, Duration::from_secs(60), "fp").warning));
+        let warning = rx.recv_timeout(Duration::from_secs(20)).expect("reading a FIFO hung").unwrap();
+        assert!(warning.contains("named pipe"), "{warning}");
+        let zero = Cache::load(Path::new("/dev/zero"), Duration::from_secs(60), "fp");
+        assert!(zero.warning.unwrap().contains("device"));
+        assert!(zero.entries.is_empty());
     }
 
     /// actions/cache saves the file from the runner's user, not from daybook's

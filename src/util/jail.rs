@@ -100,6 +100,25 @@ pub(crate) fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refuse
     Ok(resolved)
 }
 
+/// Whether `path` names a place inside `root` as written (before symlinks).
+pub(crate) fn is_named_inside(root: &Path, path: &Path) -> bool {
+    std::path::absolute(path).ok().zip(std::path::absolute(root).ok()).is_some_and(|(p, r)| p.starts_with(r))
+}
+
+/// A file about to be written at `path`: refused when it is named inside the
+/// repository but a symbolic link (on a folder of the way, or the file itself)
+/// leads it outside. A path named outside the repository is the caller's own
+/// choice and is not checked.
+pub(crate) fn check_output(root: &Path, path: &Path) -> Result<(), Refused> {
+    if !is_named_inside(root, path) {
+        return Ok(());
+    }
+    match resolve_inside(root, path) {
+        Err(why @ Refused::Outside { .. }) => Err(why),
+        _ => Ok(()),
+    }
+}
+
 /// Read `path` (absolute, or relative to the current directory) if it resolves
 /// inside `root`, is a regular file and holds at most `limit` bytes.
 pub(crate) fn read_in_repo(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {

@@ -510,3 +510,31 @@ fn annotations_and_sarif_name_files_from_the_top_of_the_repository() {
     let json = run("json");
     assert!(json.contains("\"notes/") && !json.contains("sub/notes/"), "{json}");
 }
+
+/// A pull request can commit `reports -> /somewhere` as a symlink: a report
+/// named inside the repository must not land outside it through the link.
+#[cfg(unix)]
+#[test]
+fn a_report_is_not_written_out_of_the_repository_through_a_symlinked_folder() {
+    let dir = copy_fixture("clean");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("reports")).unwrap();
+    let out = daybook()
+        .current_dir(dir.path())
+        .args(["lint", ".", "--offline", "--format", "sarif", "-o", "reports/daybook.sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the repository"));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing written outside");
+    // A path the user names outside the repository is theirs to choose.
+    let theirs = outside.path().join("mine.sarif");
+    daybook()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--offline", "--format", "sarif", "-o"])
+        .arg(&theirs)
+        .assert()
+        .success();
+    assert!(theirs.exists());
+}
