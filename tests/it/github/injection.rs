@@ -323,34 +323,12 @@ fn the_action_on_a_pull_request_prints_guarded() {
     let remote = Remote::new();
     attacked(&remote.work);
     git(&remote.work, &["commit", "-qam", "attack"]);
-    let head = git(&remote.work, &["rev-parse", "HEAD"]);
-    let tmp = tempfile::tempdir().unwrap();
-    let event = tmp.path().join("event.json");
-    let payload =
-        json!({"pull_request": {"number": 1, "head": {"sha": head}}, "repository": {"fork": false}});
-    std::fs::write(&event, payload.to_string()).unwrap();
-    let mut c = daybook();
-    super::isolate_git(&mut c);
-    let out = c
-        .arg("action")
-        .current_dir(&remote.work)
-        .env("GITHUB_ACTIONS", "true")
-        .env("INPUT_OFFLINE", "true")
-        .env("GITHUB_WORKSPACE", &remote.work)
-        .env("GITHUB_EVENT_NAME", "pull_request")
-        .env("GITHUB_EVENT_PATH", &event)
-        .env("GITHUB_REF", "refs/pull/1/merge")
-        .env("GITHUB_SHA", &head)
-        .env("GITHUB_STEP_SUMMARY", tmp.path().join("summary.md"))
-        .env("GITHUB_OUTPUT", tmp.path().join("outputs"))
-        .output()
-        .unwrap();
+    let (out, summary) = action_on_a_pull_request(&remote);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     check(&out, &remote.work, "action");
     let cmds = runner_commands(&out.stdout);
     assert!(cmds.iter().any(|c| c.props.contains("title=readme-stale")), "{cmds:?}");
     assert!(cmds.iter().any(|c| c.name == "group"), "{cmds:?}");
-    let summary = std::fs::read_to_string(tmp.path().join("summary.md")).unwrap();
     assert_eq!(raw_control(&summary), None, "job summary: {summary:?}");
 }
 
@@ -406,5 +384,67 @@ proptest! {
         // The human report alone, unguarded, carries no control either.
         let plain = human::render(&[d], &sources, &opts);
         prop_assert_eq!(raw_control(&plain), None);
+    }
+}
+
+/// `daybook action` on a pull request, run as the runner runs it: its output
+/// and the job summary it wrote.
+fn action_on_a_pull_request(remote: &Remote) -> (Output, String) {
+    let head = git(&remote.work, &["rev-parse", "HEAD"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let event = tmp.path().join("event.json");
+    let payload =
+        json!({"pull_request": {"number": 1, "head": {"sha": head}}, "repository": {"fork": false}});
+    std::fs::write(&event, payload.to_string()).unwrap();
+    let mut c = daybook();
+    super::isolate_git(&mut c);
+    let out = c
+        .arg("action")
+        .current_dir(&remote.work)
+        .env("GITHUB_ACTIONS", "true")
+        .env("INPUT_OFFLINE", "true")
+        .env("GITHUB_WORKSPACE", &remote.work)
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", &event)
+        .env("GITHUB_REF", "refs/pull/1/merge")
+        .env("GITHUB_SHA", &head)
+        .env("GITHUB_STEP_SUMMARY", tmp.path().join("summary.md"))
+        .env("GITHUB_OUTPUT", tmp.path().join("outputs"))
+        .output()
+        .unwrap();
+    (out, std::fs::read_to_string(tmp.path().join("summary.md")).unwrap_or_default())
+}
+
+proptest! {
+    // Each case runs the binary on a real checkout: few cases, every surface.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// The whole action, with hostile text in a note, in the README (inside a
+    /// generated region and beside it) and in daybook.yml, both as a template
+    /// (a valid config) and as raw text (a config error quoting it): whatever
+    /// the bytes, the runner executes no command but daybook's own.
+    #[test]
+    fn no_repository_text_forges_a_command_through_the_action(
+        note in hostile(), readme in hostile(), yaml in hostile(), raw_yaml in proptest::bool::ANY,
+    ) {
+        let remote = Remote::new();
+        let root = &remote.work;
+        let path = root.join("notes/202401/0109.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n- x: <img src=\"{note}.png\"> [l](m{note}.md) {note}\n")).unwrap();
+        let r = root.join("README.md");
+        let text = std::fs::read_to_string(&r).unwrap().replace("主要内容", &format!("主要内容{readme}"));
+        std::fs::write(&r, text).unwrap();
+        let config = if raw_yaml {
+            format!("readme:\n  path: README.md\n{yaml}\n")
+        } else {
+            let quoted = serde_json::to_string(&yaml).unwrap(); // a JSON string is a YAML string
+            format!("readme:\n  templates:\n    updated: {quoted}\n")
+        };
+        std::fs::write(root.join("daybook.yml"), config).unwrap();
+        git(root, &["commit", "-qam", "attack"]);
+        let (out, summary) = action_on_a_pull_request(&remote);
+        check(&out, root, "action (proptest)");
+        prop_assert_eq!(raw_control(&summary), None);
     }
 }
