@@ -24,7 +24,7 @@ struct InFlightServer {
 
 impl InFlightServer {
     async fn start(delay: Duration) -> Self {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::io::AsyncWriteExt;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let now = Arc::new(AtomicUsize::new(0));
@@ -37,17 +37,10 @@ impl InFlightServer {
                 let (now, max, total) = (Arc::clone(&now2), Arc::clone(&max2), Arc::clone(&total2));
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
-                    let mut chunk = [0u8; 4096];
                     loop {
-                        // read one request head (HEAD/GET carry no body)
-                        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                            match sock.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
+                        if !super::next_request_head(&mut sock, &mut buf).await {
+                            return;
                         }
-                        let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-                        buf.drain(..end);
                         let n = now.fetch_add(1, Ordering::SeqCst) + 1;
                         max.fetch_max(n, Ordering::SeqCst);
                         total.fetch_add(1, Ordering::SeqCst);

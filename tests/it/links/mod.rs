@@ -62,3 +62,20 @@ fn static_lookup(names: &[&str]) -> Lookup {
     let lo: IpAddr = "127.0.0.1".parse().unwrap();
     Lookup::Static(names.iter().map(|n| (n.to_string(), vec![lo])).collect())
 }
+
+/// Read the next request head from `sock` into `buf` and drop it from there
+/// (HEAD/GET carry no body), for the hand-made servers that count requests in
+/// flight; `false` when the client closed the connection.
+async fn next_request_head(sock: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    buf.drain(..end);
+    true
+}

@@ -253,7 +253,7 @@ async fn a_single_link_gets_every_attempt_even_past_the_breaker() {
 /// A plain HTTP/1.1 server that answers 429 at once to any request beyond
 /// `limit` in flight, and 200 after `delay` to the others. Counts the 429s.
 async fn limited_server(limit: usize, delay: Duration) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let in_flight = Arc::new(AtomicUsize::new(0));
@@ -264,17 +264,10 @@ async fn limited_server(limit: usize, delay: Duration) -> (std::net::SocketAddr,
             let (in_flight, refused) = (Arc::clone(&in_flight), Arc::clone(&refused));
             tokio::spawn(async move {
                 let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
                 loop {
-                    // one request head at a time (HEAD/GET carry no body)
-                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match sock.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
+                    if !super::next_request_head(&mut sock, &mut buf).await {
+                        return;
                     }
-                    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-                    buf.drain(..end);
                     let reply: &[u8] = if in_flight.fetch_add(1, Ordering::SeqCst) >= limit {
                         refused.fetch_add(1, Ordering::SeqCst);
                         b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"
