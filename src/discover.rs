@@ -14,6 +14,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Position, Severity, SourceFile, display_path};
 use crate::error::Error;
+use crate::note::parse::ParseContext;
 
 /// Files larger than this are reported, not parsed: a daily note is a few KB,
 /// so 5 MB is either a mistake (a committed binary renamed `.md`) or something
@@ -65,25 +66,55 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
 }
 
 /// [`discover`] with the `ignore` globs compiled already (a run's `Settings`).
+/// Walks the root of every note set and keeps the files some set claims
+/// (see [`ParseContext::classify`]).
 pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<Discovered, Error> {
-    let notes_root = root.join(&config.notes.root);
-    if !notes_root.is_dir() {
+    let ctx = ParseContext::new(config)?;
+    // Walk each root once: a root inside another walked root is walked with it.
+    let mut roots: Vec<&str> = ctx.sets.iter().map(|s| s.root.as_str()).collect();
+    roots.sort();
+    roots.dedup();
+    let nested =
+        |r: &str, o: &str| o.is_empty() || r.strip_prefix(o).is_some_and(|rest| rest.starts_with('/'));
+    let walked: Vec<&str> =
+        roots.iter().copied().filter(|r| !roots.iter().any(|o| o != r && nested(r, o))).collect();
+    let existing: Vec<&str> = walked.iter().copied().filter(|r| root.join(r).is_dir()).collect();
+    if existing.is_empty() {
+        let first = &config.notes.primary().root;
         return Err(Error::Usage(format!(
             "no notes folder at {}: create it, or set `notes.root` in daybook.yml to where the notes live",
-            notes_root.display()
+            root.join(first).display()
         )));
     }
+    let mut out = Discovered::default();
+    for r in existing {
+        walk_root(root, r, config, ignored, &ctx, &mut out)?;
+    }
+    if walked.len() > 1 {
+        out.notes.sort_by(|a, b| a.abs.cmp(&b.abs));
+    }
+    Ok(out)
+}
+
+fn walk_root(
+    root: &Path,
+    set_root: &str,
+    config: &Config,
+    ignored: &GlobSet,
+    ctx: &ParseContext,
+    out: &mut Discovered,
+) -> Result<(), Error> {
+    let notes_root = if set_root.is_empty() { root.to_path_buf() } else { root.join(set_root) };
+    let shown_root = if set_root.is_empty() { "." } else { set_root };
     // The walk starts at the notes folder and follows it even when it is a
     // link: a pull request must not point it (or a folder on the way) outside.
     if let Err(why @ crate::util::jail::Refused::Outside { .. }) =
         crate::util::jail::resolve_inside(root, &notes_root)
     {
         return Err(Error::Usage(format!(
-            "the notes folder `{}` is not read: {why}, and daybook reads only inside it",
-            config.notes.root
+            "the notes folder `{shown_root}` is not read: {why}, and daybook reads only inside it"
         )));
     }
-    let mut out = Discovered::default();
     let canonical_root = std::fs::canonicalize(root).ok();
     let readme_path = config.readme.path().replace('\\', "/").trim_start_matches("./").to_owned();
     let root_owned = root.to_path_buf();
@@ -101,7 +132,7 @@ pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<
             Ok(e) => e,
             Err(err) => {
                 let at = err_path(&err);
-                let path = at.map(|p| display_path(root, p)).unwrap_or_else(|| config.notes.root.clone());
+                let path = at.map(|p| display_path(root, p)).unwrap_or_else(|| shown_root.to_owned());
                 let what = if at.is_some_and(Path::is_dir) { "folder" } else { "file" };
                 out.problems.push(Diagnostic::file_level(
                     UNREADABLE_FILE,
@@ -118,7 +149,8 @@ pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<
         }
         let path = display_path(root, entry.path());
         // With `notes.root: .` the README sits among the notes; it is the output.
-        if path == readme_path {
+        // A file no note set claims is some other document.
+        if path == readme_path || !ctx.is_note(&path) {
             continue;
         }
         if ft.is_symlink() {
@@ -165,7 +197,7 @@ pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<
         }
         out.notes.push(Candidate { path, abs: entry.path().to_path_buf() });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The walk error without the path the diagnostic already names.
@@ -369,7 +401,7 @@ mod tests {
         std::fs::write(root.join("202301/0101.md"), "# a").unwrap();
         std::fs::write(root.join("README.md"), "# r").unwrap();
         let mut config = Config::default();
-        config.notes.root = ".".into();
+        config.notes.primary_mut().root = ".".into();
         let found = discover(root, &config).unwrap();
         let paths: Vec<_> = found.notes.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, ["202301/0101.md"]);

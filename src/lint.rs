@@ -136,7 +136,7 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
 
     let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, settings, |note| {
         let mut out = Vec::new();
-        for r in &selected {
+        for r in selected.iter().filter(|r| rules::applies(**r, note, &cx)) {
             r.check_note(note, &cx, &mut out);
         }
         if !options.full_notes {
@@ -218,7 +218,9 @@ pub fn lint_source(
     let note = parse_note(file, parse);
     let mut out = Vec::new();
     for c in rules::checks() {
-        c.check_note(&note, &cx, &mut out);
+        if rules::applies(*c, &note, &cx) {
+            c.check_note(&note, &cx, &mut out);
+        }
         c.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
     }
     sort(&mut out);

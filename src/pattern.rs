@@ -13,6 +13,8 @@ enum Part {
     Year,
     Month,
     Day,
+    Slug,
+    Number,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,20 @@ pub struct DatePattern {
     source: String,
     regex: Regex,
     slots: Vec<Slot>,
+    dated: bool,
+}
+
+/// What a matching text spells besides its shape.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Captured {
+    /// `None` for a pattern without date placeholders.
+    pub date: Option<NaiveDate>,
+    /// The text `{slug}` stood for.
+    pub slug: Option<String>,
+    /// The number `{n}` stood for.
+    pub number: Option<u64>,
+    /// The number as written (`062`).
+    pub number_text: Option<String>,
 }
 
 /// Why a string that has the pattern's shape still does not name a date.
@@ -51,72 +67,153 @@ impl std::fmt::Display for DateMismatch {
 }
 
 impl DatePattern {
+    /// A pattern that spells a date: it needs `{yyyy}`, a month and a day.
     pub fn new(pattern: &str) -> Result<Self, String> {
+        let p = DatePattern::general(pattern)?;
+        if !p.dated {
+            return Err(format!("pattern `{pattern}` needs a year, a month and a day placeholder"));
+        }
+        Ok(p)
+    }
+
+    /// A pattern that may spell a date or not: the date placeholders come all
+    /// three or not at all. `{slug}` is any text without `/`, `{n}` a sequence
+    /// number, `*` any text within one path segment and `**` any depth of folders.
+    pub fn general(pattern: &str) -> Result<Self, String> {
         let mut re = String::from("^");
         let mut slots = Vec::new();
+        let mut literal = String::new();
         let mut rest = pattern;
-        while let Some(open) = rest.find('{') {
-            re.push_str(&regex::escape(&rest[..open]));
-            let close = rest[open..]
-                .find('}')
-                .map(|c| open + c)
-                .ok_or_else(|| format!("unclosed `{{` in pattern `{pattern}`"))?;
-            let (slot, class) = match &rest[open + 1..close] {
-                "yyyy" => (Slot { part: Part::Year, padded: true }, r"(\d{4})"),
-                "mm" => (Slot { part: Part::Month, padded: true }, r"(\d{2})"),
-                "dd" => (Slot { part: Part::Day, padded: true }, r"(\d{2})"),
-                "m" => (Slot { part: Part::Month, padded: false }, r"([1-9]\d?)"),
-                "d" => (Slot { part: Part::Day, padded: false }, r"([1-9]\d?)"),
-                other => {
-                    return Err(format!(
-                        "unknown placeholder `{{{other}}}` in pattern `{pattern}`; use {{yyyy}}, {{mm}}, {{dd}}, {{m}} or {{d}}"
-                    ));
+        while let Some(c) = rest.chars().next() {
+            match c {
+                '{' => {
+                    re.push_str(&regex::escape(&literal));
+                    literal.clear();
+                    let close =
+                        rest.find('}').ok_or_else(|| format!("unclosed `{{` in pattern `{pattern}`"))?;
+                    let (slot, class) = match &rest[1..close] {
+                        "yyyy" => (Slot { part: Part::Year, padded: true }, r"(\d{4})"),
+                        "mm" => (Slot { part: Part::Month, padded: true }, r"(\d{2})"),
+                        "dd" => (Slot { part: Part::Day, padded: true }, r"(\d{2})"),
+                        "m" => (Slot { part: Part::Month, padded: false }, r"([1-9]\d?)"),
+                        "d" => (Slot { part: Part::Day, padded: false }, r"([1-9]\d?)"),
+                        "slug" => (Slot { part: Part::Slug, padded: false }, r"([^/]+?)"),
+                        "n" => (Slot { part: Part::Number, padded: false }, r"(\d+)"),
+                        other => {
+                            return Err(format!(
+                                "unknown placeholder `{{{other}}}` in pattern `{pattern}`; use {{yyyy}}, {{mm}}, {{dd}}, {{m}}, {{d}}, {{slug}} or {{n}}"
+                            ));
+                        }
+                    };
+                    if matches!(slot.part, Part::Slug | Part::Number)
+                        && slots.iter().any(|s: &Slot| s.part == slot.part)
+                    {
+                        return Err(format!("pattern `{pattern}` uses `{{{}}}` twice", &rest[1..close]));
+                    }
+                    re.push_str(class);
+                    slots.push(slot);
+                    rest = &rest[close + 1..];
                 }
-            };
-            re.push_str(class);
-            slots.push(slot);
-            rest = &rest[close + 1..];
-        }
-        re.push_str(&regex::escape(rest));
-        re.push('$');
-        for part in [Part::Year, Part::Month, Part::Day] {
-            if !slots.iter().any(|s| s.part == part) {
-                return Err(format!("pattern `{pattern}` needs a year, a month and a day placeholder"));
+                '*' => {
+                    re.push_str(&regex::escape(&literal));
+                    literal.clear();
+                    if let Some(after) = rest.strip_prefix("**/") {
+                        re.push_str("(?:[^/]*/)*");
+                        rest = after;
+                    } else if let Some(after) = rest.strip_prefix("**") {
+                        re.push_str(".*");
+                        rest = after;
+                    } else {
+                        re.push_str("[^/]*");
+                        rest = &rest[1..];
+                    }
+                }
+                c => {
+                    literal.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
             }
         }
+        re.push_str(&regex::escape(&literal));
+        re.push('$');
+        let has = |part: Part| slots.iter().any(|s| s.part == part);
+        let date_parts = [Part::Year, Part::Month, Part::Day].into_iter().filter(|p| has(*p)).count();
+        if date_parts != 0 && date_parts != 3 {
+            return Err(format!(
+                "pattern `{pattern}` needs a year, a month and a day placeholder (or none, for undated notes)"
+            ));
+        }
         let regex = Regex::new(&re).map_err(|e| e.to_string())?;
-        Ok(DatePattern { source: pattern.to_owned(), regex, slots })
+        Ok(DatePattern { source: pattern.to_owned(), regex, slots, dated: date_parts == 3 })
     }
 
     pub fn source(&self) -> &str {
         &self.source
     }
 
+    /// Whether the pattern spells a date.
+    pub fn is_dated(&self) -> bool {
+        self.dated
+    }
+
+    /// Whether the pattern holds `{slug}`, `{n}` or a wildcard: one it cannot spell alone.
+    pub fn has_free_parts(&self) -> bool {
+        self.slots.iter().any(|s| matches!(s.part, Part::Slug | Part::Number)) || self.source.contains('*')
+    }
+
     /// `None` when `text` does not have the pattern's shape at all; otherwise the
-    /// date, or why the digits do not make one.
+    /// date, or why the digits do not make one. A pattern without a date
+    /// never matches here: see [`DatePattern::captures`].
     pub fn parse(&self, text: &str) -> Option<Result<NaiveDate, DateMismatch>> {
+        match self.captures(text)? {
+            Ok(c) => c.date.map(Ok),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// `None` when `text` does not have the pattern's shape; otherwise what it
+    /// spells, or why its digits name no date.
+    pub fn captures(&self, text: &str) -> Option<Result<Captured, DateMismatch>> {
         let caps = self.regex.captures(text)?;
         let mut values: [Option<u32>; 3] = [None; 3];
+        let mut out = Captured::default();
         for (i, slot) in self.slots.iter().enumerate() {
+            let idx = match slot.part {
+                Part::Slug => {
+                    out.slug = Some(caps[i + 1].to_owned());
+                    continue;
+                }
+                Part::Number => {
+                    out.number = caps[i + 1].parse().ok();
+                    out.number_text = Some(caps[i + 1].to_owned());
+                    continue;
+                }
+                part => part as usize,
+            };
             let v: u32 = caps[i + 1].parse().ok()?;
-            let idx = slot.part as usize;
             match values[idx] {
                 Some(prev) if prev != v => {
                     let component = match slot.part {
                         Part::Year => "year",
                         Part::Month => "month",
-                        Part::Day => "day",
+                        _ => "day",
                     };
                     return Some(Err(DateMismatch::Inconsistent { component, first: prev, second: v }));
                 }
                 _ => values[idx] = Some(v),
             }
         }
-        let (year, month, day) = (values[0]? as i32, values[1]?, values[2]?);
-        Some(NaiveDate::from_ymd_opt(year, month, day).ok_or(DateMismatch::Impossible { year, month, day }))
+        if self.dated {
+            let (year, month, day) = (values[0]? as i32, values[1]?, values[2]?);
+            match NaiveDate::from_ymd_opt(year, month, day) {
+                Some(d) => out.date = Some(d),
+                None => return Some(Err(DateMismatch::Impossible { year, month, day })),
+            }
+        }
+        Some(Ok(out))
     }
 
-    /// Spell `date` in this pattern.
+    /// Spell `date` in this pattern; `{slug}`, `{n}` and wildcards stay as written.
     pub fn format(&self, date: NaiveDate) -> String {
         use chrono::Datelike;
         let mut out = String::new();
@@ -130,12 +227,37 @@ impl DatePattern {
                 "dd" => out.push_str(&format!("{:02}", date.day())),
                 "m" => out.push_str(&date.month().to_string()),
                 "d" => out.push_str(&date.day().to_string()),
-                _ => {}
+                other => out.push_str(&format!("{{{other}}}")),
             }
             rest = &rest[close + 1..];
         }
         out.push_str(rest);
         out
+    }
+
+    /// Whether `text` (a path relative to the set's root) is close to the
+    /// pattern without matching it: as deep, and with a file name of nearly
+    /// the same shape (digits compared as digits). A file in a shared folder
+    /// that is this close is a misnamed note, not some other document.
+    pub fn near_miss(&self, text: &str) -> bool {
+        if !self.dated || self.regex.is_match(text) {
+            return false;
+        }
+        let deep = self.source.contains("**");
+        if !deep && text.split('/').count() != self.source.split('/').count() {
+            return false;
+        }
+        let example = self.format(NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"));
+        let (Some(name), Some(want)) = (text.rsplit('/').next(), example.rsplit('/').next()) else {
+            return false;
+        };
+        if want.contains(['{', '*']) || !name.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let shape = |s: &str| -> String {
+            s.chars().map(|c| if c.is_ascii_digit() { '0' } else { c.to_ascii_lowercase() }).collect()
+        };
+        strsim::damerau_levenshtein(&shape(name), &shape(want)) <= 2
     }
 }
 
@@ -172,6 +294,31 @@ mod tests {
         assert_eq!(p.parse("公众号内容拓展学习笔记（2022.4.04）"), None);
         assert_eq!(p.parse("公众号内容拓展学习笔记（2022.04.4）"), None);
         assert_eq!(p.format(d(2021, 10, 1)), "公众号内容拓展学习笔记（2021.10.1）");
+    }
+
+    #[test]
+    fn slugs_numbers_and_wildcards() {
+        let p = DatePattern::general("_posts/{yyyy}-{mm}-{dd}-{slug}.md").unwrap();
+        let c = p.captures("_posts/2024-01-02-hello-world.md").unwrap().unwrap();
+        assert_eq!((c.date, c.slug.as_deref()), (Some(d(2024, 1, 2)), Some("hello-world")));
+        assert_eq!(p.captures("_posts/2024-01-02.md"), None);
+        let p = DatePattern::general("week{n}-{slug}/README.md").unwrap();
+        let c = p.captures("week062-ship-it/README.md").unwrap().unwrap();
+        assert_eq!((c.date, c.number, c.slug.as_deref()), (None, Some(62), Some("ship-it")));
+        assert!(!p.is_dated() && p.has_free_parts());
+        let p = DatePattern::general("*/{slug}.md").unwrap();
+        assert!(p.captures("aws/s3.md").is_some());
+        assert!(p.captures("aws/deep/s3.md").is_none(), "`*` stays within one segment");
+        let p = DatePattern::general("**/{yyyy}-{mm}-{dd}.md").unwrap();
+        assert_eq!(p.parse("2023-12-07.md"), Some(Ok(d(2023, 12, 7))));
+        assert_eq!(p.parse("2023-08-12 2024-01-09 (Semester 5)/2023-12-07.md"), Some(Ok(d(2023, 12, 7))));
+        assert_eq!(p.parse("a/b/2023-12-07.md"), Some(Ok(d(2023, 12, 7))));
+        assert!(p.near_miss("2023-12-7.md"));
+        assert!(!p.near_miss("topics/rust.md"));
+        assert_eq!(p.format(d(2022, 4, 14)), "**/2022-04-14.md");
+        assert!(DatePattern::general("{slug}-{slug}.md").is_err());
+        assert!(DatePattern::general("{yyyy}/{slug}.md").is_err(), "a year alone is no date");
+        assert!(DatePattern::new("{slug}.md").is_err(), "a title or seed pattern needs a date");
     }
 
     #[test]

@@ -29,6 +29,18 @@ use crate::readme::{self, Generated, ReadmeError, ReadmeFile};
 
 pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
+    if !root.is_dir() {
+        super::open_repo(cli, root)?;
+    }
+    // With no daybook.yml, infer one, unless the repository has the seed's
+    // layout, which the defaults describe already.
+    let explicit = cli.config.as_deref().filter(|p| !p.as_os_str().is_empty());
+    if explicit.is_none() && !root.join(CONFIG_FILE).exists() {
+        let inference = readme::infer::infer_repository(root, "README.md")?;
+        if !inference.is_seed_layout() {
+            return adopt_any(root, &inference, args.dry_run);
+        }
+    }
     let repo = super::open_repo(cli, root)?;
     let (config, config_path) = (&repo.config, repo.path.clone());
     let file = ReadmeFile::read(root, config)?;
@@ -101,6 +113,83 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         outln!("dry run: nothing was written");
     } else {
         outln!("next: `daybook readme --check` shows what the first regeneration would change");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `init` on a repository of any shape: the inferred note sets and README
+/// index, written to daybook.yml and the README (or printed with `--dry-run`).
+fn adopt_any(
+    root: &std::path::Path,
+    inference: &readme::infer::Inference,
+    dry_run: bool,
+) -> miette::Result<ExitCode> {
+    outln!("scanned {} Markdown files", inference.files);
+    if inference.sets.is_empty() {
+        outln!(
+            "found no note sets: no two Markdown files share a name pattern; write daybook.yml by hand (see docs/shapes.md)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (set, why) in &inference.sets {
+        let root_shown = if set.config.root == "." { String::new() } else { format!("{}/", set.config.root) };
+        outln!(
+            "note set `{}`: {} files as `{root_shown}{}`; {why}",
+            set.config.display_name(),
+            set.paths.len(),
+            set.config.pattern
+        );
+    }
+    let verb = if dry_run { "would wrap" } else { "wrapped" };
+    match (&inference.readme, &inference.index, &inference.new_readme) {
+        (Some(r), Some(i), Some(new)) => {
+            let (s, e) = (
+                readme::line_of(&r.text, i.lines.start),
+                readme::line_of(&r.text, i.lines.end.saturating_sub(1)),
+            );
+            outln!(
+                "{}: {verb} the index (lines {s}-{e}: {}) in `<!-- daybook:history -->` markers",
+                r.display_path,
+                i.description
+            );
+            let g = Generated {
+                path: r.path.clone(),
+                display_path: r.display_path.clone(),
+                old: r.text.clone(),
+                new: new.clone(),
+                diagnostics: Vec::new(),
+            };
+            if dry_run {
+                out!("{}", super::output::for_log(&crate::report::safe::controls(&g.diff())));
+            } else {
+                readme::write(&g)?;
+            }
+        }
+        (Some(r), _, _) if inference.already_adopted => {
+            outln!("{}: already has daybook markers; left as it is", r.display_path)
+        }
+        (Some(r), _, _) => outln!(
+            "{}: no index of the notes found (no run of lines linking notes); add `<!-- daybook:history -->` and `<!-- /daybook:history -->` lines where it should go",
+            r.display_path
+        ),
+        (None, _, _) => {
+            outln!("README.md: not found; create it with daybook:history markers where the index should go")
+        }
+    }
+    let yaml = inference.yaml();
+    if dry_run {
+        outln!("{CONFIG_FILE}: would be written with:");
+        for line in yaml.lines() {
+            outln!("    {line}");
+        }
+        outln!("dry run: nothing was written");
+    } else {
+        let path = root.join(CONFIG_FILE);
+        crate::util::fs::write_atomic(&path, yaml.as_bytes()).map_err(Error::from)?;
+        outln!("{CONFIG_FILE}: written ({} note set{})", inference.sets.len(), plural(inference.sets.len()));
+        outln!(
+            "next: `daybook lint` for the notes' defects, `daybook readme --check` for what the README lacks"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -31,8 +31,8 @@ pub(crate) fn open_repo(cli: &Cli, root: &Path) -> Result<Settings, Error> {
     }
     let settings = Settings::load(root, cli.config.as_deref())?;
     if settings.path.is_none()
-        && !root.join(&settings.config.notes.root).is_dir()
-        && let Some(up) = enclosing_repository_root(root, &settings.config.notes.root)
+        && !root.join(&settings.config.notes.primary().root).is_dir()
+        && let Some(up) = enclosing_repository_root(root, &settings.config.notes.primary().root)
     {
         return Err(Error::Usage(format!(
             "{} is not the repository root: `{up}` is (it has the notes folder or daybook.yml); \

@@ -18,9 +18,14 @@ use crate::error::Error;
 mod keys;
 pub mod links;
 mod nesting;
+pub mod notes;
 
 use keys::suggest_known_key;
 use nesting::{MAX_NESTING, check_nesting};
+pub use notes::{
+    DateSource, FrontMatterKey, FrontMatterSchema, NoteKind, NoteSets, NotesConfig, UndatedOrder, Unmatched,
+    ValueType,
+};
 
 /// Default file name looked up at the repository root.
 pub const CONFIG_FILE: &str = "daybook.yml";
@@ -43,8 +48,10 @@ pub struct Config {
     // never printed back by `daybook config show`, which shows what daybook uses.
     #[serde(rename = "$schema", skip_serializing)]
     pub schema: Option<String>,
-    /// Where notes live and how their paths are spelled.
-    pub notes: NotesConfig,
+    /// Where notes live and how their paths are spelled: one note set, or a list of
+    /// sets (a file belongs to the first set whose pattern it matches).
+    #[schemars(with = "notes::NoteSetsSchema")]
+    pub notes: NoteSets,
     /// The H1 title every note starts with.
     pub title: TitleConfig,
     /// The second-level headings a note is made of.
@@ -72,7 +79,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             schema: None,
-            notes: NotesConfig::default(),
+            notes: NoteSets::default(),
             title: TitleConfig::default(),
             sections: SectionsConfig::default(),
             stars: StarsConfig::default(),
@@ -84,23 +91,6 @@ impl Default for Config {
             links: links::LinksConfig::default(),
             publish: PublishConfig::default(),
         }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct NotesConfig {
-    /// Folder holding the notes, relative to the repository root.
-    pub root: String,
-    /// Path of a note relative to `root`. Placeholders: `{yyyy}` year, `{mm}` zero-padded
-    /// month, `{dd}` zero-padded day, `{m}`/`{d}` unpadded. A placeholder used twice must
-    /// agree (the month folder and the file name).
-    pub pattern: String,
-}
-
-impl Default for NotesConfig {
-    fn default() -> Self {
-        NotesConfig { root: "notes".into(), pattern: "{yyyy}{mm}/{mm}{dd}.md".into() }
     }
 }
 
@@ -228,6 +218,34 @@ pub struct ReadmeConfig {
     /// minijinja templates replacing the built-in ones, per region
     /// (`today`, `history`, `updated`).
     pub templates: BTreeMap<String, String>,
+    /// The built-in templates' style: `seed` (the seed's year/month `<details>`
+    /// history, in Chinese), `by-month` (English headings per year and month),
+    /// `by-topic` (a count line, a list of topics, a `### Topic` section per folder
+    /// listing its notes by title) or `latest` (the newest `latest` notes, newest first).
+    #[serde(skip_serializing_if = "is_default")]
+    pub style: ReadmeStyle,
+    /// Display names of folders in the `by-topic` style (`aws: AWS`); a folder not
+    /// listed is shown with each word capitalized (`claude-code` -> `Claude Code`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub topics: BTreeMap<String, String>,
+    /// How many notes the `latest` list holds (default 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<usize>,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// The style of the built-in README templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadmeStyle {
+    #[default]
+    Seed,
+    ByMonth,
+    ByTopic,
+    Latest,
 }
 
 impl ReadmeConfig {
@@ -370,16 +388,20 @@ impl Config {
         // Both are read (and the README written) relative to the repository
         // root: a config in a pull request must not point daybook elsewhere.
         let readme_path = self.readme.path.as_deref().unwrap_or("README.md");
-        for (section, key, value) in
-            [("notes", "root", self.notes.root.as_str()), ("readme", "path", readme_path)]
-        {
+        let roots = self.notes.iter().enumerate().map(|(i, n)| ("notes", "root", n.root.as_str(), i));
+        for (section, key, value, index) in roots.chain([("readme", "path", readme_path, 0)]) {
             let p = Path::new(value);
             let climbs = p.components().any(|c| matches!(c, std::path::Component::ParentDir));
             if p.has_root() || climbs || value.trim().is_empty() {
+                let offset = if section == "notes" {
+                    notes::locate_set_key(text, index, key)
+                } else {
+                    at_in(section, key)
+                };
                 return Err(Error::config(
                     path,
                     text,
-                    at_in(section, key),
+                    offset,
                     format!(
                         "{section}.{key} is `{value}`: it must be a path inside the repository, relative to \
                          its root and without `..` (for example `{}`)",
@@ -388,14 +410,12 @@ impl Config {
                 ));
             }
         }
-        for (section, pattern) in [("notes", &self.notes.pattern), ("title", &self.title.pattern)] {
-            if let Err(e) = crate::pattern::DatePattern::new(pattern) {
-                return Err(Error::config(
-                    path,
-                    text,
-                    at_in(section, "pattern"),
-                    format!("{section}.pattern: {e}"),
-                ));
+        if let Err(e) = crate::pattern::DatePattern::new(&self.title.pattern) {
+            return Err(Error::config(path, text, at_in("title", "pattern"), format!("title.pattern: {e}")));
+        }
+        for (i, set) in self.notes.iter().enumerate() {
+            if let Err(e) = notes::check_set(set) {
+                return Err(Error::config(path, text, notes::locate_set_key(text, i, e.0), e.1));
             }
         }
         let mut spellings: BTreeMap<&str, &str> = BTreeMap::new();
@@ -558,7 +578,7 @@ mod tests {
     fn a_schema_key_is_accepted_and_ignored() {
         let yaml = "$schema: https://example.com/daybook.schema.json\nnotes:\n  root: daily\n";
         let c = Config::from_yaml(yaml, Path::new("daybook.yml")).unwrap();
-        assert_eq!(c.notes.root, "daily");
+        assert_eq!(c.notes.primary().root, "daily");
         let shown = yaml_serde::to_string(&c).unwrap();
         assert!(!shown.contains("$schema"), "{shown}");
     }

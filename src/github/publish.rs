@@ -76,7 +76,7 @@ impl Request {
 /// Files and folders README generation reads, relative to the root.
 pub fn regeneration_inputs(cfg: &Config, config_file: Option<&Path>, root: &Path) -> Vec<String> {
     let mut v = vec![
-        cfg.notes.root.trim_start_matches("./").trim_end_matches('/').to_owned(),
+        cfg.notes.primary().root.trim_start_matches("./").trim_end_matches('/').to_owned(),
         cfg.readme.path().to_owned(),
     ];
     if let Some(p) = config_file

@@ -1,6 +1,7 @@
 //! The note model: a parsed daily note with byte spans on everything a rule or
 //! the README generator needs. Built by [`parse::parse_note`]; pure data.
 
+pub mod front_matter;
 pub mod parse;
 
 use std::ops::Range;
@@ -9,6 +10,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::diag::SourceFile;
+pub use front_matter::FrontMatter;
+pub use parse::PathMatch;
 
 pub type Span = Range<usize>;
 
@@ -162,8 +165,16 @@ pub struct Comment {
 #[derive(Debug, Clone)]
 pub struct Note {
     pub file: Arc<SourceFile>,
-    /// Date spelled by the path, when the path matches `notes.pattern`.
+    /// Date spelled by the path, when the path matches its set's pattern.
     pub path_date: Option<NaiveDate>,
+    /// Index of the note set (`notes`) the note belongs to.
+    pub set: usize,
+    /// How the path matched the set's pattern (`None` for the README).
+    pub path_match: Option<PathMatch>,
+    /// The date the note stands for, from its set's date source.
+    pub resolved_date: Option<NaiveDate>,
+    /// The front matter block, if the note opens with one.
+    pub front_matter: Option<FrontMatter>,
     pub title: Option<Title>,
     /// Every heading in document order.
     pub headings: Vec<Heading>,
@@ -200,8 +211,25 @@ impl Note {
         self.today.map(|i| &self.sections[i])
     }
 
-    /// The date this note stands for: the path's, which is what "newest" means.
+    /// The date this note stands for, from its set's date source (the path's
+    /// for a dated pattern), which is what "newest" means.
     pub fn date(&self) -> Option<NaiveDate> {
-        self.path_date
+        self.resolved_date
+    }
+
+    /// What the path's `{slug}` stood for.
+    pub fn slug(&self) -> Option<&str> {
+        match &self.path_match {
+            Some(PathMatch::Matched(c)) => c.slug.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What the path's `{n}` stood for.
+    pub fn number(&self) -> Option<u64> {
+        match &self.path_match {
+            Some(PathMatch::Matched(c)) => c.number,
+            _ => None,
+        }
     }
 }

@@ -378,7 +378,7 @@ fn history_block(text: &str, section: Range<usize>) -> Option<Range<usize>> {
 /// holds (by `notes.pattern`).
 fn history_order(block: &str, cfg: &Config, ctx: &ParseContext) -> Option<Order> {
     let pattern = &ctx.path_pattern;
-    let root = cfg.notes.root.trim_start_matches("./").trim_end_matches('/');
+    let root = cfg.notes.primary().root.trim_start_matches("./").trim_end_matches('/');
     let mut dates = Vec::new();
     let mut rest = block;
     while let Some(i) = rest.find("href=") {

@@ -8,10 +8,10 @@ use chrono::{Datelike, NaiveDate};
 
 use super::errors::{LocatedError, ReadmeError, template_error};
 use super::markers::{self, Region, RegionName};
-use super::template::{Context, NoteData, TemplateFailure, Templates};
+use super::template::{Context, DEFAULT_LATEST, NoteData, TemplateFailure, Templates};
 use super::{Generated, ReadmeFile, floor_boundary, links, load, rules};
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, SourceFile};
 use crate::note::parse::ParseContext;
 use crate::note::{LinkKind, Note};
 
@@ -64,7 +64,7 @@ fn generate_from(
     today: NaiveDate,
 ) -> Result<Generated, ReadmeError> {
     let (heads, problems) = load::load_heads(root, cfg, ctx, ignore)?;
-    let (new, mut diagnostics) = build(&readme, regions, heads, Some(ctx), templates, cfg, today)?;
+    let (new, mut diagnostics) = build(&readme, regions, heads, ctx, true, templates, cfg, today)?;
     if !problems.is_empty() {
         diagnostics.extend(crate::levels::apply_overrides(problems, cfg));
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -74,7 +74,7 @@ fn generate_from(
 
 /// Compile the configured templates.
 pub fn compile(cfg: &Config) -> Result<Templates, ReadmeError> {
-    Templates::new(&cfg.readme.templates).map_err(template_error)
+    Templates::with_style(&cfg.readme.templates, cfg.readme.style).map_err(template_error)
 }
 
 /// The new README text for `readme`, given its `regions`, notes parsed in full
@@ -89,37 +89,52 @@ pub fn regenerate(
     today: NaiveDate,
 ) -> Result<(String, Vec<Diagnostic>), ReadmeError> {
     let heads = notes.iter().map(load::Head::of).collect();
-    build(readme, regions, heads, None, templates, cfg, today)
+    let ctx = ParseContext::new(cfg)?;
+    build(readme, regions, heads, &ctx, false, templates, cfg, today)
 }
 
 /// The core. Heads without a full note are parsed with `ctx` when they turn
-/// out to be the newest.
+/// out to be the newest and `read` allows reading files.
+#[allow(clippy::too_many_arguments)]
 fn build(
     readme: &ReadmeFile,
     regions: &[Region],
     heads: Vec<load::Head<'_>>,
-    ctx: Option<&ParseContext>,
+    ctx: &ParseContext,
+    read: bool,
     templates: &Templates,
     cfg: &Config,
     today: NaiveDate,
 ) -> Result<(String, Vec<Diagnostic>), ReadmeError> {
-    let root = cfg.notes.root.trim_start_matches("./").trim_end_matches('/').to_owned();
+    let primary = cfg.notes.primary();
+    let root = primary.root.trim_start_matches("./").trim_end_matches('/').to_owned();
     if heads.is_empty() {
-        return Err(ReadmeError::NoNotes { root, pattern: cfg.notes.pattern.clone() });
+        return Err(ReadmeError::NoNotes { root, pattern: primary.pattern.clone() });
     }
     let mut diagnostics = Vec::new();
-    let mut chosen = select(&heads, cfg, today, &mut diagnostics);
-    chosen.sort_by(|a, b| (a.date, &a.head.file.path).cmp(&(b.date, &b.head.file.path)));
+    let mut chosen = select(&heads, cfg, ctx, today, &mut diagnostics);
+    // Dated notes oldest first, then the undated ones set by set, each set in its own order.
+    chosen.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => (x, &a.head.file.path).cmp(&(y, &b.head.file.path)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => {
+            let by_title = ctx.set(a.head.set).order_by == crate::config::UndatedOrder::Title;
+            let key =
+                |c: &Chosen<'_>| (c.head.set, if by_title { c.title.to_lowercase() } else { String::new() });
+            key(a).cmp(&key(b)).then_with(|| a.head.file.path.cmp(&b.head.file.path))
+        }
+    });
 
-    // The newest note is parsed in full. One that cannot be read in full is
-    // reported and left out, like any unreadable note.
+    // The newest note (the last dated one, else the last) is parsed in full.
+    // One that cannot be read in full is reported and left out, like any
+    // unreadable note.
     let wants_today = regions.iter().any(|r| r.name == RegionName::Today);
     let mut owned: Option<Note> = None;
-    while let Some(last) = chosen.last() {
-        if !wants_today || last.head.full.is_some() {
+    while let Some(last) = newest_index(&chosen).map(|i| &chosen[i]) {
+        if !wants_today || last.head.full.is_some() || !read {
             break;
         }
-        let Some(ctx) = ctx else { break };
         match load::read_full(&last.head.file.path, &last.head.file.abs, ctx) {
             Ok(note) => {
                 owned = Some(note);
@@ -127,42 +142,35 @@ fn build(
             }
             Err(d) => {
                 diagnostics.push(*d);
-                chosen.pop();
+                let i = newest_index(&chosen).expect("found above");
+                chosen.remove(i);
             }
         }
     }
     if chosen.is_empty() {
-        return Err(ReadmeError::NoUsableNotes { root, count: heads.len() });
+        let reason = no_usable_reason(&diagnostics, heads.len());
+        return Err(ReadmeError::NoUsableNotes { root, count: heads.len(), reason });
     }
 
     let readme_dir = readme.dir();
-    let newest = chosen.last().expect("non-empty").head;
+    let newest = chosen[newest_index(&chosen).expect("non-empty")].head;
     let today_text = match owned.as_ref().or(newest.full) {
         Some(note) if wants_today => today_text(note, readme_dir, &mut diagnostics)?,
         _ => String::new(),
     };
     let mut data = Vec::with_capacity(chosen.len());
     let mut number = 0;
-    let mut month = None;
+    let mut group: Option<(Option<(i32, u32)>, usize)> = None;
     for c in &chosen {
-        let key = (c.date.year(), c.date.month());
-        number = if month == Some(key) { number + 1 } else { 1 };
-        month = Some(key);
-        let file = c.head.file.path.as_str();
-        data.push(NoteData {
-            date: c.date.format("%Y-%m-%d").to_string(),
-            year: c.date.year(),
-            month: c.date.month(),
-            day: c.date.day(),
-            mm: format!("{:02}", c.date.month()),
-            dd: format!("{:02}", c.date.day()),
-            title: c.title.to_owned(),
-            path: links::rebase(file, "", readme_dir).unwrap_or_else(|| file.to_owned()),
-            file: file.to_owned(),
-            number,
-        });
+        let key = (c.date.map(|d| (d.year(), d.month())), if c.date.is_some() { 0 } else { c.head.set });
+        number = if group == Some(key) { number + 1 } else { 1 };
+        group = Some(key);
+        data.push(note_data(c, ctx, readme_dir, number, &cfg.readme.topics));
     }
-    let ctx = Context::new(data, today_text, cfg.readme.order).expect("non-empty").value();
+    let ctx = Context::new(data, today_text, cfg.readme.order)
+        .expect("non-empty")
+        .with_latest(cfg.readme.latest.unwrap_or(DEFAULT_LATEST))
+        .value();
 
     let mut rendered = Vec::with_capacity(regions.len());
     for r in regions {
@@ -190,77 +198,176 @@ fn build(
     Ok((new, diagnostics))
 }
 
-/// A note that made it into the history.
-struct Chosen<'a> {
-    head: &'a load::Head<'a>,
-    date: NaiveDate,
-    title: &'a str,
+/// Index of the newest note: the last dated one, else the last one.
+fn newest_index(chosen: &[Chosen<'_>]) -> Option<usize> {
+    chosen.iter().rposition(|c| c.date.is_some()).or(chosen.len().checked_sub(1))
 }
 
-/// Keep the notes whose path and title spell the same date; report the others.
+/// Why no note could be listed: the reason the skipped notes share, or the
+/// first one's, in the words of its diagnostic.
+fn no_usable_reason(diagnostics: &[Diagnostic], count: usize) -> String {
+    let skipped: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.rule == rules::SKIPPED_NOTE.name)
+        .map(|d| d.message.trim_start_matches("left out of the README: "))
+        .collect();
+    match skipped.first() {
+        Some(first) if skipped.iter().all(|s| s == first) => format!("every one is left out: {first}"),
+        Some(first) => format!("every one is left out; the first because {first}"),
+        None => format!("none of the {count} could be read"),
+    }
+}
+
+/// What templates see of a listed note.
+fn note_data(
+    c: &Chosen<'_>,
+    ctx: &ParseContext,
+    readme_dir: &str,
+    number: usize,
+    topics: &std::collections::BTreeMap<String, String>,
+) -> NoteData {
+    let file = c.head.file.path.as_str();
+    let set = ctx.set(c.head.set);
+    let path = links::rebase(file, "", readme_dir).unwrap_or_else(|| file.to_owned());
+    let rel = set.relative(file).unwrap_or(file);
+    let folder = links::parent(rel).to_owned();
+    let (slug, n, n_text) = match &c.head.path_match {
+        Some(crate::note::PathMatch::Matched(m)) => (m.slug.clone(), m.number, m.number_text.clone()),
+        _ => (None, None, None),
+    };
+    let stem = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".MD")).unwrap_or(stem);
+    let front_matter = c.head.front_matter.as_ref().and_then(|f| f.values.clone().ok()).unwrap_or_default();
+    NoteData {
+        date: c.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        year: c.date.map(|d| d.year()),
+        month: c.date.map(|d| d.month()),
+        day: c.date.map(|d| d.day()),
+        mm: c.date.map(|d| format!("{:02}", d.month())),
+        dd: c.date.map(|d| format!("{:02}", d.day())),
+        title: c.title.clone(),
+        url: crate::util::percent::percent_encode_path(&path),
+        path,
+        file: file.to_owned(),
+        number,
+        set: set.name.clone(),
+        topic: super::template::topic_name(&folder, topics),
+        folder,
+        slug: slug.unwrap_or_else(|| stem.to_owned()),
+        n,
+        n_text,
+        front_matter,
+    }
+}
+
+/// A note that made it into the README.
+struct Chosen<'a> {
+    head: &'a load::Head<'a>,
+    date: Option<NaiveDate>,
+    title: String,
+}
+
+/// Keep the notes that can be listed; report the others with the reason.
+/// A rule set to `off` in daybook.yml is no reason: with `title: off` a note
+/// is listed under whatever H1 it has.
 fn select<'a>(
     notes: &'a [load::Head<'a>],
     cfg: &Config,
+    ctx: &ParseContext,
     today: NaiveDate,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Chosen<'a>> {
+    use crate::config::{DateSource, RuleLevel};
     let mut chosen = Vec::with_capacity(notes.len());
     let help = "fix the note (`daybook lint` says what is wrong), then regenerate the README";
+    let title_rule_on = cfg.rule_level("title") != Some(RuleLevel::Off);
+    let skip = |file: &SourceFile, span: Option<Range<usize>>, why: String| {
+        let d = match span {
+            Some(span) => file.diag(
+                rules::SKIPPED_NOTE.name,
+                rules::SKIPPED_NOTE.default_severity,
+                span,
+                format!("left out of the README: {why}"),
+            ),
+            None => Diagnostic::file_level(
+                rules::SKIPPED_NOTE.name,
+                rules::SKIPPED_NOTE.default_severity,
+                &file.path,
+                format!("left out of the README: {why}"),
+            ),
+        };
+        d.with_help(help)
+    };
     for note in notes {
         let file = &note.file;
-        let Some(date) = note.path_date else {
-            out.push(
-                Diagnostic::file_level(
-                    rules::SKIPPED_NOTE.name,
-                    rules::SKIPPED_NOTE.default_severity,
-                    &file.path,
-                    format!(
-                        "left out of the README: the path does not spell a date as `{}/{}`",
-                        cfg.notes.root.trim_end_matches('/'),
-                        cfg.notes.pattern
-                    ),
-                )
-                .with_help(help),
-            );
-            continue;
+        let set = ctx.set(note.set);
+        let shown_pattern = || {
+            let root = cfg.notes.0.get(note.set).map_or("", |n| n.root.trim_end_matches('/'));
+            let pattern = &set.pattern;
+            if root.is_empty() || root == "." {
+                pattern.source().to_owned()
+            } else {
+                format!("{root}/{}", pattern.source())
+            }
         };
-        let reason = match &note.title {
-            None => Some((0..0, "the note has no H1 title".to_owned())),
-            Some(t) => match t.date {
-                None => Some((
-                    t.heading.span.clone(),
-                    format!("the title does not match `{}`", cfg.title.pattern),
-                )),
-                Some(d) if d != date => Some((
-                    t.heading.span.clone(),
-                    format!(
-                        "the title says {} but the path says {}",
-                        d.format("%Y-%m-%d"),
-                        date.format("%Y-%m-%d")
-                    ),
-                )),
-                Some(_) => None,
-            },
-        };
-        if let Some((span, why)) = reason {
-            out.push(
-                file.diag(
-                    rules::SKIPPED_NOTE.name,
-                    rules::SKIPPED_NOTE.default_severity,
-                    span,
-                    format!("left out of the README: {why}"),
-                )
-                .with_help(help),
-            );
+        if !matches!(note.path_match, Some(crate::note::PathMatch::Matched(_))) {
+            let why = if set.pattern.is_dated() {
+                format!("the path does not spell a date as `{}`", shown_pattern())
+            } else {
+                format!("the path does not match `{}`", shown_pattern())
+            };
+            out.push(skip(file, None, why));
             continue;
         }
-        let title = note.title.as_ref().expect("checked above");
-        if date > today {
+        // The title is checked against the set's title pattern, unless the title rule is off.
+        let checked_title = set.title.as_ref().filter(|_| title_rule_on);
+        let reason = match (&note.title, checked_title) {
+            (None, Some(_)) => Some((0..0, "the note has no H1 title".to_owned())),
+            (Some(t), Some(p)) => {
+                let text = t.heading.text.trim();
+                match (p.captures(text), t.date) {
+                    (None, _) | (Some(Err(_)), _) => {
+                        Some((t.heading.span.clone(), format!("the title does not match `{}`", p.source())))
+                    }
+                    (Some(Ok(_)), Some(d)) if note.path_date.is_some_and(|pd| pd != d) => Some((
+                        t.heading.span.clone(),
+                        format!(
+                            "the title says {} but the path says {}",
+                            d.format("%Y-%m-%d"),
+                            note.path_date.expect("checked").format("%Y-%m-%d")
+                        ),
+                    )),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some((span, why)) = reason {
+            out.push(skip(file, Some(span), why));
+            continue;
+        }
+        let date = note.date;
+        if date.is_none()
+            && matches!(set.date, DateSource::FrontMatter | DateSource::Title | DateSource::Path)
+        {
+            let why = match set.date {
+                DateSource::FrontMatter => format!("its front matter has no date under `{}`", set.date_key),
+                DateSource::Title => "its title spells no date".to_owned(),
+                _ => format!("the path does not spell a date as `{}`", shown_pattern()),
+            };
+            out.push(skip(file, None, why));
+            continue;
+        }
+        let title = display_title(note);
+        if let Some(date) = date
+            && date > today
+        {
+            let span = note.title.as_ref().map(|t| t.heading.span.clone()).unwrap_or(0..0);
             out.push(
                 file.diag(
                     rules::FUTURE_NOTE.name,
                     rules::FUTURE_NOTE.default_severity,
-                    title.heading.span.clone(),
+                    span,
                     format!("dated {}, after today ({})", date.format("%Y-%m-%d"), today.format("%Y-%m-%d")),
                 )
                 .with_help(
@@ -268,9 +375,22 @@ fn select<'a>(
                 ),
             );
         }
-        chosen.push(Chosen { head: note, date, title: title.heading.text.trim() });
+        chosen.push(Chosen { head: note, date, title });
     }
     chosen
+}
+
+/// The title a note is listed under: its H1, else its front matter `title`,
+/// else its file name.
+pub(super) fn display_title(note: &load::Head<'_>) -> String {
+    if let Some(t) = &note.title {
+        return t.heading.text.trim().to_owned();
+    }
+    if let Some(t) = note.front_matter.as_ref().and_then(|f| f.get("title")).and_then(|v| v.as_str()) {
+        return t.trim().to_owned();
+    }
+    let name = note.file.path.rsplit('/').next().unwrap_or(&note.file.path);
+    name.strip_suffix(".md").unwrap_or(name).to_owned()
 }
 
 /// The newest note's today section as it goes into the README: blank lines

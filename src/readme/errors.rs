@@ -111,12 +111,12 @@ pub enum ReadmeError {
     )]
     NoNotes { root: String, pattern: String },
 
-    #[error("{root}: none of the {count} notes can be listed: every one fails the path or title rule")]
+    #[error("{root}: none of the {count} notes can be listed: {reason}")]
     #[diagnostic(
         code(daybook::readme::no_usable_notes),
         help("run `daybook lint` to see what is wrong with each note")
     )]
-    NoUsableNotes { root: String, count: usize },
+    NoUsableNotes { root: String, count: usize, reason: String },
 
     #[error(
         "{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)"

@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::discover::{self, Candidate, MAX_FILE_SIZE, read_source};
 use crate::note::parse::{ParseContext, parse_note};
-use crate::note::{Note, Title};
+use crate::note::{FrontMatter, Note, PathMatch, Title};
 
 /// How much of a note is read to find its title.
 const HEAD_BYTES: usize = 8 * 1024;
@@ -39,6 +39,13 @@ pub struct Head<'a> {
     pub file: Arc<SourceFile>,
     pub path_date: Option<NaiveDate>,
     pub title: Option<Title>,
+    /// The note set it belongs to.
+    pub set: usize,
+    /// How its path matched the set's pattern.
+    pub path_match: Option<PathMatch>,
+    /// Its date, from the set's date source.
+    pub date: Option<NaiveDate>,
+    pub front_matter: Option<FrontMatter>,
     /// The fully parsed note, when the caller already has it.
     pub full: Option<&'a Note>,
 }
@@ -49,12 +56,25 @@ impl<'a> Head<'a> {
             file: note.file.clone(),
             path_date: note.path_date,
             title: note.title.clone(),
+            set: note.set,
+            path_match: note.path_match.clone(),
+            date: note.resolved_date,
+            front_matter: note.front_matter.clone(),
             full: Some(note),
         }
     }
 
     fn parsed(note: Note) -> Head<'static> {
-        Head { file: note.file, path_date: note.path_date, title: note.title, full: None }
+        Head {
+            file: note.file,
+            path_date: note.path_date,
+            title: note.title,
+            set: note.set,
+            path_match: note.path_match,
+            date: note.resolved_date,
+            front_matter: note.front_matter,
+            full: None,
+        }
     }
 }
 
@@ -86,11 +106,20 @@ pub fn read_full(path: &str, abs: &Path, ctx: &ParseContext) -> Result<Note, Box
 }
 
 fn read_head(c: &Candidate, ctx: &ParseContext) -> Result<Head<'static>, Box<Diagnostic>> {
-    let path_date = ctx.path_date(&c.path);
-    if path_date.is_none() {
-        // Left out of the history whatever it holds: no need to read it.
+    let (set, matched) = ctx.classify(&c.path).unwrap_or((0, PathMatch::Unmatched));
+    if !matches!(matched, PathMatch::Matched(_)) {
+        // Left out of the README whatever it holds: no need to read it.
         let file = SourceFile::new(c.path.clone(), c.abs.clone(), String::new());
-        return Ok(Head { file, path_date, title: None, full: None });
+        return Ok(Head {
+            file,
+            path_date: None,
+            title: None,
+            set,
+            path_match: Some(matched),
+            date: None,
+            front_matter: None,
+            full: None,
+        });
     }
     match head_text(&c.abs) {
         Some(head) => {

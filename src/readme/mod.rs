@@ -54,6 +54,8 @@
 pub mod adopt;
 mod build;
 mod errors;
+pub mod index;
+pub mod infer;
 pub mod links;
 pub mod load;
 pub mod markers;

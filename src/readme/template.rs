@@ -36,7 +36,7 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
 use super::markers::RegionName;
-use crate::config::Order;
+use crate::config::{Order, ReadmeStyle};
 
 /// The seed README's today region: the section as the note has it.
 pub const DEFAULT_TODAY: &str = "{{ today }}\n";
@@ -60,6 +60,61 @@ pub const DEFAULT_HISTORY: &str = r#"{% for year in years %}
 /// The seed README's date line.
 pub const DEFAULT_UPDATED: &str = "更新今日时间：{{ newest.year }}.{{ newest.month }}.{{ newest.day }}\n";
 
+/// The `by-month` style's history: a heading per year and per month (in
+/// English), a bullet per note.
+pub const BY_MONTH_HISTORY: &str = r#"{% for year in years %}
+### {{ year.year }}
+
+{% for month in year.months %}
+#### {{ month.name }}
+
+{% for note in month.notes %}
+- [{{ note.title }}]({{ note.url }})
+{% endfor %}
+
+{% endfor %}
+{% endfor %}
+"#;
+
+/// The `by-topic` style (a TIL collection): a count line, the topics linking
+/// to their sections, then a section per folder listing its notes by title.
+pub const BY_TOPIC_HISTORY: &str = r#"_{{ count }} TILs and counting..._
+
+{% for topic in topics %}
+* [{{ topic.title }}](#{{ topic.anchor }})
+{% endfor %}
+
+{% for topic in topics %}
+### {{ topic.title }}
+
+{% for note in topic.notes %}
+- [{{ note.title }}]({{ note.url }})
+{% endfor %}
+
+{% endfor %}
+"#;
+
+/// The `latest` style: the newest notes, newest first.
+pub const LATEST_HISTORY: &str = r#"{% for note in latest %}
+- [{{ note.title }}]({{ note.url }}){{ " (" ~ note.date ~ ")" if note.date else "" }}
+{% endfor %}
+"#;
+
+/// The date line of every style but the seed's.
+pub const ENGLISH_UPDATED: &str = "Last updated: {{ newest.date }}\n";
+
+/// The built-in template of `region` in `style`.
+pub fn style_template(region: RegionName, style: ReadmeStyle) -> &'static str {
+    match (style, region) {
+        (ReadmeStyle::Seed, r) => default_template(r),
+        (_, RegionName::Today) => DEFAULT_TODAY,
+        (_, RegionName::Updated) => ENGLISH_UPDATED,
+        (ReadmeStyle::ByMonth, RegionName::History) => BY_MONTH_HISTORY,
+        (ReadmeStyle::ByTopic, RegionName::History) => BY_TOPIC_HISTORY,
+        (ReadmeStyle::Latest, RegionName::History) => LATEST_HISTORY,
+    }
+}
+
 pub fn default_template(region: RegionName) -> &'static str {
     match region {
         RegionName::Today => DEFAULT_TODAY,
@@ -69,24 +124,44 @@ pub fn default_template(region: RegionName) -> &'static str {
 }
 
 /// One note as templates see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct NoteData {
-    pub date: String,
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-    pub mm: String,
-    pub dd: String,
+    /// `2022-04-14`; none for an undated note, like `year` to `dd`.
+    pub date: Option<String>,
+    pub year: Option<i32>,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+    pub mm: Option<String>,
+    pub dd: Option<String>,
     pub title: String,
+    /// The link to the note from the README, as written in the file system.
     pub path: String,
+    /// `path` percent-encoded (spaces, non-ASCII, parentheses): safe as a link destination.
+    pub url: String,
     pub file: String,
     pub number: usize,
+    /// The note set's name.
+    pub set: String,
+    /// The folder of the note relative to its set's root (`` at the root).
+    pub folder: String,
+    /// What `{slug}` stood for in the path, else the file name without `.md`.
+    pub slug: String,
+    /// What `{n}` stood for in the path.
+    pub n: Option<u64>,
+    /// `n` as written in the path (`062`).
+    pub n_text: Option<String>,
+    /// The display name of `folder` (`readme.topics`, else its words capitalized).
+    pub topic: String,
+    /// The note's front matter (an empty mapping without one).
+    pub front_matter: yaml_serde::Mapping,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthData {
     pub year: i32,
     pub month: u32,
+    /// The month's English name (`January`).
+    pub name: &'static str,
     pub mm: String,
     pub count: usize,
     pub notes: Vec<NoteData>,
@@ -109,25 +184,97 @@ pub struct Context {
     pub years: Vec<YearData>,
     pub count: usize,
     pub order: &'static str,
+    /// Every dated note, newest first.
+    pub newest_first: Vec<NoteData>,
+    /// The newest `readme.latest` dated notes, newest first.
+    pub latest: Vec<NoteData>,
+    /// The notes grouped by folder, topics sorted by display name and notes by
+    /// title, both case-insensitively.
+    pub topics: Vec<TopicData>,
+}
+
+/// The notes of one folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicData {
+    /// The note set's name.
+    pub set: String,
+    /// The folder, relative to the note set's root.
+    pub folder: String,
+    /// Its display name.
+    pub title: String,
+    /// The anchor GitHub gives a heading of `title`.
+    pub anchor: String,
+    pub count: usize,
+    pub notes: Vec<NoteData>,
+}
+
+/// English month names, for the `by-month` style.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// How many notes `latest` holds by default.
+pub const DEFAULT_LATEST: usize = 10;
+
+/// Words shown in capitals in a topic's default display name.
+const ACRONYMS: &[&str] = &[
+    "ai", "api", "aws", "ci", "cli", "css", "csv", "db", "dns", "gcp", "gpu", "html", "http", "ios", "js",
+    "json", "jwt", "k8s", "llm", "ml", "npm", "os", "php", "sql", "ssh", "ssl", "tls", "ts", "ui", "url",
+    "ux", "vm", "xml", "yaml",
+];
+
+/// The display name of a folder: `topics[folder]`, else each word of its last
+/// part capitalized (`claude-code` -> `Claude Code`, `aws` -> `AWS`).
+pub fn topic_name(folder: &str, topics: &BTreeMap<String, String>) -> String {
+    if let Some(t) = topics.get(folder) {
+        return t.clone();
+    }
+    let last = folder.rsplit('/').next().unwrap_or(folder);
+    last.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
+                w.to_uppercase()
+            } else {
+                let mut c = w.chars();
+                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 impl Context {
     /// Build the context from notes sorted oldest first (`number` already set).
     pub fn new(sorted: Vec<NoteData>, today: String, order: Order) -> Option<Context> {
-        let oldest = sorted.first()?.clone();
-        let newest = sorted.last()?.clone();
+        let dated = |n: &&NoteData| n.date.is_some();
+        let oldest = sorted.iter().find(dated).or(sorted.first())?.clone();
+        let newest = sorted.iter().rev().find(dated).or(sorted.last())?.clone();
         let mut years: Vec<YearData> = Vec::new();
-        for n in &sorted {
-            if years.last().is_none_or(|y| y.year != n.year) {
-                years.push(YearData { year: n.year, count: 0, months: Vec::new() });
+        for n in sorted.iter().filter(dated) {
+            let (Some(year), Some(month)) = (n.year, n.month) else { continue };
+            if years.last().is_none_or(|y| y.year != year) {
+                years.push(YearData { year, count: 0, months: Vec::new() });
             }
             let y = years.last_mut().expect("pushed above");
             y.count += 1;
-            if y.months.last().is_none_or(|m| m.month != n.month) {
+            if y.months.last().is_none_or(|m| m.month != month) {
                 y.months.push(MonthData {
-                    year: n.year,
-                    month: n.month,
-                    mm: n.mm.clone(),
+                    year,
+                    month,
+                    name: MONTHS[(month as usize).clamp(1, 12) - 1],
+                    mm: format!("{month:02}"),
                     count: 0,
                     notes: Vec::new(),
                 });
@@ -151,7 +298,49 @@ impl Context {
             Order::Ascending => "ascending",
             Order::Descending => "descending",
         };
-        Some(Context { today, newest, oldest, count: notes.len(), notes, years, order })
+        let mut newest_first: Vec<NoteData> = notes.iter().filter(|n| n.date.is_some()).cloned().collect();
+        if order == "ascending" {
+            newest_first.reverse();
+        }
+        let mut topics: Vec<TopicData> = Vec::new();
+        let mut by_title: Vec<&NoteData> = notes.iter().collect();
+        by_title.sort_by_cached_key(|n| (n.title.to_lowercase(), n.file.clone()));
+        for n in by_title {
+            match topics.iter_mut().find(|t| t.folder == n.folder && t.set == n.set) {
+                Some(t) => {
+                    t.count += 1;
+                    t.notes.push(n.clone());
+                }
+                None => topics.push(TopicData {
+                    set: n.set.clone(),
+                    folder: n.folder.clone(),
+                    title: n.topic.clone(),
+                    anchor: crate::util::slug::slug(&n.topic),
+                    count: 1,
+                    notes: vec![n.clone()],
+                }),
+            }
+        }
+        topics.sort_by_cached_key(|t| (t.title.to_lowercase(), t.folder.clone()));
+        let latest = newest_first.iter().take(DEFAULT_LATEST).cloned().collect();
+        Some(Context {
+            today,
+            newest,
+            oldest,
+            count: notes.len(),
+            notes,
+            years,
+            order,
+            newest_first,
+            latest,
+            topics,
+        })
+    }
+
+    /// Keep the newest `n` notes in `latest`.
+    pub fn with_latest(mut self, n: usize) -> Context {
+        self.latest = self.newest_first.iter().take(n).cloned().collect();
+        self
     }
 
     /// The context as one minijinja value, built once and shared by every
@@ -171,14 +360,32 @@ impl Context {
                     .iter()
                     .map(|m| {
                         let notes: Vec<Value> = m.notes.iter().map(note).collect();
-                        context! { year => m.year, month => m.month, mm => m.mm, count => m.count, notes }
+                        context! { year => m.year, month => m.month, name => m.name, mm => m.mm, count => m.count, notes }
                     })
                     .collect();
                 context! { year => y.year, count => y.count, months }
             })
             .collect();
         let notes: Vec<Value> = self.notes.iter().map(note).collect();
+        let newest_first: Vec<Value> = self.newest_first.iter().map(note).collect();
+        let latest: Vec<Value> = self.latest.iter().map(note).collect();
+        let topics: Vec<Value> = self
+            .topics
+            .iter()
+            .map(|t| {
+                let notes: Vec<Value> = t.notes.iter().map(note).collect();
+                context! { set => t.set, folder => t.folder, title => t.title, anchor => t.anchor, count => t.count, notes }
+            })
+            .collect();
+        let mut set_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for n in &self.notes {
+            *set_counts.entry(n.set.as_str()).or_default() += 1;
+        }
         context! {
+            set_counts,
+            newest_first,
+            latest,
+            topics,
             today => self.today,
             newest => Value::from_serialize(&self.newest),
             oldest => Value::from_serialize(&self.oldest),
@@ -191,21 +398,35 @@ impl Context {
 
     /// A small context for checking user templates when the config is loaded.
     pub fn sample() -> Context {
-        let note = |y: i32, m: u32, d: u32, number: usize| NoteData {
-            date: format!("{y:04}-{m:02}-{d:02}"),
-            year: y,
-            month: m,
-            day: d,
-            mm: format!("{m:02}"),
-            dd: format!("{d:02}"),
-            title: format!("笔记（{y}.{m}.{d}）"),
-            path: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
-            file: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
-            number,
-        };
+        let note = |y: i32, m: u32, d: u32, number: usize| sample_note(y, m, d, number, "笔记");
         let notes = vec![note(2021, 12, 31, 1), note(2022, 1, 1, 1), note(2022, 1, 2, 2)];
         Context::new(notes, "1. [item](https://example.com)       :star:".to_owned(), Order::Ascending)
             .expect("non-empty")
+    }
+}
+
+/// A dated note of the seed's shape, for samples and tests.
+pub(crate) fn sample_note(y: i32, m: u32, d: u32, number: usize, title: &str) -> NoteData {
+    let path = format!("notes/{y:04}{m:02}/{m:02}{d:02}.md");
+    NoteData {
+        date: Some(format!("{y:04}-{m:02}-{d:02}")),
+        year: Some(y),
+        month: Some(m),
+        day: Some(d),
+        mm: Some(format!("{m:02}")),
+        dd: Some(format!("{d:02}")),
+        title: format!("{title}（{y}.{m}.{d}）"),
+        url: path.clone(),
+        path: path.clone(),
+        file: path,
+        number,
+        set: "notes".into(),
+        folder: format!("{y:04}{m:02}"),
+        slug: format!("{m:02}{d:02}"),
+        n: None,
+        n_text: None,
+        topic: format!("{y:04}{m:02}"),
+        front_matter: yaml_serde::Mapping::new(),
     }
 }
 
@@ -286,6 +507,14 @@ impl Templates {
     /// Unknown region names in `configured` are reported as a failure of the
     /// closest region; config validation catches them first with a better message.
     pub fn new(configured: &BTreeMap<String, String>) -> Result<Templates, TemplateFailure> {
+        Templates::with_style(configured, ReadmeStyle::Seed)
+    }
+
+    /// [`Templates::new`] with the built-ins of `style`.
+    pub fn with_style(
+        configured: &BTreeMap<String, String>,
+        style: ReadmeStyle,
+    ) -> Result<Templates, TemplateFailure> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
@@ -296,7 +525,7 @@ impl Templates {
         for region in RegionName::ALL {
             let (source, custom) = match configured.get(region.as_str()) {
                 Some(t) => (t.clone(), true),
-                None => (default_template(region).to_owned(), false),
+                None => (style_template(region, style).to_owned(), false),
             };
             env.add_template_owned(region.as_str(), source)
                 .map_err(|e| TemplateFailure::new(region, custom, &e))?;
@@ -440,18 +669,7 @@ mod tests {
     use super::*;
 
     fn n(y: i32, m: u32, d: u32, number: usize) -> NoteData {
-        NoteData {
-            date: format!("{y:04}-{m:02}-{d:02}"),
-            year: y,
-            month: m,
-            day: d,
-            mm: format!("{m:02}"),
-            dd: format!("{d:02}"),
-            title: format!("公众号内容拓展学习笔记（{y}.{m}.{d}）"),
-            path: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
-            file: format!("notes/{y:04}{m:02}/{m:02}{d:02}.md"),
-            number,
-        }
+        sample_note(y, m, d, number, "公众号内容拓展学习笔记")
     }
 
     fn notes() -> Vec<NoteData> {
@@ -496,7 +714,7 @@ mod tests {
         assert_eq!(lines[6], "<details><summary>4月</summary>");
         assert!(lines[10].starts_with("    2. <a href=\"notes/202103/0322.md\""), "{out}");
         assert!(lines[11].starts_with("    1. <a href=\"notes/202103/0321.md\""), "{out}");
-        assert_eq!(data.newest.date, "2022-04-14");
+        assert_eq!(data.newest.date.as_deref(), Some("2022-04-14"));
     }
 
     #[test]
@@ -546,6 +764,75 @@ mod tests {
         unknown.insert("histroy".to_owned(), "x".to_owned());
         let (_, _, msg) = check_configured(&unknown).unwrap_err();
         assert!(msg.contains("did you mean `history`"), "{msg}");
+    }
+
+    fn topic_note(folder: &str, title: &str) -> NoteData {
+        let path = format!("{folder}/{}.md", title.to_lowercase().replace(' ', "-"));
+        NoteData {
+            date: None,
+            year: None,
+            month: None,
+            day: None,
+            mm: None,
+            dd: None,
+            title: title.into(),
+            url: crate::util::percent::percent_encode_path(&path),
+            path: path.clone(),
+            file: path,
+            number: 1,
+            set: ".".into(),
+            folder: folder.into(),
+            slug: title.to_lowercase(),
+            n: None,
+            n_text: None,
+            topic: topic_name(folder, &BTreeMap::new()),
+            front_matter: yaml_serde::Mapping::new(),
+        }
+    }
+
+    #[test]
+    fn by_topic_groups_folders_sorted_by_title_case_insensitively() {
+        let t = Templates::with_style(&BTreeMap::new(), ReadmeStyle::ByTopic).unwrap();
+        let notes = vec![
+            topic_note("claude-code", "Hooks"),
+            topic_note("aws", "s3 sync"),
+            topic_note("aws", "Assume a role"),
+        ];
+        let ctx = Context::new(notes, String::new(), Order::Ascending).unwrap().value();
+        let out = t.render(RegionName::History, &ctx).unwrap();
+        assert_eq!(
+            out,
+            "_3 TILs and counting..._\n\n* [AWS](#aws)\n* [Claude Code](#claude-code)\n\n\
+             ### AWS\n\n- [Assume a role](aws/assume-a-role.md)\n- [s3 sync](aws/s3-sync.md)\n\n\
+             ### Claude Code\n\n- [Hooks](claude-code/hooks.md)\n\n"
+        );
+        let mut topics = BTreeMap::new();
+        topics.insert("aws".to_owned(), "Amazon".to_owned());
+        assert_eq!(topic_name("aws", &topics), "Amazon");
+        assert_eq!(topic_name("rust_lang", &BTreeMap::new()), "Rust Lang");
+    }
+
+    #[test]
+    fn by_month_and_latest_styles_are_english() {
+        let by_month = Templates::with_style(&BTreeMap::new(), ReadmeStyle::ByMonth).unwrap();
+        let data = Context::new(notes(), String::new(), Order::Ascending).unwrap().with_latest(2);
+        let ctx = data.value();
+        let out = by_month.render(RegionName::History, &ctx).unwrap();
+        assert!(
+            out.starts_with(
+                "### 2021\n\n#### March\n\n- [公众号内容拓展学习笔记（2021.3.21）](notes/202103/0321.md)\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains('年') && !out.contains('月'), "{out}");
+        assert_eq!(by_month.render(RegionName::Updated, &ctx).unwrap(), "Last updated: 2022-04-14");
+        let latest = Templates::with_style(&BTreeMap::new(), ReadmeStyle::Latest).unwrap();
+        let out = latest.render(RegionName::History, &ctx).unwrap();
+        assert_eq!(
+            out,
+            "- [公众号内容拓展学习笔记（2022.4.14）](notes/202204/0414.md) (2022-04-14)\n\
+             - [公众号内容拓展学习笔记（2021.4.1）](notes/202104/0401.md) (2021-04-01)\n"
+        );
     }
 
     #[test]

@@ -221,10 +221,12 @@ impl Check for DuplicateUrl {
         &self,
         notes: &[Note],
         _readme: Option<&Note>,
-        _cx: &RuleContext<'_>,
+        cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let notes: Vec<&Note> = notes.iter().collect();
+        // Items repeat across notes; an article's links are its own business.
+        let notes: Vec<&Note> =
+            notes.iter().filter(|n| cx.parse.set(n.set).kind == crate::config::NoteKind::Items).collect();
         out.extend(check(&notes));
     }
 }

@@ -50,6 +50,10 @@ pub const FIELD_LINK: RuleInfo = RuleInfo {
 /// The field rules.
 pub struct Fields;
 impl Check for Fields {
+    fn items_only(&self) -> bool {
+        true
+    }
+
     fn rules(&self) -> &'static [&'static RuleInfo] {
         &[&UNKNOWN_FIELD, &MISSING_FIELD, &DUPLICATE_FIELD, &EMPTY_FIELD, &FIELD_LINK]
     }

@@ -284,6 +284,10 @@ fn content_column(note: &Note, item: &Item) -> Option<usize> {
 /// The item rules: one walk over the items and the stray field bullets.
 pub struct Items;
 impl Check for Items {
+    fn items_only(&self) -> bool {
+        true
+    }
+
     fn rules(&self) -> &'static [&'static RuleInfo] {
         &[&ITEM_LINK, &STARS, &FIELD_NOT_NESTED, &ITEM_IN_HTML_BLOCK]
     }

@@ -17,6 +17,7 @@
 pub mod duplicates;
 pub mod field_table;
 pub mod fields;
+pub mod front_matter;
 pub mod items;
 pub mod local_links;
 pub mod path;
@@ -138,6 +139,12 @@ pub trait Check: Sync + Send {
         false
     }
 
+    /// Whether the check looks only at `items` notes (today section, items,
+    /// fields): `article` notes are a title and free text.
+    fn items_only(&self) -> bool {
+        false
+    }
+
     /// Check one note.
     fn check_note(&self, _note: &Note, _cx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
 
@@ -162,6 +169,7 @@ pub fn checks() -> &'static [&'static dyn Check] {
     static ALL: &[&dyn Check] = &[
         &path::NotePath,
         &title::Title,
+        &front_matter::FrontMatterRules,
         &sections::Sections,
         &items::Items,
         &fields::Fields,
@@ -169,6 +177,12 @@ pub fn checks() -> &'static [&'static dyn Check] {
         &duplicates::DuplicateUrl,
     ];
     ALL
+}
+
+/// Whether `check` looks at `note` at all: a check of items only skips
+/// the notes of `article` sets.
+pub fn applies(check: &dyn Check, note: &Note, cx: &RuleContext<'_>) -> bool {
+    !check.items_only() || cx.parse.set(note.set).kind == crate::config::NoteKind::Items
 }
 
 /// The note rules, in documentation order.

@@ -1,13 +1,13 @@
 //! `note-path`: every Markdown file under the notes root is named after its day.
 
 use crate::diag::{Diagnostic, Severity};
-use crate::note::Note;
+use crate::note::{Note, PathMatch};
 use crate::pattern::DateMismatch;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const NOTE_PATH: RuleInfo = RuleInfo {
     name: "note-path",
-    summary: "A note's path must spell a real date in `notes.pattern`, its month folder agreeing with its file name.",
+    summary: "A note's path must match its note set's `pattern` and spell a real date, its month folder agreeing with its file name.",
     docs: include_str!("../../docs/rules/note-path.md"),
     default_severity: Severity::Error,
 };
@@ -21,36 +21,56 @@ impl Check for NotePath {
 
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let path = note.file.path.as_str();
-        let Some(rel) = cx.parse.relative_to_root(path) else { return };
-        let pattern = &cx.parse.path_pattern;
-        let parsed = pattern.parse(rel);
+        let set = cx.parse.set(note.set);
+        if set.relative(path).is_none() {
+            return;
+        }
+        let pattern = &set.pattern;
         // A path without the pattern's shape at all may be no note (an index, a draft).
-        let shapeless = parsed.is_none();
-        let message = match parsed {
-            Some(Ok(_)) => return,
-            None => format!("the path does not match the note path pattern `{}`", pattern.source()),
-            Some(Err(DateMismatch::Inconsistent { component, first, second })) => format!(
+        let mut shapeless = false;
+        let message = match &note.path_match {
+            Some(PathMatch::Matched(_)) | None => return,
+            Some(PathMatch::Unmatched) => {
+                shapeless = true;
+                format!("the path does not match the note path pattern `{}`", pattern.source())
+            }
+            Some(PathMatch::BadDate(DateMismatch::Inconsistent { component, first, second })) => format!(
                 "the path spells the {component} twice, as {first:02} and as {second:02}: the folder and the file name disagree"
             ),
-            Some(Err(e @ DateMismatch::Impossible { .. })) => format!("the path names no real day: {e}"),
+            Some(PathMatch::BadDate(e @ DateMismatch::Impossible { .. })) => {
+                format!("the path names no real day: {e}")
+            }
         };
         let mut d = Diagnostic::file_level(NOTE_PATH.name, NOTE_PATH.default_severity, path, message);
-        let title_date = note.title.as_ref().and_then(|t| t.date);
+        let title_date = note.title.as_ref().and_then(|t| t.date).filter(|_| pattern.is_dated());
+        let root = &set.root;
+        let sep = if root.is_empty() { "" } else { "/" };
         d = match title_date {
-            Some(date) => {
-                let root = &cx.parse.notes_root;
-                let sep = if root.is_empty() { "" } else { "/" };
-                d.with_help(format!(
-                    "the title says {date}: rename the file to `{root}{sep}{}`",
-                    pattern.format(date)
-                ))
-            }
+            Some(date) => d.with_help(format!(
+                "the title says {date}: rename the file to `{root}{sep}{}`",
+                pattern.format(date)
+            )),
             None => {
-                let mut help = format!(
-                    "rename the file to match `{}` (e.g. `{}`)",
-                    pattern.source(),
-                    pattern.format(chrono::NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"))
-                );
+                let mut help = if pattern.is_dated() {
+                    format!(
+                        "rename the file to match `{}` (e.g. `{}`)",
+                        pattern.source(),
+                        pattern.format(chrono::NaiveDate::from_ymd_opt(2022, 4, 14).expect("valid date"))
+                    )
+                } else {
+                    format!("rename the file to match `{}`", pattern.source())
+                };
+                // Other sets living in the same folder: the file may be meant for one of them.
+                let others: Vec<String> = cx
+                    .parse
+                    .sets
+                    .iter()
+                    .filter(|s| s.index != set.index && s.relative(path).is_some())
+                    .map(|s| format!("`{}`", s.pattern.source()))
+                    .collect();
+                if !others.is_empty() {
+                    help.push_str(&format!(" or {}", others.join(" or ")));
+                }
                 if shapeless {
                     help.push_str(&format!(
                         "; if it is not a note, add `{path}` to `ignore:` in daybook.yml"

@@ -249,6 +249,10 @@ fn repeated(note: &Note, h: &Heading, first: &Heading, what: &str) -> Diagnostic
 /// The section rules: each looks at the note's headings once.
 pub struct Sections;
 impl Check for Sections {
+    fn items_only(&self) -> bool {
+        true
+    }
+
     fn rules(&self) -> &'static [&'static RuleInfo] {
         &[&MISSING_TODAY_SECTION, &EMPTY_TODAY_SECTION, &SECTION_ORDER]
     }

@@ -45,7 +45,9 @@ pub(crate) fn run_in(
         check.check_readme(&note, &cx, &mut out);
     } else {
         let note = parse_note(file, parse);
-        check.check_note(&note, &cx, &mut out);
+        if crate::rules::applies(*check, &note, &cx) {
+            check.check_note(&note, &cx, &mut out);
+        }
     }
     for d in &out {
         assert_eq!(d.rule, rule.name, "only the enabled rule reports");

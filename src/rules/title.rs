@@ -19,9 +19,12 @@ impl Check for Title {
     }
 
     fn check_note(&self, note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let pattern = &cx.parse.title_pattern;
-        let expected = note.path_date.map(|d| format!("# {}", pattern.format(d)));
         let file = &note.file;
+        // An article set without a title pattern takes any title, or none
+        // (Logseq journals have none; a front matter `title` is one too).
+        let Some(pattern) = &cx.parse.set(note.set).title else { return };
+        let spelled = pattern.is_dated() && !pattern.has_free_parts();
+        let expected = note.path_date.filter(|_| spelled).map(|d| format!("# {}", pattern.format(d)));
         let Some(title) = &note.title else {
             let first_line = file.line_range(1);
             let mut d = file
@@ -48,7 +51,8 @@ impl Check for Title {
             Some(i) if !h.text.trim().is_empty() => h.span.start + i..h.span.start + i + h.text.trim().len(),
             _ => h.span.clone(),
         };
-        match (pattern.parse(h.text.trim()), title.date) {
+        let parsed = pattern.captures(h.text.trim()).map(|r| r.map(|c| c.date));
+        match (parsed, title.date) {
             (None, _) => {
                 let mut d = file
                     .diag(
@@ -77,7 +81,7 @@ impl Check for Title {
                 }
                 out.push(d);
             }
-            (Some(Ok(_)), Some(date)) => {
+            (Some(Ok(_)), Some(date)) if pattern.is_dated() => {
                 if let Some(path_date) = note.path_date
                     && path_date != date
                 {
@@ -97,7 +101,7 @@ impl Check for Title {
                     out.push(d);
                 }
             }
-            (Some(Ok(_)), None) => {}
+            (Some(Ok(_)), _) => {}
         }
     }
 }

@@ -11,6 +11,33 @@ pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy()
 }
 
+/// What a link path must escape: controls, space, non-ASCII (as UTF-8
+/// bytes) and the characters Markdown or URLs give a meaning (`(`, `)`, `<`,
+/// `>`, `#`, `?`, `%`, `"`, `[`, `]`, `` ` ``, `\\`). `/` stays a separator.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|');
+
+/// `2023 (Sem 5)/今天.md` -> `2023%20%28Sem%205%29/%E4%BB%8A%E5%A4%A9.md`: a
+/// path safe as a Markdown link destination that still resolves to the file.
+pub(crate) fn percent_encode_path(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, PATH).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +87,14 @@ mod tests {
         fn agrees_with_the_old_decoder(s in "([a-zA-Z0-9%. 今-]|%[0-9a-fA-F]{2}|%[8-9a-fA-F][0-9a-fA-F]){0,12}") {
             prop_assert_eq!(percent_decode(&s).into_owned(), old_links_check_decode(&s));
         }
+    }
+
+    #[test]
+    fn paths_are_encoded_so_they_decode_back() {
+        let p = "2023-08-12 2024-01-09 (Semester 5)/今天#1.md";
+        let e = percent_encode_path(p);
+        assert_eq!(e, "2023-08-12%202024-01-09%20%28Semester%205%29/%E4%BB%8A%E5%A4%A9%231.md");
+        assert_eq!(percent_decode(&e), p);
+        assert_eq!(percent_encode_path("aws/s3-sync.md"), "aws/s3-sync.md");
     }
 }

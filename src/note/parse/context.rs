@@ -2,17 +2,65 @@
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
-use crate::pattern::DatePattern;
+use crate::config::{Config, DateSource, FrontMatterSchema, NoteKind, UndatedOrder, Unmatched};
+use crate::pattern::{Captured, DateMismatch, DatePattern};
 use crate::util::text::collapse_ws;
+
+/// One note set, compiled.
+#[derive(Debug, Clone)]
+pub struct CompiledSet {
+    /// Position in `notes`.
+    pub index: usize,
+    /// `name`, else the root as written.
+    pub name: String,
+    /// `root` without leading `./` or trailing `/`; empty for the repository root.
+    pub root: String,
+    pub pattern: DatePattern,
+    pub kind: NoteKind,
+    pub date: DateSource,
+    pub date_key: String,
+    /// The title pattern; `None` accepts any title.
+    pub title: Option<DatePattern>,
+    pub order_by: UndatedOrder,
+    pub front_matter: FrontMatterSchema,
+    /// Which files under the root that match no pattern are misnamed notes.
+    pub unmatched: Unmatched,
+}
+
+impl CompiledSet {
+    /// The path relative to the set's root, or `None` when it is not under it.
+    pub fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+        relative(&self.root, path)
+    }
+
+    /// Whether the set's notes carry a date from somewhere.
+    pub fn may_be_dated(&self) -> bool {
+        self.date != DateSource::None
+    }
+}
+
+/// Where a file stands among the note sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathMatch {
+    /// The path has the set's pattern's shape and, when dated, names a real day.
+    Matched(Captured),
+    /// The shape, but the digits name no day (or disagree with each other).
+    BadDate(DateMismatch),
+    /// Under the set's root without its shape (`note-path` says why).
+    Unmatched,
+}
 
 /// Everything the parser needs from the config, compiled once per run.
 #[derive(Debug, Clone)]
 pub struct ParseContext {
-    /// `notes.root` without leading `./` or trailing `/`.
+    /// The first set's root without leading `./` or trailing `/`.
     pub notes_root: String,
+    /// The first set's pattern.
     pub path_pattern: DatePattern,
+    /// `title.pattern`: the title of `items` notes.
     pub title_pattern: DatePattern,
+    /// Every note set, in configuration order.
+    pub sets: Vec<CompiledSet>,
     /// Today heading text with whitespace runs collapsed.
     pub today_heading: String,
     /// Footer heading text with whitespace runs collapsed.
@@ -24,35 +72,105 @@ impl ParseContext {
     /// Compile the parts of `config` the parser uses. Fails only on patterns that
     /// [`Config::from_yaml`] would already have rejected.
     pub fn new(config: &Config) -> Result<Self, crate::Error> {
-        let path_pattern = DatePattern::new(&config.notes.pattern)
-            .map_err(|e| crate::Error::Usage(format!("notes.pattern: {e}")))?;
         let title_pattern = DatePattern::new(&config.title.pattern)
             .map_err(|e| crate::Error::Usage(format!("title.pattern: {e}")))?;
+        let roots: Vec<String> = config.notes.iter().map(|n| normalize_root(&n.root)).collect();
+        let mut sets = Vec::with_capacity(config.notes.len());
+        for (index, n) in config.notes.iter().enumerate() {
+            let pattern = DatePattern::general(&n.pattern)
+                .map_err(|e| crate::Error::Usage(format!("notes.pattern: {e}")))?;
+            let title = match (&n.title, n.kind) {
+                (Some(t), _) => Some(
+                    DatePattern::general(t).map_err(|e| crate::Error::Usage(format!("notes.title: {e}")))?,
+                ),
+                (None, NoteKind::Items) => Some(title_pattern.clone()),
+                (None, NoteKind::Article) => None,
+            };
+            let root = roots[index].clone();
+            sets.push(CompiledSet {
+                index,
+                name: n.display_name().to_owned(),
+                unmatched: n.unmatched.unwrap_or(if root.is_empty() && config.notes.len() > 1 {
+                    Unmatched::Near
+                } else {
+                    Unmatched::Report
+                }),
+                root,
+                pattern,
+                kind: n.kind,
+                date: n.date,
+                date_key: n.date_key().to_owned(),
+                title,
+                order_by: n.order_by,
+                front_matter: n.front_matter.clone(),
+            });
+        }
         Ok(ParseContext {
-            notes_root: normalize_root(&config.notes.root),
-            path_pattern,
+            notes_root: roots[0].clone(),
+            path_pattern: sets[0].pattern.clone(),
             title_pattern,
+            sets,
             today_heading: collapse_ws(&config.sections.today),
             footer_heading: collapse_ws(&config.sections.footer),
             star_token: config.stars.token.clone(),
         })
     }
 
-    /// The path of a note relative to the notes root (`202104/0425.md` for
-    /// `notes/202104/0425.md`), or `None` when it is not under the root.
+    /// The path of a note relative to the first set's root (`202104/0425.md`
+    /// for `notes/202104/0425.md`), or `None` when it is not under the root.
     pub fn relative_to_root<'p>(&self, path: &'p str) -> Option<&'p str> {
-        if self.notes_root.is_empty() {
-            return Some(path);
-        }
-        path.strip_prefix(self.notes_root.as_str())?.strip_prefix('/')
+        relative(&self.notes_root, path)
     }
 
-    /// The date a repository-relative path spells, if it matches `notes.pattern`
-    /// and names a real day.
-    pub fn path_date(&self, path: &str) -> Option<NaiveDate> {
-        let rel = self.relative_to_root(path)?;
-        self.path_pattern.parse(rel)?.ok()
+    /// The set a repository-relative path belongs to, and how: the first set
+    /// whose pattern it has the shape of; else the first set that claims it
+    /// (a dedicated folder, or a near miss of a pattern). `None`: no note.
+    pub fn classify(&self, path: &str) -> Option<(usize, PathMatch)> {
+        for set in &self.sets {
+            let Some(rel) = set.relative(path) else { continue };
+            match set.pattern.captures(rel) {
+                Some(Ok(c)) => return Some((set.index, PathMatch::Matched(c))),
+                Some(Err(e)) => return Some((set.index, PathMatch::BadDate(e))),
+                None => {}
+            }
+        }
+        self.sets
+            .iter()
+            .find(|set| {
+                set.relative(path).is_some_and(|rel| match set.unmatched {
+                    Unmatched::Report => true,
+                    Unmatched::Near => set.pattern.near_miss(rel),
+                    Unmatched::Ignore => false,
+                })
+            })
+            .map(|set| (set.index, PathMatch::Unmatched))
     }
+
+    /// Whether a repository-relative path is a note (of some set, or meant to be).
+    pub fn is_note(&self, path: &str) -> bool {
+        self.classify(path).is_some()
+    }
+
+    /// The date a repository-relative path spells, if it matches its set's
+    /// pattern and names a real day.
+    pub fn path_date(&self, path: &str) -> Option<NaiveDate> {
+        match self.classify(path)? {
+            (_, PathMatch::Matched(c)) => c.date,
+            _ => None,
+        }
+    }
+
+    /// The set of a note (the first set for a path no set claims).
+    pub fn set(&self, index: usize) -> &CompiledSet {
+        self.sets.get(index).unwrap_or(&self.sets[0])
+    }
+}
+
+fn relative<'p>(root: &str, path: &'p str) -> Option<&'p str> {
+    if root.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(root)?.strip_prefix('/')
 }
 
 fn normalize_root(root: &str) -> String {

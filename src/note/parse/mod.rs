@@ -34,28 +34,60 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Options, Parser};
 
-use super::{Comment, Heading, Item, Link, Note, Span, StrayField, Title};
+use super::{Comment, Heading, Item, Link, Note, Span, StrayField, Title, front_matter};
 use crate::diag::SourceFile;
 use crate::util::text::collapse_ws;
-pub use context::ParseContext;
+pub use context::{CompiledSet, ParseContext, PathMatch};
 
-/// Parse a note: the path date comes from the file's repository-relative path.
+/// Parse a note: its set, path date and date come from the file's
+/// repository-relative path (a path no set claims is read as the first set's).
 pub fn parse_note(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
-    let date = ctx.path_date(&file.path);
-    parse_document(file, ctx, date)
+    let (set, matched) = ctx.classify(&file.path).unwrap_or((0, PathMatch::Unmatched));
+    let date = match &matched {
+        PathMatch::Matched(c) => c.date,
+        _ => None,
+    };
+    let mut note = parse_document(file, ctx, date, set);
+    note.path_match = Some(matched);
+    note.resolved_date = resolve_date(&note, ctx.set(set));
+    note
 }
 
 /// Parse any other Markdown document (the README) with the same parser; it has
 /// no path date.
 pub fn parse_markdown(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
-    parse_document(file, ctx, None)
+    parse_document(file, ctx, None, 0)
 }
 
-fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<NaiveDate>) -> Note {
+/// The date of a note from its set's source. `auto`: the path's when the
+/// pattern spells one, else the front matter's, else the title's.
+pub fn resolve_date(note: &Note, set: &CompiledSet) -> Option<NaiveDate> {
+    use crate::config::DateSource;
+    let front = || note.front_matter.as_ref()?.date(&set.date_key)?.ok();
+    let title = || note.title.as_ref()?.date;
+    match set.date {
+        DateSource::Path => note.path_date,
+        DateSource::FrontMatter => front(),
+        DateSource::Title => title(),
+        DateSource::None => None,
+        DateSource::Auto if set.pattern.is_dated() => note.path_date,
+        DateSource::Auto => front().or_else(title),
+    }
+}
+
+fn parse_document(
+    file: Arc<SourceFile>,
+    ctx: &ParseContext,
+    path_date: Option<NaiveDate>,
+    set: usize,
+) -> Note {
     let mut b = Builder { text: &file.text, ctx, out: Out::default(), by_start: Default::default() };
     // Editors on Windows save UTF-8 with a byte order mark, which GitHub ignores;
     // parsing it as text would turn the `# title` line into a paragraph.
     let start = if file.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    // Front matter is metadata: the Markdown starts after it.
+    let front_matter = front_matter::find(&file.text, start);
+    let start = front_matter.as_ref().map_or(start, |f| f.span.end);
     let events = b.events(start..file.text.len());
     b.collect_headings(&events);
     let mut sections = b.sections();
@@ -84,14 +116,19 @@ fn parse_document(file: Arc<SourceFile>, ctx: &ParseContext, path_date: Option<N
     }
     stray_fields.shrink_to_fit();
 
+    let title_pattern = ctx.set(set).title.as_ref();
     let title = headings.iter().find(|h| h.level == 1).map(|h| Title {
         heading: h.clone(),
-        date: ctx.title_pattern.parse(h.text.trim()).and_then(|r| r.ok()),
+        date: title_pattern.and_then(|p| p.parse(h.text.trim())).and_then(|r| r.ok()),
     });
 
     Note {
         file: file.clone(),
         path_date,
+        set,
+        path_match: None,
+        resolved_date: path_date,
+        front_matter,
         title,
         headings,
         sections,

@@ -1,0 +1,459 @@
+//! Finding a hand-made README's index of the notes, and its style, for
+//! `daybook init` on a repository of any shape.
+//!
+//! An index is a run of lines each linking one note (list lines, or lines
+//! such as `* WEEK062 - [title](./notes/week062-x/README.md)`), possibly cut
+//! into groups by headings (`### AWS`), possibly led by a count line
+//! (`_42 TILs and counting..._`) and a list of links to the groups' anchors.
+//! A link counts when it resolves to a note, or to a path a note set would
+//! claim (a dead link to a renamed note is still part of the index). The
+//! README may index one note set and not another: the set most of its links
+//! point at is the one listed.
+//!
+//! The style is read off the lines: grouping (by folder when each group's
+//! notes share one, under the group's heading text as the topic's name),
+//! order (by date either way, by number, by title), whether it lists the
+//! newest few only, and the line template, text around the link included.
+//! What comes out is a history template reproducing the README where it is
+//! right, so the first `daybook readme` changes only what was wrong.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use super::markers::{self, FenceTracker};
+use crate::config::Order;
+
+/// A note as the index finder sees it.
+#[derive(Debug, Clone)]
+pub struct IndexNote {
+    /// Repository-relative path.
+    pub path: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub set: usize,
+    /// Folder relative to its set's root.
+    pub folder: String,
+    /// `{n}` as written in the path.
+    pub n_text: Option<String>,
+}
+
+/// The index found, and how to regenerate it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundIndex {
+    /// Whole lines of the README holding the index.
+    pub lines: Range<usize>,
+    /// The note set it lists.
+    pub set: usize,
+    /// How many lines link a note.
+    pub linked: usize,
+    /// The history template reproducing it.
+    pub template: String,
+    /// `readme.order` it needs.
+    pub order: Order,
+    /// `readme.latest` it needs (it lists the newest few only).
+    pub latest: Option<usize>,
+    /// Display names of folders that differ from the default ones.
+    pub topics: BTreeMap<String, String>,
+    /// What it is, in words (`a list of 12 notes, newest first`).
+    pub description: String,
+}
+
+struct LinkLine<'a> {
+    content: &'a str,
+    /// The note linked, when it exists.
+    note: Option<usize>,
+    set: usize,
+    /// Byte range of `[text](dest)` in `content`.
+    link: Range<usize>,
+    text: &'a str,
+    dest: &'a str,
+}
+
+/// Find the index in `text` (the README, in folder `readme_dir`). `claims`
+/// says which note set a path that is no existing note would belong to.
+pub fn find_index(
+    text: &str,
+    readme_dir: &str,
+    notes: &[IndexNote],
+    set_names: &[String],
+    claims: &dyn Fn(&str) -> Option<usize>,
+) -> Option<FoundIndex> {
+    let by_path: BTreeMap<&str, usize> =
+        notes.iter().enumerate().map(|(i, n)| (n.path.as_str(), i)).collect();
+    let mut fences = FenceTracker::default();
+    let all: Vec<markers::Line<'_>> = markers::lines(text).collect();
+    let mut code = vec![false; all.len()];
+    let mut found: Vec<(usize, LinkLine<'_>)> = Vec::new();
+    for (i, line) in all.iter().enumerate() {
+        if fences.in_code(line.content) {
+            code[i] = true;
+            continue;
+        }
+        let Some((link, ltext, dest)) = first_link(line.content) else { continue };
+        let Some(path) = resolve(dest, readme_dir) else { continue };
+        let (note, set) = match by_path.get(path.as_str()) {
+            Some(&n) => (Some(n), notes[n].set),
+            None => match claims(&path) {
+                Some(s) => (None, s),
+                None => continue,
+            },
+        };
+        found.push((i, LinkLine { content: line.content, note, set, link, text: ltext, dest }));
+    }
+    if found.is_empty() {
+        return None;
+    }
+    // The set most links point at.
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for (_, l) in &found {
+        *counts.entry(l.set).or_default() += 1;
+    }
+    let set = counts.iter().max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s))).map(|(s, _)| *s)?;
+    found.retain(|(_, l)| l.set == set);
+    let first = found.first()?.0;
+    let last = found.last()?.0;
+
+    // Group headings between the first and the last index line.
+    let heading_level = |s: &str| -> Option<usize> {
+        let t = s.trim_start();
+        let n = t.bytes().take_while(|b| *b == b'#').count();
+        (n > 0 && n <= 6 && t[n..].starts_with(' ')).then_some(n)
+    };
+    let group_level = (first..=last).filter(|i| !code[*i]).find_map(|i| heading_level(all[i].content));
+    // Walk back over what belongs to the index: the first group's heading,
+    // blank lines, a list of anchor links, a count line.
+    let mut start = first;
+    let mut count_line: Option<usize> = None;
+    let mut categories: Vec<usize> = Vec::new();
+    let mut took_heading = false;
+    while start > 0 {
+        let prev = &all[start - 1];
+        let c = prev.content.trim();
+        if code[start - 1] {
+            break;
+        }
+        if c.is_empty() {
+            start -= 1;
+            continue;
+        }
+        if let Some(level) = heading_level(prev.content) {
+            if !took_heading && categories.is_empty() && count_line.is_none() && Some(level) == group_level {
+                took_heading = true;
+                start -= 1;
+                continue;
+            }
+            break;
+        }
+        if count_line.is_none() && is_anchor_list_line(c) {
+            categories.push(start - 1);
+            start -= 1;
+            continue;
+        }
+        if count_line.is_none() && is_count_line(c) {
+            count_line = Some(start - 1);
+            start -= 1;
+            continue;
+        }
+        break;
+    }
+    // Leading blank lines stay outside the region.
+    while start < first && all[start].content.trim().is_empty() {
+        start += 1;
+    }
+    categories.reverse();
+
+    let lines = all[start].start..all[last].end;
+    let linked = found.len();
+    let set_count = notes.iter().filter(|n| n.set == set).count();
+    let sample = found.iter().find_map(|(_, l)| l.note.map(|n| (l, &notes[n])));
+    let line_template = match sample {
+        Some((l, n)) => line_template(l, n),
+        None => "- [{{ note.title }}]({{ note.url }})".to_owned(),
+    };
+    let (filter, topic_filter, count_var) = if set_names.len() > 1 {
+        let name = quote(&set_names[set]);
+        (format!(" if note.set == {name}"), format!(" if topic.set == {name}"), format!("set_counts[{name}]"))
+    } else {
+        (String::new(), String::new(), "count".to_owned())
+    };
+
+    // Order of the linked notes as listed.
+    let listed: Vec<&IndexNote> = found.iter().filter_map(|(_, l)| l.note.map(|n| &notes[n])).collect();
+    let dates: Vec<NaiveDate> = listed.iter().filter_map(|n| n.date).collect();
+    // Mostly newest first: a hand-made list may have a line out of place.
+    fn mostly_descending<T: PartialOrd>(v: &[T]) -> bool {
+        let down = v.windows(2).filter(|w| w[0] > w[1]).count();
+        let up = v.windows(2).filter(|w| w[0] < w[1]).count();
+        v.len() >= 2 && down > up
+    }
+    let descending_dates = mostly_descending(&dates);
+    let numbers: Vec<u64> = listed.iter().filter_map(|n| n.n_text.as_deref()?.parse().ok()).collect();
+    let descending_numbers = mostly_descending(&numbers);
+    let order = if descending_dates || (dates.is_empty() && descending_numbers) {
+        Order::Descending
+    } else {
+        Order::Ascending
+    };
+
+    let mut topics = BTreeMap::new();
+    let (template, description) = if let Some(level) = group_level {
+        // Groups: each heading's notes should share a folder.
+        let mut heading: Option<&str> = None;
+        let mut ok = true;
+        for i in start..=last {
+            if code[i] {
+                continue;
+            }
+            if heading_level(all[i].content) == Some(level) {
+                heading = Some(all[i].content.trim_start().trim_start_matches('#').trim());
+                continue;
+            }
+            if let Some((_, l)) = found.iter().find(|(j, _)| *j == i)
+                && let Some(n) = l.note
+            {
+                let folder = &notes[n].folder;
+                match (heading, topics.get(folder)) {
+                    (Some(h), Some(prev)) if prev != h => ok = false,
+                    (Some(h), None) => {
+                        topics.insert(folder.clone(), h.to_owned());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !ok {
+            topics.clear();
+        }
+        let hashes = "#".repeat(level);
+        let mut t = String::new();
+        if let Some(c) = count_line {
+            t.push_str(&count_template(all[c].content.trim_end(), &count_var));
+            t.push_str("\n\n");
+        }
+        if let Some(&c) = categories.first() {
+            let content = all[c].content;
+            let prefix = &content[..content.find('[').unwrap_or(0)];
+            t.push_str(&format!(
+                "{{% for topic in topics{topic_filter} %}}\n{prefix}[{{{{ topic.title }}}}](#{{{{ topic.anchor }}}})\n{{% endfor %}}\n\n"
+            ));
+        }
+        t.push_str(&format!(
+            "{{% for topic in topics{topic_filter} %}}\n{hashes} {{{{ topic.title }}}}\n\n{{% for note in topic.notes %}}\n{line_template}\n{{% endfor %}}\n\n{{% endfor %}}\n"
+        ));
+        let groups = topics.len();
+        (t, format!("{linked} links to notes in {groups} groups under `{hashes}` headings, by title"))
+    } else {
+        let few = dates.len() == listed.len() && descending_dates && linked + 2 <= set_count;
+        let list = if few { "newest_first" } else { "notes" };
+        let mut t = String::new();
+        if let Some(c) = count_line {
+            t.push_str(&count_template(all[c].content.trim_end(), &count_var));
+            t.push_str("\n\n");
+        }
+        if few {
+            t.push_str(&format!(
+                "{{% for note in {list}{filter} %}}\n{{% if loop.index <= {linked} %}}\n{line_template}\n{{% endif %}}\n{{% endfor %}}\n"
+            ));
+        } else {
+            t.push_str(&format!("{{% for note in {list}{filter} %}}\n{line_template}\n{{% endfor %}}\n"));
+        }
+        let how = match (few, order) {
+            (true, _) => format!("the newest {linked} notes, newest first"),
+            (false, Order::Descending) => format!("a list of {linked} notes, newest first"),
+            (false, Order::Ascending) => format!("a list of {linked} notes, oldest first"),
+        };
+        (t, how)
+    };
+    let latest = None;
+    Some(FoundIndex { lines, set, linked, template, order, latest, topics, description })
+}
+
+/// The first `[text](dest)` of a line: its range, text and destination.
+fn first_link(line: &str) -> Option<(Range<usize>, &str, &str)> {
+    let mut from = 0;
+    while let Some(open) = line[from..].find('[').map(|i| from + i) {
+        let close = open + line[open..].find("](")?;
+        let dest_start = close + 2;
+        let dest_len = line[dest_start..].find(')')?;
+        let dest =
+            line[dest_start..dest_start + dest_len].trim().trim_start_matches('<').trim_end_matches('>');
+        let text = &line[open + 1..close];
+        if !text.contains('[') {
+            return Some((open..dest_start + dest_len + 1, text, dest));
+        }
+        from = open + 1;
+    }
+    None
+}
+
+/// A link destination as a repository-relative path, when it is a local file.
+fn resolve(dest: &str, readme_dir: &str) -> Option<String> {
+    if dest.starts_with('#') || dest.contains("://") || dest.starts_with("mailto:") {
+        return None;
+    }
+    let dest = dest.split('#').next()?;
+    let decoded = crate::util::percent::percent_decode(dest);
+    let rel = decoded.trim_start_matches("./");
+    let joined = if readme_dir.is_empty() { rel.to_owned() } else { format!("{readme_dir}/{rel}") };
+    joined.to_ascii_lowercase().ends_with(".md").then_some(joined)
+}
+
+fn is_anchor_list_line(line: &str) -> bool {
+    let t = line.trim_start_matches(['-', '*', '+', ' ']);
+    t.starts_with('[') && t.contains("](#")
+}
+
+/// `_1234 TILs and counting..._`, `**42 notes**`, `42 posts so far`.
+fn is_count_line(line: &str) -> bool {
+    let t = line.trim_start_matches(['_', '*', ' ']);
+    let digits = t.bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
+    digits > 0 && t[digits..].starts_with(' ') && line.len() < 80
+}
+
+/// The count line with its number as `{{ count }}`.
+fn count_template(line: &str, count: &str) -> String {
+    let lead = line.len() - line.trim_start_matches(['_', '*', ' ']).len();
+    let digits = line[lead..].bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
+    format!("{}{{{{ {count} }}}}{}", escape(&line[..lead]), escape(&line[lead + digits..]))
+}
+
+/// The template of one index line, from a line linking `note`.
+fn line_template(l: &LinkLine<'_>, note: &IndexNote) -> String {
+    let prefix = &l.content[..l.link.start];
+    let suffix = &l.content[l.link.end..];
+    let text = if l.text == note.title {
+        "{{ note.title }}".to_owned()
+    } else if let Some(lead) = note.title.strip_suffix(l.text).filter(|_| !l.text.is_empty()) {
+        format!("{{{{ note.title | replace({}, \"\") }}}}", expr_with_n(lead, note))
+    } else {
+        "{{ note.title }}".to_owned()
+    };
+    let dest = if l.dest.starts_with("./") { "./{{ note.url }}" } else { "{{ note.url }}" };
+    format!("{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
+}
+
+/// Literal text with the note's number and date as variables.
+fn text_with_vars(s: &str, note: &IndexNote) -> String {
+    let mut out = escape(s);
+    if let Some(n) = &note.n_text
+        && !n.is_empty()
+    {
+        out = out.replace(n.as_str(), "{{ note.n_text }}");
+    }
+    if let Some(d) = note.date {
+        out = out.replace(&d.format("%Y-%m-%d").to_string(), "{{ note.date }}");
+    }
+    out
+}
+
+/// A minijinja string expression for `s` with the note's number as a variable.
+fn expr_with_n(s: &str, note: &IndexNote) -> String {
+    match note.n_text.as_deref().filter(|n| !n.is_empty() && s.contains(*n)) {
+        Some(n) => s.split(n).map(quote).collect::<Vec<_>>().join(" ~ note.n_text ~ "),
+        None => quote(s),
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Text that holds no template syntax.
+fn escape(s: &str) -> String {
+    if s.contains("{{") || s.contains("{%") || s.contains("{#") {
+        format!("{{{{ {} }}}}", quote(s))
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(
+        path: &str,
+        title: &str,
+        date: Option<(i32, u32, u32)>,
+        folder: &str,
+        n: Option<&str>,
+    ) -> IndexNote {
+        IndexNote {
+            path: path.into(),
+            title: title.into(),
+            date: date.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+            set: 0,
+            folder: folder.into(),
+            n_text: n.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_til_readme_by_topic() {
+        let readme = "# TIL\n\n> Things I learned\n\n_3 TILs and counting..._\n\n- [AWS](#aws)\n- [Git](#git)\n\n### AWS\n\n- [Assume a role](aws/assume-role.md)\n- [S3 sync](aws/s3-sync.md)\n\n### Git\n\n- [Rebase](git/rebase.md)\n\n## About\n\nMe.\n";
+        let notes = vec![
+            note("aws/assume-role.md", "Assume a role", None, "aws", None),
+            note("aws/s3-sync.md", "S3 sync", None, "aws", None),
+            note("git/rebase.md", "Rebase", None, "git", None),
+        ];
+        let f = find_index(readme, "", &notes, &["til".into()], &|_| None).unwrap();
+        assert_eq!(
+            &readme[f.lines.clone()],
+            "_3 TILs and counting..._\n\n- [AWS](#aws)\n- [Git](#git)\n\n### AWS\n\n- [Assume a role](aws/assume-role.md)\n- [S3 sync](aws/s3-sync.md)\n\n### Git\n\n- [Rebase](git/rebase.md)\n"
+        );
+        assert_eq!(f.linked, 3);
+        assert!(
+            f.template.starts_with(
+                "_{{ count }} TILs and counting..._\n\n{% for topic in topics %}\n- [{{ topic.title }}]"
+            ),
+            "{}",
+            f.template
+        );
+        assert_eq!(f.topics.get("aws").map(String::as_str), Some("AWS"));
+    }
+
+    #[test]
+    fn numbered_weekly_notes_newest_first_with_text_around_the_link() {
+        let readme = "# Notes\n\n* WEEK063 - [Three](./notes/week063-c/README.md)\n* WEEK062 - [Two](./notes/week062-b/README.md)\n\nBye\n";
+        let notes = vec![
+            note("notes/week062-b/README.md", "WEEK062 - Two", None, "week062-b", Some("062")),
+            note("notes/week063-c/README.md", "WEEK063 - Three", None, "week063-c", Some("063")),
+        ];
+        let f = find_index(readme, "", &notes, &["notes".into()], &|_| None).unwrap();
+        assert_eq!(f.order, Order::Descending);
+        assert_eq!(
+            &readme[f.lines.clone()],
+            "* WEEK063 - [Three](./notes/week063-c/README.md)\n* WEEK062 - [Two](./notes/week062-b/README.md)\n"
+        );
+        assert!(
+            f.template.contains("* WEEK{{ note.n_text }} - [{{ note.title | replace(\"WEEK\" ~ note.n_text ~ \" - \", \"\") }}](./{{ note.url }})"),
+            "{}",
+            f.template
+        );
+    }
+
+    #[test]
+    fn the_newest_posts_and_a_dead_link() {
+        let readme = "## Latest\n\n- [C](_posts/2024-01-03-c.md) 2024-01-03\n- [B](_posts/2024-01-02-b.md) 2024-01-02\n- [Gone](_posts/2024-01-01-gone.md) 2024-01-01\n";
+        let mut notes = vec![
+            note("_posts/2024-01-03-c.md", "C", Some((2024, 1, 3)), "", None),
+            note("_posts/2024-01-02-b.md", "B", Some((2024, 1, 2)), "", None),
+        ];
+        for d in 1..=5 {
+            notes.push(note(&format!("_posts/2023-12-0{d}-x.md"), "X", Some((2023, 12, d)), "", None));
+        }
+        let claims = |p: &str| p.starts_with("_posts/").then_some(0);
+        let f = find_index(readme, "", &notes, &["posts".into()], &claims).unwrap();
+        assert_eq!(f.linked, 3);
+        assert!(f.template.contains("{% for note in newest_first %}"), "{}", f.template);
+        assert!(f.template.contains("{% if loop.index <= 3 %}"), "{}", f.template);
+        assert!(
+            f.template.contains("- [{{ note.title }}]({{ note.url }}) {{ note.date }}"),
+            "{}",
+            f.template
+        );
+        assert_eq!(f.order, Order::Descending);
+    }
+}
