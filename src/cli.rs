@@ -87,6 +87,16 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `daybook man > daybook.1`.
     Man,
+    /// Run the language server on stdin/stdout (for editors; see README, "Editors").
+    Server(ServerArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServerArgs {
+    /// Talk LSP on stdin/stdout, the only transport; accepted because
+    /// clients such as vscode-languageclient pass it.
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -281,6 +291,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Links(a) => crate::commands::links_list::run(&cli, a),
         Command::Completions(a) => crate::commands::completions::run(a),
         Command::Man => crate::commands::man::run(),
+        Command::Server(a) => crate::commands::server::run(&cli, a),
     };
     match result {
         Ok(code) => code,

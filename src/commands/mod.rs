@@ -13,6 +13,7 @@ pub mod output;
 pub mod publish;
 pub mod readme;
 pub mod rules;
+pub mod server;
 
 use std::path::Path;
 

@@ -16,3 +16,4 @@ mod lint;
 mod readme;
 mod rule_cases;
 mod rules;
+mod server;

@@ -1,0 +1,306 @@
+//! One notes repository as the server holds it: its settings, the rules'
+//! prepared context, and every note parsed once and compacted, with the text
+//! of documents open in the editor in place of what is on disk.
+//!
+//! A change re-parses only the changed note and runs the per-note rules on it;
+//! the cross-note rules then run over the held notes (which is what makes a
+//! duplicate across the repository show while typing, from the disk's notes
+//! and the other open buffers) and only the changed note's findings are kept.
+//! The same `lint::finalize` as `daybook lint` applies suppressions, the
+//! `rules:` levels and the `strict_since` cap, so severities agree.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::lint;
+use crate::note::Note;
+use crate::note::parse::{parse_markdown, parse_note};
+use crate::rules::{self, Prepared};
+use crate::settings::Settings;
+
+pub(crate) struct Repo {
+    /// Canonical.
+    pub(crate) root: PathBuf,
+    pub(crate) settings: Settings,
+    prepared: Prepared,
+    /// Every note, compacted (what the cross-note rules read), any order.
+    notes: Vec<Note>,
+    /// Display path -> index in `notes`.
+    index: HashMap<String, usize>,
+    readme: Option<Note>,
+}
+
+/// What a document is to its repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Note,
+    Readme,
+    /// Not linted: outside the notes folder, ignored, not Markdown.
+    Other,
+}
+
+impl Repo {
+    /// Read daybook.yml (or `config`) and every note under `root`. The error is
+    /// the message to show: a config error names file:line.
+    pub(crate) fn load(root: &Path, config: Option<&Path>) -> Result<Repo, String> {
+        let settings = Settings::load(root, config).map_err(|e| e.to_string())?;
+        let loaded = lint::load_notes(root, &settings).map_err(|e| e.to_string())?;
+        let prepared = Prepared::from_compiled(root, &settings.parse, &settings.fields);
+        let mut notes = loaded.notes;
+        for n in &mut notes {
+            lint::compact(n);
+        }
+        let index = notes.iter().enumerate().map(|(i, n)| (n.file.path.clone(), i)).collect();
+        Ok(Repo { root: root.to_path_buf(), settings, prepared, notes, index, readme: loaded.readme })
+    }
+
+    fn readme_path(&self) -> String {
+        self.settings.config.readme.path().replace('\\', "/").trim_start_matches("./").to_owned()
+    }
+
+    /// Whether `rel` (repository-relative, `/`-separated) is linted, and how.
+    /// A note read at load time is one; a file not read then (created since,
+    /// or not saved yet) is one when discovery would take it: Markdown under
+    /// `notes.root`, no hidden folder on the way, not matched by `ignore:`.
+    pub(crate) fn kind(&self, rel: &str) -> Kind {
+        if rel == self.readme_path() {
+            return Kind::Readme;
+        }
+        if self.index.contains_key(rel) {
+            return Kind::Note;
+        }
+        let notes_root = self.settings.config.notes.root.trim_start_matches("./").trim_end_matches('/');
+        let under = match notes_root {
+            "" | "." => Some(rel),
+            r => rel.strip_prefix(r).and_then(|rest| rest.strip_prefix('/')),
+        };
+        let Some(under) = under else { return Kind::Other };
+        if !crate::discover::is_markdown(Path::new(rel)) || under.split('/').any(|c| c.starts_with('.')) {
+            return Kind::Other;
+        }
+        let ignore = &self.settings.ignore;
+        let ignored = rel.match_indices('/').map(|(i, _)| &rel[..i]).chain([rel]).any(|p| ignore.is_match(p));
+        if ignored { Kind::Other } else { Kind::Note }
+    }
+
+    /// The findings for `rel` with `text` as its content (sorted, final
+    /// severities), and the file they point into. The text replaces what the
+    /// repository held for `rel` until [`Repo::reload`] puts the disk's back.
+    pub(crate) fn lint(&mut self, rel: &str, text: String) -> (Arc<SourceFile>, Vec<Diagnostic>) {
+        let file = SourceFile::new(rel, self.root.join(rel), text);
+        let kind = self.kind(rel);
+        let Repo { root, settings, prepared, notes, index, readme } = self;
+        let config = &settings.config;
+        let cx = prepared.context(config, root);
+        let mut out = Vec::new();
+        let diags = match kind {
+            Kind::Other => return (file, out),
+            Kind::Readme => {
+                let parsed = parse_markdown(file.clone(), &settings.parse);
+                for c in rules::checks() {
+                    c.check_readme(&parsed, &cx, &mut out);
+                }
+                *readme = Some(parsed);
+                for c in rules::checks() {
+                    c.check_repo(notes, readme.as_ref(), &cx, &mut out);
+                }
+                out.retain(|d| d.path == rel);
+                lint::finalize(out, config, &[], readme.as_ref())
+            }
+            Kind::Note => {
+                let mut note = parse_note(file.clone(), &settings.parse);
+                for c in rules::checks() {
+                    c.check_note(&note, &cx, &mut out);
+                }
+                lint::compact(&mut note);
+                let at = match index.get(rel) {
+                    Some(&i) => {
+                        notes[i] = note;
+                        i
+                    }
+                    None => {
+                        notes.push(note);
+                        index.insert(rel.to_owned(), notes.len() - 1);
+                        notes.len() - 1
+                    }
+                };
+                for c in rules::checks() {
+                    c.check_repo(notes, readme.as_ref(), &cx, &mut out);
+                }
+                out.retain(|d| d.path == rel);
+                lint::finalize(out, config, std::slice::from_ref(&notes[at]), None)
+            }
+        };
+        let mut diags = diags;
+        diags.retain(|d| d.path == rel);
+        (file, diags)
+    }
+
+    /// Put the disk's version of `rel` back (a document closed, or changed on
+    /// disk while not open): re-read and parse it, or forget it when it is gone
+    /// or no longer a note. A created or deleted file also changes what local
+    /// links resolve to, so the file index is rebuilt then.
+    pub(crate) fn reload(&mut self, rel: &str) {
+        let abs = self.root.join(rel);
+        let existed = self.index.contains_key(rel);
+        let kind = self.kind(rel);
+        let source = if kind == Kind::Other { None } else { crate::discover::read_source(rel, &abs).ok() };
+        match (kind, source) {
+            (Kind::Readme, source) => {
+                self.readme = source.map(|f| parse_markdown(f, &self.settings.parse));
+            }
+            (Kind::Note, Some(file)) => {
+                let mut note = parse_note(file, &self.settings.parse);
+                lint::compact(&mut note);
+                match self.index.get(rel) {
+                    Some(&i) => self.notes[i] = note,
+                    None => {
+                        self.notes.push(note);
+                        self.index.insert(rel.to_owned(), self.notes.len() - 1);
+                    }
+                }
+            }
+            _ => {
+                if let Some(i) = self.index.remove(rel) {
+                    self.notes.swap_remove(i);
+                    if let Some(moved) = self.notes.get(i) {
+                        self.index.insert(moved.file.path.clone(), i);
+                    }
+                }
+            }
+        }
+        if existed != self.index.contains_key(rel) || !abs.exists() {
+            self.refresh_files();
+        }
+    }
+
+    /// Rebuild the index of files that local links resolve against.
+    pub(crate) fn refresh_files(&mut self) {
+        self.prepared = Prepared::from_compiled(&self.root, &self.settings.parse, &self.settings.fields);
+    }
+
+    /// The held file at `rel` (a note or the README), for places a finding
+    /// points to in other files.
+    pub(crate) fn file(&self, rel: &str) -> Option<&Arc<SourceFile>> {
+        match self.index.get(rel) {
+            Some(&i) => Some(&self.notes[i].file),
+            None => self.readme.as_ref().filter(|r| r.file.path == rel).map(|r| &r.file),
+        }
+    }
+}
+
+/// The root of the repository holding `file` (absolute, canonical) inside
+/// the workspace folder `workspace`: the nearest folder with daybook.yml, else
+/// the folder holding the nearest `notes` folder, else the workspace folder
+/// itself (the `daybook lint FILE` rule, bounded by the workspace).
+pub(crate) fn find_root(file: &Path, workspace: &Path) -> PathBuf {
+    let dirs = || file.ancestors().skip(1).take_while(|d| d.starts_with(workspace));
+    dirs()
+        .find(|d| d.join(crate::config::CONFIG_FILE).is_file())
+        .or_else(|| dirs().find(|d| d.file_name().is_some_and(|n| n == "notes")).and_then(Path::parent))
+        .filter(|d| d.starts_with(workspace))
+        .map_or_else(|| workspace.to_path_buf(), Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("notes")).unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let root = dir.path().canonicalize().unwrap();
+        let repo = Repo::load(&root, None).unwrap();
+        (dir, repo)
+    }
+
+    const NOTE: &str = "# 公众号内容拓展学习笔记（2024.1.1）\n\n------\n\n## :paperclip:  今日要点\n\n\
+        1. [An article](https://example.com/a)       :star:\n   - Abstract: what it is about\n\n\
+        ## :paperclip:  Others\n\n- nothing to add\n";
+
+    fn rules_of(diags: &[Diagnostic]) -> Vec<(&str, usize)> {
+        diags.iter().map(|d| (d.rule.as_str(), d.start.line)).collect()
+    }
+
+    #[test]
+    fn in_memory_text_is_linted_like_the_disk() {
+        let (_dir, mut repo) = repo(&[("notes/202401/0101.md", NOTE)]);
+        let (_, clean) = repo.lint("notes/202401/0101.md", NOTE.to_owned());
+        assert_eq!(rules_of(&clean), []);
+        let typo = NOTE.replace("   - Abstract: what it is about\n", "   - Abstract: x\n   - GtiHub: y\n");
+        let (file, diags) = repo.lint("notes/202401/0101.md", typo);
+        assert_eq!(rules_of(&diags), [("unknown-field", 9)], "{diags:?}");
+        assert_eq!(file.path, "notes/202401/0101.md");
+    }
+
+    #[test]
+    fn cross_note_rules_see_the_rest_of_the_repository_and_open_buffers() {
+        let (_dir, mut repo) =
+            repo(&[("notes/202401/0101.md", NOTE), ("notes/202401/0102.md", &NOTE.replace("1.1", "1.2"))]);
+        let (_, d) = repo.lint("notes/202401/0102.md", NOTE.replace("1.1", "1.2"));
+        assert_eq!(rules_of(&d), [("duplicate-url", 7)], "{d:?}");
+        // The first note, changed in the editor, no longer cites the article.
+        let other = NOTE.replace("https://example.com/a", "https://example.com/b");
+        repo.lint("notes/202401/0101.md", other);
+        let (_, d) = repo.lint("notes/202401/0102.md", NOTE.replace("1.1", "1.2"));
+        assert_eq!(rules_of(&d), []);
+        // Closed without saving: the disk's version counts again.
+        repo.reload("notes/202401/0101.md");
+        let (_, d) = repo.lint("notes/202401/0102.md", NOTE.replace("1.1", "1.2"));
+        assert_eq!(rules_of(&d), [("duplicate-url", 7)]);
+    }
+
+    #[test]
+    fn suppressions_and_levels_apply() {
+        let dir_files = [
+            ("daybook.yml", "rules:\n  duplicate-url: error\n"),
+            ("notes/202401/0101.md", NOTE),
+            ("notes/202401/0102.md", NOTE),
+        ];
+        let (_dir, mut repo) = repo(&dir_files);
+        let text = NOTE.replace("1.1", "1.2");
+        let (_, d) = repo.lint("notes/202401/0102.md", text.clone());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, crate::diag::Severity::Error);
+        let suppressed = text.replace("1. [An", "<!-- daybook-disable-next-line duplicate-url -->\n1. [An");
+        let (_, d) = repo.lint("notes/202401/0102.md", suppressed);
+        assert_eq!(rules_of(&d), [], "{d:?}");
+    }
+
+    #[test]
+    fn which_files_are_linted() {
+        let (_dir, repo) = repo(&[
+            ("daybook.yml", "ignore: [\"notes/drafts/**\"]\n"),
+            ("notes/202401/0101.md", NOTE),
+            ("README.md", "# r\n"),
+        ]);
+        assert_eq!(repo.kind("notes/202401/0101.md"), Kind::Note);
+        assert_eq!(repo.kind("notes/202402/0101.md"), Kind::Note, "not saved yet");
+        assert_eq!(repo.kind("README.md"), Kind::Readme);
+        assert_eq!(repo.kind("docs/x.md"), Kind::Other);
+        assert_eq!(repo.kind("notes/202401/a.txt"), Kind::Other);
+        assert_eq!(repo.kind("notes/.trash/0101.md"), Kind::Other);
+        assert_eq!(repo.kind("notes/drafts/0101.md"), Kind::Other);
+    }
+
+    #[test]
+    fn the_root_is_found_inside_the_workspace_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(ws.join("sub/notes/202401")).unwrap();
+        let note = ws.join("sub/notes/202401/0101.md");
+        assert_eq!(find_root(&note, &ws), ws.join("sub"));
+        std::fs::write(ws.join("daybook.yml"), "").unwrap();
+        assert_eq!(find_root(&note, &ws), ws, "daybook.yml first, as `daybook lint FILE` does");
+        std::fs::write(ws.join("sub/daybook.yml"), "").unwrap();
+        assert_eq!(find_root(&note, &ws), ws.join("sub"));
+        assert_eq!(find_root(&note, &ws.join("sub/notes")), ws.join("sub/notes"));
+    }
+}
