@@ -63,7 +63,7 @@ impl Repo {
     /// Whether `rel` (repository-relative, `/`-separated) is linted, and how.
     /// A note read at load time is one; a file not read then (created since,
     /// or not saved yet) is one when discovery would take it: Markdown under
-    /// `notes.root`, no hidden folder on the way, not matched by `ignore:`.
+    /// a note set, no hidden folder on the way, not matched by `ignore:`.
     pub(crate) fn kind(&self, rel: &str) -> Kind {
         if rel == self.readme_path() {
             return Kind::Readme;
@@ -71,13 +71,11 @@ impl Repo {
         if self.index.contains_key(rel) {
             return Kind::Note;
         }
-        let notes_root = self.settings.config.notes.root.trim_start_matches("./").trim_end_matches('/');
-        let under = match notes_root {
-            "" | "." => Some(rel),
-            r => rel.strip_prefix(r).and_then(|rest| rest.strip_prefix('/')),
-        };
-        let Some(under) = under else { return Kind::Other };
-        if !crate::discover::is_markdown(Path::new(rel)) || under.split('/').any(|c| c.starts_with('.')) {
+        // Some note set claims it (`notes:`), no hidden folder on the way.
+        if !self.settings.parse.is_note(rel)
+            || !crate::discover::is_markdown(Path::new(rel))
+            || rel.split('/').any(|c| c.starts_with('.'))
+        {
             return Kind::Other;
         }
         let ignore = &self.settings.ignore;
@@ -111,7 +109,8 @@ impl Repo {
             }
             Kind::Note => {
                 let mut note = parse_note(file.clone(), &settings.parse);
-                for c in rules::checks() {
+                // As `lint::lint` does for each note.
+                for c in rules::checks().iter().filter(|c| rules::applies(**c, &note, &cx)) {
                     c.check_note(&note, &cx, &mut out);
                 }
                 lint::compact(&mut note);
