@@ -17,3 +17,4 @@ mod readme;
 mod rule_cases;
 mod rules;
 mod server;
+mod shapes;

@@ -1,0 +1,222 @@
+//! Repositories of other shapes than the seed's, adopted with no config:
+//! `init` -> `lint` -> `readme` -> `readme --check` on a fixture per shape
+//! (tests/fixtures/shapes/<shape>/), each with a hand-made README carrying
+//! planted drift (a note missing from the index, a dead link, a line out of
+//! order, a stale count) and a few planted note defects. Each test asserts
+//! that lint reports the planted defects and nothing else, that the first
+//! regeneration changes the index exactly where it was wrong, and that a
+//! second one changes nothing.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{daybook, fixtures, temp_copy};
+
+struct Shape {
+    name: &'static str,
+    /// `(path, rule)` of every finding `lint --offline` must report, and only those.
+    findings: &'static [(&'static str, &'static str)],
+    /// Lines the first `readme` removes from the adopted README for good (dead links, a stale count).
+    removed: &'static [&'static str],
+    /// Lines it adds that were not there (missing notes, the fixed count).
+    added: &'static [&'static str],
+    /// Lines it moves (a note out of order): removed and added again, counted once.
+    moved: usize,
+    /// Text the written daybook.yml must contain.
+    config_has: &'static [&'static str],
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+/// The lines removed and added from `old` to `new`.
+fn changes(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for c in diff.iter_all_changes() {
+        let line = c.value().trim_end_matches(['\n', '\r']).to_owned();
+        match c.tag() {
+            similar::ChangeTag::Delete => removed.push(line),
+            similar::ChangeTag::Insert => added.push(line),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+fn adopt(shape: &Shape) {
+    let name = shape.name;
+    let original = read(&fixtures("shapes").join(name).join("README.md"));
+    let dir = temp_copy(&fixtures("shapes").join(name));
+    let root = dir.path();
+
+    let out = daybook().arg("init").arg(root).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{name}: init failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let config = read(&root.join("daybook.yml"));
+    for want in shape.config_has {
+        assert!(config.contains(want), "{name}: daybook.yml lacks {want:?}:\n{config}");
+    }
+    // init wraps the index and touches nothing else.
+    let adopted = read(&root.join("README.md"));
+    let unwrapped: String =
+        adopted.split_inclusive('\n').filter(|l| !l.trim_start().starts_with("<!-- ")).collect();
+    assert_eq!(unwrapped, original, "{name}: init changed more than the markers");
+    assert!(adopted.contains("<!-- daybook:history -->"), "{name}: {stdout}");
+
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{name}: lint printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr))
+    });
+    let got: BTreeSet<(String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["rule"].as_str().unwrap().to_owned()))
+        .collect();
+    let want: BTreeSet<(String, String)> =
+        shape.findings.iter().map(|(p, r)| (p.to_string(), r.to_string())).collect();
+    assert_eq!(got, want, "{name}: lint found other than the planted defects: {:#}", doc["diagnostics"]);
+
+    let out = daybook().arg("readme").arg(root).output().unwrap();
+    assert!(out.status.success(), "{name}: readme failed: {}", String::from_utf8_lossy(&out.stderr));
+    let regenerated = read(&root.join("README.md"));
+    let (mut removed, mut added) = changes(&adopted, &regenerated);
+    // Which of two swapped lines a diff moves is arbitrary: count moves instead.
+    let moved: Vec<String> = removed.iter().filter(|l| added.contains(l)).cloned().collect();
+    removed.retain(|l| !moved.contains(l));
+    added.retain(|l| !moved.contains(l));
+    assert_eq!(removed, shape.removed, "{name}: removed lines\n{regenerated}");
+    assert_eq!(added, shape.added, "{name}: added lines\n{regenerated}");
+    assert_eq!(moved.len(), shape.moved, "{name}: moved lines {moved:?}\n{regenerated}");
+
+    daybook().args(["readme", "--check"]).arg(root).assert().success();
+    daybook().arg("readme").arg(root).assert().success();
+    assert_eq!(read(&root.join("README.md")), regenerated, "{name}: a second readme changed the README");
+}
+
+use assert_cmd::prelude::OutputAssertExt as _;
+
+#[test]
+fn a_til_collection_by_topic() {
+    adopt(&Shape {
+        name: "til",
+        findings: &[
+            ("README.md", "missing-file"),
+            ("aws/sync-a-bucket-with-s3.md", "missing-file"),
+            ("claude-code/hooks-run-shell-commands.md", "missing-anchor"),
+        ],
+        removed: &["_6 TILs and counting..._", "- [Find a bad commit with bisect](git/find-a-bad-commit.md)"],
+        added: &[
+            "_7 TILs and counting..._",
+            "- [Read Cost Explorer by tag](aws/read-cost-explorer-by-tag.md)",
+            "- [Find a bad commit with bisect](git/find-a-bad-commit-with-bisect.md)",
+        ],
+        moved: 1,
+        config_has: &["pattern: '*/{slug}.md'", "kind: article", "### {{ topic.title }}"],
+    });
+}
+
+#[test]
+fn a_journal_with_period_folders_crlf_and_topic_notes() {
+    adopt(&Shape {
+        name: "journal",
+        findings: &[
+            ("2023-12-08.md", "missing-file"),
+            ("README.md", "missing-file"),
+            ("topics/git.md", "missing-anchor"),
+        ],
+        removed: &["- [2023-12-05](2023-12-05.md)"],
+        added: &["- [2023-12-09](2023-12-09.md)"],
+        moved: 1,
+        config_has: &[
+            "pattern: '**/{yyyy}-{mm}-{dd}.md'",
+            "title: '{yyyy}-{mm}-{dd}'",
+            "root: topics",
+            "order: descending",
+        ],
+    });
+    // The README keeps its CRLF line breaks, generated lines included.
+    let dir = temp_copy(&fixtures("shapes").join("journal"));
+    daybook().arg("init").arg(dir.path()).assert().success();
+    daybook().arg("readme").arg(dir.path()).assert().success();
+    let text = read(&dir.path().join("README.md"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count(), "{text:?}");
+}
+
+#[test]
+fn jekyll_posts_with_front_matter_newest_first() {
+    adopt(&Shape {
+        name: "posts",
+        findings: &[
+            ("README.md", "missing-file"),
+            ("_posts/2024-01-02-broken-front-matter.md", "front-matter"),
+            ("_posts/2024-01-03-moved.md", "date-mismatch"),
+            ("_posts/2024-01-08-eighth-post.md", "missing-file"),
+        ],
+        removed: &["- [Third post](_posts/2024-01-03-third-post.md) — 2024-01-03"],
+        added: &["- [Eighth post](_posts/2024-01-08-eighth-post.md) — 2024-01-08"],
+        moved: 1,
+        config_has: &["root: _posts", "pattern: '{yyyy}-{mm}-{dd}-{slug}.md'", "{% if loop.index <= 5 %}"],
+    });
+}
+
+#[test]
+fn a_folder_per_note_and_numbered_weekly_notes() {
+    adopt(&Shape {
+        name: "folders",
+        findings: &[
+            ("README.md", "missing-file"),
+            ("daily/2024/202401/20240115-first-crate/README.md", "missing-file"),
+            ("notes/week062-shipping/README.md", "missing-anchor"),
+        ],
+        removed: &["* WEEK060 - [Kickoff](./notes/week060-kickoff/README.md)"],
+        added: &["* WEEK065 - [Review](./notes/week065-review/README.md)"],
+        moved: 1,
+        config_has: &[
+            "pattern: '{yyyy}/{yyyy}{mm}/{yyyy}{mm}{dd}-{slug}/README.md'",
+            "pattern: week{n}-{slug}/README.md",
+            "* WEEK{{ note.n_text }} - ",
+        ],
+    });
+}
+
+#[test]
+fn obsidian_daily_notes_and_logseq_journals() {
+    adopt(&Shape {
+        name: "vault",
+        findings: &[("Daily/2024-01-04.md", "missing-file"), ("README.md", "missing-file")],
+        removed: &["- [2023-12-31](Daily/2023-12-31.md)"],
+        added: &["- [2024-01-06](Daily/2024-01-06.md)"],
+        moved: 1,
+        config_has: &["root: Daily", "pattern: '{yyyy}_{mm}_{dd}.md'", "root: pages"],
+    });
+}
+
+/// Where the README has no index, init says so and still writes the config.
+#[test]
+fn a_readme_without_an_index_still_gets_a_config() {
+    let dir = temp_copy(&fixtures("shapes").join("til"));
+    std::fs::write(dir.path().join("README.md"), "# TIL\n\nNothing listed here yet.\n").unwrap();
+    let out = daybook().arg("init").arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("no index of the notes found"), "{stdout}");
+    let config = read(&dir.path().join("daybook.yml"));
+    assert!(config.contains("no index of the notes was found") && config.contains("*/{slug}.md"), "{config}");
+    assert_eq!(read(&dir.path().join("README.md")), "# TIL\n\nNothing listed here yet.\n");
+    // --dry-run writes nothing and prints the config.
+    let dir = temp_copy(&fixtures("shapes").join("posts"));
+    let out = daybook().args(["init", "--dry-run"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("daybook.yml: would be written with:") && stdout.contains("root: _posts"),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("daybook.yml").exists());
+    assert_eq!(read(&dir.path().join("README.md")), read(&fixtures("shapes").join("posts/README.md")));
+}
