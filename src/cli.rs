@@ -75,7 +75,7 @@ pub enum Command {
     /// Regenerate the README and commit it back when (and only when) it changed.
     Publish(PublishArgs),
     /// Run as a GitHub Action (reads INPUT_* and GITHUB_* from the environment).
-    Action,
+    Action(ActionArgs),
     /// Show the effective configuration or its JSON Schema.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -97,6 +97,36 @@ pub struct ServerArgs {
     /// clients such as vscode-languageclient pass it.
     #[arg(long)]
     pub stdio: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ActionArgs {
+    /// Which findings a pull request shows (overrides input `filter_mode`):
+    /// on changed lines, changed lines and their hunks' context, in changed
+    /// files, or all.
+    #[arg(long, value_enum)]
+    pub filter_mode: Option<FilterModeArg>,
+}
+
+/// reviewdog's filter mode names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FilterModeArg {
+    Added,
+    #[value(name = "diff_context")]
+    DiffContext,
+    File,
+    Nofilter,
+}
+
+impl From<FilterModeArg> for crate::github::diff::FilterMode {
+    fn from(m: FilterModeArg) -> Self {
+        match m {
+            FilterModeArg::Added => Self::Added,
+            FilterModeArg::DiffContext => Self::DiffContext,
+            FilterModeArg::File => Self::File,
+            FilterModeArg::Nofilter => Self::NoFilter,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]
@@ -285,7 +315,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Readme(a) => crate::commands::readme::run(&cli, a),
         Command::Init(a) => crate::commands::init::run(&cli, a),
         Command::Publish(a) => crate::commands::publish::run(&cli, a),
-        Command::Action => crate::commands::action::run(&cli),
+        Command::Action(args) => crate::commands::action::run(&cli, args),
         Command::Config(c) => crate::commands::config::run(&cli, c),
         Command::Rules(a) => crate::commands::rules::run(&cli, a),
         Command::Links(a) => crate::commands::links_list::run(&cli, a),

@@ -12,13 +12,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, LinkCheckArgs};
-use crate::config::{Config, PublishMode};
+use crate::cli::{ActionArgs, Cli, LinkCheckArgs};
+use crate::config::{Config, PublishMode, ReadmeStale};
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::error::Error;
 use crate::github::api::Api;
 use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
 use crate::github::context::{Context, Env, Inputs};
+use crate::github::diff::{self, Changes, FilterMode};
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome, outputs};
 use crate::report::summary::{self, Links, ReadmeStatus};
@@ -28,9 +29,12 @@ use crate::settings::Settings;
 /// Name of the check run daybook creates.
 pub const CHECK_NAME: &str = "daybook";
 
-pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
+pub fn run(cli: &Cli, args: &ActionArgs) -> miette::Result<ExitCode> {
     let env = Env::from_process();
-    let inputs = Inputs::from_env(&env)?;
+    let mut inputs = Inputs::from_env(&env)?;
+    if let Some(m) = args.filter_mode {
+        inputs.filter_mode = m.into();
+    }
     let ctx = Context::from_env(&env)?;
     let root = workspace(&ctx)?;
     let config_path = inputs.config.as_ref().map(|p| if p.is_absolute() { p.clone() } else { root.join(p) });
@@ -46,12 +50,42 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
         (Vec::new(), Sources::new())
     };
 
+    // On a pull request: what it changed, to show its findings (first).
+    let mut notes = Vec::new();
+    let changes = if ctx.is_pull_request() {
+        match pull_request_changes(&ctx, &inputs, &root) {
+            Ok(c) => Some(c),
+            Err(why) => {
+                if inputs.filter_mode != FilterMode::NoFilter {
+                    let note = format!(
+                        "Every finding is shown, not only the pull request's (`filter_mode: {}`): {why}.",
+                        inputs.filter_mode.as_str()
+                    );
+                    let _ =
+                        writeln!(out, "{}", crate::report::github::plain(Severity::Info, "daybook", &note));
+                    notes.push(note);
+                }
+                None
+            }
+        }
+    } else {
+        None
+    };
+
     // README: commit on a push to a branch, else report staleness. A failure
     // here (no markers, a broken template) still gets outputs and a summary.
     let mut fatal: Option<String> = None;
     let mut readme = ReadmeStep::not_run(cfg);
     if inputs.command.readme() {
-        let job = ReadmeJob { root: &root, cfg, settings: &settings, ctx: &ctx, inputs: &inputs, mode };
+        let job = ReadmeJob {
+            root: &root,
+            cfg,
+            settings: &settings,
+            ctx: &ctx,
+            inputs: &inputs,
+            mode,
+            changes: changes.as_ref(),
+        };
         match readme_step(&job, out, &mut diags) {
             Ok(step) => readme = step,
             Err(report) => {
@@ -61,8 +95,10 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
         }
     }
 
-    // SARIF before the verdict, summary and outputs: the README may already be
-    // committed, so a file that cannot be written must not cost the outputs.
+    // SARIF carries every finding: code scanning compares a pull request's
+    // alerts with its base itself. Before the verdict, summary and outputs: the
+    // README may already be committed, so a file that cannot be written must
+    // not cost the outputs.
     let mut sarif_written = false;
     if let Some(path) = &inputs.sarif_file {
         match write_sarif(&root, &root.join(path), &diags, &sources) {
@@ -73,6 +109,23 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
             }
         }
     }
+
+    // The pull request's findings, its own first: the runner shows 10 per level.
+    let diags = match &changes {
+        Some(c) => {
+            let (shown, hidden) = filter_to_pull_request(c, inputs.filter_mode, diags);
+            if hidden > 0 {
+                notes.push(format!(
+                    "{hidden} finding{} outside the pull request's diff {} not shown (`filter_mode: {}`); `daybook lint` shows every finding.",
+                    if hidden == 1 { "" } else { "s" },
+                    if hidden == 1 { "is" } else { "are" },
+                    inputs.filter_mode.as_str()
+                ));
+            }
+            shown
+        }
+        None => diags,
+    };
 
     // Annotations: one workflow command per finding.
     let _ = out.write_all(crate::report::github::render(&diags).as_bytes());
@@ -88,12 +141,12 @@ pub fn run(cli: &Cli) -> miette::Result<ExitCode> {
         readme: readme.status.clone(),
         readme_path: &readme.path,
         check_run_url: None,
-        notes: Vec::new(),
+        notes: notes.clone(),
         error: fatal.clone(),
     };
-    let (check_run_url, notes) = check_run(out, &ctx, &inputs, &summary_input, failed)?;
+    let (check_run_url, check_notes) = check_run(out, &ctx, &inputs, &summary_input, failed)?;
     summary_input.check_run_url = check_run_url;
-    summary_input.notes = notes;
+    summary_input.notes.extend(check_notes);
 
     if let Some(path) = &ctx.output_file {
         write_step_outputs(path, &tally, &readme, &inputs, sarif_written)?;
@@ -121,6 +174,44 @@ fn workspace(ctx: &Context) -> Result<PathBuf, Error> {
         )));
     }
     Ok(root)
+}
+
+/// What the pull request changed: from git when its base and head commits
+/// are in the checkout, else from the API. `Err` says why neither works.
+fn pull_request_changes(ctx: &Context, inputs: &Inputs, root: &Path) -> Result<Changes, String> {
+    let pr = ctx
+        .pull_request()
+        .map_err(|why| format!("the event payload does not say what it changed ({why})"))?;
+    let git_why = match diff::from_git(root, &pr.base_sha, &pr.head_sha) {
+        Ok(c) => return Ok(c),
+        Err(why) => why,
+    };
+    let (Some(token), Some(repo)) = (&inputs.token, &ctx.repository) else {
+        return Err(format!(
+            "{git_why} (check out with `fetch-depth: 0`), and there is no token to ask the API"
+        ));
+    };
+    let from_api = publish::runtime().map_err(|e| e.to_string())?.block_on(async {
+        let api = Api::new(&ctx.api_url, token, repo.clone()).map_err(|e| e.to_string())?;
+        diff::from_api(&api, pr.number).await.map_err(|e| e.to_string())
+    });
+    from_api.map_err(|e| format!("{git_why}, and the API did not list the pull request's files: {e}"))
+}
+
+/// The findings a pull request shows, closest to its change first, and how
+/// many were left out. A stale README is shown whatever the mode: the
+/// pull request's notes made it so, and `readme_stale` decides its level.
+fn filter_to_pull_request(
+    changes: &Changes,
+    mode: FilterMode,
+    diags: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, usize) {
+    let (stale, rest): (Vec<_>, Vec<_>) =
+        diags.into_iter().partition(|d| d.rule == crate::readme::rules::README_STALE.name);
+    let (mut shown, hidden) = changes.filter(mode, rest);
+    shown.extend(stale);
+    diff::order_by_closeness(&mut shown, changes);
+    (shown, hidden)
 }
 
 /// The `commit_mode` input, else `publish.mode` of daybook.yml.
@@ -268,6 +359,8 @@ struct ReadmeJob<'a> {
     ctx: &'a Context,
     inputs: &'a Inputs,
     mode: PublishMode,
+    /// What the pull request changed, when this is one and it is known.
+    changes: Option<&'a Changes>,
 }
 
 /// What the README step did.
@@ -300,13 +393,37 @@ fn readme_step(
         diags.push(publish::stale_diagnostic(&path, &generated.old, &generated.new, Some(&reason)));
         ReadmeStatus::Stale { reason, diff: generated.diff() }
     };
+    // On a pull request: does it edit lines of the README that regeneration
+    // overwrites? Then the edit would be lost on merge: an error, always.
+    let hand_edited = ctx.is_pull_request()
+        && generated.changed()
+        && job
+            .changes
+            .and_then(|c| c.file(&path))
+            .is_some_and(|f| f.added_any_of(&diff::overwritten_lines(&generated.old, &generated.new)));
+    let hand_edit_reason = "this pull request edits lines of the README that regeneration overwrites; \
+                            edit the notes or the template instead";
     let status = if !generated.changed() {
         ReadmeStatus::Unchanged
-    } else if let Some(reason) = ctx.commit_blocked() {
-        stale(reason, diags)
     } else if !inputs.commit {
+        // `commit: false` means it on every event: the README is written to
+        // the workspace for a later step, never committed.
         crate::readme::write(&generated)?;
+        if hand_edited {
+            diags.push(publish::stale_diagnostic(
+                &path,
+                &generated.old,
+                &generated.new,
+                Some(hand_edit_reason),
+            ));
+        }
         ReadmeStatus::Written
+    } else if let Some(reason) = ctx.commit_blocked() {
+        if hand_edited {
+            stale(hand_edit_reason.to_owned(), diags)
+        } else {
+            not_committed(job, &generated, reason, out, diags)
+        }
     } else {
         let req = Request {
             root: root.to_path_buf(),
@@ -335,12 +452,50 @@ fn readme_step(
             }
         }
     };
-    if let ReadmeStatus::Stale { diff, .. } = &status {
+    if let ReadmeStatus::Stale { diff, .. } | ReadmeStatus::Outdated { diff, .. } = &status {
         let _ = writeln!(out, "::group::{} diff (stale)", crate::report::safe::one_line(&path));
         super::output::write_log(out, &crate::report::safe::controls(diff));
         let _ = writeln!(out, "::endgroup::");
     }
     Ok(ReadmeStep { status, changed: generated.changed(), path })
+}
+
+/// A stale README this run may not commit, at the level `readme_stale` gives
+/// it: unset, a pull request's is a notice (merging regenerates it) when its
+/// changes are known, anything else an error.
+fn not_committed(
+    job: &ReadmeJob<'_>,
+    generated: &crate::readme::Generated,
+    reason: String,
+    out: &mut impl Write,
+    diags: &mut Vec<Diagnostic>,
+) -> ReadmeStatus {
+    let pull_request = job.ctx.is_pull_request() && job.changes.is_some();
+    let level =
+        job.cfg.readme_stale.unwrap_or(if pull_request { ReadmeStale::Notice } else { ReadmeStale::Error });
+    let path = &generated.display_path;
+    let diff = generated.diff();
+    match level {
+        ReadmeStale::Error => {
+            diags.push(publish::stale_diagnostic(path, &generated.old, &generated.new, Some(&reason)));
+            ReadmeStatus::Stale { reason, diff }
+        }
+        ReadmeStale::Notice | ReadmeStale::Off => {
+            let reason = if job.ctx.is_pull_request() {
+                format!("{reason}; it is regenerated from the notes when the pull request is merged")
+            } else {
+                reason
+            };
+            // A notice without a file: the pull request did not touch the
+            // README, so no annotation lands on it.
+            if level == ReadmeStale::Notice {
+                let note = format!("{path} is not what the notes generate and was not committed ({reason}).");
+                let _ =
+                    writeln!(out, "{}", crate::report::github::plain(Severity::Info, "readme-stale", &note));
+            }
+            ReadmeStatus::Outdated { reason, diff }
+        }
+    }
 }
 
 /// Add `extra` findings not already in `diags` (README generation and lint

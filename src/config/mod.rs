@@ -73,6 +73,25 @@ pub struct Config {
     pub links: links::LinksConfig,
     /// Committing the README back and talking to GitHub.
     pub publish: PublishConfig,
+    /// Level of a README that is stale and is not committed (a pull request, a tag, a fork):
+    /// `error`, `notice` or `off`. Unset: on a pull request a README made stale only by its
+    /// notes is a notice (it is regenerated when the pull request is merged), elsewhere an
+    /// error. A pull request that edits the README's generated regions by hand is an error
+    /// whatever this says: the next regeneration would overwrite the edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readme_stale: Option<ReadmeStale>,
+}
+
+/// The level of a stale README that is not committed (`readme_stale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadmeStale {
+    /// A `readme-stale` error: the run fails.
+    Error,
+    /// A `readme-stale` notice: reported, the run passes.
+    Notice,
+    /// Not reported (the job summary still says the README is stale).
+    Off,
 }
 
 impl Default for Config {
@@ -90,6 +109,7 @@ impl Default for Config {
             readme: ReadmeConfig::default(),
             links: links::LinksConfig::default(),
             publish: PublishConfig::default(),
+            readme_stale: None,
         }
     }
 }

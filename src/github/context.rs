@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::github::api::{DEFAULT_API_URL, Repo};
+use crate::github::diff::FilterMode;
 
 /// Whether we run inside GitHub Actions (`GITHUB_ACTIONS=true`).
 pub fn in_actions() -> bool {
@@ -107,6 +108,8 @@ pub struct Inputs {
     pub fail_on_warnings: bool,
     pub offline: bool,
     pub sarif_file: Option<PathBuf>,
+    /// Which findings a pull request shows.
+    pub filter_mode: FilterMode,
 }
 
 /// Every input name `daybook action` reads; action.yml declares exactly these
@@ -121,6 +124,7 @@ pub const INPUT_NAMES: &[&str] = &[
     "fail_on_warnings",
     "offline",
     "sarif_file",
+    "filter_mode",
 ];
 
 impl Inputs {
@@ -135,7 +139,37 @@ impl Inputs {
             fail_on_warnings: env.bool_input("fail_on_warnings", false)?,
             offline: env.bool_input("offline", false)?,
             sarif_file: env.input("sarif_file").map(PathBuf::from),
+            filter_mode: match env.input("filter_mode") {
+                None => FilterMode::default(),
+                Some(m) => m.parse().map_err(|e| Error::Usage(format!("input `filter_mode` is {e}")))?,
+            },
         })
+    }
+}
+
+fn is_pull_request_event(name: &str) -> bool {
+    matches!(name, "pull_request" | "pull_request_target")
+}
+
+/// What daybook reads of a pull request's event payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequest {
+    pub number: u64,
+    pub base_sha: String,
+    pub head_sha: String,
+    /// `owner/name` of the head's repository; `None` when it was deleted.
+    pub head_repo: Option<String>,
+    pub base_repo: Option<String>,
+}
+
+impl PullRequest {
+    /// A pull request from another repository (a fork), or from one deleted
+    /// since: its token is read-only and its text is a stranger's.
+    pub fn is_from_fork(&self) -> bool {
+        match (&self.head_repo, &self.base_repo) {
+            (Some(h), Some(b)) => !h.eq_ignore_ascii_case(b),
+            _ => true,
+        }
     }
 }
 
@@ -146,6 +180,8 @@ pub struct Context {
     pub event_name: String,
     /// The event payload (`Null` when `GITHUB_EVENT_PATH` is unset).
     pub event: Value,
+    /// Why a pull request's payload could not be read (it is `Null` then).
+    pub event_problem: Option<String>,
     pub git_ref: Option<String>,
     pub repository: Option<Repo>,
     pub sha: Option<String>,
@@ -162,16 +198,27 @@ impl Context {
             Some(w) => PathBuf::from(w),
             None => std::env::current_dir().map_err(|e| Error::io(&PathBuf::from("."), "read", e))?,
         };
-        let event = match env.get("GITHUB_EVENT_PATH") {
-            Some(p) => {
-                let path = PathBuf::from(p);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::io(&path, "read the event payload", e))?;
-                serde_json::from_str(&text).map_err(|e| {
-                    Error::Usage(format!("{}: the event payload is not JSON: {e}", path.display()))
-                })?
+        let event_name = env.get("GITHUB_EVENT_NAME").unwrap_or("").to_owned();
+        let read = || -> Result<Value, Error> {
+            match env.get("GITHUB_EVENT_PATH") {
+                Some(p) => {
+                    let path = PathBuf::from(p);
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| Error::io(&path, "read the event payload", e))?;
+                    serde_json::from_str(&text).map_err(|e| {
+                        Error::Usage(format!("{}: the event payload is not JSON: {e}", path.display()))
+                    })
+                }
+                None => Ok(Value::Null),
             }
-            None => Value::Null,
+        };
+        // A pull request's payload only narrows what is shown: without it the
+        // run lints everything (and says so). Elsewhere it decides whether
+        // committing is safe (a fork, a deleted branch), so a broken one stops.
+        let (event, event_problem) = match read() {
+            Ok(v) => (v, None),
+            Err(e) if is_pull_request_event(&event_name) => (Value::Null, Some(e.to_string())),
+            Err(e) => return Err(e),
         };
         let repository = match env.get("GITHUB_REPOSITORY") {
             Some(r) => Some(r.parse::<Repo>().map_err(|e| Error::Usage(format!("GITHUB_REPOSITORY: {e}")))?),
@@ -179,8 +226,9 @@ impl Context {
         };
         Ok(Context {
             workspace,
-            event_name: env.get("GITHUB_EVENT_NAME").unwrap_or("").to_owned(),
+            event_name,
             event,
+            event_problem,
             git_ref: env.get("GITHUB_REF").map(str::to_owned),
             repository,
             sha: env.get("GITHUB_SHA").map(str::to_owned),
@@ -193,7 +241,36 @@ impl Context {
     }
 
     pub fn is_pull_request(&self) -> bool {
-        matches!(self.event_name.as_str(), "pull_request" | "pull_request_target")
+        is_pull_request_event(&self.event_name)
+    }
+
+    /// The pull request of a `pull_request`/`pull_request_target` event, or
+    /// why the payload does not tell (missing, not JSON, a field missing).
+    pub fn pull_request(&self) -> Result<PullRequest, String> {
+        if let Some(p) = &self.event_problem {
+            return Err(p.clone());
+        }
+        if self.event.is_null() {
+            return Err("the event payload is missing (GITHUB_EVENT_PATH is not set)".into());
+        }
+        let pr = self.event.get("pull_request").ok_or("the event payload has no `pull_request`")?;
+        let str_at = |ptr: &str| pr.pointer(ptr).and_then(Value::as_str).map(str::to_owned);
+        let sha =
+            |ptr: &str| str_at(ptr).filter(|s| s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+        let number = pr
+            .get("number")
+            .or_else(|| self.event.get("number"))
+            .and_then(Value::as_u64)
+            .ok_or("the event payload has no pull request number")?;
+        Ok(PullRequest {
+            number,
+            base_sha: sha("/base/sha")
+                .ok_or("the event payload has no base commit (`pull_request.base.sha`)")?,
+            head_sha: sha("/head/sha")
+                .ok_or("the event payload has no head commit (`pull_request.head.sha`)")?,
+            head_repo: str_at("/head/repo/full_name"),
+            base_repo: str_at("/base/repo/full_name"),
+        })
     }
 
     /// The commit annotations and check runs belong to: a pull request's head
@@ -255,6 +332,7 @@ mod tests {
             workspace: ".".into(),
             event_name: event_name.into(),
             event,
+            event_problem: None,
             git_ref: Some(git_ref.into()),
             repository: Some("me/notes".parse().unwrap()),
             sha: Some("merge".into()),

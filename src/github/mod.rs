@@ -6,6 +6,8 @@
 //! - [`api`]: an octocrab client rooted at `GITHUB_API_URL` (GitHub Enterprise
 //!   Server and the tests' local fake both work), with typed errors.
 //! - [`checks`]: a check run carrying every annotation, in batches of 50.
+//! - [`diff`]: what a pull request changed (git or the API), and the filter
+//!   modes that keep the findings to it.
 //! - [`commit`]: the README committed through the Git Data API (verified commits).
 //! - [`git`]: the README committed with the git CLI and pushed, never forced.
 //!
@@ -18,6 +20,7 @@ pub mod api;
 pub mod checks;
 pub mod commit;
 pub mod context;
+pub mod diff;
 pub mod git;
 pub mod outputs;
 pub mod publish;

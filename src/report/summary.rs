@@ -61,6 +61,9 @@ pub enum ReadmeStatus {
     Written,
     /// Changed, nothing committed (`reason`: pull request, fork, tag...); the diff.
     Stale { reason: String, diff: String },
+    /// Changed, nothing committed, and not a failure (`readme_stale: notice`
+    /// or `off`, or a pull request's new notes that merging regenerates).
+    Outdated { reason: String, diff: String },
 }
 
 /// Everything the summary shows.
@@ -152,6 +155,24 @@ pub fn failed(t: &Tally, deny_warnings: bool) -> bool {
     t.errors > 0 || (deny_warnings && t.warnings > 0)
 }
 
+/// The README's diff, folded and cut at [`DIFF_BUDGET`].
+fn readme_diff(out: &mut String, diff: &str) {
+    let diff = &super::safe::controls(diff);
+    let shown = floor(diff, DIFF_BUDGET);
+    // Cut at a line end so the diff stays readable.
+    let shown = if shown.len() < diff.len() { &shown[..shown.rfind('\n').unwrap_or(0)] } else { shown };
+    out.push_str("<details><summary>README diff</summary>\n\n");
+    out.push_str(&fenced("diff", shown));
+    if shown.len() < diff.len() {
+        let _ = writeln!(
+            out,
+            "\n{} more bytes of the diff left out; run `daybook readme --check` to see all of it.",
+            diff.len() - shown.len()
+        );
+    }
+    out.push_str("\n</details>\n\n");
+}
+
 /// Render the summary (at most [`MAX_BYTES`]).
 pub fn render(input: &Input<'_>) -> String {
     let tally = Tally::of(input.diags);
@@ -229,21 +250,15 @@ pub fn render(input: &Input<'_>) -> String {
                 "**README**: `{readme}` is stale and was not committed ({}). Run `daybook readme` and commit the result.\n",
                 cell(reason)
             );
-            let diff = &super::safe::controls(diff);
-            let shown = floor(diff, DIFF_BUDGET);
-            // Cut at a line end so the diff stays readable.
-            let shown =
-                if shown.len() < diff.len() { &shown[..shown.rfind('\n').unwrap_or(0)] } else { shown };
-            out.push_str("<details><summary>README diff</summary>\n\n");
-            out.push_str(&fenced("diff", shown));
-            if shown.len() < diff.len() {
-                let _ = writeln!(
-                    out,
-                    "\n{} more bytes of the diff left out; run `daybook readme --check` to see all of it.",
-                    diff.len() - shown.len()
-                );
-            }
-            out.push_str("\n</details>\n\n");
+            readme_diff(&mut out, diff);
+        }
+        ReadmeStatus::Outdated { reason, diff } => {
+            let _ = writeln!(
+                out,
+                "**README**: `{readme}` differs from what the notes generate and was not committed ({}).\n",
+                cell(reason)
+            );
+            readme_diff(&mut out, diff);
         }
     }
 

@@ -6,6 +6,7 @@ mod action;
 mod api;
 mod git;
 mod injection;
+mod pull_request;
 mod validators;
 
 use std::path::{Path, PathBuf};
