@@ -8,6 +8,7 @@ mod git;
 mod injection;
 mod pull_request;
 mod validators;
+mod workflow_example;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
