@@ -85,6 +85,7 @@ pub fn list(docs: &[&Note], settings: &LinkSettings) -> Vec<Listed> {
 
 fn kind(link: &Link) -> &'static str {
     match (link.kind, link.form) {
+        (_, LinkForm::Wiki) => "wiki",
         (LinkKind::Image, LinkForm::Reference) => "image-reference",
         (LinkKind::Image, _) => "image",
         (LinkKind::Inline, LinkForm::Reference) => "reference",

@@ -51,6 +51,9 @@ pub enum LinkForm {
     BareEmail,
     /// A `src`/`href` attribute of raw HTML.
     Html,
+    /// `[[Note]]`, `[[Note|label]]`, `[[Note#Heading]]` (Obsidian, Logseq): `dest`
+    /// is the target as written, resolved against the repository's files.
+    Wiki,
 }
 
 /// A link target as written in the source.

@@ -416,7 +416,7 @@ fn today_text(note: &Note, readme_dir: &str, out: &mut Vec<Diagnostic>) -> Resul
         .iter()
         // Autolinks (`<https://...>`, `<me@example.org>`, bare `www.` URLs) are
         // absolute by definition even when they spell no scheme.
-        .filter(|l| l.kind != LinkKind::Autolink)
+        .filter(|l| l.kind != LinkKind::Autolink && l.form != crate::note::LinkForm::Wiki)
         .filter(|l| {
             l.dest_span.start >= body.start
                 && l.dest_span.end <= body.end

@@ -27,6 +27,7 @@ mod headings;
 mod items;
 mod links;
 mod spans;
+mod wiki;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -97,6 +98,7 @@ fn parse_document(
     let today_body = today.map(|i| sections[i].body.clone());
     b.collect_blocks(&events, today_body.as_ref(), false);
     let Out { headings, mut links, comments, mut items, mut stray_fields, .. } = b.out;
+    links.extend(wiki::wiki_links(&file.text, start..file.text.len(), &events));
 
     links::restore_document_order(&mut links, &mut items, &mut stray_fields);
     stray_fields.sort_by_key(|s| s.field.span.start);

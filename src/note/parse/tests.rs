@@ -314,3 +314,27 @@ fn bare_links_follow_the_gfm_autolink_extension_through_the_parser() {
     let forms: Vec<_> = n.links.iter().filter(|l| l.kind == LinkKind::Inline).map(|l| l.form).collect();
     assert_eq!(forms, [LinkForm::Inline, LinkForm::Inline]);
 }
+
+#[test]
+fn wiki_links_outside_code() {
+    let n = parse(
+        "notes/202305/0507.md",
+        "# t\n\nSee [[Garden]], [[Garden#Beds|the beds]] and ![[plan.png]].\n\n`[[not a link]]`\n\n```\n[[nor this]]\n```\n",
+    );
+    let wiki: Vec<(&str, &str, LinkKind)> = n
+        .links
+        .iter()
+        .filter(|l| l.form == LinkForm::Wiki)
+        .map(|l| (l.dest.as_str(), l.text.as_str(), l.kind))
+        .collect();
+    assert_eq!(
+        wiki,
+        [
+            ("Garden", "Garden", LinkKind::Inline),
+            ("Garden#Beds", "the beds", LinkKind::Inline),
+            ("plan.png", "plan.png", LinkKind::Image),
+        ]
+    );
+    let l = n.links.iter().find(|l| l.dest == "Garden#Beds").unwrap();
+    assert_eq!(&n.text()[l.dest_span.clone()], "Garden#Beds");
+}

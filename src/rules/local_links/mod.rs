@@ -11,15 +11,17 @@
 
 mod anchors;
 mod fs_index;
+mod wiki;
 
 use std::path::Path;
 
 use self::anchors::check_fragment;
 pub use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
 pub use self::fs_index::{Found, FsIndex};
+pub use self::wiki::WikiIndex;
 use crate::diag::{Diagnostic, Severity, SourceFile};
 use crate::note::parse::{ParseContext, parse_markdown};
-use crate::note::{Link, LinkKind, Note};
+use crate::note::{Link, LinkForm, LinkKind, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 use crate::util::percent::percent_decode;
 use crate::util::url::{Dest, classify, scheme};
@@ -128,11 +130,17 @@ fn is_email(dest: &str) -> bool {
 pub struct LocalLinks {
     pub fs: FsIndex,
     pub anchors: AnchorIndex,
+    /// Files by name, for wiki links.
+    pub wiki: WikiIndex,
 }
 
 impl LocalLinks {
     pub fn new(root: &Path, loader: AnchorLoader) -> Self {
-        LocalLinks { fs: FsIndex::new(root), anchors: AnchorIndex::new(root, loader) }
+        LocalLinks {
+            fs: FsIndex::new(root),
+            anchors: AnchorIndex::new(root, loader),
+            wiki: WikiIndex::new(root),
+        }
     }
 
     /// The state for one run over the repository at `root`: targets of
@@ -226,6 +234,10 @@ fn check_link(
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
 ) {
+    if link.form == LinkForm::Wiki {
+        check_wiki(note, link, cx, on, own_anchors, out);
+        return;
+    }
     // Web addresses are the link checker's business, other schemes nobody's.
     match classify(&link.dest) {
         Dest::Empty | Dest::Web | Dest::ProtocolRelative | Dest::Scheme(_) => return,
@@ -317,6 +329,62 @@ fn check_link(
         check_fragment(note, link, fragment, anchors, None, out);
     } else if let Some(anchors) = cx.anchors.get(&target) {
         check_fragment(note, link, fragment, &anchors, Some(&target), out);
+    }
+}
+
+/// A wiki link: the note (or file) it names must exist, its `#Heading` be one
+/// of the target's headings.
+fn check_wiki(
+    note: &Note,
+    link: &Link,
+    cx: &LocalLinks,
+    on: Enabled,
+    own_anchors: &mut Option<Anchors>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (target, heading) = match link.dest.split_once('#') {
+        Some((t, h)) => (t.trim(), Some(h.trim())),
+        None => (link.dest.trim(), None),
+    };
+    // Obsidian's `#^block` references name no heading.
+    let fragment = heading.filter(|h| !h.starts_with('^')).map(crate::util::slug::slug);
+    if target.is_empty() {
+        if let (Some(f), true) = (fragment, on.missing_anchor) {
+            let anchors =
+                own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
+            check_fragment(note, link, &f, anchors, None, out);
+        }
+        return;
+    }
+    let Some(path) = cx.wiki.resolve(target, parent_dir(&note.file.path)) else {
+        if on.missing_file {
+            let file = &note.file;
+            let name = if target.contains('.') { target.to_owned() } else { format!("{target}.md") };
+            out.push(
+                file.diag(
+                    MISSING_FILE.name,
+                    MISSING_FILE.default_severity,
+                    link.dest_span.clone(),
+                    format!("no file is named `{name}` for the wiki link `[[{}]]`", link.dest),
+                )
+                .with_label("no such note")
+                .with_help(format!(
+                    "create `{name}`, or fix the name: a wiki link names a file anywhere in the repository, case aside"
+                )),
+            );
+        }
+        return;
+    };
+    if let (Some(f), true) = (fragment, on.missing_anchor)
+        && is_markdown(&path)
+    {
+        if path == note.file.path {
+            let anchors =
+                own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
+            check_fragment(note, link, &f, anchors, None, out);
+        } else if let Some(anchors) = cx.anchors.get(&path) {
+            check_fragment(note, link, &f, &anchors, Some(&path), out);
+        }
     }
 }
 

@@ -184,11 +184,31 @@ fn a_folder_per_note_and_numbered_weekly_notes() {
     });
 }
 
+/// `[[Alice]]`, `[[Garden|the garden]]` and `[[Garden#Beds]]` resolve to
+/// `pages/`; `[[Bob]]` and `[[Garden#Paths]]` do not.
+#[test]
+fn wiki_links_resolve_like_obsidian() {
+    let dir = temp_copy(&fixtures("shapes").join("vault"));
+    daybook().arg("init").arg(dir.path()).assert().success();
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.contains(&"no file is named `Bob.md` for the wiki link `[[Bob]]`"), "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("#paths") && m.contains("pages/Garden.md")), "{messages:#?}");
+    assert!(!messages.iter().any(|m| m.contains("Alice") || m.contains("#beds")), "{messages:#?}");
+}
+
 #[test]
 fn obsidian_daily_notes_and_logseq_journals() {
     adopt(&Shape {
         name: "vault",
-        findings: &[("Daily/2024-01-04.md", "missing-file"), ("README.md", "missing-file")],
+        findings: &[
+            ("Daily/2024-01-04.md", "missing-file"),
+            ("Daily/2024-01-05.md", "missing-file"),
+            ("Daily/2024-01-05.md", "missing-anchor"),
+            ("README.md", "missing-file"),
+        ],
         removed: &["- [2023-12-31](Daily/2023-12-31.md)"],
         added: &["- [2024-01-06](Daily/2024-01-06.md)"],
         moved: 1,
