@@ -23,6 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["lint"],
     &["report"],
     &["github"],
+    &["write"],
     &["cli", "commands"],
 ];
 

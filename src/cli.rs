@@ -89,6 +89,8 @@ pub enum Command {
     Man,
     /// Run the language server on stdin/stdout (for editors; see README, "Editors").
     Server(ServerArgs),
+    /// Create the note for today (or --date) from the note template, and print its path.
+    New(NewArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -127,6 +129,16 @@ impl From<FilterModeArg> for crate::github::diff::FilterMode {
             FilterModeArg::Nofilter => Self::NoFilter,
         }
     }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// The day of the note (YYYY-MM-DD; default: today, local time).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Repository root.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -322,6 +334,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(a) => crate::commands::completions::run(a),
         Command::Man => crate::commands::man::run(),
         Command::Server(a) => crate::commands::server::run(&cli, a),
+        Command::New(a) => crate::commands::new::run(&cli, a),
     };
     match result {
         Ok(code) => code,

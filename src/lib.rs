@@ -49,6 +49,7 @@ pub mod settings;
 pub mod suggest;
 pub mod suppress;
 pub mod util;
+pub mod write;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity, SourceFile};

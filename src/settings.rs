@@ -16,6 +16,7 @@ use crate::config::{Config, locate_key_in};
 use crate::error::Error;
 use crate::links::LinkSettings;
 use crate::note::parse::ParseContext;
+use crate::note::template::NoteTemplate;
 use crate::readme::template::Templates;
 use crate::rules::CompiledFields;
 
@@ -36,6 +37,8 @@ pub struct Settings {
     pub links: LinkSettings,
     /// The README's region templates.
     pub templates: Templates,
+    /// The template of a new note (`template:`).
+    pub note_template: NoteTemplate,
 }
 
 impl std::fmt::Debug for Settings {
@@ -110,9 +113,12 @@ fn compile(config: Config, yaml: Option<(&str, &Path)>) -> Result<Settings, Erro
         .map_err(|e| located(yaml, |t| crate::config::links::locate(t, &e.key), e.message))?;
     let templates = crate::readme::compile(&config).map_err(|e| Error::Usage(e.to_string()))?;
     let parse = ParseContext::new(&config)?;
+    let note_template = NoteTemplate::new(config.template.as_deref(), &parse).map_err(|e| {
+        located(yaml, |t| crate::note::template::locate_in_yaml(t, e.line), format!("template: {e}"))
+    })?;
     let ignore = crate::discover::ignore_set(&config)?;
     let fields = CompiledFields::new(&config.fields);
-    Ok(Settings { config, path: None, parse, ignore, fields, links, templates })
+    Ok(Settings { config, path: None, parse, ignore, fields, links, templates, note_template })
 }
 
 #[cfg(test)]
@@ -131,6 +137,11 @@ mod tests {
         assert_eq!(line("links:\n  timeout: 10s\nrules:\n  link: off\n"), 4);
         assert_eq!(line("notes:\n  root: notes\nlinks:\n  exclude: ['(']\n"), 4, "the key itself");
         assert_eq!(line("notes:\n  root: notes\nreadme:\n  templates:\n    history: \"{{ nope }}\"\n"), 5);
+        assert_eq!(line("notes:\n  root: notes\ntemplate: |\n  # {{ title }}\n  {{ titel }}\n"), 3);
+        assert_eq!(
+            line("stars:\n  max: 3\ntemplate: |\n  # {{ title }}\n  ## {{ today }}\n  {{ 1 | nope }}\n"),
+            6
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod links;
 pub mod links_list;
 pub mod lint;
 pub mod man;
+pub mod new;
 pub mod output;
 pub mod publish;
 pub mod readme;

@@ -43,6 +43,9 @@ mod tests {
         let (line, msg) = err("links:\n  timeout: 10s\n  exlude: ['x']\n");
         assert_eq!(line, 3, "{msg}");
         assert!(msg.contains("unknown field `exlude`; did you mean `exclude`?"), "{msg}");
+        let (line, msg) = err("notes:\n  root: notes\ntemplte: \"# {{ title }}\"\n");
+        assert_eq!(line, 3, "{msg}");
+        assert!(msg.contains("did you mean `template`?"), "{msg}");
         // Nothing close: serde's list of the keys stays.
         let (_, msg) = err("weather: sunny\n");
         assert!(msg.contains("unknown field `weather`, expected one of"), "{msg}");

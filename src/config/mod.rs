@@ -80,6 +80,13 @@ pub struct Config {
     /// whatever this says: the next regeneration would overwrite the edit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readme_stale: Option<ReadmeStale>,
+    /// The minijinja template `daybook new` makes a note from (default: the seed's title,
+    /// today section and footer). Variables: `title` (`title.pattern` spelled for the day),
+    /// `today`, `footer` (the section headings), `date` (`2026-12-02`), `year`, `month`,
+    /// `day`, `mm`, `dd`. The note it makes must start with `# {{ title }}` and hold
+    /// `## {{ today }}`, where `daybook add` puts items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 /// The level of a stale README that is not committed (`readme_stale`).
@@ -110,6 +117,7 @@ impl Default for Config {
             links: links::LinksConfig::default(),
             publish: PublishConfig::default(),
             readme_stale: None,
+            template: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod front_matter;
 pub mod parse;
+pub mod template;
 
 use std::ops::Range;
 use std::sync::Arc;

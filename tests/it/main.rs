@@ -18,3 +18,4 @@ mod rule_cases;
 mod rules;
 mod server;
 mod shapes;
+mod write;
