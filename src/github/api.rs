@@ -125,6 +125,8 @@ pub const DEFAULT_API_URL: &str = "https://api.github.com";
 /// An authenticated client for one repository.
 pub struct Api {
     crab: Octocrab,
+    /// `GITHUB_API_URL` without its trailing `/`.
+    base: String,
     pub repo: Repo,
 }
 
@@ -147,7 +149,7 @@ impl Api {
             .set_read_timeout(Some(Duration::from_secs(60)))
             .build()
             .map_err(|e| client_err(e.to_string()))?;
-        Ok(Api { crab, repo })
+        Ok(Api { crab, base: api_url.trim_end_matches('/').to_owned(), repo })
     }
 
     /// `/repos/{owner}/{name}{rest}`.
@@ -176,6 +178,28 @@ impl Api {
     {
         let r = self.crab.patch::<R, _, B>(route, Some(body)).await;
         r.map_err(|e| classify("PATCH", route, e))
+    }
+}
+
+impl Api {
+    pub async fn put<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let r = self.crab.put::<R, _, B>(route, Some(body)).await;
+        r.map_err(|e| classify("PUT", route, e))
+    }
+
+    /// `DELETE`, for endpoints that answer 204 with no body (which
+    /// octocrab's typed `delete` would fail to parse).
+    pub async fn delete(&self, route: &str) -> Result<(), ApiError> {
+        let uri = format!("{}{route}", self.base);
+        let r = match self.crab._delete(uri.as_str(), None::<&()>).await {
+            Ok(resp) => octocrab::map_github_error(resp).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        r.map_err(|e| classify("DELETE", route, e))
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`checks`]: a check run carrying every annotation, in batches of 50.
 //! - [`diff`]: what a pull request changed (git or the API), and the filter
 //!   modes that keep the findings to it.
+//! - [`review`]: one pull request review with suggested fixes, updated in place.
 //! - [`commit`]: the README committed through the Git Data API (verified commits).
 //! - [`git`]: the README committed with the git CLI and pushed, never forced.
 //!
@@ -24,6 +25,7 @@ pub mod diff;
 pub mod git;
 pub mod outputs;
 pub mod publish;
+pub mod review;
 
 use std::path::Path;
 

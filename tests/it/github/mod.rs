@@ -7,6 +7,7 @@ mod api;
 mod git;
 mod injection;
 mod pull_request;
+mod review;
 mod validators;
 mod workflow_example;
 

@@ -13,17 +13,17 @@ use crate::common::daybook;
 use crate::common::fake_github::FakeGithub;
 
 /// A pull request in a temporary repository.
-struct Pr {
-    remote: Remote,
-    base: String,
-    head: String,
-    merge: String,
+pub(super) struct Pr {
+    pub remote: Remote,
+    pub base: String,
+    pub head: String,
+    pub merge: String,
 }
 
 /// Old notes with `bad_old` title errors, the README up to date on `main`
 /// (pushed), then a branch adding `rel` with `text`, and the merge commit of
 /// both checked out detached.
-fn pull_request(bad_old: usize, rel: &str, text: &str) -> Pr {
+pub(super) fn pull_request(bad_old: usize, rel: &str, text: &str) -> Pr {
     let remote = Remote::new();
     let work = &remote.work;
     std::fs::create_dir_all(work.join("notes/202312")).unwrap();
@@ -56,7 +56,7 @@ fn pull_request(bad_old: usize, rel: &str, text: &str) -> Pr {
 }
 
 /// A pull request from a branch of the same repository (not a fork).
-fn same_repo_payload(head: &str, base: &str) -> Value {
+pub(super) fn same_repo_payload(head: &str, base: &str) -> Value {
     let mut ev = pull_request_payload(head, base);
     ev["pull_request"]["head"]["repo"] = repository_payload();
     ev["pull_request"]["head"]["label"] = json!("me:feature");
@@ -64,7 +64,7 @@ fn same_repo_payload(head: &str, base: &str) -> Value {
 }
 
 impl Pr {
-    fn run(&self) -> Run {
+    pub fn run(&self) -> Run {
         let mut run = Run::new(
             &self.remote.work,
             "pull_request",
@@ -78,11 +78,11 @@ impl Pr {
 }
 
 /// Annotation lines (`::error file=…`, `::warning file=…`, `::notice file=…`).
-fn annotations(log: &str) -> Vec<&str> {
+pub(super) fn annotations(log: &str) -> Vec<&str> {
     log.lines().filter(|l| l.starts_with("::") && l.contains(" file=")).collect()
 }
 
-const NEW: &str = "notes/202401/0110.md";
+pub(super) const NEW: &str = "notes/202401/0110.md";
 
 #[test]
 fn a_valid_note_passes_whatever_the_old_notes_carry() {
