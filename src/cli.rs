@@ -91,6 +91,39 @@ pub enum Command {
     Server(ServerArgs),
     /// Create the note for today (or --date) from the note template, and print its path.
     New(NewArgs),
+    /// Append an item per URL to the day's note, its title read from the page.
+    Add(AddArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AddArgs {
+    /// The pages to add, one item each (http or https).
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+    /// The rating, in `:star:`s (default: stars.min when ratings are required).
+    #[arg(long, value_name = "N")]
+    pub stars: Option<u32>,
+    /// The day whose note gets the items (YYYY-MM-DD; default: today, local time).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<chrono::NaiveDate>,
+    /// The paper's URL, for the `Paper` field (its link text is the paper page's title).
+    #[arg(long, value_name = "URL")]
+    pub paper: Option<String>,
+    /// The code's URL, for the `Code` field.
+    #[arg(long, value_name = "URL")]
+    pub code: Option<String>,
+    /// Fetch nothing: each URL stands for its title.
+    #[arg(long)]
+    pub offline: bool,
+    /// Allow fetching titles from loopback, private and link-local addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Per-request total timeout in seconds (1 to 3600; default links.timeout).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Repository root.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -335,6 +368,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Man => crate::commands::man::run(),
         Command::Server(a) => crate::commands::server::run(&cli, a),
         Command::New(a) => crate::commands::new::run(&cli, a),
+        Command::Add(a) => crate::commands::add::run(&cli, a),
     };
     match result {
         Ok(code) => code,

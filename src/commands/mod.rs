@@ -2,6 +2,7 @@
 //! the exit code. Kept thin so the library stays testable without a process.
 
 pub mod action;
+pub mod add;
 pub mod completions;
 pub mod config;
 pub mod init;

@@ -143,8 +143,8 @@ pub struct Checker {
 pub(super) struct Hop {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
-    body: Option<Vec<u8>>,
-    truncated: bool,
+    pub(super) body: Option<Vec<u8>>,
+    pub(super) truncated: bool,
 }
 
 /// Why one hop got nothing back.

@@ -23,6 +23,7 @@ pub mod retry;
 pub mod rules;
 pub mod settings;
 pub mod targets;
+pub mod title;
 pub mod window;
 
 use std::collections::BTreeSet;
