@@ -20,6 +20,7 @@ pub mod fields;
 pub mod front_matter;
 pub mod items;
 pub mod local_links;
+pub mod note_sets;
 pub mod path;
 pub mod sections;
 #[cfg(test)]
@@ -175,6 +176,7 @@ pub fn checks() -> &'static [&'static dyn Check] {
         &fields::Fields,
         &local_links::LocalLinkRules,
         &duplicates::DuplicateUrl,
+        &note_sets::NoteSets,
     ];
     ALL
 }
