@@ -132,6 +132,8 @@ pub fn add_items(
     today: NaiveDate,
 ) -> Result<Added, AddError> {
     let config = &settings.config;
+    // Before anything else: the day's path means nothing for other sets.
+    crate::note::template::writable_set(&settings.parse).map_err(NewError::NotWritable)?;
     let mut notices = Vec::new();
     let urls: Vec<Url> = urls.iter().map(|u| parse_url(u, &mut notices)).collect::<Result<_, _>>()?;
     let paper = opts.paper.as_deref().map(|u| parse_url(u, &mut notices)).transpose()?;
@@ -478,6 +480,24 @@ mod tests {
             ]
         );
         assert!(to_write.is_empty());
+    }
+
+    #[test]
+    fn only_a_first_set_of_dated_items_notes_is_written_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = "notes:\n- root: docs\n  pattern: '{slug}.md'\n  kind: article\n";
+        let s = Settings::from_yaml(yaml, Path::new("daybook.yml")).unwrap();
+        // What the pattern spells without a slug: add appended to it.
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/{slug}.md"), "# x\n\n## :paperclip:  今日要点\n").unwrap();
+        let err = add_items(dir.path(), &s, &["https://e.com/a".into()], &offline(), day()).unwrap_err();
+        assert!(err.to_string().contains("holds articles"), "{err}");
+        let err = super::super::create_note(dir.path(), &s, day()).unwrap_err();
+        assert!(err.to_string().contains("holds articles"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("docs/{slug}.md")).unwrap(),
+            "# x\n\n## :paperclip:  今日要点\n"
+        );
     }
 
     #[test]
