@@ -245,7 +245,14 @@ pub fn find_index(
         let groups = topics.len();
         (t, format!("{linked} links to notes in {groups} groups under `{hashes}` headings, by title"))
     } else {
-        let few = dates.len() == listed.len() && descending_dates && linked + 2 <= set_count;
+        // The newest few only: every note listed is among the newest (one
+        // missing from the list allowed), and many are not listed.
+        let mut set_dates: Vec<NaiveDate> =
+            notes.iter().filter(|n| n.set == set).filter_map(|n| n.date).collect();
+        set_dates.sort_unstable_by(|a, b| b.cmp(a));
+        let newest_enough =
+            set_dates.get(linked).is_none_or(|threshold| dates.iter().all(|d| d >= threshold));
+        let few = dates.len() == listed.len() && descending_dates && linked + 2 <= set_count && newest_enough;
         let list = if few { "newest_first" } else { "notes" };
         let mut t = String::new();
         if let Some(c) = count_line {
