@@ -241,3 +241,26 @@ fn a_readme_without_an_index_still_gets_a_config() {
     assert_eq!(read(&dir.path().join("README.md")), read(&fixtures("shapes").join("posts/README.md")));
 }
 mod prop;
+
+/// `readme` follows the rule levels: with `title: off` a note whose H1 does
+/// not match `title.pattern` is listed under it; with the rule on, the error
+/// says why, never "fails the path or title rule".
+#[test]
+fn readme_follows_the_configured_rule_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("notes/202401")).unwrap();
+    std::fs::write(root.join("notes/202401/0101.md"), "# Hello\n\nText.\n").unwrap();
+    std::fs::write(root.join("README.md"), "# R\n\n<!-- daybook:history -->\n<!-- /daybook:history -->\n")
+        .unwrap();
+    let out = daybook().arg("readme").arg(root).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("every one is left out: the title"), "{stderr}");
+    assert!(stderr.contains("does not match"), "{stderr}");
+    assert!(!stderr.contains("fails the path or title rule"), "{stderr}");
+    std::fs::write(root.join("daybook.yml"), "rules:\n  title: off\n").unwrap();
+    daybook().arg("readme").arg(root).assert().success();
+    let readme = read(&root.join("README.md"));
+    assert!(readme.contains(">Hello</a>"), "{readme}");
+}
