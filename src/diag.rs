@@ -150,6 +150,37 @@ pub struct SourceFile {
     /// stride, so a column is counted from the nearest mark, not from the line's
     /// start. Without them 100,000 findings on one 1.5 MB line took 27 s.
     column_marks: Vec<(usize, usize)>,
+    /// Set when the text was dropped ([`SourceFile::without_text`]).
+    compact: Option<Box<Compact>>,
+}
+
+/// What stays of a file whose text a lint run dropped once its note was
+/// checked: the length and a digest of the text (to tell whether a file read
+/// again for snippets is still the same), and the positions of the offsets
+/// later stages ask for (links, comments), sorted by offset.
+#[derive(Debug)]
+struct Compact {
+    len: usize,
+    digest: u64,
+    /// `(offset, line, column)`; a note is at most a few MB.
+    at: Box<[(u32, u32, u32)]>,
+}
+
+/// A fast non-cryptographic digest of a file's text: it only tells a file read
+/// twice in one run apart from an edited one, and costs a few ms per 100 MB.
+pub fn text_digest(text: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes = text.as_bytes();
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h ^ w).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
 }
 
 /// Bytes between two column marks on a long line.
@@ -183,12 +214,71 @@ impl SourceFile {
             }
         }
         column_marks.shrink_to_fit();
-        Arc::new(SourceFile { path: path.into(), abs: abs.into(), text, line_starts, column_marks })
+        Arc::new(SourceFile {
+            path: path.into(),
+            abs: abs.into(),
+            text,
+            line_starts,
+            column_marks,
+            compact: None,
+        })
+    }
+
+    /// This file without its text: it still knows its path, its length, and
+    /// the positions of `offsets` (the only ones [`SourceFile::position`]
+    /// and [`SourceFile::diag`] may be asked for afterwards). A lint run keeps
+    /// this much of each note once the per-note rules have seen it, so memory
+    /// does not grow with the repository's text.
+    pub fn without_text(&self, offsets: impl IntoIterator<Item = usize>) -> Arc<Self> {
+        let mut at: Vec<(u32, u32, u32)> = offsets
+            .into_iter()
+            .map(|o| {
+                let p = self.position(o);
+                let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                (small(o.min(self.len())), small(p.line), small(p.column))
+            })
+            .collect();
+        at.sort_unstable();
+        at.dedup_by_key(|e| e.0);
+        Arc::new(SourceFile {
+            path: self.path.clone(),
+            abs: self.abs.clone(),
+            text: String::new(),
+            line_starts: vec![0],
+            column_marks: Vec::new(),
+            compact: Some(Box::new(Compact {
+                len: self.len(),
+                digest: self.digest(),
+                at: at.into_boxed_slice(),
+            })),
+        })
+    }
+
+    /// Whether the text was dropped ([`SourceFile::without_text`]).
+    pub fn is_compact(&self) -> bool {
+        self.compact.is_some()
+    }
+
+    /// The text's length in bytes, also after the text was dropped.
+    pub fn len(&self) -> usize {
+        self.compact.as_ref().map_or(self.text.len(), |c| c.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// [`text_digest`] of the text, also after the text was dropped.
+    pub fn digest(&self) -> u64 {
+        self.compact.as_ref().map_or_else(|| text_digest(&self.text), |c| c.digest)
     }
 
     /// Line/column (1-based, columns in chars) of a byte offset. Offsets past the
     /// end or inside a UTF-8 sequence are clamped rather than panicking.
     pub fn position(&self, offset: usize) -> Position {
+        if let Some(c) = &self.compact {
+            return c.position(offset);
+        }
         let offset = offset.min(self.text.len());
         let line_idx = self.line_index(offset);
         let start = self.line_starts[line_idx];
@@ -261,6 +351,21 @@ impl SourceFile {
     }
 }
 
+impl Compact {
+    /// The position kept for `offset`. An offset nobody asked to keep is a
+    /// bug in the caller; it gets the nearest kept position before it.
+    fn position(&self, offset: usize) -> Position {
+        let offset = u32::try_from(offset.min(self.len)).unwrap_or(u32::MAX);
+        let i = self.at.partition_point(|e| e.0 <= offset);
+        debug_assert!(
+            i > 0 && self.at[i - 1].0 == offset,
+            "position of offset {offset} asked of a compacted file that did not keep it"
+        );
+        let (_, line, column) = i.checked_sub(1).map_or((0, 1, 1), |i| self.at[i]);
+        Position { line: line as usize, column: column as usize }
+    }
+}
+
 /// `/`-separated display form of a path relative to `root`.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -315,6 +420,25 @@ pub struct RuleInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_without_its_text_keeps_the_positions_asked_for() {
+        let text = "# 标题\n\n1. [a](https://a.example/) 今日\n<!-- x -->\n";
+        let full = SourceFile::new("n.md", "n.md", text.to_owned());
+        let at = text.find("https").unwrap();
+        let end = text.find("-->").unwrap();
+        let small = full.without_text([at, end, text.len()]);
+        assert!(small.is_compact() && small.text.is_empty());
+        assert_eq!((small.len(), small.digest()), (text.len(), text_digest(text)));
+        for o in [at, end, text.len()] {
+            assert_eq!(small.position(o), full.position(o), "offset {o}");
+        }
+        assert_eq!(
+            small.diag("r", Severity::Error, at..end, "m"),
+            full.diag("r", Severity::Error, at..end, "m")
+        );
+        assert_ne!(text_digest(text), text_digest(&text.replace('a', "b")));
+    }
 
     /// The column counted from scratch, as `position` did before column marks.
     fn naive(text: &str, offset: usize) -> Position {

@@ -107,9 +107,10 @@ where
 pub struct LintOptions {
     /// Run only these rules (by name); `None` runs all.
     pub only: Option<Vec<String>>,
-    /// Keep every note's model complete in [`LintOutcome::notes`]. By default a
-    /// note is compacted once the per-note rules have seen it (see
-    /// [`compact`]), which keeps a 10,000-note run well under 200 MB.
+    /// Keep every note's model and text complete in [`LintOutcome::notes`]
+    /// and [`LintOutcome::sources`]. By default a note is compacted once the
+    /// per-note rules have seen it (see [`compact`]): memory then grows with
+    /// the threads and the largest note, not with the repository.
     pub full_notes: bool,
 }
 
@@ -119,7 +120,9 @@ pub struct LintOutcome {
     /// Findings at the rules' default severities, sorted. Pass them (with any
     /// external findings) through [`finalize`] before reporting.
     pub diagnostics: Vec<Diagnostic>,
-    /// Every parsed file by display path, for reporters' snippets.
+    /// Every parsed file by display path, for reporters' snippets. Compacted
+    /// notes' files hold no text: [`with_snippets`] reads back the ones
+    /// findings name.
     pub sources: Sources,
     /// Every readable note, compacted unless [`LintOptions::full_notes`].
     pub notes: Vec<Note>,
@@ -140,7 +143,7 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
             r.check_note(note, &cx, &mut out);
         }
         if !options.full_notes {
-            compact(note);
+            drop_text(note);
         }
         out
     })?;
@@ -161,20 +164,64 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
 }
 
 /// Drop the parts of a note only per-note rules read: item fields, free-form
-/// bullets, stray-field values and link texts. What later stages need stays:
-/// the file (snippets, suppressions), every link with its destination and spans
-/// (external checks, duplicates), items with their span, link and stars,
-/// headings, sections and comments.
+/// bullets, stray-field values and link texts. What later stages need
+/// stays: the file (snippets, suppressions), every link with its destination
+/// and spans (external checks, duplicates), items with their span, link and
+/// stars, headings, sections and comments. [`drop_text`] goes further.
 pub fn compact(note: &mut Note) {
     for item in &mut note.items {
         item.fields = Vec::new();
         item.other_bullets = Vec::new();
     }
+    note.items.shrink_to_fit();
     for s in &mut note.stray_fields {
         s.field.value = String::new();
     }
     for l in &mut note.links {
         l.text = String::new();
+        l.dest.shrink_to_fit();
+    }
+    note.links.shrink_to_fit();
+}
+
+/// [`compact`], and headings, stray fields and the text dropped too, so a run
+/// holds what later stages need and not the repository (local links read
+/// other files' anchors from disk): the file keeps its path, length and the
+/// positions of the links and comments
+/// ([`crate::diag::SourceFile::without_text`]). Snippets come back with
+/// [`with_snippets`]. (What `daybook lint` does to each note once checked.)
+pub fn drop_text(note: &mut Note) {
+    compact(note);
+    note.stray_fields = Vec::new();
+    note.headings = Vec::new();
+    if note.file.is_compact() {
+        return;
+    }
+    let links = note.links.iter().flat_map(|l| [l.span.start, l.dest_span.start, l.dest_span.end]);
+    let comments = note.comments.iter().flat_map(|c| [c.span.start, c.span.end]);
+    note.file = note.file.without_text(links.chain(comments));
+}
+
+/// Give back their text to the files of `sources` that `diags` name and a
+/// lint run compacted, read again (in parallel) so reporters can draw
+/// snippets. Only files with findings are read, so memory grows with what is
+/// reported, not with the repository. A file that changed or vanished since
+/// it was checked is shown without its text rather than with the wrong one.
+pub fn with_snippets(sources: &mut Sources, diags: &[Diagnostic]) {
+    let mut wanted: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let compacted: Vec<std::sync::Arc<crate::diag::SourceFile>> =
+        wanted.iter().filter_map(|p| sources.get(*p)).filter(|f| f.is_compact()).cloned().collect();
+    let read: Vec<_> = compacted
+        .par_iter()
+        .map(|f| match read_source(&f.path, &f.abs) {
+            Ok(again) if again.len() == f.len() && again.digest() == f.digest() => again,
+            _ => crate::diag::SourceFile::new(f.path.clone(), f.abs.clone(), String::new()),
+        })
+        .collect();
+    for f in read {
+        sources.insert(f.path.clone(), f);
     }
 }
 
@@ -246,7 +293,7 @@ mod tests {
             note.items[0].stars.clone(),
         );
         assert_eq!(note.items[0].fields.len(), 1);
-        compact(&mut note);
+        drop_text(&mut note);
         assert_eq!(
             (
                 note.items.len(),
@@ -259,6 +306,39 @@ mod tests {
         );
         assert_eq!(note.links[0].dest, "https://a.example/");
         assert!(note.items[0].fields.is_empty() && note.items[0].other_bullets.is_empty());
+        assert!(note.file.is_compact() && note.text().is_empty() && note.file.len() == text.len());
+        let full = crate::diag::SourceFile::new("notes/202301/0101.md", "x", text.into());
+        let link = &note.links[0];
+        for o in [link.span.start, link.dest_span.start, link.dest_span.end, note.comments[0].span.end] {
+            assert_eq!(note.file.position(o), full.position(o));
+        }
+    }
+
+    #[test]
+    fn findings_get_their_snippets_back_and_other_files_stay_compact() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("notes/202301")).unwrap();
+        let bad = "# 公众号内容拓展学习笔记（2023.1.2）\n";
+        std::fs::write(dir.path().join("notes/202301/0101.md"), bad).unwrap();
+        std::fs::write(dir.path().join("notes/202301/0102.md"), "# 公众号内容拓展学习笔记（2023.1.2）\n")
+            .unwrap();
+        let out = lint(dir.path(), &Settings::default(), &LintOptions::default()).unwrap();
+        let mut sources = out.sources;
+        assert!(sources.values().all(|f| f.is_compact()));
+        let named: Vec<_> = out.diagnostics.iter().filter(|d| d.path.ends_with("0101.md")).cloned().collect();
+        assert!(!named.is_empty());
+        with_snippets(&mut sources, &named);
+        assert_eq!(sources["notes/202301/0101.md"].text, bad);
+        assert!(sources["notes/202301/0102.md"].is_compact());
+        // Edited since: no text rather than the wrong one.
+        let mut sources = Sources::new();
+        let f = &out.notes[0].file;
+        sources.insert(f.path.clone(), f.clone());
+        std::fs::write(dir.path().join("notes/202301/0101.md"), "# changed\n").unwrap();
+        with_snippets(&mut sources, &named);
+        assert!(
+            !sources["notes/202301/0101.md"].is_compact() && sources["notes/202301/0101.md"].text.is_empty()
+        );
     }
 
     /// `README.md -> /proc/self/environ` put the environment in the log.

@@ -80,7 +80,7 @@ fn directives(file: &SourceFile, comments: &[crate::note::Comment]) -> (Vec<Dire
             keyword,
             rules,
             line: file.position(c.span.end).line + 1,
-            region: c.span.end..file.text.len(),
+            region: c.span.end..file.len(),
             closed: false,
             used,
         };

@@ -234,6 +234,7 @@ fn findings_in(
         diags.retain(|d| named(&d.path));
         sources.retain(|path, _| named(path));
     }
+    crate::lint::with_snippets(&mut sources, &diags);
     Ok((diags, sources))
 }
 
