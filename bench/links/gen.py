@@ -1,33 +1,59 @@
 #!/usr/bin/env python3
-"""Generate a notes repository citing N unique URLs on the benchmark server.
+"""Generate a notes repository citing the benchmark server's URLs.
 
-usage: gen.py OUT_DIR PORT HOSTS N
+usage: gen.py OUT_DIR PORT SCENARIO
+
+SCENARIO (see server.py for how each host answers):
+  hosts25      5,000 URLs on 25 hosts
+  ratelimited  20 URLs on the host answering 429 above 2 in flight
+  blackhole    16 URLs on the host that never answers
+  gzip         20 gzip-encoded pages, each cited with `#part`
 
 Notes follow the seed layout (notes/YYYYMM/MMDD.md, one numbered item per
 article with a star rating, an Abstract and a Paper link), 10 items per note,
 two URLs per item. The README cites the newest note's links again, so a checker
-that does not de-duplicate pays for it.
+that does not de-duplicate pays for it. Prints each URL and the verdict it
+deserves (ok, dead, unverified, no-anchor) to OUT_DIR/expected.tsv.
 """
 import datetime
 import os
 import sys
 
-out, port, hosts, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+out, port, scenario = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
 
-def url(i):
-    return f"http://127.0.0.{i % hosts + 1}:{port}/p/{i}"
+def urls():
+    if scenario == "hosts25":
+        for i in range(5000):
+            yield f"http://127.0.0.{i % 25 + 1}:{port}/p/{i}", "dead" if i % 100 < 3 else "ok"
+    elif scenario == "ratelimited":
+        for i in range(20):
+            yield f"http://127.0.0.30:{port}/r/{i}", "ok"
+    elif scenario == "blackhole":
+        for i in range(16):
+            yield f"http://127.0.0.31:{port}/b/{i}", "unverified"
+    elif scenario == "gzip":
+        for i in range(20):
+            yield f"http://127.0.0.32:{port}/g/{i}#part", "ok" if i % 2 else "no-anchor"
+    else:
+        sys.exit(f"unknown scenario {scenario}")
 
 
+all_urls = list(urls())
+os.makedirs(out, exist_ok=True)
+with open(os.path.join(out, "expected.tsv"), "w") as f:
+    f.write("".join(f"{u}\t{v}\n" for u, v in all_urls))
+links = [u for u, _ in all_urls]
 day = datetime.date(2024, 1, 1)
 i = 0
 last = []
-while i < n:
+while i < len(links):
     items = []
     for k in range(1, 11):
-        if i >= n:
+        if i >= len(links):
             break
-        a, p = url(i), url(i + 1) if i + 1 < n else None
+        a = links[i]
+        p = links[i + 1] if i + 1 < len(links) else None
         item = f"{k}. [Article {i}]({a})       :star::star:\n    - Abstract: article number {i}\n"
         if p:
             item += f"    - Paper: [Paper {i + 1}]({p})\n"

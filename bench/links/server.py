@@ -1,22 +1,42 @@
 #!/usr/bin/env python3
-"""Benchmark link server: answers every request after a fixed delay.
+"""Benchmark link server: the hosts of bench/links/run.sh, all on one PORT.
 
-Serves on HOSTS loopback addresses (127.0.0.1 .. 127.0.0.N), all on PORT, so a
-checker sees N distinct hosts the way it sees mp.weixin.qq.com, github.com and
-arxiv.org in a real notes repository. `/p/<i>` (cited on host i % N) answers 404
-when (i // N) % 20 == 0, which is 5% of the links spread evenly over the hosts,
-and 200 otherwise. Counts requests per method in /stats.
+usage: server.py PORT DELAY_MS
 
-usage: server.py PORT HOSTS DELAY_MS
+* 127.0.0.1 .. 127.0.0.25, `/p/<i>`: the 25-host set. Answers after DELAY_MS;
+  404 when i % 100 < 3 (3% dead), 503 to the first request when i % 100 is 3
+  or 4 (2% "503 once"), 200 otherwise.
+* 127.0.0.30, `/r/<i>`: a rate-limited host: 429 (Retry-After: 1) to any
+  request that finds 2 others in flight, else 200 after DELAY_MS.
+* 127.0.0.31, `/b/<i>`: a black hole: reads the request, never answers.
+* 127.0.0.32, `/g/<i>`: pages sent gzip-encoded whether asked or not; page i
+  defines the anchor `part` when i is odd.
+
+GET /stats (any host) answers JSON: requests per host and method, per-host
+peak in flight; GET /reset clears them (and which pages answered 503).
 """
+import gzip
+import json
 import sys
 import threading
 import time
+from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PORT, HOSTS, DELAY = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) / 1000.0
-COUNTS = {"HEAD": 0, "GET": 0}
+PORT, DELAY = int(sys.argv[1]), int(sys.argv[2]) / 1000.0
 LOCK = threading.Lock()
+IN_FLIGHT = defaultdict(int)
+PEAK = defaultdict(int)
+REQUESTS = defaultdict(int)
+METHODS = defaultdict(int)
+SEEN_503 = set()
+
+
+def number(path):
+    try:
+        return int(path.split("/")[2].split("?")[0])
+    except (IndexError, ValueError):
+        return -1
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -25,30 +45,62 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def answer(self, method):
-        if self.path == "/stats":
-            body = f"{COUNTS['HEAD']} {COUNTS['GET']}\n".encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        with LOCK:
-            COUNTS[method] += 1
-        time.sleep(DELAY)
-        dead = False
-        if self.path.startswith("/p/"):
-            try:
-                dead = (int(self.path[3:].split("?")[0]) // HOSTS) % 20 == 0
-            except ValueError:
-                dead = True
-        body = b"not found\n" if dead else b"<html><body>ok</body></html>\n"
-        self.send_response(404 if dead else 200)
+    def send(self, method, status, body=b"", headers=()):
+        self.send_response(status)
         self.send_header("Content-Type", "text/html")
+        for k, v in headers:
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if method == "GET":
             self.wfile.write(body)
+
+    def answer(self, method):
+        host = self.server.server_address[0]
+        if self.path == "/reset":
+            with LOCK:
+                for d in (PEAK, REQUESTS, METHODS):
+                    d.clear()
+                SEEN_503.clear()
+            return self.send("GET", 200, b"reset\n")
+        if self.path == "/stats":
+            with LOCK:
+                doc = {"requests": dict(REQUESTS), "peak": dict(PEAK), "methods": dict(METHODS)}
+            return self.send("GET", 200, json.dumps(doc).encode(), [("Content-Type", "application/json")])
+        with LOCK:
+            IN_FLIGHT[host] += 1
+            PEAK[host] = max(PEAK[host], IN_FLIGHT[host])
+            REQUESTS[host] += 1
+            METHODS[method] += 1
+            others = IN_FLIGHT[host] - 1
+        try:
+            self.route(method, host, others)
+        finally:
+            with LOCK:
+                IN_FLIGHT[host] -= 1
+
+    def route(self, method, host, others):
+        i = number(self.path)
+        kind = self.path[1:2]
+        if kind == "b":
+            time.sleep(3600)
+            return
+        if kind == "r" and others >= 2:
+            return self.send(method, 429, b"slow down\n", [("Retry-After", "1")])
+        time.sleep(DELAY)
+        if kind == "g":
+            anchor = '<h2 id="part">Part</h2>' if i % 2 else "<h2>No anchor here</h2>"
+            body = gzip.compress(f"<html><body><h1>Page {i}</h1>{anchor}</body></html>\n".encode())
+            return self.send(method, 200, body, [("Content-Encoding", "gzip")])
+        if kind == "p" and i % 100 < 3:
+            return self.send(method, 404, b"not found\n")
+        if kind == "p" and i % 100 in (3, 4):
+            with LOCK:
+                first = i not in SEEN_503
+                SEEN_503.add(i)
+            if first:
+                return self.send(method, 503, b"busy\n")
+        self.send(method, 200, b"<html><body>ok</body></html>\n")
 
     def do_HEAD(self):
         self.answer("HEAD")
@@ -59,10 +111,11 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 512
+    request_queue_size = 1024
 
 
-servers = [Server((f"127.0.0.{h}", PORT), Handler) for h in range(1, HOSTS + 1)]
+addresses = [f"127.0.0.{h}" for h in list(range(1, 26)) + [30, 31, 32]]
+servers = [Server((a, PORT), Handler) for a in addresses]
 for s in servers[1:]:
     threading.Thread(target=s.serve_forever, daemon=True).start()
 print("ready", flush=True)

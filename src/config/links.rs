@@ -23,7 +23,9 @@ pub const WECHAT_HOST: &str = "mp.weixin.qq.com";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
-    /// Requests in flight at once, over all hosts (`--max-concurrency` overrides). 1 to 1024.
+    /// Requests in flight at once, over all hosts, at most (`--max-concurrency` overrides).
+    /// A run uses the sum of its hosts' limits (`max_per_host` or their own
+    /// `concurrency`), capped by this and by half of the file descriptors left. 1 to 1024.
     #[schemars(range(min = 1, max = 1024))]
     pub max_concurrency: usize,
     /// Requests in flight at once to one host; `hosts.<host>.concurrency` overrides it per host.
@@ -75,7 +77,7 @@ pub struct LinksConfig {
 impl Default for LinksConfig {
     fn default() -> Self {
         LinksConfig {
-            max_concurrency: 64,
+            max_concurrency: 256,
             max_per_host: 8,
             connect_timeout: HumanDuration::secs(10),
             timeout: HumanDuration::secs(20),

@@ -73,7 +73,9 @@ impl Breakers {
         self.lock().remove(host);
     }
 
-    pub(super) fn failed(&self, host: &str, url: &Url, how: Failure) {
+    /// Count a failure; returns what the host's other links are now reported
+    /// as when this failure is the one that broke it.
+    pub(super) fn failed(&self, host: &str, url: &Url, how: Failure) -> Option<(Verdict, String)> {
         let mut hosts = self.lock();
         let s = hosts.entry(host.to_string()).or_default();
         match how {
@@ -88,6 +90,7 @@ impl Breakers {
             }
             _ => {}
         }
+        (s.len() == BREAK_AFTER).then(|| s.verdict())
     }
 
     /// What to report for `url` instead of asking: its host is broken, by
@@ -117,8 +120,9 @@ mod tests {
     fn a_host_breaks_on_failures_of_several_links_and_heals_on_an_answer() {
         let b = Breakers::default();
         let (one, two) = (u("http://h.test/1"), u("http://h.test/2"));
-        for _ in 0..BREAK_AFTER {
-            b.failed("h.test", &one, Failure::Timeout);
+        for i in 1..=BREAK_AFTER {
+            let broke = b.failed("h.test", &one, Failure::Timeout);
+            assert_eq!(broke.is_some(), i == BREAK_AFTER, "the failure that breaks the host says so, once");
         }
         // a link's own failures do not cut its own retries short
         assert_eq!(b.broken(&one), None);

@@ -122,11 +122,27 @@ impl CheckOptions {
     }
 }
 
+/// A change in a host's state, for progress displays ([`super::Progress::host`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostEvent {
+    /// The host answered 429 or 503, or asked to wait: none of its links go
+    /// out before `wait` has passed.
+    Paused { host: String, wait: Duration },
+    /// The host stopped answering or refuses connections: its remaining links
+    /// are reported without requests, for this reason.
+    Broken { host: String, why: String },
+}
+
 /// One run's HTTP machinery.
 pub struct Checker {
     client: reqwest::Client,
     pub(super) opts: CheckOptions,
+    /// Requests in flight over all hosts; sized by [`Checker::check_all`] to
+    /// the hosts it is given ([`super::limits`]).
     global: Semaphore,
+    global_size: Mutex<usize>,
+    events: tokio::sync::mpsc::UnboundedSender<HostEvent>,
+    events_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<HostEvent>>>,
     /// Each host's adaptive window and pauses.
     gates: Gates,
     /// Hosts that refused a HEAD with 405/501: later links there start with GET.
@@ -191,9 +207,14 @@ impl Checker {
             .pool_max_idle_per_host(opts.settings.max_per_host)
             .build()
             .map_err(|e| format!("could not set up the HTTP client: {e}"))?;
+        let global = opts.settings.max_concurrency.min(super::limits::fd_budget()).max(1);
+        let (events, events_rx) = tokio::sync::mpsc::unbounded_channel();
         Ok(Checker {
             client,
-            global: Semaphore::new(opts.settings.max_concurrency),
+            global: Semaphore::new(global),
+            global_size: Mutex::new(global),
+            events,
+            events_rx: Mutex::new(Some(events_rx)),
             gates: Gates::new(stagger(opts.settings.backoff)),
             opts,
             head_refused: Mutex::new(HashSet::new()),
@@ -208,13 +229,53 @@ impl Checker {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Check every request, at most `max_concurrency` at a time; results in input
-    /// order. `on_done` sees each outcome as it comes, on the caller's task.
+    /// Requests in flight at most, over all hosts, as last sized.
+    pub fn global_limit(&self) -> usize {
+        *self.global_size.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The most requests `host` gets at once: its own `concurrency`, else `max_per_host`.
+    pub(super) fn host_limit(&self, host: &str) -> usize {
+        let rule = self.opts.settings.hosts.get(host);
+        rule.and_then(|r| r.concurrency).unwrap_or(self.opts.settings.max_per_host).max(1)
+    }
+
+    /// Size the global limit for a run over `requests` (see [`super::limits`]).
+    fn size_global(&self, requests: &[Request]) {
+        let hosts =
+            super::limits::per_host(requests.iter().filter_map(|r| r.url.host_str()), |h| self.host_limit(h));
+        let want = super::limits::global_limit(self.opts.settings.max_concurrency, hosts.into_values());
+        let mut size = self.global_size.lock().unwrap_or_else(|e| e.into_inner());
+        if want > *size {
+            self.global.add_permits(want - *size);
+            *size = want;
+        } else if want < *size {
+            // Permits held by requests in flight are not forgotten: the limit
+            // comes down as they return (only one run at a time uses a checker).
+            *size -= self.global.forget_permits(*size - want);
+        }
+    }
+
+    /// Check every request, every host at its own limit and all of them within
+    /// the global one; results in input order. `on_done` sees each outcome as
+    /// it comes, `on_host` each host paused or broken, on the caller's task.
     pub async fn check_all(
         self: &Arc<Self>,
         requests: Vec<Request>,
-        mut on_done: impl FnMut(&Outcome),
+        on_done: impl FnMut(&Outcome),
     ) -> Vec<Outcome> {
+        self.check_all_with(requests, on_done, |_| {}).await
+    }
+
+    /// [`Checker::check_all`], with each [`HostEvent`] given to `on_host`.
+    pub async fn check_all_with(
+        self: &Arc<Self>,
+        requests: Vec<Request>,
+        mut on_done: impl FnMut(&Outcome),
+        mut on_host: impl FnMut(&HostEvent),
+    ) -> Vec<Outcome> {
+        self.size_global(&requests);
+        let mut events = self.events_rx.lock().unwrap_or_else(|e| e.into_inner()).take();
         let mut set = tokio::task::JoinSet::new();
         let n = requests.len();
         for (i, req) in requests.into_iter().enumerate() {
@@ -222,7 +283,19 @@ impl Checker {
             set.spawn(async move { (i, this.check(&req).await) });
         }
         let mut out: Vec<Option<Outcome>> = vec![None; n];
-        while let Some(joined) = set.join_next().await {
+        loop {
+            let joined = match events.as_mut() {
+                Some(rx) => tokio::select! {
+                    biased;
+                    Some(e) = rx.recv() => {
+                        on_host(&e);
+                        continue;
+                    }
+                    j = set.join_next() => j,
+                },
+                None => set.join_next().await,
+            };
+            let Some(joined) = joined else { break };
             match joined {
                 Ok((i, o)) => {
                     on_done(&o);
@@ -231,6 +304,12 @@ impl Checker {
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(_) => {}
             }
+        }
+        if let Some(mut rx) = events {
+            while let Ok(e) = rx.try_recv() {
+                on_host(&e);
+            }
+            *self.events_rx.lock().unwrap_or_else(|e| e.into_inner()) = Some(rx);
         }
         out.into_iter().map(|o| o.expect("every task reports")).collect()
     }
@@ -548,8 +627,7 @@ impl Checker {
         let down = |b: &Breakers| b.broken(url).map_or(Ok(()), |(v, why)| Err(HopError::HostDown(v, why)));
         down(&self.breakers)?;
         let rule = self.opts.settings.hosts.get(&host).cloned();
-        let limit = rule.as_ref().and_then(|r| r.concurrency).unwrap_or(self.opts.settings.max_per_host);
-        let gate = self.gates.get(&host, limit);
+        let gate = self.gates.get(&host, self.host_limit(&host));
         // The window, any pause of the host and the staggered release after it.
         let _host_slot = gate.acquire().await;
         // While this hop waited for a slot, the host's other links may have found it down.
@@ -586,15 +664,18 @@ impl Checker {
         let mut resp = match sent {
             Ok(r) => {
                 self.breakers.answered(&host);
-                self.adapt(&gate, &r);
+                self.adapt(&host, &gate, &r);
                 r
             }
             Err(e) => {
                 let e = classify(&e);
-                match e {
+                let broke = match e {
                     HopError::Timeout => self.breakers.failed(&host, url, Failure::Timeout),
                     HopError::Refused => self.breakers.failed(&host, url, Failure::Refused),
-                    _ => {}
+                    _ => None,
+                };
+                if let Some((_, why)) = broke {
+                    let _ = self.events.send(HostEvent::Broken { host: host.clone(), why });
                 }
                 return Err(e);
             }
@@ -627,15 +708,22 @@ impl Checker {
     /// What an answer tells the host's window: a 429 or 503 halves it and pauses
     /// the host (its `Retry-After`, or a backoff); a `Retry-After` on another
     /// retried status pauses it; anything else is a success.
-    fn adapt(&self, gate: &Gate, resp: &reqwest::Response) {
+    fn adapt(&self, host: &str, gate: &Gate, resp: &reqwest::Response) {
         let status = resp.status();
         let after = retry_after(resp.headers()).filter(|a| *a <= self.opts.settings.retry_after_max);
-        if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
-            gate.congested(after.unwrap_or_else(|| self.backoff(0)));
+        let paused = if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            let wait = after.unwrap_or_else(|| self.backoff(0));
+            gate.congested(wait);
+            Some(wait)
         } else if let (true, Some(after)) = (retryable_status(status), after) {
             gate.pause(after);
+            Some(after)
         } else {
             gate.success();
+            None
+        };
+        if let Some(wait) = paused {
+            let _ = self.events.send(HostEvent::Paused { host: host.to_string(), wait });
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod cache;
 pub mod check;
 pub mod github_api;
 pub mod hosts;
+pub mod limits;
 pub mod net;
 pub mod retry;
 pub mod rules;
@@ -34,7 +35,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-pub use check::{CheckOptions, Outcome, Request, Verdict};
+pub use check::{CheckOptions, HostEvent, Outcome, Request, Verdict};
 pub use github_api::GithubApi;
 pub use settings::{InvalidLinks, LinkSettings, validate_config};
 pub use targets::{Citation, Target, collect_targets};
@@ -127,6 +128,11 @@ pub trait Progress: Sync {
     fn advance(&self, outcome: &Outcome) {
         let _ = outcome;
     }
+    /// A host was paused (429, 503, `Retry-After`) or given up on (it stopped
+    /// answering): a display shows how many hosts are waiting or broken.
+    fn host(&self, event: &HostEvent) {
+        let _ = event;
+    }
     /// All of them have theirs.
     fn finish(&self) {}
 }
@@ -201,7 +207,7 @@ pub async fn check_targets(
     if !requests.is_empty() {
         let checker = Arc::new(check::Checker::new(opts)?);
         progress.start(requests.len());
-        let checked = checker.check_all(requests, |o| progress.advance(o)).await;
+        let checked = checker.check_all_with(requests, |o| progress.advance(o), |e| progress.host(e)).await;
         progress.finish();
         requests_sent = checker.requests_sent();
         for (i, out) in pending.into_iter().zip(checked) {

@@ -9,6 +9,7 @@ mod e2e;
 mod github;
 mod http;
 mod scale;
+mod scheduling;
 
 use std::net::IpAddr;
 
