@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["catalog"],
     &["settings", "suppress"],
     &["lint"],
+    &["fix"],
     &["report"],
     &["github"],
     &["write"],

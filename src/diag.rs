@@ -78,6 +78,78 @@ pub struct Diagnostic {
     /// What to do about it, when known.
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// A machine-applicable repair, when the rule knows one (`daybook fix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix can be applied without a human looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the note's meaning: `daybook fix` applies it.
+    Safe,
+    /// May change what the note says (drops text, picks one of several
+    /// candidates): applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the bytes `span` of the diagnostic's file with `content`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// Byte offsets in the file as read (BOM and CR included).
+    pub span: Range<usize>,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Range<usize>, content: impl Into<String>) -> Self {
+        Edit { span, content: content.into() }
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Edit { span: at..at, content: content.into() }
+    }
+
+    pub fn delete(span: Range<usize>) -> Self {
+        Edit { span, content: String::new() }
+    }
+}
+
+/// A repair: edits to the diagnostic's own file, applied all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// Imperative, one line: what applying it does (e.g. "prefix https://").
+    pub message: String,
+    /// Non-overlapping edits, any order.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix { applicability: Applicability::Safe, message: message.into(), edits }
+    }
+
+    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix { applicability: Applicability::Unsafe, message: message.into(), edits }
+    }
+
+    /// Smallest range covering every edit (for ordering and overlap tests).
+    pub fn range(&self) -> Range<usize> {
+        let start = self.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
+        start..end
+    }
 }
 
 impl Diagnostic {
@@ -95,7 +167,21 @@ impl Diagnostic {
             label: None,
             help: None,
             related: Vec::new(),
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// [`Self::with_fix`] when the rule could build one.
+    pub fn with_fix_if(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -342,6 +428,7 @@ impl SourceFile {
             label: None,
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 

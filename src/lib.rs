@@ -36,6 +36,7 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod error;
+pub mod fix;
 pub mod github;
 pub mod levels;
 pub mod links;

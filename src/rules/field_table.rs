@@ -122,6 +122,25 @@ impl CompiledFields {
         crate::suggest::did_you_mean(label, self.spellings()).map(str::to_owned)
     }
 
+    /// Whether `suggestion` (from [`Self::suggest`]) is the only spelling that
+    /// close to `label`: a case-only difference, or no other spelling at the
+    /// same edit distance. Only then may a fix pick it without asking.
+    pub fn suggestion_is_unique(&self, label: &str, suggestion: &str) -> bool {
+        let label = label.trim();
+        if label.to_lowercase() == suggestion.to_lowercase() {
+            return true;
+        }
+        let (base, digits) = split_number(label);
+        let (word, target) = match suggestion.strip_suffix(digits) {
+            Some(t) if !digits.is_empty() => (base, t),
+            _ => (label, suggestion),
+        };
+        let lower = word.to_lowercase();
+        let distance = |c: &str| strsim::damerau_levenshtein(&lower, &c.to_lowercase());
+        let best = distance(target);
+        self.spellings().filter(|c| *c != word && distance(c) == best).count() == 1
+    }
+
     /// `` `Abstract`, `Paper` (also `Paper1`, `Paper2`, ...) `` for help texts.
     pub(crate) fn describe_all(&self) -> String {
         self.fields
@@ -180,5 +199,8 @@ mod tests {
         assert_eq!(t.suggest("Abstarct").as_deref(), Some("Abstract"));
         assert_eq!(t.suggest("主要内"), Some("主要内容".to_owned()));
         assert_eq!(t.suggest("Weather"), None);
+        assert!(t.suggestion_is_unique("GtiHub", "GitHub"));
+        assert!(t.suggestion_is_unique("code2", "Code2"));
+        assert!(t.suggestion_is_unique("Abstarct", "Abstract"));
     }
 }

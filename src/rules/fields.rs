@@ -7,7 +7,7 @@
 //! [`Fields`] says so through [`Check::relaxed_before_strict_since`] and the
 //! framework applies the cap.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Edit, Fix, Severity};
 use crate::note::{Field, Item, Note};
 use crate::rules::field_table::{FieldKey, Lookup, split_number};
 use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
@@ -240,7 +240,16 @@ fn unknown_field(note: &Note, field: &Field, table: &CompiledFields) -> Diagnost
                 _ => String::new(),
             };
             let case_only = s.to_lowercase() == label.to_lowercase();
-            d.with_label(format!("did you mean `{s}`?")).with_help(format!(
+            // Several spellings equally close: the fix is a guess, applied
+            // only when asked for unsafe fixes.
+            let unique = table.suggestion_is_unique(label, &s);
+            let fix = note.file.text.get(field.label_span.clone()).and_then(|written| {
+                let at = field.label_span.start + written.find(label)?;
+                let what = format!("replace `{label}` with `{s}`");
+                let edits = vec![Edit::replace(at..at + label.len(), s.clone())];
+                Some(if unique { Fix::safe(what, edits) } else { Fix::unsafe_(what, edits) })
+            });
+            d.with_fix_if(fix).with_label(format!("did you mean `{s}`?")).with_help(format!(
                 "replace `{label}` with `{s}`{of}{}",
                 if case_only { "; labels are case-sensitive" } else { "" }
             ))
@@ -375,6 +384,11 @@ mod tests {
         assert_eq!(spanned(&text, &d[0]), "GtiHub");
         assert_eq!(d[0].help.as_deref(), Some("replace `GtiHub` with `GitHub` (an alias of `Code`)"));
         assert_eq!(d[1].help.as_deref(), Some("replace `code` with `Code`; labels are case-sensitive"));
+        let fixes: Vec<_> = d[..2].iter().map(|d| d.fix.as_ref().expect("a fix")).collect();
+        assert!(fixes.iter().all(|f| f.applicability == crate::diag::Applicability::Safe));
+        let fixed = crate::fix::apply(&text, &fixes).text;
+        assert!(fixed.contains("   - GitHub: [c]") && fixed.contains("   - Code: [c]"), "{fixed}");
+        assert!(d[3].fix.is_none(), "no close spelling, no fix");
         assert_eq!(d[2].message, "unknown field `Tips2`: `Tips` does not take numbered variants");
         assert!(d[2].help.as_deref().unwrap().contains("set `numbered: true` on the `Tips` field"));
         let help = d[3].help.as_deref().unwrap();

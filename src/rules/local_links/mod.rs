@@ -19,7 +19,7 @@ use self::anchors::check_fragment;
 pub use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
 pub use self::fs_index::{Found, FsIndex};
 pub use self::wiki::WikiIndex;
-use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::diag::{Diagnostic, Edit, Fix, Severity, SourceFile};
 use crate::note::parse::{ParseContext, parse_markdown};
 use crate::note::{Link, LinkForm, LinkKind, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
@@ -107,6 +107,18 @@ pub fn bare_url_fix(dest: &str) -> Option<String> {
         }
     }
     Some(format!("https://{dest}"))
+}
+
+/// Put `scheme` in front of the destination, when the destination's span holds
+/// exactly the (trimmed) destination, so the edit cannot land elsewhere.
+fn prefix_fix(file: &SourceFile, link: &Link, scheme: &str) -> Option<Fix> {
+    let written = file.text.get(link.dest_span.clone())?;
+    let lead = written.len() - written.trim_start().len();
+    if written.trim() != link.dest.trim() || written.trim().is_empty() {
+        return None;
+    }
+    let at = link.dest_span.start + lead;
+    Some(Fix::safe(format!("prefix `{scheme}`"), vec![Edit::insert(at, scheme)]))
 }
 
 /// For help texts elsewhere: a word that is a host name (plus path) without a scheme.
@@ -265,7 +277,8 @@ fn check_link(
                 .with_label("opens as a file path, not a mail client")
                 .with_help(format!(
                     "write `mailto:{dest}`; without the scheme GitHub treats the address as a file next to this note"
-                )),
+                ))
+                .with_fix_if(prefix_fix(file, link, "mailto:")),
             );
         }
         return;
@@ -310,7 +323,8 @@ fn check_link(
                 .with_help(format!(
                     "write `{fix}`; without `https://` GitHub opens `{}` in this repository, a 404",
                     join(base, dest)
-                )),
+                ))
+                .with_fix_if(prefix_fix(file, link, "https://")),
             None => missing_file(note, link, &path, &parts, suggestion.as_deref(), cx),
         };
         out.push(d);
@@ -553,6 +567,14 @@ mod tests {
             )
         );
         assert!(d[1].help.as_deref().unwrap().starts_with("write `https://microsoft.careers.com`"));
+        let fixes: Vec<_> = d.iter().map(|d| d.fix.as_ref().expect("a fix")).collect();
+        let fixed = crate::fix::apply(text, &fixes).text;
+        assert!(
+            fixed.starts_with(
+                "- Paper: [p](https://arxiv.org/abs/2111.08687)\n- <a href=\"https://microsoft.careers.com\">"
+            ),
+            "{fixed}"
+        );
         // `0412.md` is a missing file, not a web address.
         assert_eq!(at(&lint(&MISSING_FILE, &dir, NOTE, text)), [(3, 7)]);
     }
@@ -564,6 +586,8 @@ mod tests {
         let d = lint(&MAILTO, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 8)]);
         assert!(d[0].help.as_deref().unwrap().starts_with("write `mailto:author@example.com`"));
+        let fixed = crate::fix::apply(text, &[d[0].fix.as_ref().unwrap()]).text;
+        assert!(fixed.starts_with("[mail](mailto:author@example.com) <author"), "{fixed}");
         assert!(lint(&MISSING_FILE, &dir, NOTE, text).is_empty(), "an address is not also a missing file");
     }
 

@@ -1,0 +1,349 @@
+//! Applying the fixes rules attach to their findings (`daybook fix`).
+//!
+//! Modelled on ruff: [`apply`] is pure — it sorts the fixes, skips any that
+//! overlaps one already accepted (the next round picks it up, against text
+//! that has moved), and splices the rest in. [`fix_source`] lints, applies and
+//! re-lints one file until no fix applies, at most [`MAX_ROUNDS`] times, so
+//! fixes that only become possible after another one still land. Every fix is
+//! checked first against what it intends: one that would lose an item or a
+//! link it does not delete (a stray bracket swallowing the rest of the list)
+//! is refused and reported, not applied.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Applicability, Diagnostic, Edit, Fix, SourceFile};
+use crate::error::Error;
+use crate::note::parse::{ParseContext, parse_note};
+use crate::settings::Settings;
+
+/// Rounds of lint → apply before giving up (ruff stops at 100 too): a pair of
+/// fixes undoing each other must not loop forever.
+pub const MAX_ROUNDS: usize = 100;
+
+/// What [`apply`] did with a set of fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub text: String,
+    /// Indices (into the slice given to [`apply`]) of the fixes spliced in.
+    pub applied: Vec<usize>,
+    /// Indices of fixes left out because they overlap an applied one or do
+    /// not fit the text (out of range, inside a UTF-8 sequence).
+    pub skipped: Vec<usize>,
+}
+
+/// Whether two edits touch the same bytes. Two insertions at one offset
+/// conflict too: their order would be a guess.
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.start == b.start {
+        return true;
+    }
+    let inside = |p: usize, r: &Range<usize>| r.start < p && p < r.end;
+    a.start.max(b.start) < a.end.min(b.end)
+        || (a.is_empty() && inside(a.start, b))
+        || (b.is_empty() && inside(b.start, a))
+}
+
+fn fits(text: &str, e: &Edit) -> bool {
+    e.span.start <= e.span.end
+        && e.span.end <= text.len()
+        && text.is_char_boundary(e.span.start)
+        && text.is_char_boundary(e.span.end)
+}
+
+/// Apply every fix of `fixes` that fits and does not overlap an earlier one
+/// (in text order); all edits of one fix land together or not at all.
+pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
+    let mut order: Vec<usize> = (0..fixes.len()).collect();
+    order.sort_by_key(|&i| (fixes[i].range().start, fixes[i].range().end, i));
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let (mut applied, mut skipped) = (Vec::new(), Vec::new());
+    for i in order {
+        let edits = &fixes[i].edits;
+        let ok = !edits.is_empty()
+            && edits.iter().all(|e| fits(text, e))
+            && edits
+                .iter()
+                .enumerate()
+                .all(|(k, e)| edits[k + 1..].iter().all(|f| !overlaps(&e.span, &f.span)))
+            && edits.iter().all(|e| accepted.iter().all(|a| !overlaps(&e.span, &a.span)));
+        if ok {
+            accepted.extend(edits);
+            applied.push(i);
+        } else {
+            skipped.push(i);
+        }
+    }
+    accepted.sort_by_key(|e| e.span.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in accepted {
+        out.push_str(&text[at..e.span.start]);
+        out.push_str(&e.content);
+        at = e.span.end;
+    }
+    out.push_str(&text[at..]);
+    applied.sort_unstable();
+    skipped.sort_unstable();
+    Applied { text: out, applied, skipped }
+}
+
+/// A fix the safety check turned down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub diagnostic: Diagnostic,
+    /// Why, one sentence (`it would turn 3 items into 2`).
+    pub reason: String,
+}
+
+/// What [`fix_source`] did to one file.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    /// The text after every applied fix (the input when nothing applied).
+    pub text: String,
+    /// The findings whose fixes were applied, in the order they landed.
+    pub fixed: Vec<Diagnostic>,
+    pub refused: Vec<Refused>,
+    /// Rounds run; [`MAX_ROUNDS`] means the file did not settle.
+    pub rounds: usize,
+}
+
+impl FixOutcome {
+    pub fn changed(&self, original: &str) -> bool {
+        self.text != original
+    }
+}
+
+/// Which fixes a run applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Apply [`Applicability::Unsafe`] fixes too.
+    pub unsafe_fixes: bool,
+}
+
+impl FixOptions {
+    pub fn allows(self, fix: &Fix) -> bool {
+        fix.applicability == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// Findings of one file, as a lint run reports them (suppressions and the
+/// `rules:` levels applied), so a rule that is off or a finding that is
+/// suppressed is never "fixed".
+pub fn lint_file(file: Arc<SourceFile>, root: &Path, settings: &Settings) -> Result<Vec<Diagnostic>, Error> {
+    let found = crate::lint::lint_source(file.clone(), root, settings)?;
+    let note = parse_note(file, &settings.parse);
+    Ok(crate::lint::finalize(found, &settings.config, std::slice::from_ref(&note), None))
+}
+
+/// Items and links of a text parsed as the note at `path`.
+fn counts(path: &str, text: &str, ctx: &ParseContext) -> (usize, usize) {
+    let note = parse_note(SourceFile::new(path, path, text.to_owned()), ctx);
+    (note.items.len(), note.links.len())
+}
+
+/// Refuse a fix whose result has another number of items, or fewer links,
+/// than the text minus what its edits delete on purpose (whole items or links
+/// inside a replaced span).
+fn check(path: &str, text: &str, fix: &Fix, ctx: &ParseContext) -> Result<(), String> {
+    let before = parse_note(SourceFile::new(path, path, text.to_owned()), ctx);
+    let covered = |s: &Range<usize>| fix.edits.iter().any(|e| e.span.start <= s.start && s.end <= e.span.end);
+    let items = before.items.len() - before.items.iter().filter(|i| covered(&i.span)).count();
+    let links = before.links.len() - before.links.iter().filter(|l| covered(&l.span)).count();
+    let after = apply(text, &[fix]);
+    if after.applied.is_empty() {
+        return Err("its edits do not fit the file".to_owned());
+    }
+    let (got_items, got_links) = counts(path, &after.text, ctx);
+    if got_items != items {
+        return Err(format!("it would leave {got_items} items where {items} are intended"));
+    }
+    if got_links < links {
+        return Err(format!("it would leave {got_links} links where {links} are intended"));
+    }
+    Ok(())
+}
+
+/// Lint `file`, apply its fixes, re-lint, until no fix applies (or
+/// [`MAX_ROUNDS`]). Writes nothing: the caller decides what to do with the text.
+pub fn fix_source(
+    file: Arc<SourceFile>,
+    root: &Path,
+    settings: &Settings,
+    options: FixOptions,
+) -> Result<FixOutcome, Error> {
+    let (path, abs) = (file.path.clone(), file.abs.clone());
+    let mut text = file.text.clone();
+    let mut current = file;
+    let mut fixed = Vec::new();
+    let mut refused: Vec<Refused> = Vec::new();
+    let mut turned_down: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut rounds = 0;
+    while rounds < MAX_ROUNDS {
+        rounds += 1;
+        let diags = lint_file(current, root, settings)?;
+        let mut candidates: Vec<Diagnostic> = Vec::new();
+        for d in diags {
+            let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
+            let key = (d.rule.clone(), d.message.clone(), fix.message.clone());
+            if turned_down.contains(&key) {
+                continue;
+            }
+            match check(&path, &text, fix, &settings.parse) {
+                Ok(()) => candidates.push(d),
+                Err(reason) => {
+                    turned_down.insert(key);
+                    refused.push(Refused { diagnostic: d, reason });
+                }
+            }
+        }
+        let fixes: Vec<&Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
+        let applied = apply(&text, &fixes);
+        if applied.applied.is_empty() || applied.text == text {
+            break;
+        }
+        fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
+        text = applied.text;
+        current = SourceFile::new(path.clone(), abs.clone(), text.clone());
+    }
+    Ok(FixOutcome { text, fixed, refused, rounds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(edits: &[(Range<usize>, &str)]) -> Fix {
+        Fix::safe("t", edits.iter().map(|(r, c)| Edit::replace(r.clone(), *c)).collect())
+    }
+
+    #[test]
+    fn edits_apply_in_text_order_whatever_their_order() {
+        let a = fix(&[(6..6, "https://")]);
+        let b = fix(&[(0..3, "xyz")]);
+        let out = apply("abc - a.example", &[&a, &b]);
+        assert_eq!(out.text, "xyz - https://a.example");
+        assert_eq!(out.applied, vec![0, 1]);
+    }
+
+    #[test]
+    fn an_overlapping_fix_waits_for_the_next_round() {
+        let a = fix(&[(0..4, "AAAA")]);
+        let b = fix(&[(2..6, "BBBB")]);
+        let c = fix(&[(4..4, "|")]);
+        let out = apply("0123456789", &[&b, &a, &c]);
+        // `a` starts first and wins; `b` overlaps it; `c` only touches its end.
+        assert_eq!(out.text, "AAAA|456789");
+        assert_eq!((out.applied, out.skipped), (vec![1, 2], vec![0]));
+    }
+
+    #[test]
+    fn two_insertions_at_one_place_and_insertions_inside_a_replacement_conflict() {
+        assert!(overlaps(&(3..3), &(3..3)));
+        assert!(overlaps(&(3..3), &(1..5)));
+        assert!(!overlaps(&(5..5), &(1..5)));
+        assert!(!overlaps(&(0..2), &(2..4)));
+    }
+
+    #[test]
+    fn a_fix_is_all_or_nothing() {
+        let a = fix(&[(0..1, "x"), (5..7, "y")]);
+        let b = fix(&[(6..8, "z")]);
+        let out = apply("0123456789", &[&b, &a]);
+        // `a` comes first in text order; `b` overlaps its second edit.
+        assert_eq!(out.text, "x1234y789");
+        // an edit past the end or inside a UTF-8 sequence drops its whole fix
+        let bad = fix(&[(0..1, "x"), (1..2, "y")]);
+        assert_eq!(apply("今", &[&bad]).text, "今");
+        assert_eq!(apply("ab", &[&fix(&[(0..1, "x"), (1..9, "y")])]).text, "ab");
+    }
+
+    #[test]
+    fn the_safety_check_refuses_a_fix_that_loses_items() {
+        let ctx = ParseContext::new(&crate::config::Config::default()).unwrap();
+        let text =
+            "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/)\n2. [b](https://b.example/)\n";
+        let path = "notes/202301/0101.md";
+        // Rewriting a destination keeps every item and link.
+        let at = text.find("a.example").unwrap();
+        assert_eq!(check(path, text, &fix(&[(at..at + 1, "c")]), &ctx), Ok(()));
+        // Turning the list marker into text loses an item it does not delete.
+        let at = text.find("2.").unwrap();
+        let reason = check(path, text, &fix(&[(at..at + 2, "")]), &ctx).unwrap_err();
+        assert!(reason.contains("1 items where 2"), "{reason}");
+        // Deleting the whole item line is what the fix says it does.
+        let end = text.len();
+        assert_eq!(check(path, text, &Fix::unsafe_("drop", vec![Edit::delete(at..end)]), &ctx), Ok(()));
+    }
+
+    const NOTE: &str = "notes/202104/0411.md";
+
+    fn note_text() -> String {
+        "# 公众号内容拓展学习笔记（2021.4.11）\n\n## :paperclip:  今日要点\n\n\
+         1. [Paper A](https://a.example/) \n   - Abstract: x\n   - GtiHub: [c](github.com/o/r)\n\
+         2. [Paper B](https://b.example/) \n   - Abstract: y, mail [me](author@example.com)\n"
+            .to_owned()
+    }
+
+    fn run(text: &str, options: FixOptions) -> FixOutcome {
+        let dir = tempfile::tempdir().unwrap();
+        let file = SourceFile::new(NOTE, dir.path().join(NOTE), text.to_owned());
+        fix_source(file, dir.path(), &Settings::default(), options).unwrap()
+    }
+
+    #[test]
+    fn fix_source_applies_every_safe_fix_and_a_second_run_is_a_no_op() {
+        let text = note_text();
+        let out = run(&text, FixOptions::default());
+        let rules: BTreeSet<&str> = out.fixed.iter().map(|d| d.rule.as_str()).collect();
+        assert_eq!(rules, BTreeSet::from(["bare-url", "mailto", "unknown-field"]), "{:?}", out.fixed);
+        assert!(out.text.contains("   - GitHub: [c](https://github.com/o/r)"), "{}", out.text);
+        assert!(out.text.contains("[me](mailto:author@example.com)"), "{}", out.text);
+        assert!(out.refused.is_empty(), "{:?}", out.refused);
+        let again = run(&out.text, FixOptions::default());
+        assert!(again.fixed.is_empty() && again.text == out.text, "{:?}", again.fixed);
+        assert_eq!(again.rounds, 1);
+    }
+
+    #[test]
+    fn a_suppressed_finding_is_not_fixed() {
+        let text = note_text()
+            .replace("   - Abstract: y", "<!-- daybook-disable-next-line mailto -->\n   - Abstract: y");
+        let out = run(&text, FixOptions::default());
+        assert!(out.text.contains("[me](author@example.com)"), "{}", out.text);
+        assert!(out.fixed.iter().all(|d| d.rule != "mailto"));
+    }
+
+    proptest::proptest! {
+        /// Applied edits never overlap, every fix is either applied or
+        /// skipped, and each applied edit's content sits where its span
+        /// started, shifted by the edits before it.
+        #[test]
+        fn applied_edits_do_not_overlap_and_land_where_they_say(
+            text in "[a-z\n]{0,60}",
+            raw in proptest::collection::vec((0usize..70, 0usize..8, "[A-Z]{0,3}"), 0..12),
+        ) {
+            let fixes: Vec<Fix> = raw.iter().map(|(s, l, c)| fix(&[(*s..*s + *l, c.as_str())])).collect();
+            let refs: Vec<&Fix> = fixes.iter().collect();
+            let out = apply(&text, &refs);
+            let spans: Vec<&Range<usize>> = out.applied.iter().map(|&i| &fixes[i].edits[0].span).collect();
+            for (k, a) in spans.iter().enumerate() {
+                for b in &spans[k + 1..] {
+                    proptest::prop_assert!(!overlaps(a, b));
+                }
+            }
+            for &i in &out.applied {
+                let e = &fixes[i].edits[0];
+                let before: isize = out.applied.iter().map(|&j| &fixes[j].edits[0])
+                    .filter(|f| f.span.start < e.span.start)
+                    .map(|f| f.content.len() as isize - f.span.len() as isize).sum();
+                let at = (e.span.start as isize + before) as usize;
+                proptest::prop_assert_eq!(&out.text[at..at + e.content.len()], e.content.as_str());
+            }
+            proptest::prop_assert_eq!(apply(&out.text, &[]).text, out.text.clone());
+            proptest::prop_assert_eq!(out.applied.len() + out.skipped.len(), fixes.len());
+        }
+    }
+}
