@@ -358,7 +358,7 @@ fn has_link_inside(note: &Note, field: &Field) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::test_support::{at, note_with_items, run, spanned};
+    use crate::rules::test_support::{at, note_with_items, run, spanned, with_fixes};
 
     fn item(fields: &str) -> String {
         note_with_items(&format!("1. [An article](https://example.com/a)  :star::star:\n{fields}"))
@@ -386,7 +386,7 @@ mod tests {
         assert_eq!(d[1].help.as_deref(), Some("replace `code` with `Code`; labels are case-sensitive"));
         let fixes: Vec<_> = d[..2].iter().map(|d| d.fix.as_ref().expect("a fix")).collect();
         assert!(fixes.iter().all(|f| f.applicability == crate::diag::Applicability::Safe));
-        let fixed = crate::fix::apply(&text, &fixes).text;
+        let fixed = with_fixes(&text, &fixes);
         assert!(fixed.contains("   - GitHub: [c]") && fixed.contains("   - Code: [c]"), "{fixed}");
         assert!(d[3].fix.is_none(), "no close spelling, no fix");
         assert_eq!(d[2].message, "unknown field `Tips2`: `Tips` does not take numbered variants");

@@ -499,7 +499,7 @@ fn relative_from(base: &str, target: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::test_support::{at, run_in, spanned};
+    use crate::rules::test_support::{at, run_in, spanned, with_fixes};
 
     /// A repository with two notes, an image folder and a README.
     fn repo() -> tempfile::TempDir {
@@ -568,7 +568,7 @@ mod tests {
         );
         assert!(d[1].help.as_deref().unwrap().starts_with("write `https://microsoft.careers.com`"));
         let fixes: Vec<_> = d.iter().map(|d| d.fix.as_ref().expect("a fix")).collect();
-        let fixed = crate::fix::apply(text, &fixes).text;
+        let fixed = with_fixes(text, &fixes);
         assert!(
             fixed.starts_with(
                 "- Paper: [p](https://arxiv.org/abs/2111.08687)\n- <a href=\"https://microsoft.careers.com\">"
@@ -586,7 +586,7 @@ mod tests {
         let d = lint(&MAILTO, &dir, NOTE, text);
         assert_eq!(at(&d), [(1, 8)]);
         assert!(d[0].help.as_deref().unwrap().starts_with("write `mailto:author@example.com`"));
-        let fixed = crate::fix::apply(text, &[d[0].fix.as_ref().unwrap()]).text;
+        let fixed = with_fixes(text, &[d[0].fix.as_ref().unwrap()]);
         assert!(fixed.starts_with("[mail](mailto:author@example.com) <author"), "{fixed}");
         assert!(lint(&MISSING_FILE, &dir, NOTE, text).is_empty(), "an address is not also a missing file");
     }
