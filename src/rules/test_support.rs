@@ -70,6 +70,19 @@ pub(crate) fn spanned<'a>(text: &'a str, d: &Diagnostic) -> &'a str {
     &text[d.span.clone()]
 }
 
+/// `text` with the edits of `fixes` spliced in (they must not overlap). The
+/// real applier (the `fix` module) sits above the rules; this is enough to check
+/// that a rule's edits produce the intended text.
+pub(crate) fn with_fixes(text: &str, fixes: &[&crate::diag::Fix]) -> String {
+    let mut edits: Vec<&crate::diag::Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    let mut out = text.to_owned();
+    for e in edits {
+        out.replace_range(e.span.clone(), &e.content);
+    }
+    out
+}
+
 #[cfg(test)]
 mod properties {
     use proptest::prelude::*;
@@ -145,17 +158,4 @@ mod properties {
             }
         }
     }
-}
-
-/// `text` with the edits of `fixes` spliced in (they must not overlap). The
-/// real applier (the `fix` module) sits above the rules; this is enough to check
-/// that a rule's edits produce the intended text.
-pub fn with_fixes(text: &str, fixes: &[&crate::diag::Fix]) -> String {
-    let mut edits: Vec<&crate::diag::Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-    let mut out = text.to_owned();
-    for e in edits {
-        out.replace_range(e.span.clone(), &e.content);
-    }
-    out
 }
