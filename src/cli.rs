@@ -68,6 +68,8 @@ impl From<FormatArg> for crate::report::Format {
 pub enum Command {
     /// Check every note against the schema and every link for death.
     Lint(LintArgs),
+    /// Apply the fixes of every fixable finding, then report what is left (`lint --fix`).
+    Fix(LintArgs),
     /// Regenerate the README's today, history and updated regions from the notes.
     Readme(ReadmeArgs),
     /// Adopt a hand-made README: wrap its today, history and date sections in markers.
@@ -196,6 +198,14 @@ pub struct LintArgs {
     /// Skip external (http/https) link checks.
     #[arg(long)]
     pub offline: bool,
+    /// Apply the safe fixes of the findings first (files are rewritten in
+    /// place), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: apply unsafe fixes too (they may drop text or pick one of
+    /// several equally close spellings).
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -357,6 +367,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     let result = match &cli.command {
         Command::Lint(a) => crate::commands::lint::run(&cli, a),
+        Command::Fix(a) => crate::commands::lint::run(&cli, &LintArgs { fix: true, ..a.clone() }),
         Command::Readme(a) => crate::commands::readme::run(&cli, a),
         Command::Init(a) => crate::commands::init::run(&cli, a),
         Command::Publish(a) => crate::commands::publish::run(&cli, a),

@@ -25,6 +25,11 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         links.no_progress = true;
         links.no_tally = true;
     }
+    if args.fix {
+        let options = crate::fix::FixOptions { unsafe_fixes: args.unsafe_fixes };
+        let fixed = apply_fixes(root, &settings, options, target.files.as_ref())?;
+        eprintln!("fixed {fixed} finding{}", if fixed == 1 { "" } else { "s" });
+    }
     let (diags, sources) = findings_in(root, &settings, args.offline, &links, target.files.as_ref())?;
 
     let format = args.format.map_or(Format::Human, Format::from);
@@ -60,6 +65,33 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
 /// What `daybook lint PATH...` works on: the repository root, and the named
 /// files (repository-relative, `/`-separated, as diagnostics name them) when
 /// only those are to be reported.
+/// Fix every note (or only `files`) in place; the number of findings fixed.
+/// A file is rewritten (atomically) only when its text changed; the text is
+/// the file's bytes as read, so a BOM and CRLF line ends stay as they were.
+fn apply_fixes(
+    root: &Path,
+    settings: &Settings,
+    options: crate::fix::FixOptions,
+    files: Option<&BTreeSet<String>>,
+) -> miette::Result<usize> {
+    let found = crate::discover::discover_with(root, &settings.config, &settings.ignore)?;
+    let mut fixed = 0;
+    for c in found.notes.iter().filter(|c| files.is_none_or(|f| f.contains(&c.path))) {
+        let Ok(file) = crate::discover::read_source(&c.path, &c.abs) else { continue };
+        let original = file.text.clone();
+        let out = crate::fix::fix_source(file, root, settings, options)?;
+        for r in &out.refused {
+            eprintln!("{}: fix for `{}` not applied: {}", c.path, r.diagnostic.rule, r.reason);
+        }
+        if out.changed(&original) {
+            crate::util::fs::write_atomic(&c.abs, out.text.as_bytes())
+                .map_err(|e| miette::miette!("{}: the fixed note is not written: {e}", c.path))?;
+            fixed += out.fixed.len();
+        }
+    }
+    Ok(fixed)
+}
+
 #[derive(Debug)]
 struct Target {
     root: PathBuf,

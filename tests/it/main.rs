@@ -8,6 +8,7 @@
 mod common;
 mod config_ranges;
 mod docs;
+mod fix;
 mod github;
 mod install;
 mod links;

@@ -1,0 +1,75 @@
+//! `daybook fix` and `daybook lint --fix`: the built binary rewrites notes in
+//! place with the findings' fixes, keeps a BOM and CRLF line ends, and a
+//! second run changes nothing.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::daybook;
+
+const NOTE: &str = "notes/202104/0411.md";
+
+fn note_text() -> String {
+    "# 公众号内容拓展学习笔记（2021.4.11）\n\n## :paperclip:  今日要点\n\n\
+     1. [Paper A](https://a.example/)\n   - Abstract: x\n   - GtiHub: [c](github.com/o/r)\n\
+     2. [Paper B](https://b.example/)\n   - Abstract: y, mail [me](author@example.com)\n"
+        .to_owned()
+}
+
+fn repo(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("notes/202104")).unwrap();
+    std::fs::write(dir.path().join(NOTE), text).unwrap();
+    dir
+}
+
+fn rules(root: &Path) -> Vec<String> {
+    let out = daybook().arg("lint").arg(root).args(["--offline", "--format", "json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap().to_owned()).collect()
+}
+
+const FIXED: [&str; 3] = ["bare-url", "mailto", "unknown-field"];
+
+#[test]
+fn fix_rewrites_the_fixable_findings_and_a_second_run_is_a_no_op() {
+    let dir = repo(&note_text());
+    let before = rules(dir.path());
+    for r in FIXED {
+        assert!(before.iter().any(|b| b == r), "{r} planted: {before:?}");
+    }
+    let out = daybook().arg("fix").arg(dir.path()).arg("--offline").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 3 findings"), "{stderr}");
+    let fixed = std::fs::read_to_string(dir.path().join(NOTE)).unwrap();
+    assert!(fixed.contains("   - GitHub: [c](https://github.com/o/r)"), "{fixed}");
+    assert!(fixed.contains("[me](mailto:author@example.com)"), "{fixed}");
+    let after = rules(dir.path());
+    assert!(after.iter().all(|r| !FIXED.contains(&r.as_str())), "{after:?}");
+    // Exit 0 exactly when nothing is left.
+    assert_eq!(out.status.code(), Some(if after.is_empty() { 0 } else { 1 }), "{after:?}");
+
+    let again = daybook().args(["lint", "--fix", "--offline"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fixed 0 findings"));
+    assert_eq!(std::fs::read_to_string(dir.path().join(NOTE)).unwrap(), fixed);
+}
+
+#[test]
+fn fix_keeps_a_byte_order_mark_and_crlf_line_ends() {
+    let text = format!("\u{feff}{}", note_text().replace('\n', "\r\n"));
+    let dir = repo(&text);
+    daybook().arg("fix").arg(dir.path()).arg("--offline").output().unwrap();
+    let fixed = std::fs::read(dir.path().join(NOTE)).unwrap();
+    assert!(fixed.starts_with("\u{feff}#".as_bytes()));
+    let fixed = String::from_utf8(fixed).unwrap();
+    assert_eq!(fixed.matches("\r\n").count(), fixed.matches('\n').count(), "{fixed:?}");
+    assert!(fixed.contains("[c](https://github.com/o/r)\r\n"), "{fixed:?}");
+}
+
+#[test]
+fn lint_without_fix_writes_nothing() {
+    let dir = repo(&note_text());
+    daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    assert_eq!(std::fs::read_to_string(dir.path().join(NOTE)).unwrap(), note_text());
+}
