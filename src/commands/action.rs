@@ -21,6 +21,7 @@ use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
 use crate::github::context::{Context, Env, Inputs};
 use crate::github::diff::{self, Changes, FilterMode};
 use crate::github::publish::{self, Request};
+use crate::github::review::{self, Fixable, ReviewOutcome};
 use crate::github::{Author, PublishOutcome, outputs};
 use crate::report::summary::{self, Links, ReadmeStatus};
 use crate::report::{Format, RenderOptions, Sources};
@@ -147,6 +148,9 @@ pub fn run(cli: &Cli, args: &ActionArgs) -> miette::Result<ExitCode> {
     let (check_run_url, check_notes) = check_run(out, &ctx, &inputs, &summary_input, failed)?;
     summary_input.check_run_url = check_run_url;
     summary_input.notes.extend(check_notes);
+    if let Some(c) = &changes {
+        summary_input.notes.extend(review(out, &ctx, &inputs, c, &diags, &sources)?);
+    }
 
     if let Some(path) = &ctx.output_file {
         write_step_outputs(path, &tally, &readme, &inputs, sarif_written)?;
@@ -325,6 +329,70 @@ fn check_run(
     };
     let _ = writeln!(out, "{}", crate::report::github::plain(severity, "daybook", &note));
     Ok((None, vec![note]))
+}
+
+/// The review with suggested fixes on a pull request from this repository,
+/// made when there is a token and input `review` is on. Returns the notes for
+/// the summary. Fork pull requests get none: their token is read-only, and
+/// the annotations and summary already say everything.
+fn review(
+    out: &mut impl Write,
+    ctx: &Context,
+    inputs: &Inputs,
+    changes: &Changes,
+    diags: &[Diagnostic],
+    sources: &Sources,
+) -> miette::Result<Vec<String>> {
+    let (Ok(pr), Some(token), Some(repo)) = (ctx.pull_request(), &inputs.token, &ctx.repository) else {
+        return Ok(Vec::new());
+    };
+    if !inputs.review || pr.is_from_fork() {
+        return Ok(Vec::new());
+    }
+    let fixables: Vec<Fixable<'_>> =
+        diags.iter().filter_map(|d| Some(Fixable { diag: d, edits: fix_edits(d)? })).collect();
+    let suggestions = review::suggestions(&fixables, sources, changes);
+    let outcome = publish::runtime()?.block_on(async {
+        let api = Api::new(&ctx.api_url, token, repo.clone())?;
+        Ok::<_, miette::Report>(review::publish(&api, pr.number, &pr.head_sha, &suggestions).await)
+    })?;
+    let (severity, note) = match outcome {
+        Ok(ReviewOutcome::Nothing) => return Ok(Vec::new()),
+        Ok(ReviewOutcome::Posted { comments, .. }) => {
+            let _ =
+                writeln!(out, "daybook: posted a review suggesting {comments} fix(es) on the pull request");
+            return Ok(vec![format!(
+                "The pull request's review suggests {comments} fix(es) on its changed lines."
+            )]);
+        }
+        Ok(ReviewOutcome::Updated { kept, deleted, added, .. }) => {
+            let _ = writeln!(
+                out,
+                "daybook: updated its review: {kept} suggestion(s) kept, {deleted} withdrawn, {added} added"
+            );
+            return Ok(vec![format!(
+                "The pull request's review suggests {} fix(es) on its changed lines (updated).",
+                kept + added
+            )]);
+        }
+        Ok(ReviewOutcome::Forbidden { message }) => (
+            Severity::Info,
+            format!(
+                "Could not post the review with suggested fixes ({message}); grant `pull-requests: write` to the job to get them."
+            ),
+        ),
+        Err(e) => (Severity::Warning, format!("Could not post the review with suggested fixes: {e}")),
+    };
+    let _ = writeln!(out, "{}", crate::report::github::plain(severity, "daybook", &note));
+    Ok(vec![note])
+}
+
+/// A finding's fix as byte edits, for a suggestion. Unsafe fixes are offered
+/// too: a suggestion is applied only by a person who read it (its comment
+/// says the fix may change meaning).
+fn fix_edits(d: &Diagnostic) -> Option<Vec<(std::ops::Range<usize>, String)>> {
+    let fix = d.fix.as_ref()?;
+    Some(fix.edits.iter().map(|e| (e.span.clone(), e.content.clone())).collect())
 }
 
 /// The step outputs of action.yml.

@@ -110,6 +110,8 @@ pub struct Inputs {
     pub sarif_file: Option<PathBuf>,
     /// Which findings a pull request shows.
     pub filter_mode: FilterMode,
+    /// Post a review with suggested fixes on pull requests.
+    pub review: bool,
 }
 
 /// Every input name `daybook action` reads; action.yml declares exactly these
@@ -125,6 +127,7 @@ pub const INPUT_NAMES: &[&str] = &[
     "offline",
     "sarif_file",
     "filter_mode",
+    "review",
 ];
 
 impl Inputs {
@@ -143,6 +146,7 @@ impl Inputs {
                 None => FilterMode::default(),
                 Some(m) => m.parse().map_err(|e| Error::Usage(format!("input `filter_mode` is {e}")))?,
             },
+            review: env.bool_input("review", true)?,
         })
     }
 }

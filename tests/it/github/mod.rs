@@ -8,6 +8,7 @@ mod git;
 mod injection;
 mod pull_request;
 mod review;
+mod review_action;
 mod validators;
 mod workflow_example;
 

@@ -215,6 +215,8 @@ async fn without_the_commits_the_files_come_from_the_api_every_page() {
     run.with.insert("offline", "true".into());
     run.with.insert("command", "lint".into());
     run.with.insert("filter_mode", "added".into());
+    // Only the files here; the review has its own tests.
+    run.with.insert("review", "false".into());
     run.token = "ghs_token".into();
     run.api_url = fake.api_url();
     let (out, _run) = tokio::task::spawn_blocking(move || (run.run(), run)).await.unwrap();
