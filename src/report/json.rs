@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Position, Severity, Tally};
+use crate::diag::{Diagnostic, Fix, Position, Severity, Tally};
 use crate::report::Sources;
 
 /// Version of the JSON shape. Bumped only on incompatible changes.
@@ -42,6 +42,10 @@ pub struct JsonDiagnostic<'a> {
     pub label: Option<&'a str>,
     pub help: Option<&'a str>,
     pub related: Vec<JsonRelated<'a>>,
+    /// The finding's fix (applicability, message, byte-span edits), absent
+    /// when the rule has none: outputs without fixes keep their old shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<&'a Fix>,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +102,7 @@ pub fn document(diags: &[Diagnostic]) -> Document<'_> {
                     .iter()
                     .map(|r| JsonRelated { path: &r.path, start: r.start, message: &r.message })
                     .collect(),
+                fix: d.fix.as_ref(),
             })
             .collect(),
         summary: Summary::of(diags),
@@ -144,6 +149,27 @@ mod tests {
         assert_eq!(d["help"], "use Paper");
         assert_eq!(d["label"], serde_json::Value::Null);
         assert_eq!(d["related"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_fix_travels_with_its_spans_and_applicability_and_is_absent_without_one() {
+        use crate::diag::{Edit, Fix};
+        let f = SourceFile::new("notes/a.md", "x", "# t\n- Papr: x\n".to_owned());
+        let diags = vec![
+            f.diag("unknown-field", Severity::Error, 6..10, "unknown field")
+                .with_fix(Fix::safe("rename to `Paper`", vec![Edit::replace(6..10, "Paper")])),
+            f.diag("unknown-field", Severity::Error, 6..10, "again"),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&render(&diags, &Sources::new())).unwrap();
+        assert_eq!(
+            v["diagnostics"][0]["fix"],
+            serde_json::json!({
+                "applicability": "safe",
+                "message": "rename to `Paper`",
+                "edits": [{"span": {"start": 6, "end": 10}, "content": "Paper"}],
+            })
+        );
+        assert!(v["diagnostics"][1].get("fix").is_none(), "{}", v["diagnostics"][1]);
     }
 
     #[test]
