@@ -50,11 +50,10 @@ served() {
   get stats | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-peaks = s["peak"].values() or [0]
+peaks, m = s["peak"], s["methods"]
 req = sum(s["requests"].values())
-m = s["methods"]
-print(f"{req} requests ({m.get(\"HEAD\", 0)} HEAD, {m.get(\"GET\", 0)} GET), "
-      f"peak in flight per host {max(peaks)} (on {len(s[\"peak\"])} hosts)")'
+print("%d requests (%d HEAD, %d GET), peak in flight per host %d (on %d hosts)"
+      % (req, m.get("HEAD", 0), m.get("GET", 0), max(peaks.values() or [0]), len(peaks)))'
 }
 
 # run NAME TOOL EXPECTED REPORT CMD...: time, server stats and score of one run

@@ -27,7 +27,7 @@ got = {}
 if doc is None:
     pass
 elif tool == "daybook":
-    kinds = {"dead-link": "dead", "unverified-link": "unverified", "external-anchor": "no-anchor"}
+    kinds = {"dead-link": "dead", "unverified-link": "unverified", "missing-external-anchor": "no-anchor"}
     for d in doc["diagnostics"]:
         kind = kinds.get(d["rule"])
         m = re.search(r"(http\S+)$", d["message"])

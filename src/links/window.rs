@@ -118,8 +118,12 @@ impl Gate {
                 let mut s = self.lock();
                 let now = Instant::now();
                 let paused = s.resume.filter(|r| *r > now);
-                // Once this request has had its turn, only a new pause holds it again.
-                let staggered = if waited { None } else { s.next_release.filter(|r| *r > now) };
+                // Only requests a pause holds are staggered, once: a request that
+                // comes after the pause goes out at once (its window slot is the
+                // limit), or one request per gap would go out for as long as the
+                // host has links queued (84 s for 200 links per host).
+                let staggered =
+                    if waited || paused.is_none() { None } else { s.next_release.filter(|r| *r > now) };
                 let at = paused.max(staggered);
                 if let Some(at) = at {
                     s.next_release = Some(at + self.gap);
@@ -200,6 +204,29 @@ mod tests {
             g.success();
         }
         assert_eq!(g.window(), 8, "never past the limit");
+    }
+
+    #[tokio::test]
+    async fn a_request_after_the_pause_is_not_staggered() {
+        let gap = Duration::from_secs(1);
+        let g = Gates::new(gap).get("h.test", 4);
+        g.pause(Duration::from_millis(20));
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let g = Arc::clone(&g);
+            held.push(tokio::spawn(async move {
+                let _slot = g.acquire().await;
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        // The pause is over; the three it held go out a second apart. A new
+        // request takes the free slot of the window at once.
+        let start = Instant::now();
+        let _slot = g.acquire().await;
+        assert!(start.elapsed() < Duration::from_millis(500), "waited {:?}", start.elapsed());
+        for t in held {
+            t.await.unwrap();
+        }
     }
 
     #[tokio::test]
