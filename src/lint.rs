@@ -139,9 +139,7 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
 
     let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, settings, |note| {
         let mut out = Vec::new();
-        for r in selected.iter().filter(|r| rules::applies(**r, note, &cx)) {
-            r.check_note(note, &cx, &mut out);
-        }
+        check_note(&selected, note, &cx, &mut out);
         if !options.full_notes {
             drop_text(note);
         }
@@ -161,6 +159,21 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
         sources.insert(n.file.path.clone(), n.file.clone());
     }
     Ok(LintOutcome { diagnostics, sources, notes, readme })
+}
+
+/// Run the per-note rules of `checks` on `note`, skipping the item rules on
+/// a note set that holds no items. The one loop `daybook lint`,
+/// [`lint_source`] and the language server share, so which rules see which
+/// note cannot drift between them.
+pub fn check_note(
+    checks: &[&dyn rules::Check],
+    note: &Note,
+    cx: &rules::RuleContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for c in checks.iter().filter(|c| rules::applies(**c, note, cx)) {
+        c.check_note(note, cx, out);
+    }
 }
 
 /// Drop the parts of a note only per-note rules read: item fields, free-form
@@ -264,10 +277,8 @@ pub fn lint_source(
     let parse = &prepared.parse;
     let note = parse_note(file, parse);
     let mut out = Vec::new();
+    check_note(rules::checks(), &note, &cx, &mut out);
     for c in rules::checks() {
-        if rules::applies(*c, &note, &cx) {
-            c.check_note(&note, &cx, &mut out);
-        }
         c.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
     }
     sort(&mut out);

@@ -109,10 +109,7 @@ impl Repo {
             }
             Kind::Note => {
                 let mut note = parse_note(file.clone(), &settings.parse);
-                // As `lint::lint` does for each note.
-                for c in rules::checks().iter().filter(|c| rules::applies(**c, &note, &cx)) {
-                    c.check_note(&note, &cx, &mut out);
-                }
+                lint::check_note(rules::checks(), &note, &cx, &mut out);
                 lint::compact(&mut note);
                 let at = match index.get(rel) {
                     Some(&i) => {
