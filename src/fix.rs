@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use crate::diag::{Applicability, Diagnostic, Edit, Fix, SourceFile};
 use crate::error::Error;
+use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_note};
+use crate::rules::{Prepared, RuleContext};
 use crate::settings::Settings;
 
 /// Rounds of lint → apply before giving up (ruff stops at 100 too): a pair of
@@ -129,34 +131,27 @@ impl FixOptions {
     }
 }
 
-/// Findings of one file, as a lint run reports them (suppressions and the
-/// `rules:` levels applied), so a rule that is off or a finding that is
+/// Findings of a parsed note, as a lint run reports them (suppressions and
+/// the `rules:` levels applied), so a rule that is off or a finding that is
 /// suppressed is never "fixed".
-pub fn lint_file(file: Arc<SourceFile>, root: &Path, settings: &Settings) -> Result<Vec<Diagnostic>, Error> {
-    let found = crate::lint::lint_source(file.clone(), root, settings)?;
-    let note = parse_note(file, &settings.parse);
-    Ok(crate::lint::finalize(found, &settings.config, std::slice::from_ref(&note), None))
-}
-
-/// Items and links of a text parsed as the note at `path`.
-fn counts(path: &str, text: &str, ctx: &ParseContext) -> (usize, usize) {
-    let note = parse_note(SourceFile::new(path, path, text.to_owned()), ctx);
-    (note.items.len(), note.links.len())
+fn findings(note: &Note, cx: &RuleContext<'_>) -> Vec<Diagnostic> {
+    crate::lint::finalize(crate::lint::lint_note(note, cx), cx.config, std::slice::from_ref(note), None)
 }
 
 /// Refuse a fix whose result has another number of items, or fewer links,
-/// than the text minus what its edits delete on purpose (whole items or links
-/// inside a replaced span).
-fn check(path: &str, text: &str, fix: &Fix, ctx: &ParseContext) -> Result<(), String> {
-    let before = parse_note(SourceFile::new(path, path, text.to_owned()), ctx);
+/// than `before` (the note the fix was found in) minus what its edits delete
+/// on purpose (whole items or links inside a replaced span).
+fn check(before: &Note, fix: &Fix, ctx: &ParseContext) -> Result<(), String> {
     let covered = |s: &Range<usize>| fix.edits.iter().any(|e| e.span.start <= s.start && s.end <= e.span.end);
     let items = before.items.len() - before.items.iter().filter(|i| covered(&i.span)).count();
     let links = before.links.len() - before.links.iter().filter(|l| covered(&l.span)).count();
-    let after = apply(text, &[fix]);
+    let after = apply(before.text(), &[fix]);
     if after.applied.is_empty() {
         return Err("its edits do not fit the file".to_owned());
     }
-    let (got_items, got_links) = counts(path, &after.text, ctx);
+    let path = before.file.path.as_str();
+    let after = parse_note(SourceFile::new(path, path, after.text), ctx);
+    let (got_items, got_links) = (after.items.len(), after.links.len());
     if got_items != items {
         return Err(format!("it would leave {got_items} items where {items} are intended"));
     }
@@ -174,16 +169,20 @@ pub fn fix_source(
     settings: &Settings,
     options: FixOptions,
 ) -> Result<FixOutcome, Error> {
-    let (path, abs) = (file.path.clone(), file.abs.clone());
-    let mut text = file.text.clone();
     let mut current = file;
+    // Once per file: the local-link rules cache what they read of the disk,
+    // which the rounds do not change.
+    let prepared = Prepared::from_compiled(root, &settings.parse, &settings.fields);
+    let cx = prepared.context(&settings.config, root);
     let mut fixed = Vec::new();
     let mut refused: Vec<Refused> = Vec::new();
     let mut turned_down: BTreeSet<(String, String, String)> = BTreeSet::new();
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
-        let diags = lint_file(current, root, settings)?;
+        // Parsed once a round: the lint and every fix's safety check read it.
+        let note = parse_note(current.clone(), &settings.parse);
+        let diags = findings(&note, &cx);
         let mut candidates: Vec<Diagnostic> = Vec::new();
         for d in diags {
             let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
@@ -191,7 +190,7 @@ pub fn fix_source(
             if turned_down.contains(&key) {
                 continue;
             }
-            match check(&path, &text, fix, &settings.parse) {
+            match check(&note, fix, &settings.parse) {
                 Ok(()) => candidates.push(d),
                 Err(reason) => {
                     turned_down.insert(key);
@@ -200,15 +199,14 @@ pub fn fix_source(
             }
         }
         let fixes: Vec<&Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
-        let applied = apply(&text, &fixes);
-        if applied.applied.is_empty() || applied.text == text {
+        let applied = apply(note.text(), &fixes);
+        if applied.applied.is_empty() || applied.text == note.text() {
             break;
         }
         fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
-        text = applied.text;
-        current = SourceFile::new(path.clone(), abs.clone(), text.clone());
+        current = SourceFile::new(current.path.clone(), current.abs.clone(), applied.text);
     }
-    Ok(FixOutcome { text, fixed, refused, rounds })
+    Ok(FixOutcome { text: current.text.clone(), fixed, refused, rounds })
 }
 
 #[cfg(test)]
@@ -266,16 +264,17 @@ mod tests {
         let text =
             "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/)\n2. [b](https://b.example/)\n";
         let path = "notes/202301/0101.md";
+        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &ctx);
         // Rewriting a destination keeps every item and link.
         let at = text.find("a.example").unwrap();
-        assert_eq!(check(path, text, &fix(&[(at..at + 1, "c")]), &ctx), Ok(()));
+        assert_eq!(check(&note, &fix(&[(at..at + 1, "c")]), &ctx), Ok(()));
         // Turning the list marker into text loses an item it does not delete.
         let at = text.find("2.").unwrap();
-        let reason = check(path, text, &fix(&[(at..at + 2, "")]), &ctx).unwrap_err();
+        let reason = check(&note, &fix(&[(at..at + 2, "")]), &ctx).unwrap_err();
         assert!(reason.contains("1 items where 2"), "{reason}");
         // Deleting the whole item line is what the fix says it does.
         let end = text.len();
-        assert_eq!(check(path, text, &Fix::unsafe_("drop", vec![Edit::delete(at..end)]), &ctx), Ok(()));
+        assert_eq!(check(&note, &Fix::unsafe_("drop", vec![Edit::delete(at..end)]), &ctx), Ok(()));
     }
 
     const NOTE: &str = "notes/202104/0411.md";

@@ -271,18 +271,22 @@ pub fn lint_source(
     root: &Path,
     settings: &Settings,
 ) -> Result<Vec<Diagnostic>, Error> {
-    let config = &settings.config;
     let prepared = rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
-    let cx = prepared.context(config, root);
-    let parse = &prepared.parse;
-    let note = parse_note(file, parse);
+    let note = parse_note(file, &prepared.parse);
+    Ok(lint_note(&note, &prepared.context(&settings.config, root)))
+}
+
+/// [`lint_source`] on a note already parsed, in a context prepared once for
+/// many calls (`daybook fix` lints one file round after round): every note
+/// rule, the cross-note ones seeing this note alone; sorted.
+pub fn lint_note(note: &Note, cx: &rules::RuleContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_note(rules::checks(), &note, &cx, &mut out);
+    check_note(rules::checks(), note, cx, &mut out);
     for c in rules::checks() {
-        c.check_repo(std::slice::from_ref(&note), None, &cx, &mut out);
+        c.check_repo(std::slice::from_ref(note), None, cx, &mut out);
     }
     sort(&mut out);
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
