@@ -93,7 +93,7 @@ impl Repo {
         let config = &settings.config;
         let cx = prepared.context(config, root);
         let mut out = Vec::new();
-        let diags = match kind {
+        match kind {
             Kind::Other => return (file, out),
             Kind::Readme => {
                 let parsed = parse_markdown(file.clone(), &settings.parse);
@@ -101,37 +101,25 @@ impl Repo {
                     c.check_readme(&parsed, &cx, &mut out);
                 }
                 *readme = Some(parsed);
-                for c in rules::checks() {
-                    c.check_repo(notes, readme.as_ref(), &cx, &mut out);
-                }
-                out.retain(|d| d.path == rel);
-                lint::finalize(out, config, &[], readme.as_ref())
             }
             Kind::Note => {
                 let mut note = parse_note(file.clone(), &settings.parse);
                 lint::check_note(rules::checks(), &note, &cx, &mut out);
                 lint::compact(&mut note);
-                let at = match index.get(rel) {
-                    Some(&i) => {
-                        notes[i] = note;
-                        i
-                    }
-                    None => {
-                        notes.push(note);
-                        index.insert(rel.to_owned(), notes.len() - 1);
-                        notes.len() - 1
-                    }
-                };
-                for c in rules::checks() {
-                    c.check_repo(notes, readme.as_ref(), &cx, &mut out);
-                }
-                out.retain(|d| d.path == rel);
-                lint::finalize(out, config, std::slice::from_ref(&notes[at]), None)
+                hold(notes, index, note);
             }
+        }
+        for c in rules::checks() {
+            c.check_repo(notes, readme.as_ref(), &cx, &mut out);
+        }
+        out.retain(|d| d.path == rel);
+        // Suppressions and the `strict_since` cap of this document alone: what
+        // finalize adds (unused suppressions) is about it too.
+        let (own, own_readme) = match kind {
+            Kind::Readme => (&[][..], readme.as_ref()),
+            _ => (std::slice::from_ref(&notes[index[rel]]), None),
         };
-        let mut diags = diags;
-        diags.retain(|d| d.path == rel);
-        (file, diags)
+        (file, lint::finalize(out, config, own, own_readme))
     }
 
     /// Put the disk's version of `rel` back (a document closed, or changed on
@@ -150,13 +138,7 @@ impl Repo {
             (Kind::Note, Some(file)) => {
                 let mut note = parse_note(file, &self.settings.parse);
                 lint::compact(&mut note);
-                match self.index.get(rel) {
-                    Some(&i) => self.notes[i] = note,
-                    None => {
-                        self.notes.push(note);
-                        self.index.insert(rel.to_owned(), self.notes.len() - 1);
-                    }
-                }
+                hold(&mut self.notes, &mut self.index, note);
             }
             _ => {
                 if let Some(i) = self.index.remove(rel) {
@@ -183,6 +165,17 @@ impl Repo {
         match self.index.get(rel) {
             Some(&i) => Some(&self.notes[i].file),
             None => self.readme.as_ref().filter(|r| r.file.path == rel).map(|r| &r.file),
+        }
+    }
+}
+
+/// Put `note` in place of the held note at its path, or add it.
+fn hold(notes: &mut Vec<Note>, index: &mut HashMap<String, usize>, note: Note) {
+    match index.get(&note.file.path) {
+        Some(&i) => notes[i] = note,
+        None => {
+            index.insert(note.file.path.clone(), notes.len());
+            notes.push(note);
         }
     }
 }
