@@ -52,11 +52,7 @@ pub(super) fn per_host<'a>(
 ) -> HashMap<String, usize> {
     let mut out = HashMap::new();
     for h in hosts {
-        let h = h.to_ascii_lowercase();
-        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(h) {
-            let n = limit_of(e.key());
-            e.insert(n);
-        }
+        out.entry(h.to_ascii_lowercase()).or_insert_with_key(|h| limit_of(h));
     }
     out
 }
