@@ -202,9 +202,11 @@ pub struct LintArgs {
     /// place), then report what is left.
     #[arg(long)]
     pub fix: bool,
-    /// With --fix: apply unsafe fixes too (they may drop text or pick one of
-    /// several equally close spellings).
-    #[arg(long, requires = "fix")]
+    /// With --fix (or in `daybook fix`): apply unsafe fixes too (they may
+    /// drop text or pick one of several equally close spellings).
+    // No `requires = "fix"`: `daybook fix` sets `fix` after parsing, so clap
+    // would refuse `daybook fix --unsafe-fixes`.
+    #[arg(long)]
     pub unsafe_fixes: bool,
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]

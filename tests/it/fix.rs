@@ -73,3 +73,19 @@ fn lint_without_fix_writes_nothing() {
     daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
     assert_eq!(std::fs::read_to_string(dir.path().join(NOTE)).unwrap(), note_text());
 }
+
+#[test]
+fn fix_takes_unsafe_fixes_without_a_second_fix_flag() {
+    // Written first: `daybook fix --unsafe-fixes` was refused by clap
+    // ("the following required arguments were not provided: --fix").
+    // `代点` is as close to `代码` as to `要点`: its fix is unsafe.
+    let text = note_text().replace("GtiHub", "代点");
+    let dir = repo(&text);
+    let out = daybook().args(["fix", "--offline"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 2 findings"));
+    let out = daybook().args(["fix", "--unsafe-fixes", "--offline"]).arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 1 finding"), "{stderr}");
+    let fixed = std::fs::read_to_string(dir.path().join(NOTE)).unwrap();
+    assert!(fixed.contains("   - 代码: [c](https://github.com/o/r)"), "{fixed}");
+}
