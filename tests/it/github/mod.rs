@@ -6,6 +6,7 @@ mod action;
 mod api;
 mod git;
 mod injection;
+mod pins;
 mod pull_request;
 mod review;
 mod review_action;

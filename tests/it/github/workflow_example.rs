@@ -4,7 +4,7 @@
 use crate::common::project_root;
 
 /// The fenced `yaml` blocks of a Markdown file.
-fn yaml_blocks(markdown: &str) -> Vec<String> {
+pub(super) fn yaml_blocks(markdown: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in markdown.split_inclusive('\n') {
