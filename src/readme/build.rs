@@ -6,9 +6,10 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::data::{Context, DEFAULT_LATEST, NoteData};
 use super::errors::{LocatedError, ReadmeError, template_error};
 use super::markers::{self, Region, RegionName};
-use super::template::{Context, DEFAULT_LATEST, NoteData, TemplateFailure, Templates};
+use super::template::{TemplateFailure, Templates};
 use super::{Generated, ReadmeFile, floor_boundary, links, load, rules};
 use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
@@ -251,7 +252,7 @@ fn note_data(
         file: file.to_owned(),
         number,
         set: set.name.clone(),
-        topic: super::template::topic_name(&folder, topics),
+        topic: super::data::topic_name(&folder, topics),
         folder,
         slug: slug.unwrap_or_else(|| stem.to_owned()),
         n,

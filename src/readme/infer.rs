@@ -524,7 +524,7 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
         let r = &mut inference.config.readme;
         r.order = i.order;
         for (folder, title) in &i.topics {
-            if super::template::topic_name(folder, &BTreeMap::new()) != *title {
+            if super::data::topic_name(folder, &BTreeMap::new()) != *title {
                 r.topics.insert(folder.clone(), title.clone());
             }
         }

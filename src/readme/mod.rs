@@ -53,6 +53,7 @@
 
 pub mod adopt;
 mod build;
+pub mod data;
 mod errors;
 pub mod index;
 pub mod infer;

@@ -30,13 +30,11 @@
 
 use std::collections::BTreeMap;
 
-use std::collections::HashMap;
+use minijinja::{Environment, UndefinedBehavior, Value};
 
-use minijinja::{Environment, UndefinedBehavior, Value, context};
-use serde::Serialize;
-
+use super::data::Context;
 use super::markers::RegionName;
-use crate::config::{Order, ReadmeStyle};
+use crate::config::{ReadmeStyle, block_scalar_line};
 
 /// The seed README's today region: the section as the note has it.
 pub const DEFAULT_TODAY: &str = "{{ today }}\n";
@@ -120,313 +118,6 @@ pub fn default_template(region: RegionName) -> &'static str {
         RegionName::Today => DEFAULT_TODAY,
         RegionName::History => DEFAULT_HISTORY,
         RegionName::Updated => DEFAULT_UPDATED,
-    }
-}
-
-/// One note as templates see it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct NoteData {
-    /// `2022-04-14`; none for an undated note, like `year` to `dd`.
-    pub date: Option<String>,
-    pub year: Option<i32>,
-    pub month: Option<u32>,
-    pub day: Option<u32>,
-    pub mm: Option<String>,
-    pub dd: Option<String>,
-    pub title: String,
-    /// The link to the note from the README, as written in the file system.
-    pub path: String,
-    /// `path` percent-encoded (spaces, non-ASCII, parentheses): safe as a link destination.
-    pub url: String,
-    pub file: String,
-    pub number: usize,
-    /// The note set's name.
-    pub set: String,
-    /// The folder of the note relative to its set's root (`` at the root).
-    pub folder: String,
-    /// What `{slug}` stood for in the path, else the file name without `.md`.
-    pub slug: String,
-    /// What `{n}` stood for in the path.
-    pub n: Option<u64>,
-    /// `n` as written in the path (`062`).
-    pub n_text: Option<String>,
-    /// The display name of `folder` (`readme.topics`, else its words capitalized).
-    pub topic: String,
-    /// The note's front matter (an empty mapping without one).
-    pub front_matter: yaml_serde::Mapping,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MonthData {
-    pub year: i32,
-    pub month: u32,
-    /// The month's English name (`January`).
-    pub name: &'static str,
-    pub mm: String,
-    pub count: usize,
-    pub notes: Vec<NoteData>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct YearData {
-    pub year: i32,
-    pub count: usize,
-    pub months: Vec<MonthData>,
-}
-
-/// Everything a region template can use.
-#[derive(Debug, Clone, Serialize)]
-pub struct Context {
-    pub today: String,
-    pub newest: NoteData,
-    pub oldest: NoteData,
-    pub notes: Vec<NoteData>,
-    pub years: Vec<YearData>,
-    pub count: usize,
-    pub order: &'static str,
-    /// Every dated note, newest first.
-    pub newest_first: Vec<NoteData>,
-    /// The newest `readme.latest` dated notes, newest first.
-    pub latest: Vec<NoteData>,
-    /// The notes grouped by folder, topics sorted by display name and notes by
-    /// title, both case-insensitively.
-    pub topics: Vec<TopicData>,
-}
-
-/// The notes of one folder.
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicData {
-    /// The note set's name.
-    pub set: String,
-    /// The folder, relative to the note set's root.
-    pub folder: String,
-    /// Its display name.
-    pub title: String,
-    /// The anchor GitHub gives a heading of `title`.
-    pub anchor: String,
-    pub count: usize,
-    pub notes: Vec<NoteData>,
-}
-
-/// English month names, for the `by-month` style.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// How many notes `latest` holds by default.
-pub const DEFAULT_LATEST: usize = 10;
-
-/// Words shown in capitals in a topic's default display name.
-const ACRONYMS: &[&str] = &[
-    "ai", "api", "aws", "ci", "cli", "css", "csv", "db", "dns", "gcp", "gpu", "html", "http", "ios", "js",
-    "json", "jwt", "k8s", "llm", "ml", "npm", "os", "php", "sql", "ssh", "ssl", "tls", "ts", "ui", "url",
-    "ux", "vm", "xml", "yaml",
-];
-
-/// The display name of a folder: `topics[folder]`, else each word of its last
-/// part capitalized (`claude-code` -> `Claude Code`, `aws` -> `AWS`).
-pub fn topic_name(folder: &str, topics: &BTreeMap<String, String>) -> String {
-    if let Some(t) = topics.get(folder) {
-        return t.clone();
-    }
-    let last = folder.rsplit('/').next().unwrap_or(folder);
-    last.split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
-                w.to_uppercase()
-            } else {
-                let mut c = w.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-            }
-        })
-        .collect::<Vec<String>>()
-        .join(" ")
-}
-
-impl Context {
-    /// Build the context from notes sorted oldest first (`number` already set).
-    pub fn new(sorted: Vec<NoteData>, today: String, order: Order) -> Option<Context> {
-        let dated = |n: &&NoteData| n.date.is_some();
-        let oldest = sorted.iter().find(dated).or(sorted.first())?.clone();
-        let newest = sorted.iter().rev().find(dated).or(sorted.last())?.clone();
-        let mut years: Vec<YearData> = Vec::new();
-        for n in sorted.iter().filter(dated) {
-            let (Some(year), Some(month)) = (n.year, n.month) else { continue };
-            if years.last().is_none_or(|y| y.year != year) {
-                years.push(YearData { year, count: 0, months: Vec::new() });
-            }
-            let y = years.last_mut().expect("pushed above");
-            y.count += 1;
-            if y.months.last().is_none_or(|m| m.month != month) {
-                y.months.push(MonthData {
-                    year,
-                    month,
-                    name: MONTHS[(month as usize).clamp(1, 12) - 1],
-                    mm: format!("{month:02}"),
-                    count: 0,
-                    notes: Vec::new(),
-                });
-            }
-            let m = y.months.last_mut().expect("pushed above");
-            m.count += 1;
-            m.notes.push(n.clone());
-        }
-        let mut notes = sorted;
-        if order == Order::Descending {
-            notes.reverse();
-            years.reverse();
-            for y in &mut years {
-                y.months.reverse();
-                for m in &mut y.months {
-                    m.notes.reverse();
-                }
-            }
-        }
-        let order = match order {
-            Order::Ascending => "ascending",
-            Order::Descending => "descending",
-        };
-        let mut newest_first: Vec<NoteData> = notes.iter().filter(|n| n.date.is_some()).cloned().collect();
-        if order == "ascending" {
-            newest_first.reverse();
-        }
-        let mut topics: Vec<TopicData> = Vec::new();
-        let mut by_title: Vec<&NoteData> = notes.iter().collect();
-        by_title.sort_by_cached_key(|n| (n.title.to_lowercase(), n.file.clone()));
-        for n in by_title {
-            match topics.iter_mut().find(|t| t.folder == n.folder && t.set == n.set) {
-                Some(t) => {
-                    t.count += 1;
-                    t.notes.push(n.clone());
-                }
-                None => topics.push(TopicData {
-                    set: n.set.clone(),
-                    folder: n.folder.clone(),
-                    title: n.topic.clone(),
-                    anchor: crate::util::slug::slug(&n.topic),
-                    count: 1,
-                    notes: vec![n.clone()],
-                }),
-            }
-        }
-        topics.sort_by_cached_key(|t| (t.title.to_lowercase(), t.folder.clone()));
-        let latest = newest_first.iter().take(DEFAULT_LATEST).cloned().collect();
-        Some(Context {
-            today,
-            newest,
-            oldest,
-            count: notes.len(),
-            notes,
-            years,
-            order,
-            newest_first,
-            latest,
-            topics,
-        })
-    }
-
-    /// Keep the newest `n` notes in `latest`.
-    pub fn with_latest(mut self, n: usize) -> Context {
-        self.latest = self.newest_first.iter().take(n).cloned().collect();
-        self
-    }
-
-    /// The context as one minijinja value, built once and shared by every
-    /// region's render (a `Serialize` context would be converted on each
-    /// render). Each note's value is shared between `notes` and `years`.
-    pub fn value(&self) -> Value {
-        let by_file: HashMap<&str, Value> =
-            self.notes.iter().map(|n| (n.file.as_str(), Value::from_serialize(n))).collect();
-        let note =
-            |n: &NoteData| by_file.get(n.file.as_str()).cloned().unwrap_or_else(|| Value::from_serialize(n));
-        let years: Vec<Value> = self
-            .years
-            .iter()
-            .map(|y| {
-                let months: Vec<Value> = y
-                    .months
-                    .iter()
-                    .map(|m| {
-                        let notes: Vec<Value> = m.notes.iter().map(note).collect();
-                        context! { year => m.year, month => m.month, name => m.name, mm => m.mm, count => m.count, notes }
-                    })
-                    .collect();
-                context! { year => y.year, count => y.count, months }
-            })
-            .collect();
-        let notes: Vec<Value> = self.notes.iter().map(note).collect();
-        let newest_first: Vec<Value> = self.newest_first.iter().map(note).collect();
-        let latest: Vec<Value> = self.latest.iter().map(note).collect();
-        let topics: Vec<Value> = self
-            .topics
-            .iter()
-            .map(|t| {
-                let notes: Vec<Value> = t.notes.iter().map(note).collect();
-                context! { set => t.set, folder => t.folder, title => t.title, anchor => t.anchor, count => t.count, notes }
-            })
-            .collect();
-        let mut set_counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for n in &self.notes {
-            *set_counts.entry(n.set.as_str()).or_default() += 1;
-        }
-        context! {
-            set_counts,
-            newest_first,
-            latest,
-            topics,
-            today => self.today,
-            newest => Value::from_serialize(&self.newest),
-            oldest => Value::from_serialize(&self.oldest),
-            notes,
-            years,
-            count => self.count,
-            order => self.order,
-        }
-    }
-
-    /// A small context for checking user templates when the config is loaded.
-    pub fn sample() -> Context {
-        let note = |y: i32, m: u32, d: u32, number: usize| sample_note(y, m, d, number, "笔记");
-        let notes = vec![note(2021, 12, 31, 1), note(2022, 1, 1, 1), note(2022, 1, 2, 2)];
-        Context::new(notes, "1. [item](https://example.com)       :star:".to_owned(), Order::Ascending)
-            .expect("non-empty")
-    }
-}
-
-/// A dated note of the seed's shape, for samples and tests.
-pub(crate) fn sample_note(y: i32, m: u32, d: u32, number: usize, title: &str) -> NoteData {
-    let path = format!("notes/{y:04}{m:02}/{m:02}{d:02}.md");
-    NoteData {
-        date: Some(format!("{y:04}-{m:02}-{d:02}")),
-        year: Some(y),
-        month: Some(m),
-        day: Some(d),
-        mm: Some(format!("{m:02}")),
-        dd: Some(format!("{d:02}")),
-        title: format!("{title}（{y}.{m}.{d}）"),
-        url: path.clone(),
-        path: path.clone(),
-        file: path,
-        number,
-        set: "notes".into(),
-        folder: format!("{y:04}{m:02}"),
-        slug: format!("{m:02}{d:02}"),
-        n: None,
-        n_text: None,
-        topic: format!("{y:04}{m:02}"),
-        front_matter: yaml_serde::Mapping::new(),
     }
 }
 
@@ -628,8 +319,7 @@ pub fn check_configured(
 pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
     let mut offset = 0;
     let mut templates_at = None;
-    let mut lines = yaml.split_inclusive('\n').peekable();
-    while let Some(l) = lines.next() {
+    for l in yaml.split_inclusive('\n') {
         let t = l.trim_start();
         if templates_at.is_none() {
             if t.starts_with("templates:") {
@@ -644,17 +334,7 @@ pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
                     || t.trim_end().ends_with("|-")
                     || t.trim_end().ends_with('>');
                 return match (block, line) {
-                    (true, Some(n)) if n >= 1 => {
-                        let mut at = offset + l.len();
-                        for _ in 1..n {
-                            match lines.next() {
-                                Some(next) => at += next.len(),
-                                None => break,
-                            }
-                        }
-                        let rest = &yaml[at.min(yaml.len())..];
-                        at + (rest.len() - rest.trim_start_matches(' ').len())
-                    }
+                    (true, Some(n)) if n >= 1 => block_scalar_line(yaml, offset + l.len(), n),
                     _ => here,
                 };
             }
@@ -667,6 +347,8 @@ pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Order;
+    use crate::readme::data::{NoteData, sample_note, topic_name};
 
     fn n(y: i32, m: u32, d: u32, number: usize) -> NoteData {
         sample_note(y, m, d, number, "公众号内容拓展学习笔记")
