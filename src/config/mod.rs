@@ -570,6 +570,19 @@ pub(crate) fn locate_key(text: &str, key: &str) -> usize {
     0
 }
 
+/// Byte offset of line `line` (1-based) of a block scalar whose body starts at
+/// `body` (just after its key's line), past the body's indentation: where a
+/// template's own error line sits in daybook.yml. A line past the end stops at
+/// the last line.
+pub(crate) fn block_scalar_line(yaml: &str, body: usize, line: usize) -> usize {
+    let mut at = body;
+    for next in yaml[body.min(yaml.len())..].split_inclusive('\n').take(line.saturating_sub(1)) {
+        at += next.len();
+    }
+    let rest = &yaml[at.min(yaml.len())..];
+    at + (rest.len() - rest.trim_start_matches(' ').len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

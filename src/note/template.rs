@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, UndefinedBehavior, context};
 
 use super::parse::{ParseContext, parse_note};
+use crate::config::block_scalar_line;
 use crate::diag::SourceFile;
 
 /// The seed's note: title, the rule under it, the today section, the footer.
@@ -182,23 +183,12 @@ pub fn writable_set(parse: &ParseContext) -> Result<(), String> {
 /// the template's own `line` when it is a block scalar (`|`), for errors.
 pub fn locate_in_yaml(yaml: &str, line: Option<usize>) -> usize {
     let mut offset = 0;
-    let mut lines = yaml.split_inclusive('\n');
-    while let Some(l) = lines.next() {
+    for l in yaml.split_inclusive('\n') {
         if let Some(rest) = l.strip_prefix("template:") {
             let rest = rest.trim();
             let block = rest.starts_with('|') || rest.starts_with('>');
             return match (block, line) {
-                (true, Some(n)) if n >= 1 => {
-                    let mut at = offset + l.len();
-                    for _ in 1..n {
-                        match lines.next() {
-                            Some(next) => at += next.len(),
-                            None => break,
-                        }
-                    }
-                    let rest = &yaml[at.min(yaml.len())..];
-                    at + (rest.len() - rest.trim_start_matches(' ').len())
-                }
+                (true, Some(n)) if n >= 1 => block_scalar_line(yaml, offset + l.len(), n),
                 _ => offset,
             };
         }
