@@ -8,7 +8,8 @@
 //! waiting for a busy host then holds nothing the other hosts need.
 //!
 //! Around it: [`super::hosts`] (per-host rules), [`super::retry`] (when to ask
-//! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links).
+//! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links);
+//! within it, [`hop`] sends one request.
 
 use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -16,18 +17,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 use url::Url;
 
 use super::anchors::{ANCHOR_BODY_BYTES, defines, is_checkable_fragment};
-use super::breaker::{Breakers, Failure};
+use super::breaker::Breakers;
 use super::github_api::GithubApi;
-use super::net::{FilteringResolver, Lookup, classify, from_resolve, is_public};
+use super::net::{FilteringResolver, Lookup};
 use super::retry::{finish, retry_after, retryable_status};
 use super::settings::{InvalidLinks, LinkSettings};
-use super::window::{Gate, Gates, stagger};
+use super::window::{Gates, stagger};
+
+mod hop;
 use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
 
 /// What became of one URL.
@@ -576,155 +579,6 @@ impl Checker {
             _ => (Verdict::Unverified, " (unexpected status)"),
         };
         Outcome::new(verdict, format!("{}{note}", st(status)), url)
-    }
-
-    pub(super) fn hop_error(&self, e: HopError, url: &Url, was_head: bool) -> Attempt {
-        let done = |v, d: String| Attempt::Done(Outcome::new(v, d, url));
-        let retry =
-            // A HEAD that failed outright may be a server that mishandles HEAD.
-            |v, d: &str| Attempt::Retry { last: Outcome::new(v, d, url), after: None, get_next: was_head };
-        match e {
-            HopError::Private(ip) => done(Verdict::Skipped, format!("{ip} is not a public address")),
-            HopError::NotFound(name) => done(Verdict::Dead, format!("DNS name not found: {name}")),
-            HopError::Scheme(s) => done(Verdict::Unverified, format!("cannot fetch a `{s}:` URL")),
-            HopError::Tls(m) => done(Verdict::Unverified, format!("TLS error: {m}")),
-            HopError::HostDown(verdict, why) => done(verdict, why),
-            HopError::Refused => retry(Verdict::Dead, "connection refused"),
-            HopError::Timeout => retry(Verdict::Unverified, "timed out"),
-            HopError::Transient(m) => retry(Verdict::Unverified, &m),
-        }
-    }
-
-    /// One request, holding a slot of the URL's host and a global slot.
-    pub(super) async fn hop(
-        &self,
-        url: &Url,
-        method: &mut Method,
-        body_limit: Option<usize>,
-        extra: Option<&HeaderMap>,
-    ) -> Result<Hop, HopError> {
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(HopError::Scheme(url.scheme().to_string()));
-        }
-        // IP literals never reach the resolver: apply the policy here.
-        let ip = match url.host() {
-            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-            _ => None,
-        };
-        if let Some(ip) = ip
-            && !self.opts.allow_private
-            && !is_public(ip)
-        {
-            return Err(HopError::Private(ip));
-        }
-        if ip.is_none()
-            && let Some(name) = url.host_str()
-        {
-            self.resolver.resolve_host(name).await.map_err(|e| from_resolve(&e))?;
-        }
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        let down = |b: &Breakers| b.broken(url).map_or(Ok(()), |(v, why)| Err(HopError::HostDown(v, why)));
-        down(&self.breakers)?;
-        let rule = self.opts.settings.hosts.get(&host).cloned();
-        let gate = self.gates.get(&host, self.host_limit(&host));
-        // The window, any pause of the host and the staggered release after it.
-        let _host_slot = gate.acquire().await;
-        // While this hop waited for a slot, the host's other links may have found it down.
-        down(&self.breakers)?;
-        let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
-        // Decided only now: while this hop waited, another may have learnt the host refuses HEAD.
-        if *method == Method::HEAD && self.head_refused(url) {
-            *method = Method::GET;
-        }
-
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
-        );
-        if let Some(rule) = &rule {
-            headers.extend(rule.headers.clone());
-        }
-        if let Some(extra) = extra {
-            headers.extend(extra.clone());
-        }
-        // The token goes to the API origin and nowhere else, whatever redirected us.
-        // (An `Authorization` among a host's own `headers:` in daybook.yml is the
-        // user's choice for that host, and only ever sent to it.)
-        if self.opts.github.is_api_origin(url)
-            && let Some(token) = &self.opts.github.token
-            && let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {token}"))
-        {
-            v.set_sensitive(true);
-            headers.insert(header::AUTHORIZATION, v);
-        }
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let sent = self.client.request(method.clone(), url.clone()).headers(headers).send().await;
-        let mut resp = match sent {
-            Ok(r) => {
-                self.breakers.answered(&host);
-                self.adapt(&host, &gate, &r);
-                r
-            }
-            Err(e) => {
-                let e = classify(&e);
-                let broke = match e {
-                    HopError::Timeout => self.breakers.failed(&host, url, Failure::Timeout),
-                    HopError::Refused => self.breakers.failed(&host, url, Failure::Refused),
-                    _ => None,
-                };
-                if let Some((_, why)) = broke {
-                    let _ = self.events.send(HostEvent::Broken { host: host.clone(), why });
-                }
-                return Err(e);
-            }
-        };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let mut body = None;
-        let mut truncated = false;
-        if let Some(limit) = body_limit {
-            let mut buf = Vec::new();
-            loop {
-                match resp.chunk().await {
-                    Ok(Some(chunk)) => {
-                        let room = limit - buf.len();
-                        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                        if buf.len() >= limit {
-                            truncated = true;
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => return Err(classify(&e)),
-                }
-            }
-            body = Some(buf);
-        }
-        Ok(Hop { status, headers, body, truncated })
-    }
-
-    /// What an answer tells the host's window: a 429 or 503 halves it and pauses
-    /// the host (its `Retry-After`, or a backoff); a `Retry-After` on another
-    /// retried status pauses it; anything else is a success.
-    fn adapt(&self, host: &str, gate: &Gate, resp: &reqwest::Response) {
-        let status = resp.status();
-        let after = retry_after(resp.headers()).filter(|a| *a <= self.opts.settings.retry_after_max);
-        let paused = if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
-            let wait = after.unwrap_or_else(|| self.backoff(0));
-            gate.congested(wait);
-            Some(wait)
-        } else if let (true, Some(after)) = (retryable_status(status), after) {
-            gate.pause(after);
-            Some(after)
-        } else {
-            gate.success();
-            None
-        };
-        if let Some(wait) = paused {
-            let _ = self.events.send(HostEvent::Paused { host: host.to_string(), wait });
-        }
     }
 }
 
