@@ -11,6 +11,7 @@
 
 mod anchors;
 mod fs_index;
+mod schemeless;
 mod wiki;
 
 use std::path::Path;
@@ -18,13 +19,15 @@ use std::path::Path;
 use self::anchors::check_fragment;
 pub use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
 pub use self::fs_index::{Found, FsIndex};
+pub use self::schemeless::{bare_url_fix, looks_like_host};
+use self::schemeless::{is_email, prefix_fix};
 pub use self::wiki::WikiIndex;
-use crate::diag::{Diagnostic, Edit, Fix, Severity, SourceFile};
+use crate::diag::{Diagnostic, Severity, SourceFile};
 use crate::note::parse::{ParseContext, parse_markdown};
 use crate::note::{Link, LinkForm, LinkKind, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 use crate::util::percent::percent_decode;
-use crate::util::url::{Dest, classify, scheme};
+use crate::util::url::{Dest, classify};
 
 pub const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
@@ -60,82 +63,6 @@ pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
     docs: include_str!("../../../docs/rules/outside-repo.md"),
     default_severity: Severity::Error,
 };
-
-/// Names that end like files, so `0410.md` or `a.png` is a path, not a host.
-/// Only used when the name has no `/` after it (`docs.rs/regex` is a host).
-const FILE_EXTENSIONS: &[&str] = &[
-    "md", "markdown", "mdx", "txt", "rst", "html", "htm", "pdf", "png", "jpg", "jpeg", "gif", "svg", "webp",
-    "bmp", "ico", "tif", "tiff", "avif", "mp4", "mov", "webm", "mp3", "wav", "json", "yml", "yaml", "toml",
-    "csv", "tsv", "xml", "zip", "gz", "tgz", "tar", "py", "ipynb", "rs", "js", "ts", "sh", "c", "h", "cpp",
-    "java", "go", "tex", "bib", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "pt", "pth", "onnx", "log",
-    "cfg", "ini",
-];
-
-/// `arxiv.org/abs/2111.08687` -> `https://arxiv.org/abs/2111.08687`; `None` when
-/// the target does not start with something shaped like a host name.
-pub fn bare_url_fix(dest: &str) -> Option<String> {
-    let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
-    let (first, rest) = dest.split_at(end);
-    let host = match first.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
-        _ => first,
-    };
-    let labels: Vec<&str> = host.split('.').collect();
-    if labels.len() < 2 {
-        return None;
-    }
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    if !labels.iter().all(label_ok) {
-        return None;
-    }
-    let tld = labels[labels.len() - 1];
-    let ipv4 =
-        labels.len() == 4 && labels.iter().all(|l| l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()));
-    if !ipv4 {
-        if tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return None;
-        }
-        let has_path = rest.starts_with('/') && rest.len() > 1;
-        let www = labels[0].eq_ignore_ascii_case("www");
-        if !has_path && !www && FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str()) {
-            return None;
-        }
-    }
-    Some(format!("https://{dest}"))
-}
-
-/// Put `scheme` in front of the destination, when the destination's span holds
-/// exactly the (trimmed) destination, so the edit cannot land elsewhere.
-fn prefix_fix(file: &SourceFile, link: &Link, scheme: &str) -> Option<Fix> {
-    let written = file.text.get(link.dest_span.clone())?;
-    let lead = written.len() - written.trim_start().len();
-    if written.trim() != link.dest.trim() || written.trim().is_empty() {
-        return None;
-    }
-    let at = link.dest_span.start + lead;
-    Some(Fix::safe(format!("prefix `{scheme}`"), vec![Edit::insert(at, scheme)]))
-}
-
-/// For help texts elsewhere: a word that is a host name (plus path) without a scheme.
-pub fn looks_like_host(word: &str) -> bool {
-    scheme(word).is_none() && bare_url_fix(word).is_some()
-}
-
-/// `someone@example.com` (optionally with `?subject=...`).
-fn is_email(dest: &str) -> bool {
-    let addr = dest.split('?').next().unwrap_or(dest);
-    let Some((local, domain)) = addr.split_once('@') else { return false };
-    !local.is_empty()
-        && !local.contains(['/', ' ', ':'])
-        && !domain.contains(['/', '@', ' '])
-        && domain.contains('.')
-        && bare_url_fix(domain).is_some()
-}
 
 /// Shared state of the local link rules for one run.
 #[derive(Debug)]
@@ -255,9 +182,7 @@ fn check_link(
         Dest::Empty | Dest::Web | Dest::ProtocolRelative | Dest::Scheme(_) => return,
         Dest::Fragment(fragment) => {
             if on.missing_anchor {
-                let anchors =
-                    own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
-                check_fragment(note, link, fragment, anchors, None, out);
+                check_own_fragment(note, link, fragment, own_anchors, out);
             }
             return;
         }
@@ -339,8 +264,7 @@ fn check_link(
         return;
     }
     if target == file.path {
-        let anchors = own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
-        check_fragment(note, link, fragment, anchors, None, out);
+        check_own_fragment(note, link, fragment, own_anchors, out);
     } else if let Some(anchors) = cx.anchors.get(&target) {
         check_fragment(note, link, fragment, &anchors, Some(&target), out);
     }
@@ -364,9 +288,7 @@ fn check_wiki(
     let fragment = heading.filter(|h| !h.starts_with('^')).map(crate::util::slug::slug);
     if target.is_empty() {
         if let (Some(f), true) = (fragment, on.missing_anchor) {
-            let anchors =
-                own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
-            check_fragment(note, link, &f, anchors, None, out);
+            check_own_fragment(note, link, &f, own_anchors, out);
         }
         return;
     }
@@ -393,13 +315,24 @@ fn check_wiki(
         && is_markdown(&path)
     {
         if path == note.file.path {
-            let anchors =
-                own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
-            check_fragment(note, link, &f, anchors, None, out);
+            check_own_fragment(note, link, &f, own_anchors, out);
         } else if let Some(anchors) = cx.anchors.get(&path) {
             check_fragment(note, link, &f, &anchors, Some(&path), out);
         }
     }
+}
+
+/// A fragment that points into the note itself: its headings' anchors, computed
+/// once per note and only when a link needs them.
+fn check_own_fragment(
+    note: &Note,
+    link: &Link,
+    fragment: &str,
+    own_anchors: &mut Option<Anchors>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let anchors = own_anchors.get_or_insert_with(|| Anchors::from_headings(&note.headings, note.text()));
+    check_fragment(note, link, fragment, anchors, None, out);
 }
 
 fn join(base: &str, rel: &str) -> String {
