@@ -51,6 +51,11 @@ impl FakeGithub {
         Mock::given(method(verb)).and(path(self.p(rest)))
     }
 
+    /// `verb` on a repository endpoint answered with `status` and a JSON body, to be mounted.
+    pub fn json(&self, verb: &str, rest: &str, status: u16, body: Value) -> Mock {
+        self.on(verb, rest).respond_with(ResponseTemplate::new(status).set_body_json(body))
+    }
+
     /// Reading `main` finds it at `sha`.
     pub fn read_branch(&self, sha: &str) -> Mock {
         self.on("GET", "/git/ref/heads/main").respond_with(ref_at(sha))

@@ -74,14 +74,8 @@ async fn one_review_is_posted_then_updated_in_place() {
     let wanted = suggestions(&pr);
     assert_eq!(wanted.len(), 1, "{wanted:#?}");
     let fake = FakeGithub::dotcom().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 1, "body": "LGTM"}])))
-        .mount(&fake)
-        .await;
-    fake.on("POST", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 99, "state": "COMMENTED"})))
-        .mount(&fake)
-        .await;
+    fake.json("GET", "/pulls/7/reviews", 200, json!([{"id": 1, "body": "LGTM"}])).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 200, json!({"id": 99, "state": "COMMENTED"})).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, &pr.head, &wanted).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Posted { id: 99, comments: 1 });
     let reqs = requests(&fake).await;
@@ -112,23 +106,23 @@ async fn one_review_is_posted_then_updated_in_place() {
     // place, the suggestion still wanted is kept, an obsolete one of daybook's
     // withdrawn, a reviewer's comment left alone, nothing posted.
     fake.reset().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+    fake.json(
+        "GET",
+        "/pulls/7/reviews",
+        200,
+        json!([
             {"id": 1, "body": "LGTM"},
             {"id": 99, "body": posted["body"], "state": "COMMENTED"}
-        ])))
-        .mount(&fake)
-        .await;
-    fake.on("PUT", "/pulls/7/reviews/99")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 99})))
-        .mount(&fake)
-        .await;
-    fake.on("GET", "/pulls/7/comments")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+        ]),
+    )
+    .mount(&fake)
+    .await;
+    fake.json("PUT", "/pulls/7/reviews/99", 200, json!({"id": 99})).mount(&fake).await;
+    fake.json("GET", "/pulls/7/comments", 200, json!([
             {"id": 5, "path": NEW, "line": LINE, "body": body},
             {"id": 6, "path": NEW, "line": 3, "body": format!("{COMMENT_MARKER}\nold\n```suggestion\nx\n```\n")},
             {"id": 7, "path": NEW, "line": 4, "body": "a reviewer's own comment"}
-        ])))
+        ]))
         .mount(&fake)
         .await;
     fake.on("DELETE", "/pulls/comments/6").respond_with(ResponseTemplate::new(204)).mount(&fake).await;
@@ -148,23 +142,10 @@ async fn one_review_is_posted_then_updated_in_place() {
 
     // A new suggestion on a later run: posted as a single comment on the head.
     fake.reset().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 99, "body": posted["body"]}])))
-        .mount(&fake)
-        .await;
-    fake.on("PUT", "/pulls/7/reviews/99")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&fake)
-        .await;
-    fake.on("GET", "/pulls/7/comments")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&fake)
-        .await;
-    fake.on("POST", "/pulls/7/comments")
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 8})))
-        .expect(1)
-        .mount(&fake)
-        .await;
+    fake.json("GET", "/pulls/7/reviews", 200, json!([{"id": 99, "body": posted["body"]}])).mount(&fake).await;
+    fake.json("PUT", "/pulls/7/reviews/99", 200, json!({})).mount(&fake).await;
+    fake.json("GET", "/pulls/7/comments", 200, json!([])).mount(&fake).await;
+    fake.json("POST", "/pulls/7/comments", 201, json!({"id": 8})).expect(1).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, &pr.head, &wanted).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Updated { id: 99, kept: 0, deleted: 0, added: 1 });
     let single = &requests(&fake).await[3].2;
@@ -176,14 +157,8 @@ async fn one_review_is_posted_then_updated_in_place() {
 #[tokio::test]
 async fn nothing_to_suggest_and_no_review_sends_nothing_but_the_listing_and_403_is_an_outcome() {
     let fake = FakeGithub::dotcom().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&fake)
-        .await;
-    fake.on("POST", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": READ_ONLY})))
-        .mount(&fake)
-        .await;
+    fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 403, json!({"message": READ_ONLY})).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, "feedface", &[]).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Nothing);
     assert_eq!(fake.requests(TOKEN).await.len(), 1);

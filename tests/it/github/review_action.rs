@@ -3,7 +3,6 @@
 //! notice; a fork's pull request no review request at all.
 
 use serde_json::json;
-use wiremock::ResponseTemplate;
 
 use super::action::{Run, pull_request_payload, stdout};
 use super::note;
@@ -34,15 +33,8 @@ async fn run_on(pr: &Pr, fake: &FakeGithub, fork: bool) -> (std::process::Output
 async fn the_action_posts_the_typos_suggestion_once_says_403_once_and_skips_forks() {
     let pr = pull_request(2, NEW, &typo_note());
     let fake = FakeGithub::dotcom().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&fake)
-        .await;
-    fake.on("POST", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 99})))
-        .expect(1)
-        .mount(&fake)
-        .await;
+    fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 200, json!({"id": 99})).expect(1).mount(&fake).await;
     let (out, run) = run_on(&pr, &fake, false).await;
     let log = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
@@ -55,14 +47,8 @@ async fn the_action_posts_the_typos_suggestion_once_says_403_once_and_skips_fork
     assert!(run.summary().contains("suggests 1 fix(es)"), "{}", run.summary());
 
     fake.reset().await;
-    fake.on("GET", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&fake)
-        .await;
-    fake.on("POST", "/pulls/7/reviews")
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": READ_ONLY})))
-        .mount(&fake)
-        .await;
+    fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 403, json!({"message": READ_ONLY})).mount(&fake).await;
     let (out, _) = run_on(&pr, &fake, false).await;
     let log = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "the findings decide, not the 403\n{log}");
