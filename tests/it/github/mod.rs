@@ -8,6 +8,7 @@ mod git;
 mod injection;
 mod pins;
 mod pull_request;
+mod release;
 mod review;
 mod review_action;
 mod validators;
