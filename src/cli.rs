@@ -208,6 +208,10 @@ pub struct LintArgs {
     // would refuse `daybook fix --unsafe-fixes`.
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Write nothing: print a unified diff of what the fixes would change
+    /// (implies --fix), exit 1 when there is one.
+    #[arg(long, conflicts_with_all = ["format", "output"])]
+    pub diff: bool,
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,

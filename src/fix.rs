@@ -209,6 +209,20 @@ pub fn fix_source(
     Ok(FixOutcome { text: current.text.clone(), fixed, refused, rounds })
 }
 
+/// A unified diff from `old` to `new` for the file `path` (repository-relative),
+/// with `a/` and `b/` headers as `git diff` writes them, so `git apply` takes
+/// it; empty when the texts are equal.
+pub fn diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +318,17 @@ mod tests {
         let again = run(&out.text, FixOptions::default());
         assert!(again.fixed.is_empty() && again.text == out.text, "{:?}", again.fixed);
         assert_eq!(again.rounds, 1);
+    }
+
+    #[test]
+    fn the_diff_names_the_file_and_shows_only_the_changed_lines_in_context() {
+        assert_eq!(diff("n.md", "a\n", "a\n"), "");
+        let old: String = (1..=9).map(|i| format!("{i}\r\n")).collect();
+        let new = old.replace("5\r\n", "five\r\n");
+        assert_eq!(
+            diff("notes/n.md", &old, &new),
+            "--- a/notes/n.md\n+++ b/notes/n.md\n@@ -2,7 +2,7 @@\n 2\r\n 3\r\n 4\r\n-5\r\n+five\r\n 6\r\n 7\r\n 8\r\n"
+        );
     }
 
     #[test]

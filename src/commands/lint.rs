@@ -25,10 +25,13 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         links.no_progress = true;
         links.no_tally = true;
     }
-    if args.fix {
+    if args.fix || args.diff {
         let options = crate::fix::FixOptions { unsafe_fixes: args.unsafe_fixes };
-        let fixed = apply_fixes(root, &settings, options, target.files.as_ref())?;
-        eprintln!("fixed {fixed} finding{}", if fixed == 1 { "" } else { "s" });
+        let done = super::fix::fix_repository(root, &settings, options, target.files.as_ref(), !args.diff)?;
+        if args.diff {
+            return diff_only(cli, args, &done, root, &settings, &links, target.files.as_ref());
+        }
+        eprintln!("fixed {} finding{}", done.findings, if done.findings == 1 { "" } else { "s" });
     }
     let (diags, sources) = findings_in(root, &settings, args.offline, &links, target.files.as_ref())?;
 
@@ -62,36 +65,32 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     Ok(exit_code(&diags, args.deny_warnings))
 }
 
+/// `--diff`: the diff alone on stdout (so `git apply` takes it), a count on
+/// stderr. Exit 1 when a fix would change a file, as ruff does; otherwise what
+/// is left decides, as for `lint`.
+fn diff_only(
+    cli: &Cli,
+    args: &LintArgs,
+    done: &super::fix::Fixed,
+    root: &Path,
+    settings: &Settings,
+    links: &LinkCheckArgs,
+    files: Option<&BTreeSet<String>>,
+) -> miette::Result<ExitCode> {
+    if done.files > 0 {
+        let diff = crate::report::safe::controls(&done.diff);
+        super::output::print_log(&super::output::paint_diff(&diff, use_color(cli.color, false)));
+        eprintln!("would fix {}; run `daybook fix` to apply", super::fix::counted(done));
+        return Ok(ExitCode::from(1));
+    }
+    eprintln!("no fix applies");
+    let (diags, _) = findings_in(root, settings, args.offline, links, files)?;
+    Ok(exit_code(&diags, args.deny_warnings))
+}
+
 /// What `daybook lint PATH...` works on: the repository root, and the named
 /// files (repository-relative, `/`-separated, as diagnostics name them) when
 /// only those are to be reported.
-/// Fix every note (or only `files`) in place; the number of findings fixed.
-/// A file is rewritten (atomically) only when its text changed; the text is
-/// the file's bytes as read, so a BOM and CRLF line ends stay as they were.
-fn apply_fixes(
-    root: &Path,
-    settings: &Settings,
-    options: crate::fix::FixOptions,
-    files: Option<&BTreeSet<String>>,
-) -> miette::Result<usize> {
-    let found = crate::discover::discover_with(root, &settings.config, &settings.ignore)?;
-    let mut fixed = 0;
-    for c in found.notes.iter().filter(|c| files.is_none_or(|f| f.contains(&c.path))) {
-        let Ok(file) = crate::discover::read_source(&c.path, &c.abs) else { continue };
-        let original = file.text.clone();
-        let out = crate::fix::fix_source(file, root, settings, options)?;
-        for r in &out.refused {
-            eprintln!("{}: fix for `{}` not applied: {}", c.path, r.diagnostic.rule, r.reason);
-        }
-        if out.changed(&original) {
-            crate::util::fs::write_atomic(&c.abs, out.text.as_bytes())
-                .map_err(|e| miette::miette!("{}: the fixed note is not written: {e}", c.path))?;
-            fixed += out.fixed.len();
-        }
-    }
-    Ok(fixed)
-}
-
 #[derive(Debug)]
 struct Target {
     root: PathBuf,

@@ -5,6 +5,7 @@ pub mod action;
 pub mod add;
 pub mod completions;
 pub mod config;
+mod fix;
 pub mod init;
 pub mod links;
 pub mod links_list;

@@ -73,6 +73,31 @@ pub fn eprint_report(report: &miette::Report) {
     }
 }
 
+/// A unified diff with ANSI colours when `color`: headers bold, removed
+/// lines red, added green, hunk headers cyan.
+pub fn paint_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_owned();
+    }
+    diff.split_inclusive('\n')
+        .map(|l| {
+            let code = if l.starts_with("+++") || l.starts_with("---") {
+                "1"
+            } else if l.starts_with('+') {
+                "32"
+            } else if l.starts_with('-') {
+                "31"
+            } else if l.starts_with("@@") {
+                "36"
+            } else {
+                return l.to_owned();
+            };
+            let (body, nl) = l.strip_suffix('\n').map(|b| (b, "\n")).unwrap_or((l, ""));
+            format!("\x1b[{code}m{body}\x1b[0m{nl}")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

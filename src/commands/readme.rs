@@ -31,7 +31,7 @@ pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     if args.check {
         if g.changed() {
             let diff = crate::report::safe::controls(&g.diff()).into_owned();
-            super::output::write_log(&mut stdout, &paint_diff(&diff, color));
+            super::output::write_log(&mut stdout, &super::output::paint_diff(&diff, color));
             eprintln!(
                 "{shown_path} is stale ({}); run `daybook readme` to regenerate it",
                 changed_regions(&g)
@@ -92,27 +92,4 @@ pub fn render_findings(diags: &[Diagnostic]) -> String {
         }
     }
     out
-}
-
-fn paint_diff(diff: &str, color: bool) -> String {
-    if !color {
-        return diff.to_owned();
-    }
-    diff.split_inclusive('\n')
-        .map(|l| {
-            let code = if l.starts_with("+++") || l.starts_with("---") {
-                "1"
-            } else if l.starts_with('+') {
-                "32"
-            } else if l.starts_with('-') {
-                "31"
-            } else if l.starts_with("@@") {
-                "36"
-            } else {
-                return l.to_owned();
-            };
-            let (body, nl) = l.strip_suffix('\n').map(|b| (b, "\n")).unwrap_or((l, ""));
-            format!("\x1b[{code}m{body}\x1b[0m{nl}")
-        })
-        .collect()
 }

@@ -75,6 +75,48 @@ fn lint_without_fix_writes_nothing() {
 }
 
 #[test]
+fn diff_prints_the_changes_and_writes_nothing() {
+    let dir = repo(&note_text());
+    let before = std::fs::read(dir.path().join(NOTE)).unwrap();
+    for args in [&["fix", "--diff"][..], &["lint", "--diff"], &["lint", "--fix", "--diff"]] {
+        let out = daybook().args(args).arg(dir.path()).arg("--offline").output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(std::fs::read(dir.path().join(NOTE)).unwrap(), before, "{args:?} wrote the note");
+        assert!(stdout.starts_with(&format!("--- a/{NOTE}\n+++ b/{NOTE}\n@@ ")), "{args:?}: {stdout}");
+        assert!(stdout.contains("\n-   - GtiHub: [c](github.com/o/r)\n"), "{stdout}");
+        assert!(stdout.contains("\n+   - GitHub: [c](https://github.com/o/r)\n"), "{stdout}");
+        assert!(stdout.contains("\n+   - Abstract: y, mail [me](mailto:author@example.com)\n"), "{stdout}");
+        assert!(stderr.contains("would fix 3 findings in 1 file"), "{stderr}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: changes would be made");
+    }
+    // The diff is a patch: `git apply` makes of it what `daybook fix` writes.
+    let out = daybook().args(["fix", "--diff", "--offline"]).arg(dir.path()).output().unwrap();
+    std::fs::write(dir.path().join("fix.patch"), &out.stdout).unwrap();
+    let applied = std::process::Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    let patched = std::fs::read(dir.path().join(NOTE)).unwrap();
+    std::fs::write(dir.path().join(NOTE), &before).unwrap();
+    daybook().args(["fix", "--offline"]).arg(dir.path()).output().unwrap();
+    assert_eq!(std::fs::read(dir.path().join(NOTE)).unwrap(), patched);
+}
+
+#[test]
+fn diff_of_a_repository_with_nothing_to_fix_is_empty() {
+    let dir = repo(&note_text());
+    daybook().arg("fix").arg(dir.path()).arg("--offline").output().unwrap();
+    let fixed = daybook().args(["lint", "--offline", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let out = daybook().args(["fix", "--diff", "--offline"]).arg(dir.path()).output().unwrap();
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    // What is left decides, as for `lint`.
+    assert_eq!(out.status.code(), fixed.status.code());
+}
+
+#[test]
 fn fix_takes_unsafe_fixes_without_a_second_fix_flag() {
     // Written first: `daybook fix --unsafe-fixes` was refused by clap
     // ("the following required arguments were not provided: --fix").
