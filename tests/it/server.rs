@@ -248,6 +248,77 @@ fn a_typo_is_reported_explained_suppressible_and_cleared() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// The quick fix `daybook fix` would make, offered as a code action: the
+/// editor applies its edit, and the finding is gone.
+#[test]
+fn a_typo_s_fix_is_a_code_action_that_clears_it() {
+    let repo = temp_copy(&fixtures("rules/cases/unknown-field"));
+    let note = repo.path().join("notes/202401/0101.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    let note_uri = uri(&note);
+    let mut c = Client::start(repo.path());
+    c.initialize(repo.path());
+    c.open(&note_uri, &text);
+
+    let published = c.diagnostics(&note_uri);
+    let found = of_rule(&published, "unknown-field");
+    assert_eq!(found.len(), 1, "{published}");
+    assert_eq!(found[0]["range"]["start"], json!({"line": 12, "character": 5}), "{published}");
+
+    let (actions, _) = c.call(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": note_uri},
+            "range": {"start": {"line": 12, "character": 7}, "end": {"line": 12, "character": 7}},
+            "context": {"diagnostics": [found[0]]},
+        }),
+    );
+    let actions = actions["result"].as_array().unwrap_or_else(|| panic!("{actions}"));
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    // The fix first, the suppression after it.
+    assert_eq!(
+        titles,
+        ["Fix `unknown-field`: replace `GtiHub` with `GitHub`", "Disable `unknown-field` for this line"],
+        "{actions:?}"
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true, "a safe fix is the one to apply");
+    assert_eq!(fix["diagnostics"][0]["code"], "unknown-field");
+    let edits = fix["edit"]["changes"][&note_uri].as_array().unwrap_or_else(|| panic!("{fix}"));
+    assert_eq!(
+        edits,
+        &[json!({
+            "range": {"start": {"line": 12, "character": 5}, "end": {"line": 12, "character": 11}},
+            "newText": "GitHub",
+        })]
+    );
+
+    // The editor applies the edit and sends the new text: the finding is cleared.
+    let line = text.lines().nth(12).unwrap();
+    let fixed_line = format!("{}GitHub{}", &line[..5], &line[11..]);
+    let fixed = text.replacen(line, &fixed_line, 1);
+    assert_eq!(fixed, text.replace("GtiHub", "GitHub"));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": note_uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let published = c.diagnostics(&note_uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    assert_eq!(published["version"], 2);
+    let (actions, _) = c.call(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": note_uri},
+            "range": {"start": {"line": 12, "character": 7}, "end": {"line": 12, "character": 7}},
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert_eq!(actions["result"], json!([]), "nothing left to fix or disable: {actions}");
+
+    assert_eq!(c.shutdown(), 0);
+}
+
 const NOTE: &str = "# 公众号内容拓展学习笔记（2024.1.DAY）\n\n------\n\n## :paperclip:  今日要点\n\n\
     1. [今日😀文章](https://example.com/a)       :star:\n   - Abstract: what it is about\n\n\
     ## :paperclip:  Others\n\n- nothing to add\n";

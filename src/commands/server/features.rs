@@ -8,7 +8,7 @@ use std::str::FromStr;
 use lsp_types as lsp;
 
 use super::position::{self, Encoding};
-use crate::diag::{Diagnostic, Severity, SourceFile};
+use crate::diag::{Applicability, Diagnostic, Edit, Severity, SourceFile};
 
 /// The diagnostics' `source`: what the editor shows beside the rule name.
 pub(crate) const SOURCE: &str = "daybook";
@@ -174,9 +174,55 @@ pub(crate) fn suppression_edit(d: &Diagnostic, file: &SourceFile) -> (String, Ra
     (title, start..start, format!("{indent}<!-- daybook-disable-next-line {} -->{eol}", d.rule))
 }
 
+/// The action applying a finding's fix (what `daybook fix` would do to it), or
+/// `None` when its rule has none. A safe fix is the preferred action (what an
+/// editor's "apply the fix" picks); an unsafe one says so in its title.
+fn fix_action(
+    uri: &lsp::Uri,
+    d: &Diagnostic,
+    file: &SourceFile,
+    enc: Encoding,
+    resolve: &Resolve<'_>,
+) -> Option<lsp::CodeAction> {
+    let fix = d.fix.as_ref()?;
+    // Spans index the text as held; a stale or foreign span is no edit to offer.
+    let len = file.text.len();
+    let fits = |e: &Edit| {
+        e.span.start <= e.span.end
+            && e.span.end <= len
+            && file.text.is_char_boundary(e.span.start)
+            && file.text.is_char_boundary(e.span.end)
+    };
+    if fix.edits.is_empty() || !fix.edits.iter().all(fits) {
+        return None;
+    }
+    let edits: Vec<lsp::TextEdit> = fix
+        .edits
+        .iter()
+        .map(|e| lsp::TextEdit { range: position::range(file, &e.span, enc), new_text: e.content.clone() })
+        .collect();
+    let safe = fix.applicability == Applicability::Safe;
+    let mut title = format!("Fix `{}`: {}", d.rule, fix.message);
+    if !safe {
+        title.push_str(" (unsafe: review the result)");
+    }
+    Some(lsp::CodeAction {
+        title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![to_lsp(d, file, enc, resolve)]),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        }),
+        is_preferred: Some(safe),
+        ..Default::default()
+    })
+}
+
 /// The code actions for the findings touching `range` (bytes) in the document
-/// at `uri`: a suppression for each rule and line (a rule already named by
-/// the comment above the line is not offered again).
+/// at `uri`: each finding's fix where its rule has one, then a suppression for
+/// each rule and line (a rule already named by the comment above the line is
+/// not offered again).
 pub(crate) fn code_actions(
     uri: &lsp::Uri,
     diags: &[Diagnostic],
@@ -185,9 +231,21 @@ pub(crate) fn code_actions(
     enc: Encoding,
     resolve: &Resolve<'_>,
 ) -> Vec<lsp::CodeActionOrCommand> {
+    let here: Vec<&Diagnostic> = diags.iter().filter(|d| touches(d, file, range)).collect();
     let mut out = Vec::new();
+    let mut fixes: Vec<&[Edit]> = Vec::new();
+    for d in &here {
+        // Two findings with the same repair (one typo seen by two rules) get one action.
+        if let Some(action) = fix_action(uri, d, file, enc, resolve)
+            && let Some(fix) = &d.fix
+            && !fixes.contains(&fix.edits.as_slice())
+        {
+            fixes.push(&fix.edits);
+            out.push(lsp::CodeActionOrCommand::CodeAction(action));
+        }
+    }
     let mut offered: Vec<(String, usize)> = Vec::new();
-    for d in diags.iter().filter(|d| touches(d, file, range)) {
+    for d in here {
         let key = (d.rule.clone(), if is_file_level(d) { usize::MAX } else { file.line_index(d.span.start) });
         if offered.contains(&key) {
             continue;
@@ -257,6 +315,41 @@ mod tests {
         let (title, at, new) = suppression_edit(&d, &f);
         assert_eq!(title, "Disable `note-path` for this file");
         assert_eq!(apply(&f.text, at, &new), "# t\n<!-- daybook-disable note-path -->\n");
+    }
+
+    #[test]
+    fn fixes_come_first_an_unsafe_one_is_not_preferred_and_a_stale_span_is_dropped() {
+        let f = SourceFile::new("n.md", "n.md", "今 GtiHub x\n".to_owned());
+        let uri = lsp::Uri::from_str("file:///n.md").unwrap();
+        let at = f.text.find("GtiHub").unwrap();
+        let none: &Resolve<'_> = &|_| None;
+        let actions = |d: Diagnostic| {
+            code_actions(&uri, &[d], &f, &(at..at), Encoding::Utf16, none)
+                .into_iter()
+                .map(|a| match a {
+                    lsp::CodeActionOrCommand::CodeAction(a) => a,
+                    lsp::CodeActionOrCommand::Command(_) => panic!("no commands"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let d = finding(&f, "GtiHub", "unknown-field")
+            .with_fix(crate::diag::Fix::unsafe_("use `GitHub`", vec![Edit::replace(at..at + 6, "GitHub")]));
+        let got = actions(d.clone());
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].title, "Fix `unknown-field`: use `GitHub` (unsafe: review the result)");
+        assert_eq!(got[0].is_preferred, Some(false));
+        let edits = &got[0].edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+        // UTF-16 columns: `今` and the space are two code units.
+        assert_eq!(edits[0].range.start, lsp::Position { line: 0, character: 2 });
+        assert_eq!(edits[0].range.end, lsp::Position { line: 0, character: 8 });
+        assert_eq!(got[1].title, "Disable `unknown-field` for this line");
+
+        // A span past the text (it changed under the finding) or inside `今`: no fix offered.
+        for span in [at..f.text.len() + 4, 1..2] {
+            let d = d.clone().with_fix(crate::diag::Fix::safe("x", vec![Edit::replace(span, "y")]));
+            let got = actions(d);
+            assert_eq!(got.len(), 1, "only the suppression");
+        }
     }
 
     #[test]
