@@ -15,14 +15,14 @@ use crate::diag::{Diagnostic, Severity};
 
 /// Only the `rules:` overrides (`off` drops the finding): what findings that
 /// are not about a dated note need.
-pub fn apply_overrides(diags: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
+pub(crate) fn apply_overrides(diags: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
     apply_levels_with(diags, config, &HashMap::new(), &|_| false)
 }
 
 /// The `rules:` override (`off` drops the finding), then the `strict_since`
 /// cap at warning for the rules `relaxed` names on notes older than it.
 /// `note_dates` maps a note's display path to its date.
-pub fn apply_levels_with(
+pub(crate) fn apply_levels_with(
     diags: Vec<Diagnostic>,
     config: &Config,
     note_dates: &HashMap<String, NaiveDate>,

@@ -4,7 +4,7 @@
 /// A case-insensitive exact match wins (`code` -> `Code`); otherwise the
 /// Damerau-Levenshtein distance must be at most a third of the word's length
 /// (at least 1), which catches transpositions such as `GtiHub` -> `GitHub`.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {

@@ -111,7 +111,7 @@ fn directives(file: &SourceFile, comments: &[crate::note::Comment]) -> (Vec<Dire
 
 /// Drop suppressed findings and report unused suppressions. `docs` are every
 /// parsed file (notes and README) whose comments may suppress something.
-pub fn apply<'a>(diags: Vec<Diagnostic>, docs: impl IntoIterator<Item = &'a Note>) -> Vec<Diagnostic> {
+pub(crate) fn apply<'a>(diags: Vec<Diagnostic>, docs: impl IntoIterator<Item = &'a Note>) -> Vec<Diagnostic> {
     let mut by_path: HashMap<&str, (&'a Note, Vec<Directive>, Vec<Directive>)> = HashMap::new();
     for note in docs {
         if note.comments.is_empty() {

@@ -32,7 +32,7 @@ use crate::settings::Settings;
 
 /// What to add.
 #[derive(Debug, Clone, Default)]
-pub struct AddOptions {
+pub(crate) struct AddOptions {
     pub date: Option<NaiveDate>,
     pub stars: Option<u32>,
     pub paper: Option<String>,
@@ -47,7 +47,7 @@ pub struct AddOptions {
 
 /// One item written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddedItem {
+pub(crate) struct AddedItem {
     pub number: u64,
     pub url: String,
     pub title: String,
@@ -59,7 +59,7 @@ pub struct AddedItem {
 
 /// What `add` did.
 #[derive(Debug, Clone)]
-pub struct Added {
+pub(crate) struct Added {
     pub place: NotePlace,
     /// The note did not exist and was made from the template first.
     pub created: bool,
@@ -70,7 +70,7 @@ pub struct Added {
 
 /// Why nothing was added (the note is untouched in every case).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum AddError {
+pub(crate) enum AddError {
     #[error("`{0}` is not a web address")]
     #[diagnostic(code(daybook::add::url), help("give http(s) URLs, e.g. https://mp.weixin.qq.com/s/..."))]
     BadUrl(String),
@@ -102,7 +102,7 @@ pub enum AddError {
 
 /// A URL as given, checked: `https://` is put in front of one without a
 /// scheme (`mp.weixin.qq.com/s/x`), and said so in `notices`.
-pub fn parse_url(given: &str, notices: &mut Vec<String>) -> Result<Url, AddError> {
+pub(crate) fn parse_url(given: &str, notices: &mut Vec<String>) -> Result<Url, AddError> {
     let given = given.trim();
     let url = match Url::parse(given) {
         Ok(u) => u,
@@ -124,7 +124,7 @@ pub fn parse_url(given: &str, notices: &mut Vec<String>) -> Result<Url, AddError
 
 /// Append an item per URL to the note of `opts.date` (today by default),
 /// making the note first when there is none.
-pub fn add_items(
+pub(crate) fn add_items(
     root: &Path,
     settings: &Settings,
     urls: &[String],

@@ -5,7 +5,7 @@
 //! checked with [`crate::util::jail`] before anything is created) and only
 //! through [`crate::util::fs::write_atomic`]. Nothing prints: the commands do.
 
-pub mod add;
-pub mod new;
+pub(crate) mod add;
+pub(crate) mod new;
 
-pub use new::{NewError, NotePlace, create_note, note_place};
+pub(crate) use new::{NewError, create_note};

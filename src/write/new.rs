@@ -9,7 +9,7 @@ use crate::util::jail::{self, Refused};
 
 /// Where the note of a day lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotePlace {
+pub(crate) struct NotePlace {
     /// From the repository root, with `/` (`notes/202612/1202.md`).
     pub rel: String,
     /// `root` joined with `rel`.
@@ -18,7 +18,7 @@ pub struct NotePlace {
 
 /// Why no note was created.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum NewError {
+pub(crate) enum NewError {
     /// The day already has its note; it was not touched.
     #[error("{rel} already exists and was left as it is")]
     #[diagnostic(
@@ -58,7 +58,7 @@ pub enum NewError {
 }
 
 /// The path of `date`'s note under `notes.root`, as `notes.pattern` spells it.
-pub fn note_place(root: &Path, settings: &Settings, date: NaiveDate) -> NotePlace {
+pub(crate) fn note_place(root: &Path, settings: &Settings, date: NaiveDate) -> NotePlace {
     let file = settings.parse.path_pattern.format(date);
     let rel = match settings.parse.notes_root.as_str() {
         "" => file,
@@ -68,7 +68,7 @@ pub fn note_place(root: &Path, settings: &Settings, date: NaiveDate) -> NotePlac
 }
 
 /// The text of a new note for `date` (`\n` line breaks).
-pub fn render_note(settings: &Settings, date: NaiveDate) -> Result<String, NewError> {
+pub(crate) fn render_note(settings: &Settings, date: NaiveDate) -> Result<String, NewError> {
     crate::note::template::writable_set(&settings.parse).map_err(NewError::NotWritable)?;
     let s = &settings.config.sections;
     settings
@@ -78,7 +78,7 @@ pub fn render_note(settings: &Settings, date: NaiveDate) -> Result<String, NewEr
 }
 
 /// Create `date`'s note from the template; refuses when it exists.
-pub fn create_note(root: &Path, settings: &Settings, date: NaiveDate) -> Result<NotePlace, NewError> {
+pub(crate) fn create_note(root: &Path, settings: &Settings, date: NaiveDate) -> Result<NotePlace, NewError> {
     let place = note_place(root, settings, date);
     let text = render_note(settings, date)?;
     write_new(root, &place, &text)?;
