@@ -566,14 +566,23 @@ fn not_committed(
     }
 }
 
-/// Add `extra` findings not already in `diags` (README generation and lint
-/// may report the same skipped note), keeping the order deterministic.
+/// The lint rules whose finding on a note is why the README leaves it out:
+/// with one of them reported, `readme-skipped-note` would count the same
+/// problem twice (and the action would count more than `daybook lint`).
+const SKIP_REASONS: &[&str] = &["note-path", "title", "front-matter", "date-mismatch"];
+
+/// Add the README step's `extra` findings not already in `diags`, keeping the
+/// order deterministic: none the lint step reported, and no skipped note whose
+/// reason lint reported ([`SKIP_REASONS`]). A skip lint says nothing about
+/// (its rule `off`, or the finding suppressed) is still reported.
 fn merge_unique(diags: &mut Vec<Diagnostic>, extra: Vec<Diagnostic>) {
     for d in extra {
-        if !diags
-            .iter()
-            .any(|x| x.rule == d.rule && x.path == d.path && x.start == d.start && x.message == d.message)
-        {
+        let same = |x: &Diagnostic| {
+            x.rule == d.rule && x.path == d.path && x.start == d.start && x.message == d.message
+        };
+        let explained = d.rule == crate::readme::rules::SKIPPED_NOTE.name
+            && diags.iter().any(|x| x.path == d.path && SKIP_REASONS.contains(&x.rule.as_str()));
+        if !explained && !diags.iter().any(same) {
             diags.push(d);
         }
     }

@@ -107,6 +107,40 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// A message in Markdown: its `code` spans stay code spans (GitHub shows their
+/// text as is: no HTML, no emphasis, so nothing inside is escaped), the rest
+/// is escaped by [`cell`]. In a table, a pipe is escaped inside code too (GFM
+/// splits cells before it parses code). An unpaired backtick is plain text.
+pub fn message(s: &str, in_table: bool) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    // An odd count of parts means every backtick is paired.
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        let is_code = i % 2 == 1 && (paired || i + 1 < parts.len());
+        if !is_code {
+            if i % 2 == 1 {
+                out.push_str("\\`"); // the unpaired backtick
+            }
+            out.push_str(&cell(part));
+            continue;
+        }
+        let mut code = super::safe::one_line(part).replace(['\r', '\n'], " ");
+        if in_table {
+            code = code.replace('|', "\\|");
+        }
+        if code.trim().is_empty() {
+            // `` ` ` `` is no code span worth keeping: show the backticks.
+            out.push_str(&cell(&format!("`{part}`")));
+        } else {
+            out.push('`');
+            out.push_str(&code);
+            out.push('`');
+        }
+    }
+    out
+}
+
 fn truncate_chars(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -198,7 +232,7 @@ pub fn render(input: &Input<'_>) -> String {
     );
 
     if let Some(e) = &input.error {
-        let _ = writeln!(out, "> [!CAUTION]\n> {}\n", cell(e));
+        let _ = writeln!(out, "> [!CAUTION]\n> {}\n", message(e, false));
     }
 
     // Counts by rule and severity.
@@ -277,7 +311,7 @@ pub fn render(input: &Input<'_>) -> String {
                 icon(d.severity),
                 loc,
                 d.rule.replace('`', "'"),
-                cell(&truncate_chars(&d.message, MAX_MESSAGE_CHARS))
+                message(&truncate_chars(&d.message, MAX_MESSAGE_CHARS), true)
             );
             if table.len() + row.len() > TABLE_BUDGET {
                 break;
@@ -302,7 +336,7 @@ pub fn render(input: &Input<'_>) -> String {
         let _ = writeln!(out, "Every annotation is in the [check run]({url}).\n");
     }
     for n in &input.notes {
-        let _ = writeln!(out, "> {}\n", cell(n));
+        let _ = writeln!(out, "> {}\n", message(n, false));
     }
 
     if out.len() > MAX_BYTES {
@@ -353,6 +387,18 @@ mod tests {
         assert!(s.contains("| `unknown-field` | 1 | 1 | 0 |"), "{s}");
         assert!(s.contains("(https://github.com/me/notes/blob/abc123/notes/202401/0101.md#L3)"), "{s}");
         assert!(s.contains("finding 2 with a \\| pipe and &lt;b&gt;html&lt;/b&gt;"), "{s}");
+    }
+
+    #[test]
+    fn code_in_a_message_stays_code_and_the_rest_is_escaped() {
+        assert_eq!(message("unknown field `GtiHub`", true), "unknown field `GtiHub`");
+        // Inside code nothing is escaped but a table's pipe; outside, everything is.
+        assert_eq!(message("add `## a|b <i>` *now*", true), "add `## a\\|b <i>` \\*now\\*");
+        assert_eq!(message("add `a|b`", false), "add `a|b`");
+        // An unpaired backtick (a message cut short) is plain text.
+        assert_eq!(message("a `b` c `d", true), "a `b` c \\`d");
+        assert_eq!(message("x `` y", true), "x \\`\\` y");
+        assert_eq!(message("`a\nb` <br>", true), "`a\\nb` &lt;br&gt;");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod pull_request;
 mod release;
 mod review;
 mod review_action;
+mod summary;
 mod validators;
 mod workflow_example;
 
