@@ -203,7 +203,8 @@ pub struct LintArgs {
     #[arg(long)]
     pub fix: bool,
     /// With --fix (or in `daybook fix`): apply unsafe fixes too (they may
-    /// drop text or pick one of several equally close spellings).
+    /// drop text or pick one of several equally close spellings). Without:
+    /// count them as fixable in the report.
     // No `requires = "fix"`: `daybook fix` sets `fix` after parsing, so clap
     // would refuse `daybook fix --unsafe-fixes`.
     #[arg(long)]

@@ -243,7 +243,7 @@ fn lint(
     let (diags, sources) = crate::commands::lint::findings(root, settings, inputs.offline, &links)?;
     // The Actions log shows colours: on unless the environment says otherwise.
     let color = super::lint::color_from_env(&|k| std::env::var_os(k)).unwrap_or(true);
-    let opts = RenderOptions { color, width: 120 };
+    let opts = RenderOptions { color, width: 120, unsafe_fixes: false };
     // Guarded inside the group: `::endgroup::` must still be seen.
     super::output::write_log(out, &crate::report::render(Format::Human, &diags, &sources, &opts));
     let _ = writeln!(out, "::endgroup::");

@@ -36,7 +36,11 @@ pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let (diags, sources) = findings_in(root, &settings, args.offline, &links, target.files.as_ref())?;
 
     let format = args.format.map_or(Format::Human, Format::from);
-    let opts = RenderOptions { color: use_color(cli.color, args.output.is_some()), width: term_width() };
+    let opts = RenderOptions {
+        color: use_color(cli.color, args.output.is_some()),
+        width: term_width(),
+        unsafe_fixes: args.unsafe_fixes,
+    };
     // Annotations and SARIF name files from the top of the repository.
     let from_top = || crate::report::rebase(&diags, &sources, &repo_prefix(root));
     let rebased = matches!(format, Format::Github | Format::Sarif).then(from_top);

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SpanContents};
 
 use super::{RenderOptions, Sources, safe};
-use crate::diag::{Diagnostic, Severity, SourceFile, Tally};
+use crate::diag::{Applicability, Diagnostic, Severity, SourceFile, Tally};
 
 /// Render `diags` (sorted) with snippets from `sources`, then a summary line.
 pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
@@ -49,7 +49,8 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
             }
             Snippet::new(f, &shown)
         });
-        let report = Report { d: &shown, src, color: opts.color };
+        let fixable = fixable(d, opts);
+        let report = Report { d: &shown, src, color: opts.color, fixable };
         let mut one = String::new();
         if handler.render_report(&mut one, &report).is_err() {
             one = format!("{}\n", report);
@@ -66,7 +67,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> 
         paths.extend(diags.iter().map(|d| d.path.as_str()));
         paths.len()
     };
-    out.push_str(&summary(diags, checked, opts.color));
+    out.push_str(&summary(diags, checked, opts));
     out.push('\n');
     out
 }
@@ -100,8 +101,34 @@ fn clean_source(f: &Arc<SourceFile>) -> (Arc<SourceFile>, Option<safe::OffsetMap
     }
 }
 
-/// `Found 2 errors and 1 warning in 2 files (12 files checked).`
-pub fn summary(diags: &[Diagnostic], checked: usize, color: bool) -> String {
+/// Whether `daybook fix` (with `--unsafe-fixes` when `opts` says so) would
+/// apply the finding's fix: such findings are marked `[*]`, as ruff marks them.
+fn fixable(d: &Diagnostic, opts: &RenderOptions) -> bool {
+    let options = crate::fix::FixOptions { unsafe_fixes: opts.unsafe_fixes };
+    d.fix.as_ref().is_some_and(|f| options.allows(f))
+}
+
+/// `; 2 fixable with `daybook fix` (1 more with `--unsafe-fixes`)`, or
+/// nothing when no finding has a fix: the summary of a run without fixes
+/// reads as it always did.
+fn fixable_part(diags: &[Diagnostic], opts: &RenderOptions) -> String {
+    let count = |a: Applicability| {
+        diags.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == a)).count()
+    };
+    let (safe, unsafe_) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (n, m) if opts.unsafe_fixes => format!("; {} fixable with `daybook fix --unsafe-fixes`", n + m),
+        (0, m) => format!("; {m} fixable with `daybook fix --unsafe-fixes`"),
+        (n, 0) => format!("; {n} fixable with `daybook fix`"),
+        (n, m) => format!("; {n} fixable with `daybook fix` ({m} more with `--unsafe-fixes`)"),
+    }
+}
+
+/// `Found 2 errors and 1 warning in 2 files (12 files checked).`, and how
+/// many of them `daybook fix` would fix when any would be.
+pub fn summary(diags: &[Diagnostic], checked: usize, opts: &RenderOptions) -> String {
+    let color = opts.color;
     let t = Tally::of(diags);
     let files = {
         let mut paths: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
@@ -128,7 +155,11 @@ pub fn summary(diags: &[Diagnostic], checked: usize, color: bool) -> String {
         1 => parts[0].clone(),
         _ => format!("{} and {}", parts[..parts.len() - 1].join(", "), parts[parts.len() - 1]),
     };
-    let s = format!("Found {list} in {files} {} ({checked}).", plural(files, "file", "files"));
+    let s = format!(
+        "Found {list} in {files} {} ({checked}){}.",
+        plural(files, "file", "files"),
+        fixable_part(diags, opts)
+    );
     paint(&s, if t.errors > 0 { RED } else { YELLOW }, color)
 }
 
@@ -259,6 +290,8 @@ struct Report<'a> {
     d: &'a Diagnostic,
     src: Option<Snippet>,
     color: bool,
+    /// Marked `[*]` before its message.
+    fixable: bool,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -283,6 +316,9 @@ impl fmt::Display for Report<'_> {
             } else {
                 write!(f, "{}: ", d.path)?;
             }
+        }
+        if self.fixable {
+            f.write_str("[*] ")?;
         }
         f.write_str(&d.message)
     }
@@ -327,7 +363,7 @@ mod tests {
     }
 
     fn opts() -> RenderOptions {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions { color: false, width: 100, unsafe_fixes: false }
     }
 
     #[test]
@@ -409,9 +445,44 @@ mod tests {
     }
 
     #[test]
+    fn fixable_findings_are_marked_and_counted_in_the_summary() {
+        use crate::diag::{Edit, Fix};
+        let file = SourceFile::new("n.md", "n.md", "- [a](a.example)\n- [b](b.example)\n".to_owned());
+        let at = |s: &str| file.text.find(s).unwrap();
+        let safe = file
+            .diag("bare-url", Severity::Error, at("a.ex")..at("a.ex") + 9, "no scheme")
+            .with_fix(Fix::safe("prefix https://", vec![Edit::insert(at("a.ex"), "https://")]));
+        let guess = file
+            .diag("x", Severity::Error, at("b.ex")..at("b.ex") + 9, "a guess")
+            .with_fix(Fix::unsafe_("guess", vec![Edit::insert(at("b.ex"), "https://")]));
+        let plain = file.diag("y", Severity::Warning, 0..1, "no fix");
+        let all = [safe.clone(), guess.clone(), plain.clone()];
+        let out = render(&all, &sources_of(&file), &opts());
+        assert!(out.contains("error[bare-url]: [*] no scheme\n"), "{out}");
+        assert!(out.contains("error[x]: a guess\n"), "unsafe: not marked by default: {out}");
+        assert!(out.contains("warning[y]: no fix\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "Found 2 errors and 1 warning in 1 file (1 file checked); \
+                 1 fixable with `daybook fix` (1 more with `--unsafe-fixes`).\n"
+            ),
+            "{out}"
+        );
+        let unsafe_opts = RenderOptions { unsafe_fixes: true, ..opts() };
+        let out = render(&all, &sources_of(&file), &unsafe_opts);
+        assert!(out.contains("error[x]: [*] a guess\n"), "{out}");
+        assert!(out.ends_with("(1 file checked); 2 fixable with `daybook fix --unsafe-fixes`.\n"), "{out}");
+        let out = render(std::slice::from_ref(&guess), &sources_of(&file), &opts());
+        assert!(out.ends_with("; 1 fixable with `daybook fix --unsafe-fixes`.\n"), "{out}");
+        let out = render(&[plain], &sources_of(&file), &opts());
+        assert!(out.ends_with("in 1 file (1 file checked).\n"), "no fix, no count: {out}");
+    }
+
+    #[test]
     fn colour_only_when_asked() {
         let d = Diagnostic::file_level("x", Severity::Error, "a.md", "m");
-        let out = render(&[d], &Sources::new(), &RenderOptions { color: true, width: 80 });
+        let out =
+            render(&[d], &Sources::new(), &RenderOptions { color: true, width: 80, unsafe_fixes: false });
         assert!(out.contains('\u{1b}'), "{out}");
     }
 }

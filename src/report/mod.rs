@@ -34,11 +34,14 @@ pub struct RenderOptions {
     pub color: bool,
     /// Wrap width of human output.
     pub width: usize,
+    /// Count unsafe fixes as fixable (`--unsafe-fixes`): marked `[*]` and
+    /// in the summary's count, as ruff does.
+    pub unsafe_fixes: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions { color: false, width: 100, unsafe_fixes: false }
     }
 }
 

@@ -374,7 +374,7 @@ proptest! {
             .with_label(format!("no `{text}`"))
             .with_help(format!("resolves to `notes/{text}`"));
         let sources = Sources::from([(file.path.clone(), file.clone())]);
-        let opts = RenderOptions { color: false, width: 100 };
+        let opts = RenderOptions { color: false, width: 100, unsafe_fixes: false };
         let mut out = daybook::commands::output::guard_for_runner(&human::render(std::slice::from_ref(&d), &sources, &opts));
         out.push_str(&github::render(std::slice::from_ref(&d)));
         let repo = tempfile::tempdir().unwrap();
