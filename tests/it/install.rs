@@ -288,3 +288,52 @@ fn a_misspelt_key_is_named_with_the_likely_one() {
     let out = daybook_in(clean.path()).args(["lint", "--offline"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The README's Install section, in the order a user should try them: the
+/// Python wheel (pip, pipx, uvx: the package pyproject.toml names), then the
+/// release binaries, the image, and a source build last.
+#[test]
+fn the_install_section_leads_with_the_wheel_then_binaries_image_and_source() {
+    let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
+    let start = readme.find("\n## Install\n").expect("an Install section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let commands: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .flat_map(|b| b[..b.find("```").unwrap()].lines())
+        .map(|l| l.split_whitespace().next().unwrap_or_default())
+        .collect();
+    let first = |tool: &str| {
+        commands.iter().position(|c| *c == tool).unwrap_or_else(|| panic!("no `{tool}` in {commands:?}"))
+    };
+    assert_eq!(&commands[..3], ["pip", "pipx", "uvx"], "{commands:?}");
+    assert!(first("uvx") < first("cargo") && first("cargo") < first("docker"), "{commands:?}");
+    let binstall = section.find("cargo binstall").unwrap();
+    assert!(binstall < section.find("docker run").unwrap());
+    assert!(section.find("docker run").unwrap() < section.find("cargo install").unwrap());
+
+    // The name the commands install is the distribution pyproject.toml builds.
+    let pyproject = std::fs::read_to_string(project_root().join("pyproject.toml")).unwrap();
+    let name = pyproject
+        .lines()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("pyproject.toml names the distribution");
+    for cmd in [
+        format!("pip install {name}"),
+        format!("pipx run --spec {name} daybook"),
+        format!("uvx --from {name} daybook"),
+    ] {
+        assert!(section.contains(&cmd), "the README says `{cmd}`");
+    }
+    // The image the README runs is the one action.yml names.
+    let action = std::fs::read_to_string(project_root().join("action.yml")).unwrap();
+    let image = action.lines().find_map(|l| l.trim().strip_prefix("image: docker://")).unwrap();
+    assert!(section.contains(&format!("--entrypoint daybook {image} lint")), "{image}");
+    // And the Editors section covers the four editors the docs promise.
+    let editors = &readme[readme.find("\n## Editors\n").expect("an Editors section")..];
+    for editor in ["**VS Code**", "**Neovim** 0.11", "vim.lsp.config('daybook'", "**Helix**", "**Zed**"] {
+        assert!(editors.contains(editor), "{editor}");
+    }
+}
