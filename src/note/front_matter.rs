@@ -25,8 +25,8 @@ pub struct FrontMatter {
     pub body: Span,
     /// The top-level keys in order, each with the span of its key on its line.
     pub keys: Vec<(String, Span)>,
-    /// The parsed mapping (YAML), or why it is not one: a message and the byte
-    /// offset it points at. TOML blocks are kept unparsed (an empty mapping).
+    /// The parsed mapping (YAML, or TOML turned into the same values), or why
+    /// it is not one: a message and the byte offset it points at.
     pub values: Result<yaml_serde::Mapping, (usize, String)>,
 }
 
@@ -102,7 +102,7 @@ pub fn find(text: &str, start: usize) -> Option<FrontMatter> {
             let keys = top_level_keys(text, body.clone(), syntax);
             let values = match syntax {
                 Syntax::Yaml => parse_yaml(text, body.clone()),
-                Syntax::Toml => Ok(yaml_serde::Mapping::new()),
+                Syntax::Toml => parse_toml(text, body.clone()),
             };
             return Some(FrontMatter { syntax, span, body, keys, values });
         }
@@ -134,6 +134,40 @@ fn parse_yaml(text: &str, body: Span) -> Result<yaml_serde::Mapping, (usize, Str
             }
             Err((body.start + offset, msg))
         }
+    }
+}
+
+/// TOML front matter (Hugo's `+++`), as the same mapping YAML gives, so that
+/// schemas, dates and templates see one model: a datetime becomes the string
+/// it was written as, which [`parse_date`] reads like YAML's.
+fn parse_toml(text: &str, body: Span) -> Result<yaml_serde::Mapping, (usize, String)> {
+    let src = &text[body.clone()];
+    if let Some(deep) = too_deep(src) {
+        return Err((body.start + deep, "the front matter is nested too deeply".into()));
+    }
+    match src.parse::<toml::Table>() {
+        Ok(table) => Ok(toml_table(table)),
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start).min(src.len());
+            Err((body.start + offset, e.message().trim_end().to_owned()))
+        }
+    }
+}
+
+fn toml_table(table: toml::Table) -> yaml_serde::Mapping {
+    table.into_iter().map(|(k, v)| (yaml_serde::Value::String(k), toml_value(v))).collect()
+}
+
+fn toml_value(v: toml::Value) -> yaml_serde::Value {
+    use yaml_serde::Value as Y;
+    match v {
+        toml::Value::String(s) => Y::String(s),
+        toml::Value::Integer(i) => Y::Number(i.into()),
+        toml::Value::Float(f) => Y::Number(f.into()),
+        toml::Value::Boolean(b) => Y::Bool(b),
+        toml::Value::Datetime(d) => Y::String(d.to_string()),
+        toml::Value::Array(a) => Y::Sequence(a.into_iter().map(toml_value).collect()),
+        toml::Value::Table(t) => Y::Mapping(toml_table(t)),
     }
 }
 
@@ -194,6 +228,30 @@ mod tests {
         assert_eq!(fm.date("date"), Some(Ok(NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())));
         assert_eq!(fm.get("title").and_then(|v| v.as_str()), Some("Hello"));
         assert_eq!(fm.date("missing"), None);
+    }
+
+    /// Hugo writes TOML front matter: its keys, dates and lists are read like
+    /// YAML's, and a malformed block is one error at its line.
+    #[test]
+    fn toml_front_matter_is_parsed_like_yaml() {
+        let text = "+++\ntitle = \"Hello\"\ndate = 2024-01-02T10:30:00+01:00\ntags = [\"a\", \"b\"]\ndraft = false\n+++\n# Hello\n";
+        let fm = find(text, 0).unwrap();
+        assert_eq!(fm.syntax, Syntax::Toml);
+        assert_eq!(fm.get("title").and_then(|v| v.as_str()), Some("Hello"));
+        assert_eq!(fm.date("date"), Some(Ok(NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())));
+        let tags: Vec<&str> =
+            fm.get("tags").and_then(|v| v.as_sequence()).unwrap().iter().filter_map(|t| t.as_str()).collect();
+        assert_eq!(tags, ["a", "b"]);
+        assert_eq!(fm.get("draft").and_then(|v| v.as_bool()), Some(false));
+        // A bare local date, as Hugo also allows.
+        let day = find("+++\ndate = 2023-05-06\n+++\n", 0).unwrap();
+        assert_eq!(day.date("date"), Some(Ok(NaiveDate::from_ymd_opt(2023, 5, 6).unwrap())));
+
+        let bad = "+++\ntitle = \"x\"\ndate = = 3\n+++\n";
+        let fm = find(bad, 0).unwrap();
+        let (at, msg) = fm.values.clone().unwrap_err();
+        assert_eq!(bad[..at].matches('\n').count() + 1, 3, "{msg}");
+        assert!(!msg.is_empty());
     }
 
     #[test]

@@ -5,12 +5,13 @@ use yaml_serde::Value;
 
 use crate::config::{DateSource, FrontMatterKey, ValueType};
 use crate::diag::{Diagnostic, Severity};
+use crate::note::front_matter::Syntax;
 use crate::note::{FrontMatter, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const FRONT_MATTER: RuleInfo = RuleInfo {
     name: "front-matter",
-    summary: "A note's front matter must be valid YAML and hold the keys, types and values its note set's `front_matter` asks for.",
+    summary: "A note's front matter must be valid YAML (or TOML between `+++` lines) and hold the keys, types and values its note set's `front_matter` asks for.",
     docs: include_str!("../../docs/rules/front-matter.md"),
     default_severity: Severity::Error,
 };
@@ -63,17 +64,25 @@ fn check_front_matter(note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnosti
     let map = match &fm.values {
         Ok(map) => map,
         Err((offset, message)) => {
+            let (language, help) = match fm.syntax {
+                Syntax::Yaml => (
+                    "YAML",
+                    "fix the YAML between the `---` lines; quote a value that holds `: ` or starts with `[`, `{`, `*`, `&` or `@`",
+                ),
+                Syntax::Toml => (
+                    "TOML",
+                    "fix the TOML between the `+++` lines: `key = value`, strings in double quotes, dates bare (`date = 2024-01-02`)",
+                ),
+            };
             out.push(
                 file.diag(
                     FRONT_MATTER.name,
                     FRONT_MATTER.default_severity,
                     *offset..*offset,
-                    format!("the front matter is not valid YAML: {message}"),
+                    format!("the front matter is not valid {language}: {message}"),
                 )
                 .with_label("here")
-                .with_help(
-                    "fix the YAML between the `---` lines; quote a value that holds `: ` or starts with `[`, `{`, `*`, `&` or `@`",
-                ),
+                .with_help(help),
             );
             return;
         }

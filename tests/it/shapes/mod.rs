@@ -264,3 +264,38 @@ fn readme_follows_the_configured_rule_levels() {
     let readme = read(&root.join("README.md"));
     assert!(readme.contains(">Hello</a>"), "{readme}");
 }
+
+/// Hugo writes its front matter in TOML between `+++` lines: its `date` is a
+/// date source like YAML's (a disagreement with the file name is found), and a
+/// malformed block is one `front-matter` error at its line.
+#[test]
+fn hugo_toml_front_matter_is_read_like_yaml() {
+    let dir = temp_copy(&fixtures("shapes").join("posts"));
+    let root = dir.path();
+    daybook().arg("init").arg(root).assert().success();
+    let posts = root.join("_posts");
+    std::fs::write(
+        posts.join("2024-01-06-hugo.md"),
+        "+++\ntitle = \"Hugo\"\ndate = 2024-01-07T10:00:00+01:00\ntags = [\"meta\"]\n+++\n\nWritten by Hugo.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        posts.join("2024-01-07-bad-toml.md"),
+        "+++\ntitle = \"Bad\"\ndate = = 2024-01-07\n+++\n\nA typo in the front matter.\n",
+    )
+    .unwrap();
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = |path: &str| -> Vec<(String, u64)> {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"] == path)
+            .map(|d| (d["rule"].as_str().unwrap().to_owned(), d["start"]["line"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(found("_posts/2024-01-06-hugo.md"), [("date-mismatch".to_owned(), 3)], "{doc:#}");
+    assert_eq!(found("_posts/2024-01-07-bad-toml.md"), [("front-matter".to_owned(), 3)], "{doc:#}");
+    assert!(doc.to_string().contains("the front matter is not valid TOML"), "{doc:#}");
+}
