@@ -10,6 +10,10 @@
 //!   rule, the path and the *text* of the flagged line (not its number), with an
 //!   occurrence counter for identical lines, so an alert keeps its identity when
 //!   notes are inserted above it.
+//!
+//! A finding's fix travels as SARIF `fixes` (one `artifactChange` on the
+//! finding's own file, a `replacement` per edit), which reviewdog turns into
+//! suggestions; see [`fixes`].
 
 use std::collections::HashMap;
 
@@ -17,7 +21,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::diag::RuleInfo;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Applicability, Diagnostic, Edit, Severity, SourceFile};
 use crate::report::Sources;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -138,6 +142,79 @@ fn location(path: &str, region: Value) -> Value {
     })
 }
 
+/// SARIF `fixes` for the finding's fix, or `None` when it has none or its
+/// file's text is not at hand (a compacted or changed file): a replacement's
+/// `deletedRegion` is in line/column terms, which only the text can give.
+///
+/// Each edit is a replacement on the file as read (edits never overlap),
+/// listed in file order; its region is 1-based, `endColumn` exclusive,
+/// columns in code points as the run's `columnKind` says, and an edit that
+/// takes a line break ends at column 1 of the next line; an insertion is an
+/// empty region. `insertedContent.text` is always present, `""` for a
+/// deletion: reviewdog skips a replacement without it.
+///
+/// Unsafe fixes are included, since a reviewer accepts a suggestion by hand
+/// (what `--unsafe-fixes` stands for), and say so twice: in the description a
+/// reviewer reads and in `properties.applicability` (the word of the JSON
+/// output and ruff's) for tools that filter.
+fn fixes(d: &Diagnostic, sources: &Sources) -> Option<Value> {
+    let fix = d.fix.as_ref()?;
+    let src = sources.get(&d.path).filter(|s| !s.is_compact())?;
+    let mut edits: Vec<&Edit> = fix.edits.iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let replacements = edits
+        .iter()
+        .map(|e| {
+            let (from, to) = (at(src, e.span.start)?, at(src, e.span.end)?);
+            (e.span.start <= e.span.end).then(|| {
+                json!({
+                    "deletedRegion": {
+                        "startLine": from.line,
+                        "startColumn": from.column,
+                        "endLine": to.line,
+                        "endColumn": to.column
+                    },
+                    "insertedContent": { "text": e.content }
+                })
+            })
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    if replacements.is_empty() {
+        return None;
+    }
+    let what = sentence(&capitalized(&fix.message));
+    let description = match fix.applicability {
+        Applicability::Safe => what,
+        Applicability::Unsafe => format!(
+            "Unsafe fix: {} It may change what the note says; `daybook fix --unsafe-fixes` applies it.",
+            sentence(&fix.message)
+        ),
+    };
+    Some(json!([{
+        "description": { "text": description },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri_path(&d.path), "uriBaseId": SRCROOT },
+            "replacements": replacements
+        }],
+        "properties": { "applicability": fix.applicability.as_str() }
+    }]))
+}
+
+/// The line and column of byte `offset`, when the text has a place there SARIF
+/// can name: inside the text, on a character boundary, not between the CR and
+/// the LF of a line break.
+fn at(src: &SourceFile, offset: usize) -> Option<crate::diag::Position> {
+    let bytes = src.text.as_bytes();
+    let splits_crlf =
+        offset > 0 && bytes.get(offset - 1) == Some(&b'\r') && bytes.get(offset) == Some(&b'\n');
+    (src.text.is_char_boundary(offset) && !splits_crlf).then(|| src.position(offset))
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// The text a fingerprint is computed from: the flagged line, trimmed, so
 /// re-indentation or moving the line does not change it.
 fn line_text<'a>(d: &'a Diagnostic, sources: &'a Sources) -> &'a str {
@@ -191,6 +268,9 @@ pub fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
                 "locations": [location(&d.path, region(d, sources))],
                 "partialFingerprints": { FINGERPRINT_KEY: format!("{hash}:{n}") }
             });
+            if let Some(fixes) = fixes(d, sources) {
+                result["fixes"] = fixes;
+            }
             if !d.related.is_empty() {
                 result["relatedLocations"] = d
                     .related
@@ -245,7 +325,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::SourceFile;
+    use crate::diag::{Edit, Fix, SourceFile};
     use std::sync::Arc;
 
     fn sources(files: &[&Arc<SourceFile>]) -> Sources {
@@ -332,6 +412,79 @@ mod tests {
         // Without the source the end column is left to SARIF's default (end of line).
         let v = region(&Diagnostic::file_level("r", Severity::Error, "gone.md", "m"), &src);
         assert_eq!(v, json!({"startLine": 1, "startColumn": 1, "endLine": 1}));
+    }
+
+    #[test]
+    fn fixes_are_replacements_in_line_and_column_terms() {
+        // A BOM, CRLF line ends, CJK before the edits: columns count code
+        // points after the BOM, and a region may end at the next line's start.
+        let text = "\u{feff}# 标题\r\n- 今日 www.a.ex\r\n  old\r\n  lines\r\nend\r\n";
+        let f = SourceFile::new("notes/n.md", "x", text.to_owned());
+        let at = |s: &str| text.find(s).unwrap();
+        let fix = Fix::safe(
+            "rewrite the note",
+            vec![
+                Edit::replace(at("old")..at("end"), "new\r\n"),
+                Edit::insert(at("www"), "https://"),
+                Edit::replace(at("标题")..at("标题") + "标题".len(), "今日"),
+                Edit::delete(at(" www")..at("www")),
+            ],
+        );
+        let d = f.diag("r", Severity::Error, at("www")..at("www") + 3, "m").with_fix(fix);
+        let v = document(&[d], &sources(&[&f]));
+        let fixes = &v["runs"][0]["results"][0]["fixes"];
+        assert_eq!(fixes.as_array().map(Vec::len), Some(1), "{v:#}");
+        assert_eq!(fixes[0]["description"]["text"], "Rewrite the note.");
+        assert_eq!(fixes[0]["properties"]["applicability"], "safe");
+        let change = &fixes[0]["artifactChanges"][0];
+        assert_eq!(change["artifactLocation"], json!({ "uri": "notes/n.md", "uriBaseId": "%SRCROOT%" }));
+        let region = |l1: usize, c1: usize, l2: usize, c2: usize| json!({ "startLine": l1, "startColumn": c1, "endLine": l2, "endColumn": c2 });
+        // In file order, whatever the order of the edits.
+        assert_eq!(
+            change["replacements"],
+            json!([
+                { "deletedRegion": region(1, 3, 1, 5), "insertedContent": { "text": "今日" } },
+                { "deletedRegion": region(2, 5, 2, 6), "insertedContent": { "text": "" } },
+                { "deletedRegion": region(2, 6, 2, 6), "insertedContent": { "text": "https://" } },
+                { "deletedRegion": region(3, 3, 5, 1), "insertedContent": { "text": "new\r\n" } },
+            ])
+        );
+    }
+
+    #[test]
+    fn unsafe_fixes_are_offered_and_say_so() {
+        let f = SourceFile::new("n.md", "x", "- Githbu: x\n".to_owned());
+        let d = f
+            .diag("unknown-field", Severity::Error, 2..8, "m")
+            .with_fix(Fix::unsafe_("replace `Githbu` with `GitHub`", vec![Edit::replace(2..8, "GitHub")]));
+        let v = document(&[d], &sources(&[&f]));
+        let fix = &v["runs"][0]["results"][0]["fixes"][0];
+        assert_eq!(fix["properties"]["applicability"], "unsafe");
+        let text = fix["description"]["text"].as_str().unwrap();
+        assert!(text.starts_with("Unsafe fix: replace `Githbu` with `GitHub`"), "{text}");
+        assert!(text.contains("--unsafe-fixes") && text.ends_with('.'), "{text}");
+    }
+
+    #[test]
+    fn a_fix_is_left_out_when_its_file_text_is_not_at_hand_or_it_splits_a_line_break() {
+        let f = SourceFile::new("n.md", "x", "a\r\nb\n".to_owned());
+        let d = |span: std::ops::Range<usize>| {
+            f.diag("r", Severity::Error, 0..1, "m").with_fix(Fix::safe("x", vec![Edit::replace(span, "y")]))
+        };
+        let has_fix = |d: Diagnostic, src: &Sources| {
+            document(&[d], src)["runs"][0]["results"][0].get("fixes").is_some()
+        };
+        assert!(has_fix(d(0..1), &sources(&[&f])));
+        assert!(!has_fix(d(0..1), &Sources::new()), "no text, no columns");
+        assert!(!has_fix(d(0..2), &sources(&[&f])), "between CR and LF has no column");
+        assert!(!has_fix(d(4..9), &sources(&[&f])), "past the end");
+        let compact = f.without_text([0, 1]);
+        assert!(!has_fix(d(0..1), &sources(&[&compact])));
+        assert!(
+            document(&[f.diag("r", Severity::Error, 0..1, "m")], &sources(&[&f]))["runs"][0]["results"][0]
+                .get("fixes")
+                .is_none()
+        );
     }
 
     #[test]

@@ -154,43 +154,124 @@ fn repo_with_findings() -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn sarif_output_passes_the_sarif_validator_with_github_rules() {
-    let repo = repo_with_findings();
-    let out = daybook().args(["lint", "--offline", "--format", "sarif"]).arg(repo.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert!(results.len() >= 2, "{sarif}");
-    let file = repo.path().join("daybook.sarif");
-    std::fs::write(&file, &out.stdout).unwrap();
+/// [`repo_with_findings`] plus a note with fixable findings, written with
+/// CRLF line ends: a scheme-less link after CJK text (its fix inserts at a
+/// column that counts code points, not bytes) and a misspelt label.
+fn repo_with_fixes() -> tempfile::TempDir {
+    let dir = repo_with_findings();
+    let note = super::note(2024, 1, 10, "x")
+        .replace("[x](https://example.org/x)", "[今日论文](www.example.org/paper)")
+        .replace("- Abstract:", "- Abstrct:")
+        .replace('\n', "\r\n");
+    std::fs::write(dir.path().join("notes/202401/0110.md"), note).unwrap();
+    dir
+}
 
-    let Some(tool_path) = tool("sarif-multitool", "npm install -g @microsoft/sarif-multitool") else {
-        return;
-    };
-    let log_file = repo.path().join("validation.sarif");
+/// Run Microsoft's SARIF validator with GitHub's rules over `file`; its
+/// findings above `note` level, or `None` when the tool is missing.
+fn sarif_validator_findings(file: &Path) -> Option<Vec<String>> {
+    let tool_path = tool("sarif-multitool", "npm install -g @microsoft/sarif-multitool")?;
+    let log_file = file.with_extension("validation.sarif");
     // The npm package's launcher runs the native tool through a shell, where an
     // unquoted `;` would end the command; quote the list for it.
     let rule_kind = if is_node_launcher(&tool_path) { "\"Gh;Sarif\"" } else { "Gh;Sarif" };
     let (_, log) = run(Command::new(&tool_path)
         .args(["validate", "--rule-kind", rule_kind, "--output"])
         .arg(&log_file)
-        .arg(&file));
+        .arg(file));
     // The validator exits 0 even when it finds problems: read its own SARIF log.
     let text =
         std::fs::read_to_string(&log_file).unwrap_or_else(|_| panic!("no validation log written:\n{log}"));
     let v: Value = serde_json::from_str(&text).unwrap();
-    let findings: Vec<String> = v["runs"][0]["results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        // A result without a level is a warning in SARIF; only notes are tolerated.
-        .filter(|r| r["level"].as_str().unwrap_or("warning") != "note" && r["level"] != "none")
-        .map(|r| format!("{}: {}", r["ruleId"], r["message"]))
-        .collect();
-    assert!(findings.is_empty(), "{findings:#?}\n{log}");
     assert!(log.contains("1 files scanned") || log.contains("Analysis completed"), "{log}");
+    Some(
+        v["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            // A result without a level is a warning in SARIF; only notes are tolerated.
+            .filter(|r| r["level"].as_str().unwrap_or("warning") != "note" && r["level"] != "none")
+            .map(|r| format!("{}: {}", r["ruleId"], r["message"]))
+            .collect(),
+    )
+}
+
+#[test]
+fn sarif_output_passes_the_sarif_validator_with_github_rules() {
+    let repo = repo_with_fixes();
+    let out = daybook().args(["lint", "--offline", "--format", "sarif"]).arg(repo.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "{sarif}");
+    // The fixes of the CRLF note, in SARIF's terms: line 7 is
+    // `1. [今日论文](www.example.org/paper)`, the scheme goes before `www`,
+    // column 4 + 4 + 2 + 1 in code points (19 in bytes); line 8 is
+    // `   - Abstrct: …`.
+    let replacements = |rule: &str| {
+        let r = results
+            .iter()
+            .find(|r| {
+                r["ruleId"] == rule
+                    && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        == "notes/202401/0110.md"
+            })
+            .unwrap_or_else(|| panic!("a {rule} finding in 0110.md: {sarif:#}"));
+        let change = &r["fixes"][0]["artifactChanges"][0];
+        assert_eq!(change["artifactLocation"]["uri"], "notes/202401/0110.md");
+        change["replacements"].clone()
+    };
+    let region = |l1: u32, c1: u32, l2: u32, c2: u32| serde_json::json!({ "startLine": l1, "startColumn": c1, "endLine": l2, "endColumn": c2 });
+    assert_eq!(
+        replacements("bare-url"),
+        serde_json::json!([{ "deletedRegion": region(7, 11, 7, 11), "insertedContent": { "text": "https://" } }])
+    );
+    assert_eq!(
+        replacements("unknown-field"),
+        serde_json::json!([{ "deletedRegion": region(8, 6, 8, 13), "insertedContent": { "text": "Abstract" } }])
+    );
+    let file = repo.path().join("daybook.sarif");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let Some(findings) = sarif_validator_findings(&file) else { return };
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// A fix no rule makes yet, in the shapes SARIF must carry: an edit across
+/// lines that takes their line breaks, on a CRLF file with CJK before it, a
+/// deletion and an unsafe fix. Built with the library, validated like real output.
+#[test]
+fn sarif_fixes_across_lines_pass_the_sarif_validator() {
+    use daybook::diag::{Edit, Fix, SourceFile};
+    let text =
+        "# 标题\r\n\r\n1. [今日](https://a.example/)\r\n   - Abstract: 旧的\r\n     两行\r\n\r\nend\r\n";
+    let at = |s: &str| text.find(s).unwrap();
+    let f = SourceFile::new("notes/202401/0111.md", "x", text.to_owned());
+    let multi = Fix::safe(
+        "rewrite the abstract",
+        vec![Edit::replace(at("旧的")..at("\r\nend"), "新的\r\n"), Edit::delete(at("1. ")..at("1. ") + 1)],
+    );
+    let diags = vec![
+        f.diag("unknown-field", daybook::Severity::Error, at("旧的")..at("旧的") + 6, "m").with_fix(multi),
+        f.diag("title", daybook::Severity::Warning, 2..8, "n")
+            .with_fix(Fix::unsafe_("retitle", vec![Edit::replace(2..8, "标 题")])),
+    ];
+    let sources: daybook::report::Sources = [(f.path.clone(), f.clone())].into_iter().collect();
+    let log = daybook::report::sarif::render(&diags, &sources);
+    let v: Value = serde_json::from_str(&log).unwrap();
+    let replacements = &v["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"];
+    // `旧的` starts line 4 at column 16; the deletion ends at the start of the empty line 6.
+    assert_eq!(
+        replacements[1]["deletedRegion"],
+        serde_json::json!({ "startLine": 4, "startColumn": 16, "endLine": 6, "endColumn": 1 }),
+        "{v:#}"
+    );
+    assert_eq!(v["runs"][0]["results"][1]["fixes"][0]["properties"]["applicability"], "unsafe");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fixes.sarif");
+    std::fs::write(&file, log).unwrap();
+    let Some(findings) = sarif_validator_findings(&file) else { return };
+    assert!(findings.is_empty(), "{findings:#?}");
 }
 
 fn is_node_launcher(p: &Path) -> bool {
