@@ -133,10 +133,28 @@ fn slow_normalize(raw: &str) -> String {
 }
 
 /// One item's opening link.
-struct Citation<'a> {
-    note: &'a Note,
-    item: usize,
-    link: usize,
+pub struct Citation<'a> {
+    pub note: &'a Note,
+    /// Index in `note.items`.
+    pub item: usize,
+    /// Index in `note.links`.
+    pub link: usize,
+}
+
+/// Whether `note` takes part: items repeat across notes; an article's links
+/// are its own business.
+pub fn in_scope(note: &Note, cx: &RuleContext<'_>) -> bool {
+    cx.parse.set(note.set).kind == crate::config::NoteKind::Items
+}
+
+/// The citations of `note` with the key they are grouped by (the normalized
+/// URL): every item whose opening link has a destination.
+pub fn citations(note: &Note) -> impl Iterator<Item = (String, Citation<'_>)> {
+    note.items.iter().enumerate().filter_map(move |(i, item)| {
+        let l = item.link.filter(|&l| l < note.links.len())?;
+        let dest = note.links[l].dest.trim();
+        (!dest.is_empty()).then(|| (normalize_url(dest), Citation { note, item: i, link: l }))
+    })
 }
 
 /// Report every repeated article. `notes` may come in any order: the first
@@ -146,16 +164,8 @@ pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
     type Group<'a> = (Citation<'a>, Vec<Citation<'a>>);
     // Normalizing is the costly part and independent per note: spread it over
     // the cores; grouping is a single cheap pass.
-    let keyed: Vec<(String, Citation<'a>)> = notes
-        .par_iter()
-        .flat_map_iter(|&note| {
-            note.items.iter().enumerate().filter_map(move |(i, item)| {
-                let l = item.link.filter(|&l| l < note.links.len())?;
-                let dest = note.links[l].dest.trim();
-                (!dest.is_empty()).then(|| (normalize_url(dest), Citation { note, item: i, link: l }))
-            })
-        })
-        .collect();
+    let keyed: Vec<(String, Citation<'a>)> =
+        notes.par_iter().flat_map_iter(|&note| citations(note)).collect();
     let mut by_url: HashMap<String, Group<'a>> = HashMap::with_capacity(keyed.len());
     for (key, cite) in keyed {
         match by_url.entry(key) {
@@ -166,50 +176,54 @@ pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
         }
     }
     let mut out = Vec::new();
-    for (_, (first, rest)) in by_url {
-        if rest.is_empty() {
-            continue;
-        }
-        let mut cites = rest;
-        cites.push(first);
-        cites.sort_by(|a, b| {
-            let key = |c: &Citation<'a>| {
-                (c.note.date(), c.note.file.path.as_str(), c.note.links[c.link].span.start)
-            };
-            key(a).cmp(&key(b))
-        });
-        let first = &cites[0];
-        let first_link = &first.note.links[first.link];
-        let first_item = first.note.items[first.item].number;
-        let first_pos = first.note.file.position(first_link.span.start);
-        let total = cites.len();
-        for c in &cites[1..] {
-            let link = &c.note.links[c.link];
-            let item = c.note.items[c.item].number;
-            let same_note = std::ptr::eq(c.note, first.note) || c.note.file.path == first.note.file.path;
-            let where_first = if same_note {
-                format!("item {first_item} of this note (line {})", first_pos.line)
-            } else {
-                format!("item {first_item} of {} (line {})", first.note.file.path, first_pos.line)
-            };
-            let mut message = format!("item {item} links an article already noted in {where_first}");
-            if total > 2 {
-                message.push_str(&format!(" ({total} times in all)"));
-            }
-            out.push(
-                c.note
-                    .file
-                    .diag(DUPLICATE_URL.name, DUPLICATE_URL.default_severity, link.dest_span.clone(), message)
-                    .with_label("already noted")
-                    .with_help(
-                        "delete this item, or replace it with a pointer to the earlier note; if they are \
-                         different articles, one of the two links is wrong",
-                    )
-                    .with_related(first.note.file.related(first_link.span.start, "first noted here")),
-            );
+    for (_, (first, mut cites)) in by_url {
+        if !cites.is_empty() {
+            cites.push(first);
+            report_group(cites, &mut out);
         }
     }
     out
+}
+
+/// The findings of one article's citations (any order, at least two): every
+/// citation but the first (by note date, path, offset) names the first. Also
+/// what `daybook server` runs on the groups its index says a changed note is in.
+pub fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>) {
+    cites.sort_by(|a, b| {
+        let key =
+            |c: &Citation<'a>| (c.note.date(), c.note.file.path.as_str(), c.note.links[c.link].span.start);
+        key(a).cmp(&key(b))
+    });
+    let first = &cites[0];
+    let first_link = &first.note.links[first.link];
+    let first_item = first.note.items[first.item].number;
+    let first_pos = first.note.file.position(first_link.span.start);
+    let total = cites.len();
+    for c in &cites[1..] {
+        let link = &c.note.links[c.link];
+        let item = c.note.items[c.item].number;
+        let same_note = std::ptr::eq(c.note, first.note) || c.note.file.path == first.note.file.path;
+        let where_first = if same_note {
+            format!("item {first_item} of this note (line {})", first_pos.line)
+        } else {
+            format!("item {first_item} of {} (line {})", first.note.file.path, first_pos.line)
+        };
+        let mut message = format!("item {item} links an article already noted in {where_first}");
+        if total > 2 {
+            message.push_str(&format!(" ({total} times in all)"));
+        }
+        out.push(
+            c.note
+                .file
+                .diag(DUPLICATE_URL.name, DUPLICATE_URL.default_severity, link.dest_span.clone(), message)
+                .with_label("already noted")
+                .with_help(
+                    "delete this item, or replace it with a pointer to the earlier note; if they are \
+                     different articles, one of the two links is wrong",
+                )
+                .with_related(first.note.file.related(first_link.span.start, "first noted here")),
+        );
+    }
 }
 
 pub struct DuplicateUrl;
@@ -224,9 +238,7 @@ impl Check for DuplicateUrl {
         cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Items repeat across notes; an article's links are its own business.
-        let notes: Vec<&Note> =
-            notes.iter().filter(|n| cx.parse.set(n.set).kind == crate::config::NoteKind::Items).collect();
+        let notes: Vec<&Note> = notes.iter().filter(|n| in_scope(n, cx)).collect();
         out.extend(check(&notes));
     }
 }

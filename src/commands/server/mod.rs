@@ -14,6 +14,7 @@
 //! `notes/`), the path relative to it. A document outside every workspace
 //! folder, or not a note there (`notes.root`, `ignore:`), gets no diagnostics.
 
+mod citations;
 mod features;
 mod position;
 mod repo;

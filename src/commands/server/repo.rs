@@ -6,6 +6,9 @@
 //! the cross-note rules then run over the held notes (which is what makes a
 //! duplicate across the repository show while typing, from the disk's notes
 //! and the other open buffers) and only the changed note's findings are kept.
+//! `duplicate-url` is the exception: it reads an index of the held notes'
+//! URLs updated with each change ([`CitationIndex`]), so a keystroke costs
+//! work in proportion to the note, not to the repository.
 //! The same `lint::finalize` as `daybook lint` applies suppressions, the
 //! `rules:` levels and the `strict_since` cap, so severities agree.
 
@@ -13,6 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::citations::CitationIndex;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::lint;
 use crate::note::Note;
@@ -30,6 +34,8 @@ pub(crate) struct Repo {
     /// Display path -> index in `notes`.
     index: HashMap<String, usize>,
     readme: Option<Note>,
+    /// The URLs `notes` cite, for `duplicate-url`.
+    citations: CitationIndex,
 }
 
 /// What a document is to its repository.
@@ -53,7 +59,16 @@ impl Repo {
             lint::compact(n);
         }
         let index = notes.iter().enumerate().map(|(i, n)| (n.file.path.clone(), i)).collect();
-        Ok(Repo { root: root.to_path_buf(), settings, prepared, notes, index, readme: loaded.readme })
+        let citations = CitationIndex::build(&notes, &prepared.context(&settings.config, root));
+        Ok(Repo {
+            root: root.to_path_buf(),
+            settings,
+            prepared,
+            notes,
+            index,
+            readme: loaded.readme,
+            citations,
+        })
     }
 
     fn readme_path(&self) -> String {
@@ -89,7 +104,7 @@ impl Repo {
     pub(crate) fn lint(&mut self, rel: &str, text: String) -> (Arc<SourceFile>, Vec<Diagnostic>) {
         let file = SourceFile::new(rel, self.root.join(rel), text);
         let kind = self.kind(rel);
-        let Repo { root, settings, prepared, notes, index, readme } = self;
+        let Repo { root, settings, prepared, notes, index, readme, citations } = self;
         let config = &settings.config;
         let cx = prepared.context(config, root);
         let mut out = Vec::new();
@@ -106,12 +121,11 @@ impl Repo {
                 let mut note = parse_note(file.clone(), &settings.parse);
                 lint::check_note(rules::checks(), &note, &cx, &mut out);
                 lint::compact(&mut note);
+                citations.update(&note, &cx);
                 hold(notes, index, note);
             }
         }
-        for c in rules::checks() {
-            c.check_repo(notes, readme.as_ref(), &cx, &mut out);
-        }
+        cross_note(rel, kind, notes, index, readme.as_ref(), citations, &cx, &mut out);
         out.retain(|d| d.path == rel);
         // Suppressions and the `strict_since` cap of this document alone: what
         // finalize adds (unused suppressions) is about it too.
@@ -138,9 +152,12 @@ impl Repo {
             (Kind::Note, Some(file)) => {
                 let mut note = parse_note(file, &self.settings.parse);
                 lint::compact(&mut note);
+                let cx = self.prepared.context(&self.settings.config, &self.root);
+                self.citations.update(&note, &cx);
                 hold(&mut self.notes, &mut self.index, note);
             }
             _ => {
+                self.citations.remove(rel);
                 if let Some(i) = self.index.remove(rel) {
                     self.notes.swap_remove(i);
                     if let Some(moved) = self.notes.get(i) {
@@ -166,6 +183,31 @@ impl Repo {
             Some(&i) => Some(&self.notes[i].file),
             None => self.readme.as_ref().filter(|r| r.file.path == rel).map(|r| &r.file),
         }
+    }
+}
+
+/// The cross-note rules' findings that may be about `rel` (the caller keeps
+/// those that are): every rule's over the held notes, but `duplicate-url`'s
+/// from the index.
+#[allow(clippy::too_many_arguments)]
+fn cross_note(
+    rel: &str,
+    kind: Kind,
+    notes: &[Note],
+    index: &HashMap<String, usize>,
+    readme: Option<&Note>,
+    citations: &CitationIndex,
+    cx: &rules::RuleContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for c in rules::checks() {
+        if c.rules().iter().any(|r| r.name == rules::duplicates::DUPLICATE_URL.name) {
+            continue;
+        }
+        c.check_repo(notes, readme, cx, out);
+    }
+    if kind == Kind::Note {
+        citations.findings(rel, notes, index, out);
     }
 }
 
@@ -244,6 +286,81 @@ mod tests {
         repo.reload("notes/202401/0101.md");
         let (_, d) = repo.lint("notes/202401/0102.md", NOTE.replace("1.1", "1.2"));
         assert_eq!(rules_of(&d), [("duplicate-url", 7)]);
+    }
+
+    fn items_note(y: u32, m: u32, d: u32, urls: &[&str]) -> String {
+        let items: String = urls
+            .iter()
+            .enumerate()
+            .map(|(i, u)| format!("{}. [An article]({u})       :star:\n   - Abstract: x\n", i + 1))
+            .collect();
+        format!(
+            "# 公众号内容拓展学习笔记（{y}.{m}.{d}）\n\n------\n\n## :paperclip:  今日要点\n\n{items}\n\
+             ## :paperclip:  Others\n\n- nothing to add\n"
+        )
+    }
+
+    /// For every held note, the cross-note findings from the URL index and
+    /// from every cross-note rule run over every held note (what the server
+    /// did before the index) must be the same; returns how many
+    /// `duplicate-url` findings there are in all.
+    fn same_as_the_full_run(repo: &Repo, step: &str) -> usize {
+        let cx = repo.prepared.context(&repo.settings.config, &repo.root);
+        let mut paths: Vec<&String> = repo.index.keys().collect();
+        paths.sort();
+        let mut duplicates = 0;
+        for rel in paths {
+            let (mut fast, mut full) = (Vec::new(), Vec::new());
+            let (notes, readme) = (&repo.notes, repo.readme.as_ref());
+            cross_note(rel, Kind::Note, notes, &repo.index, readme, &repo.citations, &cx, &mut fast);
+            for c in rules::checks() {
+                c.check_repo(notes, readme, &cx, &mut full);
+            }
+            for d in [&mut fast, &mut full] {
+                d.retain(|d| d.path == *rel);
+                lint::sort(d);
+            }
+            assert_eq!(fast, full, "after {step}, in {rel}");
+            duplicates += fast.iter().filter(|d| d.rule == "duplicate-url").count();
+        }
+        duplicates
+    }
+
+    #[test]
+    fn the_url_index_finds_what_the_rule_finds_over_every_note() {
+        let (a, b, c) = ("https://example.com/a", "https://example.com/b", "https://example.com/c");
+        let (dir, mut repo) = repo(&[
+            ("notes/202401/0101.md", &items_note(2024, 1, 1, &[a, b])),
+            ("notes/202401/0102.md", &items_note(2024, 1, 2, &["http://Example.com/a/", c])),
+            ("notes/202401/0103.md", &items_note(2024, 1, 3, &[c, "https://example.com/c#again"])),
+        ]);
+        // a: 0101, 0102; c: 0102, 0103 twice.
+        assert_eq!(same_as_the_full_run(&repo, "load"), 3);
+        let steps: [(&str, &str, Option<String>, usize); 7] = [
+            ("0101 drops a", "notes/202401/0101.md", Some(items_note(2024, 1, 1, &[b])), 2),
+            ("0103 cites b", "notes/202401/0103.md", Some(items_note(2024, 1, 3, &[c, c, b])), 3),
+            // Not on disk; c now four times, "(4 times in all)" in every message.
+            ("a new 0104", "notes/202401/0104.md", Some(items_note(2024, 1, 4, &[a, c])), 5),
+            // An earlier note: c's first citation moves, every message of c changes.
+            ("an older note", "notes/202312/1231.md", Some(items_note(2023, 12, 31, &[c])), 6),
+            ("0101 closed unsaved", "notes/202401/0101.md", None, 7),
+            ("0104 closed, never saved", "notes/202401/0104.md", None, 5),
+            ("0102 deleted on disk", "notes/202401/0102.md", None, 3),
+        ];
+        for (step, rel, text, want) in steps {
+            match text {
+                Some(text) => {
+                    repo.lint(rel, text);
+                }
+                None => {
+                    if step.contains("deleted") {
+                        std::fs::remove_file(dir.path().join(rel)).unwrap();
+                    }
+                    repo.reload(rel);
+                }
+            }
+            assert_eq!(same_as_the_full_run(&repo, step), want, "{step}");
+        }
     }
 
     #[test]
