@@ -341,9 +341,14 @@ fn daybook_config_schema_accepts_what_daybook_accepts_and_flags_what_it_refuses(
         let (valid, log) = run(Command::new(&cj).arg("--schemafile").arg(&schema).arg(&file));
         (loads, valid, log)
     };
-    let good = "notes: { root: notes }\nstrict_since: 2021-04-25\nrules: { dead-link: warning, stars: off }\n\
-                fields:\n  - { label: Paper, aliases: [论文], link: true }\nreadme: { order: descending }\n";
-    let (loads, valid, log) = check("good.yml", good);
+    // With the `$schema:` key the README offers editors instead of a modeline ("Editor support").
+    let good = format!(
+        "$schema: {}\nnotes: {{ root: notes }}\nstrict_since: 2021-04-25\n\
+         rules: {{ dead-link: warning, stars: off }}\n\
+         fields:\n  - {{ label: Paper, aliases: [论文], link: true }}\nreadme: {{ order: descending }}\n",
+        daybook::config::SCHEMA_URL
+    );
+    let (loads, valid, log) = check("good.yml", &good);
     assert!(loads && valid, "daybook loads it and the schema accepts it: {log}");
     for (name, bad) in [
         ("rule.yml", "rules: { titel: warning }\n"),
