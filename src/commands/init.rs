@@ -140,6 +140,11 @@ fn adopt_any(
             set.config.pattern
         );
     }
+    if let Some(v) = inference.fields.as_ref().filter(|v| !v.is_default()) {
+        for line in v.describe() {
+            outln!("{line}");
+        }
+    }
     let verb = if dry_run { "would wrap" } else { "wrapped" };
     match (&inference.readme, &inference.index, &inference.new_readme) {
         (Some(r), Some(i), Some(new)) => {

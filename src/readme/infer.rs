@@ -18,6 +18,14 @@ use crate::config::{Config, DateSource, NoteKind, NotesConfig, Unmatched};
 use crate::note::parse::ParseContext;
 use crate::pattern::DatePattern;
 
+mod fields;
+mod kind;
+mod yaml;
+
+pub use fields::Vocabulary;
+pub use kind::ItemsShape;
+use kind::describe_and_refine;
+
 /// One proposed note set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InferredSet {
@@ -341,6 +349,10 @@ pub struct Inference {
     pub files: usize,
     /// The proposed sets, in `config.notes` order, with what was inferred of each.
     pub sets: Vec<(InferredSet, String)>,
+    /// What the `items` notes share, when a set holds them.
+    pub shape: Option<ItemsShape>,
+    /// The field vocabulary of the `items` notes, when a set holds them.
+    pub fields: Option<Vocabulary>,
     /// The configuration to write.
     pub config: Config,
     /// The README, when there is one.
@@ -362,70 +374,6 @@ impl Inference {
         self.sets
             .first()
             .is_none_or(|(s, _)| s.config.root == default.root && s.config.pattern == default.pattern)
-    }
-
-    /// daybook.yml as `init` writes it: what was inferred, from how many
-    /// notes, as comments, then the settings.
-    pub fn yaml(&self) -> String {
-        let mut out =
-            String::from("# Written by `daybook init`, which inferred these settings from the repository:\n");
-        out.push_str(&format!("# {} Markdown files (the README aside).\n", self.files));
-        for (set, why) in &self.sets {
-            out.push_str(&format!(
-                "# - note set `{}`: {} files as `{}` in `{}`; {why}\n",
-                set.config.display_name(),
-                set.paths.len(),
-                set.config.pattern,
-                set.config.root
-            ));
-        }
-        match (&self.readme, &self.index) {
-            (Some(r), Some(i)) => out.push_str(&format!(
-                "# - {}: its index (lines {}-{}: {}) lists the set `{}`; it is wrapped in daybook:history markers\n#   and `readme.templates.history` reproduces its lines.\n",
-                r.display_path,
-                super::line_of(&r.text, i.lines.start),
-                super::line_of(&r.text, i.lines.end.saturating_sub(1)),
-                i.description,
-                self.sets.get(i.set).map_or("", |(s, _)| s.config.display_name()),
-            )),
-            (Some(r), None) if self.already_adopted => {
-                out.push_str(&format!("# - {}: already has daybook markers.\n", r.display_path))
-            }
-            (Some(r), None) => out.push_str(&format!(
-                "# - {}: no index of the notes was found; add `<!-- daybook:history -->` and\n#   `<!-- /daybook:history -->` lines where it should go.\n",
-                r.display_path
-            )),
-            (None, _) => out.push_str("# - there is no README yet.\n"),
-        }
-        out.push_str("# Edit freely; `daybook config show` prints what daybook uses.\n");
-        #[derive(serde::Serialize)]
-        struct Readme<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            order: Option<crate::config::Order>,
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            topics: &'a BTreeMap<String, String>,
-            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-            templates: &'a BTreeMap<String, String>,
-        }
-        #[derive(serde::Serialize)]
-        struct Doc<'a> {
-            notes: &'a [NotesConfig],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            title: Option<&'a crate::config::TitleConfig>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            readme: Option<Readme<'a>>,
-        }
-        let r = &self.config.readme;
-        let readme =
-            (r.order != crate::config::Order::Ascending || !r.topics.is_empty() || !r.templates.is_empty())
-                .then(|| Readme {
-                    order: (r.order != crate::config::Order::Ascending).then_some(r.order),
-                    topics: &r.topics,
-                    templates: &r.templates,
-                });
-        let doc = Doc { notes: &self.config.notes.0, title: None, readme };
-        out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
-        out
     }
 }
 
@@ -451,6 +399,7 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
     config.readme.path = (readme_path != "README.md").then(|| readme_path.to_owned());
     let mut names: Vec<String> = Vec::new();
     let mut sets = Vec::new();
+    let mut shape = None;
     for mut s in inferred {
         let base = match (s.config.root.as_str(), is_dated(&s.config.pattern)) {
             (".", true) => "journal".to_owned(),
@@ -463,15 +412,30 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
         }
         names.push(name.clone());
         s.config.name = Some(name);
-        let why = describe_and_refine(root, &mut s);
+        let why = describe_and_refine(root, &mut s, &mut shape);
         sets.push((s, why));
     }
     if !sets.is_empty() {
         config.notes = crate::config::NoteSets(sets.iter().map(|(s, _)| s.config.clone()).collect());
     }
+    if let Some(sh) = &shape {
+        if *sh.today != crate::util::text::collapse_ws(&config.sections.today) {
+            config.sections.today = sh.today.clone();
+        }
+        config.stars.required = sh.rated();
+    }
+    let fields = match &shape {
+        Some(_) => Some(fields::infer_fields(root, &config, &paths)?),
+        None => None,
+    };
+    if let Some(v) = fields.as_ref().filter(|v| !v.is_default()) {
+        config.fields = v.fields.clone();
+    }
     let mut inference = Inference {
         files: paths.len(),
         sets,
+        shape,
+        fields,
         config,
         readme: None,
         index: None,
@@ -553,73 +517,6 @@ fn wrap(text: &str, lines: std::ops::Range<usize>) -> String {
     out.push_str(&text[lines.end..]);
     out
 }
-
-/// Read a sample of the set's notes to choose its kind and title pattern;
-/// returns what was inferred, in words.
-fn describe_and_refine(root: &std::path::Path, s: &mut InferredSet) -> String {
-    let sample: Vec<&String> = s.paths.iter().take(200).collect();
-    let today = crate::util::text::collapse_ws(&crate::config::SectionsConfig::default().today);
-    let mut items = 0;
-    let mut front = 0;
-    let mut titles: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
-    let pattern = DatePattern::general(&s.config.pattern).ok();
-    let rel_root = if s.config.root == "." { String::new() } else { s.config.root.clone() };
-    for p in &sample {
-        let Ok(text) = std::fs::read_to_string(root.join(p)) else { continue };
-        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        if crate::note::front_matter::find(body, 0).is_some() {
-            front += 1;
-        }
-        if body.lines().any(|l| l.starts_with("## ") && crate::util::text::collapse_ws(&l[3..]) == today) {
-            items += 1;
-        }
-        let title =
-            body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_owned()).unwrap_or_default();
-        let rel = p.strip_prefix(&rel_root).map(|r| r.trim_start_matches('/')).unwrap_or(p);
-        let date = pattern.as_ref().and_then(|pt| pt.parse(rel)?.ok());
-        titles.push((title, date));
-    }
-    let dated = is_dated(&s.config.pattern);
-    let mut parts = Vec::new();
-    if dated && items * 2 >= sample.len().max(1) {
-        s.config.kind = NoteKind::Items;
-        parts.push("`items` notes (a today section of rated items)".to_owned());
-    } else {
-        s.config.kind = NoteKind::Article;
-        parts.push(format!(
-            "`article` notes (a title and free text: {} of {} have an H1)",
-            titles.iter().filter(|t| !t.0.is_empty()).count(),
-            titles.len()
-        ));
-        if dated {
-            for candidate in TITLE_FORMATS {
-                let Ok(tp) = DatePattern::new(candidate) else { continue };
-                let agree = titles.iter().filter(|(t, d)| d.is_some_and(|d| tp.format(d) == *t)).count();
-                if agree * 10 >= titles.len() * 8 && agree > 0 {
-                    s.config.title = Some((*candidate).to_owned());
-                    parts.push(format!("titled `# {candidate}` ({agree} of {})", titles.len()));
-                    break;
-                }
-            }
-        }
-    }
-    parts.push(if dated { "dated by their path".to_owned() } else { "undated: listed by title".to_owned() });
-    if front > 0 {
-        parts.push(format!("{front} of {} have front matter", sample.len()));
-    }
-    parts.join(", ")
-}
-
-/// Titles that spell the note's date, tried in order.
-const TITLE_FORMATS: &[&str] = &[
-    "{yyyy}-{mm}-{dd}",
-    "{yyyy}_{mm}_{dd}",
-    "{yyyy}/{mm}/{dd}",
-    "{yyyy}.{mm}.{dd}",
-    "{yyyy}.{m}.{d}",
-    "{yyyy}年{m}月{d}日",
-    "{yyyy}{mm}{dd}",
-];
 
 #[cfg(test)]
 mod tests {

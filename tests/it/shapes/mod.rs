@@ -216,6 +216,36 @@ fn obsidian_daily_notes_and_logseq_journals() {
     });
 }
 
+/// Daily notes of rated items whose labels are not the seed's: init infers the
+/// today heading, the title and the field vocabulary (labels of at least three
+/// notes), and takes `Sumary`, written once, for the typo it is, so lint
+/// reports exactly that.
+#[test]
+fn items_notes_with_their_own_field_labels() {
+    adopt(&Shape {
+        name: "items",
+        findings: &[("log/2024-03-05.md", "unknown-field")],
+        removed: &[],
+        added: &["- [2024-03-04](log/2024-03-04.md)"],
+        moved: 0,
+        config_has: &[
+            "kind: items",
+            "today: Today",
+            "title: '{yyyy}-{mm}-{dd}'",
+            "- label: Summary\n  required: true\n",
+            "- label: Source\n  required: true\n  link: true\n",
+            "- label: Repo\n  link: true\n",
+            "from the labels of 6 notes",
+            "`Repo` in 3",
+            "`Sumary` (1 note) is taken for a typo of `Summary`",
+        ],
+    });
+    let dir = temp_copy(&fixtures("shapes").join("items"));
+    daybook().arg("init").arg(dir.path()).assert().success();
+    let config = read(&dir.path().join("daybook.yml"));
+    assert!(!config.contains("label: Sumary") && !config.contains("Abstract"), "{config}");
+}
+
 /// Where the README has no index, init says so and still writes the config.
 #[test]
 fn a_readme_without_an_index_still_gets_a_config() {
@@ -298,4 +328,34 @@ fn hugo_toml_front_matter_is_read_like_yaml() {
     assert_eq!(found("_posts/2024-01-06-hugo.md"), [("date-mismatch".to_owned(), 3)], "{doc:#}");
     assert_eq!(found("_posts/2024-01-07-bad-toml.md"), [("front-matter".to_owned(), 3)], "{doc:#}");
     assert!(doc.to_string().contains("the front matter is not valid TOML"), "{doc:#}");
+}
+
+/// docs/shapes.md shows, for each shape, the daybook.yml `init` writes for its
+/// fixture, verbatim but for the closing comment line.
+#[test]
+fn the_shapes_page_shows_what_init_writes() {
+    let page = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/shapes.md"));
+    for (section, name) in [
+        ("2.", "til"),
+        ("3.", "journal"),
+        ("4.", "posts"),
+        ("5.", "folders"),
+        ("6.", "vault"),
+        ("7.", "items"),
+    ] {
+        let at = page.find(&format!("\n## {section} ")).unwrap_or_else(|| panic!("no section {section}"));
+        // The first daybook.yml after the section's heading.
+        let body = &page[at + 1..];
+        let start =
+            body.find("```yaml\n").unwrap_or_else(|| panic!("section {section} shows no daybook.yml"))
+                + "```yaml\n".len();
+        let shown = &body[start..start + body[start..].find("```").unwrap()];
+        let dir = temp_copy(&fixtures("shapes").join(name));
+        daybook().arg("init").arg(dir.path()).assert().success();
+        let written: String = read(&dir.path().join("daybook.yml"))
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("# Edit freely"))
+            .collect();
+        assert_eq!(shown, written, "docs/shapes.md section {section} ({name}) is not what init writes");
+    }
 }

@@ -1,0 +1,179 @@
+//! The kind and title pattern of an inferred set, read from a sample of its notes.
+//!
+//! A set holds `items` notes when most of its dated notes share one H2 heading
+//! whose section is a numbered list of links carrying a rating or labelled
+//! sub-bullets (`1. [title](url) :star:` then `   - Summary: ...`): the
+//! seed's `## :paperclip:  今日要点` or any other wording (`## Today`).
+
+use std::collections::BTreeMap;
+
+use super::{InferredSet, is_dated};
+use crate::config::{NoteKind, SectionsConfig, StarsConfig, TitleConfig};
+use crate::pattern::DatePattern;
+use crate::util::text::collapse_ws;
+
+/// What the `items` notes of a repository share, from the first `items` set found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemsShape {
+    /// The heading of the today section, whitespace runs collapsed.
+    pub today: String,
+    /// Numbered item lines seen under it, and how many of them carry the star token.
+    pub items: usize,
+    pub starred: usize,
+}
+
+impl ItemsShape {
+    /// Whether most items are rated with the seed's star token.
+    pub fn rated(&self) -> bool {
+        self.starred * 2 >= self.items
+    }
+}
+
+/// The H2 headings of one note, and per heading its numbered link lines and
+/// how many of them carry the star token, when the section looks like items.
+struct Sections {
+    headings: Vec<String>,
+    items: BTreeMap<String, (usize, usize)>,
+}
+
+fn sections(body: &str, star: &str) -> Sections {
+    let mut headings = Vec::new();
+    // Per heading: numbered link lines, starred ones, labelled sub-bullets.
+    let mut seen: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in body.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            let h = collapse_ws(h.trim());
+            headings.push(h.clone());
+            current = Some(h);
+            continue;
+        }
+        if line.starts_with("# ") {
+            current = None;
+            continue;
+        }
+        let Some(h) = &current else { continue };
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if indent <= 3 && digits > 0 && t[digits..].starts_with(". [") {
+            let e = seen.entry(h.clone()).or_default();
+            e.0 += 1;
+            e.1 += usize::from(t.contains(star));
+        } else if indent >= 2
+            && let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))
+            && rest.find([':', '：']).is_some_and(|i| i > 0 && !rest[..i].contains(char::is_whitespace))
+        {
+            seen.entry(h.clone()).or_default().2 += 1;
+        }
+    }
+    let items = seen
+        .into_iter()
+        .filter(|(_, (n, starred, fields))| *n > 0 && (*starred > 0 || *fields > 0))
+        .map(|(h, (n, starred, _))| (h, (n, starred)))
+        .collect();
+    Sections { headings, items }
+}
+
+/// Read a sample of the set's notes to choose its kind and title pattern;
+/// returns what was inferred, in words. `shape` is what the `items` notes of
+/// an earlier set share (the today heading is one for the whole repository):
+/// when it is unset and this set holds items, it is set.
+pub(super) fn describe_and_refine(
+    root: &std::path::Path,
+    s: &mut InferredSet,
+    shape: &mut Option<ItemsShape>,
+) -> String {
+    let sample: Vec<&String> = s.paths.iter().take(200).collect();
+    let star = StarsConfig::default().token;
+    let mut front = 0;
+    let mut notes: Vec<Sections> = Vec::new();
+    let mut titles: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
+    let pattern = DatePattern::general(&s.config.pattern).ok();
+    let rel_root = if s.config.root == "." { String::new() } else { s.config.root.clone() };
+    for p in &sample {
+        let Ok(text) = std::fs::read_to_string(root.join(p)) else { continue };
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let fm = crate::note::front_matter::find(body, 0);
+        if fm.is_some() {
+            front += 1;
+        }
+        let body = &body[fm.map_or(0, |f| f.span.end)..];
+        notes.push(sections(body, &star));
+        let title =
+            body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_owned()).unwrap_or_default();
+        let rel = p.strip_prefix(&rel_root).map(|r| r.trim_start_matches('/')).unwrap_or(p);
+        let date = pattern.as_ref().and_then(|pt| pt.parse(rel)?.ok());
+        titles.push((title, date));
+    }
+    let dated = is_dated(&s.config.pattern);
+    // The today heading: the repository's, else the one most notes hold items under.
+    let today = match shape {
+        Some(sh) => sh.today.clone(),
+        None => {
+            let mut by_heading: BTreeMap<&str, usize> = BTreeMap::new();
+            for n in &notes {
+                for h in n.items.keys() {
+                    *by_heading.entry(h).or_default() += 1;
+                }
+            }
+            let best = by_heading.iter().max_by_key(|(h, n)| (**n, std::cmp::Reverse(**h)));
+            best.map_or_else(|| collapse_ws(&SectionsConfig::default().today), |(h, _)| (*h).to_owned())
+        }
+    };
+    let with_today = notes.iter().filter(|n| n.headings.contains(&today)).count();
+    let mut parts = Vec::new();
+    let items = dated && with_today * 2 >= sample.len().max(1);
+    if items {
+        s.config.kind = NoteKind::Items;
+        let (n, starred) =
+            notes.iter().filter_map(|x| x.items.get(&today)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        if shape.is_none() {
+            *shape = Some(ItemsShape { today: today.clone(), items: n, starred });
+        }
+        parts.push(format!(
+            "`items` notes (a `## {today}` section of numbered items: {with_today} of {} notes)",
+            notes.len()
+        ));
+    } else {
+        s.config.kind = NoteKind::Article;
+        parts.push(format!(
+            "`article` notes (a title and free text: {} of {} have an H1)",
+            titles.iter().filter(|t| !t.0.is_empty()).count(),
+            titles.len()
+        ));
+    }
+    let agree =
+        |tp: &DatePattern| titles.iter().filter(|(t, d)| d.is_some_and(|d| tp.format(d) == *t)).count();
+    let most = |n: usize| n * 10 >= titles.len() * 8 && n > 0;
+    // `items` notes are titled `title.pattern` unless the set says otherwise.
+    let default_fits =
+        items && DatePattern::new(&TitleConfig::default().pattern).is_ok_and(|tp| most(agree(&tp)));
+    if dated && !default_fits {
+        for candidate in TITLE_FORMATS {
+            let Ok(tp) = DatePattern::new(candidate) else { continue };
+            let n = agree(&tp);
+            if most(n) {
+                s.config.title = Some((*candidate).to_owned());
+                parts.push(format!("titled `# {candidate}` ({n} of {})", titles.len()));
+                break;
+            }
+        }
+    }
+    parts.push(if dated { "dated by their path".to_owned() } else { "undated: listed by title".to_owned() });
+    if front > 0 {
+        parts.push(format!("{front} of {} have front matter", sample.len()));
+    }
+    parts.join(", ")
+}
+
+/// Titles that spell the note's date, tried in order.
+const TITLE_FORMATS: &[&str] = &[
+    "{yyyy}-{mm}-{dd}",
+    "{yyyy}_{mm}_{dd}",
+    "{yyyy}/{mm}/{dd}",
+    "{yyyy}.{mm}.{dd}",
+    "{yyyy}.{m}.{d}",
+    "{yyyy}年{m}月{d}日",
+    "{yyyy}{mm}{dd}",
+];

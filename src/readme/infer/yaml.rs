@@ -1,0 +1,130 @@
+//! daybook.yml as `init` writes it: what was inferred, as comments, then the settings.
+
+use std::collections::BTreeMap;
+
+use super::Inference;
+use crate::config::{Config, NotesConfig};
+
+impl Inference {
+    /// daybook.yml as `init` writes it: what was inferred, from how many
+    /// notes, as comments, then the settings.
+    pub fn yaml(&self) -> String {
+        let mut out =
+            String::from("# Written by `daybook init`, which inferred these settings from the repository:\n");
+        out.push_str(&format!("# {} Markdown files (the README aside).\n", self.files));
+        for (set, why) in &self.sets {
+            out.push_str(&format!(
+                "# - note set `{}`: {} files as `{}` in `{}`; {why}\n",
+                set.config.display_name(),
+                set.paths.len(),
+                set.config.pattern,
+                set.config.root
+            ));
+        }
+        if let Some(sh) = &self.shape {
+            out.push_str(&format!(
+                "# - the today section of `items` notes is `## {}`; {} of its {} items are rated with `{}`.\n",
+                sh.today,
+                sh.starred,
+                sh.items,
+                self.config.stars.token
+            ));
+        }
+        if let Some(v) = &self.fields {
+            for line in v.describe() {
+                out.push_str(&format!("# - {line}.\n"));
+            }
+        }
+        match (&self.readme, &self.index) {
+            (Some(r), Some(i)) => out.push_str(&format!(
+                "# - {}: its index (lines {}-{}: {}) lists the set `{}`; it is wrapped in daybook:history markers\n#   and `readme.templates.history` reproduces its lines.\n",
+                r.display_path,
+                crate::readme::line_of(&r.text, i.lines.start),
+                crate::readme::line_of(&r.text, i.lines.end.saturating_sub(1)),
+                i.description,
+                self.sets.get(i.set).map_or("", |(s, _)| s.config.display_name()),
+            )),
+            (Some(r), None) if self.already_adopted => {
+                out.push_str(&format!("# - {}: already has daybook markers.\n", r.display_path))
+            }
+            (Some(r), None) => out.push_str(&format!(
+                "# - {}: no index of the notes was found; add `<!-- daybook:history -->` and\n#   `<!-- /daybook:history -->` lines where it should go.\n",
+                r.display_path
+            )),
+            (None, _) => out.push_str("# - there is no README yet.\n"),
+        }
+        out.push_str("# Edit freely; `daybook config show` prints what daybook uses.\n");
+        #[derive(serde::Serialize)]
+        struct Readme<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order: Option<crate::config::Order>,
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            topics: &'a BTreeMap<String, String>,
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            templates: &'a BTreeMap<String, String>,
+        }
+        #[derive(serde::Serialize)]
+        struct Sections<'a> {
+            today: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct Stars {
+            required: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct Field<'a> {
+            label: &'a str,
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            aliases: &'a [String],
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            required: bool,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            link: bool,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            numbered: bool,
+        }
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            notes: &'a [NotesConfig],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            title: Option<&'a crate::config::TitleConfig>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            sections: Option<Sections<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stars: Option<Stars>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fields: Option<Vec<Field<'a>>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            readme: Option<Readme<'a>>,
+        }
+        let r = &self.config.readme;
+        let readme =
+            (r.order != crate::config::Order::Ascending || !r.topics.is_empty() || !r.templates.is_empty())
+                .then(|| Readme {
+                    order: (r.order != crate::config::Order::Ascending).then_some(r.order),
+                    topics: &r.topics,
+                    templates: &r.templates,
+                });
+        let c = &self.config;
+        let defaults = Config::default();
+        let sections =
+            (c.sections.today != defaults.sections.today).then(|| Sections { today: &c.sections.today });
+        let stars =
+            (c.stars.required != defaults.stars.required).then_some(Stars { required: c.stars.required });
+        let fields = (c.fields != defaults.fields).then(|| {
+            c.fields
+                .iter()
+                .map(|f| Field {
+                    label: &f.label,
+                    aliases: &f.aliases,
+                    required: f.required,
+                    link: f.link,
+                    numbered: f.numbered,
+                })
+                .collect()
+        });
+        let doc = Doc { notes: &c.notes.0, title: None, sections, stars, fields, readme };
+        out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
+        out
+    }
+}
