@@ -337,3 +337,60 @@ fn the_install_section_leads_with_the_wheel_then_binaries_image_and_source() {
         assert!(editors.contains(editor), "{editor}");
     }
 }
+
+/// The pre-commit hooks run commands that work, the way pre-commit runs them
+/// (in the repository, the staged files appended unless `pass_filenames` is
+/// false): each passes on a clean repository and fails on one with a finding,
+/// and a hook given only clean files passes beside a broken note. Every
+/// `language: python` hook has a `language: rust` twin running the same, and
+/// the README and docs name only hooks that exist.
+#[test]
+fn pre_commit_hooks_run_and_each_has_a_rust_twin() {
+    let text = std::fs::read_to_string(project_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Vec<Value> = yaml_serde::from_str(&text).unwrap();
+    let same =
+        |a: &Value, b: &Value| ["entry", "files", "pass_filenames"].iter().all(|k| a.get(k) == b.get(k));
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    for h in &hooks {
+        let id = &h["id"];
+        match h["language"].as_str() {
+            Some("python") => assert!(
+                hooks.iter().any(|r| r["language"] == "rust" && same(h, r)),
+                "{id} has no language: rust twin"
+            ),
+            Some("rust") => {}
+            other => panic!("{id}: language {other:?}"),
+        }
+        let entry: Vec<&str> = h["entry"].as_str().unwrap().split_whitespace().collect();
+        assert_eq!(entry[0], "daybook", "{id}");
+        let files = h["pass_filenames"] != false;
+        let run = |repo: &Path, staged: &[&str]| {
+            let mut c = daybook_in(repo);
+            c.args(&entry[1..]);
+            if files {
+                c.args(staged);
+            }
+            let out = c.output().unwrap();
+            (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        // The example repository, as the release smoke run checks it, then with a
+        // note that has no today section (and is missing from the README).
+        let repo = temp_copy(&project_root().join("examples/notes-repo"));
+        assert_eq!(run(repo.path(), &["notes/202611/1126.md"]).0, Some(0), "{id} on a clean repository");
+        std::fs::write(repo.path().join("notes/202611/1127.md"), "# 公众号内容拓展学习笔记（2026.11.27）\n")
+            .unwrap();
+        let (code, out) = run(repo.path(), &["notes/202611/1127.md"]);
+        assert_eq!(code, Some(1), "{id} with a broken note staged: {out}");
+        if files {
+            assert_eq!(run(repo.path(), &["notes/202611/1126.md"]).0, Some(0), "{id}: only staged files");
+        }
+    }
+    for doc in ["README.md", "docs/github.md"] {
+        let text = std::fs::read_to_string(project_root().join(doc)).unwrap();
+        let at = text.find("repo: https://github.com/daybook-rs/daybook\n").expect(doc);
+        let block = &text[at..at + text[at..].find("```").unwrap()];
+        for id in block.lines().filter_map(|l| l.trim().strip_prefix("- id: ")) {
+            assert!(ids.contains(&id), "{doc} names the hook {id}, which .pre-commit-hooks.yaml lacks");
+        }
+    }
+}
