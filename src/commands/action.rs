@@ -17,7 +17,7 @@ use crate::config::{Config, PublishMode, ReadmeStale};
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::error::Error;
 use crate::github::api::Api;
-use crate::github::checks::{self, CheckRunOutcome, CheckRunSpec};
+use crate::github::checks::{self, CheckRunConclusion, CheckRunOutcome, CheckRunSpec};
 use crate::github::context::{Context, Env, Inputs};
 use crate::github::diff::{self, Changes, FilterMode};
 use crate::github::publish::{self, Request};
@@ -308,7 +308,7 @@ fn check_run(
         head_sha: &head,
         title: format!("{} errors, {} warnings, {} infos", tally.errors, tally.warnings, tally.infos),
         summary: summary::render(summary_input),
-        conclusion: if failed { "failure" } else { "success" },
+        conclusion: if failed { CheckRunConclusion::Failure } else { CheckRunConclusion::Success },
         details_url: ctx.run_url(),
     };
     // The client is built inside the runtime: octocrab spawns its connection worker there.

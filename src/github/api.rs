@@ -1,20 +1,25 @@
-//! A small layer over octocrab: typed requests and responses, errors that
-//! carry the HTTP status so callers can tell a race (409/422) from a missing
-//! permission (403) from a broken network.
+//! A small layer over octocrab: the repository's typed handlers, the few raw
+//! calls they leave, and errors that carry the HTTP status so callers can
+//! tell a race (409/422) from a missing permission (403) from a broken network.
 //!
-//! Callers send their own serde bodies and read their own response structs
-//! through octocrab's generic `get`/`post`/`patch` rather than its endpoint
-//! handlers (`checks().create_check_run()`, `repos().create_blob()`, ...): those
-//! deserialize into models with required fields daybook never reads (`node_id`,
-//! `url`, `verification`, ...), so a response holding only what daybook needs —
-//! a minimal GitHub-compatible server, the tests' fake — would be rejected, and
-//! `CheckRunOutput` drops an empty `annotations` list that the API documents.
+//! Callers use octocrab's handlers and models ([`Api::checks`], [`Api::git`],
+//! [`Api::repos`], [`Api::pulls`]) through [`Api::send`], which classifies
+//! their failures. Where octocrab has no handler for a request, or its handler
+//! sends something else than the request daybook means, the caller sends it
+//! raw (`get`, `post`, `put`, `delete` with its own request body, still reading
+//! octocrab's response model where one fits) and says why in a `// raw:`
+//! comment at the call.
 
 use std::fmt;
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
 use octocrab::Octocrab;
+use octocrab::checks::ChecksHandler;
+use octocrab::git::GitHandler;
+use octocrab::pulls::PullRequestHandler;
+use octocrab::repos::RepoHandler;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -157,6 +162,38 @@ impl Api {
         format!("/repos/{}/{}{rest}", self.repo.owner, self.repo.name)
     }
 
+    /// octocrab's Checks API of the repository.
+    pub fn checks(&self) -> ChecksHandler<'_> {
+        self.crab.checks(&self.repo.owner, &self.repo.name)
+    }
+
+    /// octocrab's Git database API (refs, blobs, trees, commits) of the repository.
+    pub fn git(&self) -> GitHandler<'_> {
+        self.crab.git(&self.repo.owner, &self.repo.name)
+    }
+
+    /// octocrab's repository API (compare).
+    pub fn repos(&self) -> RepoHandler<'_> {
+        self.crab.repos(&self.repo.owner, &self.repo.name)
+    }
+
+    /// octocrab's pull request API (reviews, review comments).
+    pub fn pulls(&self) -> PullRequestHandler<'_> {
+        self.crab.pulls(&self.repo.owner, &self.repo.name)
+    }
+
+    /// Await one of octocrab's typed requests, its failure classified like
+    /// the raw calls' and naming `method` and the repository route `rest`
+    /// (which only labels the error: octocrab builds the request itself).
+    pub async fn send<T>(
+        &self,
+        method: &'static str,
+        rest: &str,
+        request: impl Future<Output = octocrab::Result<T>>,
+    ) -> Result<T, ApiError> {
+        request.await.map_err(|e| classify(method, &self.route(rest), e))
+    }
+
     pub async fn get<R: DeserializeOwned>(&self, route: &str) -> Result<R, ApiError> {
         let r = self.crab.get::<R, _, ()>(route, None).await;
         r.map_err(|e| classify("GET", route, e))
@@ -215,6 +252,10 @@ fn classify(method: &'static str, route: &str, e: octocrab::Error) -> ApiError {
             route: route.to_owned(),
             message: format!("`{}`: {}", source.path(), source.inner()),
         },
+        // How octocrab reports a page (a JSON array) it could not read.
+        octocrab::Error::Serde { source, .. } => {
+            ApiError::Shape { route: route.to_owned(), message: source.to_string() }
+        }
         other => ApiError::Transport { method, route: route.to_owned(), message: other.to_string() },
     }
 }

@@ -5,9 +5,10 @@
 //! run (in progress, title and summary), then send the annotations in update
 //! requests of 50, the last one completing the run with its conclusion.
 
-use octocrab::params::checks::CheckRunStatus;
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+pub use octocrab::params::checks::CheckRunConclusion;
+use octocrab::params::checks::{
+    CheckRunOutput, CheckRunOutputAnnotation, CheckRunOutputAnnotationLevel, CheckRunStatus,
+};
 
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::github::api::{Api, ApiError};
@@ -27,20 +28,6 @@ pub fn exceeds_runner_limit(diags: &[Diagnostic]) -> bool {
     t.errors > RUNNER_LIMIT || t.warnings > RUNNER_LIMIT || t.infos > RUNNER_LIMIT
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Annotation {
-    pub path: String,
-    pub start_line: usize,
-    pub end_line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_column: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_column: Option<usize>,
-    pub annotation_level: &'static str,
-    pub message: String,
-    pub title: String,
-}
-
 fn cut(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_owned();
@@ -52,25 +39,30 @@ fn cut(s: &str, max: usize) -> String {
     format!("{}…", &s[..i])
 }
 
-impl Annotation {
-    pub fn of(d: &Diagnostic) -> Self {
-        // Same positions as the workflow commands; columns only on one-line spans,
-        // which is also what the Checks API accepts.
-        let r = AnnotationRange::of(d);
-        Annotation {
-            path: d.path.clone(),
-            start_line: r.start_line,
-            end_line: r.end_line,
-            start_column: r.start_column,
-            end_column: r.end_column,
-            annotation_level: match d.severity {
-                Severity::Error => "failure",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            },
-            message: cut(&annotation_message(d), MAX_MESSAGE),
-            title: d.rule.clone(),
-        }
+/// A line or column as the Checks API's model holds it.
+fn position(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The annotation of one diagnostic.
+pub fn annotation(d: &Diagnostic) -> CheckRunOutputAnnotation {
+    // Same positions as the workflow commands; columns only on one-line spans,
+    // which is also what the Checks API accepts.
+    let r = AnnotationRange::of(d);
+    CheckRunOutputAnnotation {
+        path: d.path.clone(),
+        start_line: position(r.start_line),
+        end_line: position(r.end_line),
+        start_column: r.start_column.map(position),
+        end_column: r.end_column.map(position),
+        annotation_level: match d.severity {
+            Severity::Error => CheckRunOutputAnnotationLevel::Failure,
+            Severity::Warning => CheckRunOutputAnnotationLevel::Warning,
+            Severity::Info => CheckRunOutputAnnotationLevel::Notice,
+        },
+        message: cut(&annotation_message(d), MAX_MESSAGE),
+        title: Some(d.rule.clone()),
+        raw_details: None,
     }
 }
 
@@ -83,8 +75,8 @@ pub struct CheckRunSpec<'a> {
     pub title: String,
     /// Markdown (the job summary fits; it is cut at the API's limit).
     pub summary: String,
-    /// `success`, `failure` or `neutral`.
-    pub conclusion: &'static str,
+    /// `Success`, `Failure` or `Neutral`.
+    pub conclusion: CheckRunConclusion,
     pub details_url: Option<String>,
 }
 
@@ -103,43 +95,6 @@ pub enum CheckRunOutcome {
     },
 }
 
-/// `output` of a check run request. octocrab's `CheckRunOutput` leaves out an
-/// empty `annotations` list; this one always sends it.
-#[derive(Serialize)]
-struct Output<'a> {
-    title: &'a str,
-    summary: &'a str,
-    annotations: &'a [Annotation],
-}
-
-/// Body of `POST /check-runs`.
-#[derive(Serialize)]
-struct NewCheckRun<'a> {
-    name: &'a str,
-    head_sha: &'a str,
-    status: CheckRunStatus,
-    output: Output<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    details_url: Option<&'a str>,
-}
-
-/// Body of `PATCH /check-runs/{id}`.
-#[derive(Serialize)]
-struct CheckRunUpdate<'a> {
-    output: Output<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<CheckRunStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    conclusion: Option<&'a str>,
-}
-
-/// What daybook reads of a created check run.
-#[derive(Deserialize)]
-struct CreatedCheckRun {
-    id: u64,
-    html_url: Option<String>,
-}
-
 /// Create a check run with every diagnostic as an annotation.
 pub async fn create(
     api: &Api,
@@ -147,41 +102,50 @@ pub async fn create(
     diags: &[Diagnostic],
 ) -> Result<CheckRunOutcome, ApiError> {
     let summary = cut(&spec.summary, MAX_SUMMARY);
-    let output = |annotations| Output { title: &spec.title, summary: &summary, annotations };
-    let body = NewCheckRun {
-        name: spec.name,
-        head_sha: spec.head_sha,
-        status: CheckRunStatus::InProgress,
-        output: output(&[]),
-        details_url: spec.details_url.as_deref(),
+    // Every request repeats the title and summary. An empty batch sends no
+    // `annotations` at all (octocrab leaves an empty list out), which the API
+    // reads as "none added", the same as an empty list.
+    let output = |batch: &[Diagnostic]| CheckRunOutput {
+        title: spec.title.clone(),
+        summary: summary.clone(),
+        text: None,
+        annotations: batch.iter().map(annotation).collect(),
+        images: Vec::new(),
     };
-    // Not `checks().create_check_run()`: `CheckRun` requires `node_id`, `url`, `output`, ...
-    let created: CreatedCheckRun = match api.post(&api.route("/check-runs"), &body).await {
-        Ok(v) => v,
+    let checks = api.checks();
+    let mut new = checks
+        .create_check_run(spec.name, spec.head_sha)
+        .status(CheckRunStatus::InProgress)
+        .output(output(&[]));
+    if let Some(url) = &spec.details_url {
+        new = new.details_url(url);
+    }
+    let created = match api.send("POST", "/check-runs", new.send()).await {
+        Ok(run) => run,
         Err(e) if e.is_forbidden() => return Ok(CheckRunOutcome::Forbidden { message: e.message() }),
         Err(e) => return Err(e),
     };
-    let id = created.id;
 
-    let annotations: Vec<Annotation> = diags.iter().map(Annotation::of).collect();
-    let batches: Vec<&[Annotation]> =
-        if annotations.is_empty() { vec![&[]] } else { annotations.chunks(BATCH).collect() };
-    let update = api.route(&format!("/check-runs/{id}"));
+    let batches: Vec<&[Diagnostic]> =
+        if diags.is_empty() { vec![&[]] } else { diags.chunks(BATCH).collect() };
+    let route = format!("/check-runs/{}", created.id);
     let last = batches.len() - 1;
     for (i, batch) in batches.iter().enumerate() {
-        let body = CheckRunUpdate {
-            output: output(batch),
-            status: (i == last).then_some(CheckRunStatus::Completed),
-            conclusion: (i == last).then_some(spec.conclusion),
-        };
-        // Not `checks().update_check_run()`: it answers a `CheckRun` too.
-        match api.patch::<_, IgnoredAny>(&update, &body).await {
+        let mut update = checks.update_check_run(created.id).output(output(batch));
+        if i == last {
+            update = update.status(CheckRunStatus::Completed).conclusion(spec.conclusion);
+        }
+        match api.send("PATCH", &route, update.send()).await {
             Ok(_) => {}
             Err(e) if e.is_forbidden() => return Ok(CheckRunOutcome::Forbidden { message: e.message() }),
             Err(e) => return Err(e),
         }
     }
-    Ok(CheckRunOutcome::Created { id, html_url: created.html_url, requests: 1 + batches.len() })
+    Ok(CheckRunOutcome::Created {
+        id: created.id.into_inner(),
+        html_url: created.html_url,
+        requests: 1 + batches.len(),
+    })
 }
 
 #[cfg(test)]
@@ -192,14 +156,15 @@ mod tests {
     #[test]
     fn columns_only_on_single_line_annotations() {
         let f = SourceFile::new("n.md", "x", "ab\ncd\n".to_owned());
-        let one = Annotation::of(&f.diag("r", Severity::Error, 0..2, "m"));
+        let one = annotation(&f.diag("r", Severity::Error, 0..2, "m"));
         assert_eq!((one.start_column, one.end_column), (Some(1), Some(2)));
-        assert_eq!(one.annotation_level, "failure");
-        let two = Annotation::of(&f.diag("r", Severity::Info, 0..5, "m"));
+        assert_eq!(serde_json::to_value(&one).unwrap()["annotation_level"], "failure");
+        let two = annotation(&f.diag("r", Severity::Info, 0..5, "m"));
         assert_eq!((two.start_line, two.end_line, two.start_column), (1, 2, None));
         let v = serde_json::to_value(&two).unwrap();
         assert!(v.get("start_column").is_none(), "{v}");
         assert_eq!(v["annotation_level"], "notice");
+        assert_eq!(v["title"], "r");
     }
 
     #[test]

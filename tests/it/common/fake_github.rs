@@ -1,11 +1,17 @@
 //! The GitHub REST API of the repository `me/notes`, faked on 127.0.0.1 with
 //! wiremock: the endpoints daybook's check runs and API commits use, with
 //! canned answers. A test mounts the ones its story needs and asserts the
-//! requests afterwards.
+//! requests afterwards. The answers have the shape of GitHub's ([`bodies`]).
+
+pub mod bodies;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
+
+/// The commit a check run's update is answered as belonging to (the update
+/// does not name it).
+const HEAD: &str = "ce587453ced02b1526dfb4cb910479d431683101";
 
 /// The refusal a fork's read-only `GITHUB_TOKEN` gets.
 pub const READ_ONLY: &str = "Resource not accessible by integration";
@@ -73,19 +79,27 @@ impl FakeGithub {
         )
     }
 
-    /// Creating a check run succeeds, as run `id`.
+    /// Creating a check run succeeds, as run `id` (of the name, commit and
+    /// status it was sent).
     pub fn create_check_run(&self, id: u64) -> Mock {
-        self.on("POST", "/check-runs").respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "id": id,
-            "html_url": format!("https://github.com/me/notes/runs/{id}"),
-            "status": "in_progress"
-        })))
+        let api = self.api_url();
+        self.on("POST", "/check-runs").respond_with(move |r: &Request| {
+            let b: Value = r.body_json().unwrap();
+            let (name, sha) = (b["name"].as_str().unwrap(), b["head_sha"].as_str().unwrap());
+            let status = b["status"].as_str().unwrap_or("queued");
+            ResponseTemplate::new(201).set_body_json(bodies::check_run(&api, id, name, sha, status, None))
+        })
     }
 
-    /// Updating check run `id` succeeds.
+    /// Updating check run `id` succeeds: it has the status and conclusion sent.
     pub fn update_check_run(&self, id: u64) -> Mock {
-        self.on("PATCH", &format!("/check-runs/{id}"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": id})))
+        let api = self.api_url();
+        self.on("PATCH", &format!("/check-runs/{id}")).respond_with(move |r: &Request| {
+            let b: Value = r.body_json().unwrap();
+            let status = b["status"].as_str().unwrap_or("in_progress");
+            let run = bodies::check_run(&api, id, "daybook", HEAD, status, b["conclusion"].as_str());
+            ResponseTemplate::new(200).set_body_json(run)
+        })
     }
 
     /// Creating a check run is refused, as for a fork's read-only token.

@@ -1,0 +1,81 @@
+//! Response bodies shaped like GitHub's (REST API 2022-11-28, following the
+//! examples in its documentation): every field the documented schema
+//! requires, so that octocrab's models read them as they read the real API.
+//! `api` is the fake's API root, which the bodies' `url` fields point into.
+
+use serde_json::{Value, json};
+
+/// The owner of `me/notes`, as GitHub writes a user (`simple-user`).
+pub fn user(api: &str, login: &str, id: u64) -> Value {
+    let u = format!("{api}/users/{login}");
+    json!({
+        "login": login,
+        "id": id,
+        "node_id": "MDQ6VXNlcjE=",
+        "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+        "gravatar_id": "",
+        "url": u,
+        "html_url": format!("https://github.com/{login}"),
+        "followers_url": format!("{u}/followers"),
+        "following_url": format!("{u}/following{{/other_user}}"),
+        "gists_url": format!("{u}/gists{{/gist_id}}"),
+        "starred_url": format!("{u}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{u}/subscriptions"),
+        "organizations_url": format!("{u}/orgs"),
+        "repos_url": format!("{u}/repos"),
+        "events_url": format!("{u}/events{{/privacy}}"),
+        "received_events_url": format!("{u}/received_events"),
+        "type": "User",
+        "site_admin": false
+    })
+}
+
+/// A check run (`POST /check-runs`, `PATCH /check-runs/{id}`).
+pub fn check_run(
+    api: &str,
+    id: u64,
+    name: &str,
+    head_sha: &str,
+    status: &str,
+    conclusion: Option<&str>,
+) -> Value {
+    let url = format!("{api}/repos/me/notes/check-runs/{id}");
+    let completed = status == "completed";
+    json!({
+        "id": id,
+        "head_sha": head_sha,
+        "node_id": "MDg6Q2hlY2tSdW40",
+        "external_id": "",
+        "url": url,
+        "html_url": format!("https://github.com/me/notes/runs/{id}"),
+        "details_url": "https://github.com/me/notes/actions/runs/4242",
+        "status": status,
+        "conclusion": conclusion,
+        "started_at": "2024-01-07T10:00:00Z",
+        "completed_at": if completed { json!("2024-01-07T10:00:05Z") } else { Value::Null },
+        "output": {
+            "title": "daybook",
+            "summary": "## daybook",
+            "text": null,
+            "annotations_count": 0,
+            "annotations_url": format!("{url}/annotations")
+        },
+        "name": name,
+        "check_suite": {"id": 5},
+        "app": {
+            "id": 15368,
+            "slug": "github-actions",
+            "node_id": "MDM6QXBwMTUzNjg=",
+            "name": "GitHub Actions",
+            "owner": user(api, "github", 9919),
+            "description": "Automate your workflow from idea to production",
+            "external_url": "https://help.github.com/en/actions",
+            "html_url": "https://github.com/apps/github-actions",
+            "created_at": "2018-07-30T09:30:17Z",
+            "updated_at": "2019-12-10T19:04:12Z",
+            "permissions": {"checks": "write", "contents": "write"},
+            "events": []
+        },
+        "pull_requests": []
+    })
+}
