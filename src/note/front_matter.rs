@@ -128,13 +128,40 @@ fn parse_yaml(text: &str, body: Span) -> Result<yaml_serde::Mapping, (usize, Str
         Err(e) => {
             let offset = e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len());
             let mut msg = e.to_string();
+            // An unclosed `[` or `{` is only noticed where the parser gives up
+            // (the next key, or the block's end); the parser's context names
+            // the line that opened it, which is where the mistake is.
+            let opened = flow_context(&msg)
+                .and_then(|(what, line, col)| Some((what.to_owned(), mark(yaml, line, col)?)));
             // The location is given as the diagnostic's own position.
             if let Some(cut) = msg.find(" at line ") {
                 msg.truncate(cut);
             }
-            Err((body.start + offset, msg))
+            match opened {
+                Some((what, at)) => {
+                    Err((body.start + at, format!("the flow {what} opened here is never closed ({msg})")))
+                }
+                None => Err((body.start + offset, msg)),
+            }
         }
     }
+}
+
+/// `sequence` or `mapping`, and the 1-based line and column, of a libyaml
+/// message's `, while parsing a flow sequence at line 2 column 7`.
+fn flow_context(msg: &str) -> Option<(&str, usize, usize)> {
+    let rest = &msg[msg.find(", while parsing a flow ")? + ", while parsing a flow ".len()..];
+    let (what, rest) = rest.split_once(" at line ")?;
+    let (line, col) = rest.split_once(" column ")?;
+    Some((what, line.trim().parse().ok()?, col.trim().parse().ok()?))
+}
+
+/// Byte offset of a 1-based line and (character) column in `text`.
+fn mark(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+    let l = text[start..].split_inclusive('\n').next()?;
+    let within = l.char_indices().nth(col.checked_sub(1)?).map_or(l.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 /// TOML front matter (Hugo's `+++`), as the same mapping YAML gives, so that
@@ -252,6 +279,26 @@ mod tests {
         let (at, msg) = fm.values.clone().unwrap_err();
         assert_eq!(bad[..at].matches('\n').count() + 1, 3, "{msg}");
         assert!(!msg.is_empty());
+    }
+
+    /// An unclosed flow list makes the YAML parser give up at the end of the
+    /// block; the error belongs on the line that opened the list.
+    #[test]
+    fn an_unclosed_flow_list_is_reported_where_it_opens() {
+        let line = |text: &str| {
+            let (at, msg) = find(text, 0).unwrap().values.unwrap_err();
+            (text[..at].matches('\n').count() + 1, msg)
+        };
+        let (n, msg) = line("---\ntitle: Hi\ntags: [a, b\ndate: 2024-01-02\n---\nbody\n");
+        assert_eq!(n, 3, "{msg}");
+        let (n, msg) = line("---\ntitle: Hi\ntags: [a, b\n---\n");
+        assert_eq!(n, 3, "{msg}");
+        assert!(msg.starts_with("the flow sequence opened here is never closed"), "{msg}");
+        let (n, msg) = line("---\ntitle: Hi\nmeta: {a: 1\n---\n");
+        assert_eq!(n, 3, "{msg}");
+        // An error the parser places itself stays where it is.
+        let (n, msg) = line("---\ntitle: Hi\n  bad: indent\n---\n");
+        assert_eq!(n, 3, "{msg}");
     }
 
     #[test]
