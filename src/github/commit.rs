@@ -13,8 +13,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
-use octocrab::models::git::CreateTreeEntry;
+use octocrab::models::git::{CreateTreeEntry, Object, Ref};
 use octocrab::models::repos::CommitAuthor;
+use octocrab::params::repos::Reference;
 use serde::{Deserialize, Serialize};
 use tempfile::TempDir;
 
@@ -75,14 +76,15 @@ pub struct ApiCommit<'a> {
 /// Run the publish. `regenerate` gets a root holding the notes of the commit
 /// being built on (the workspace, or a scratch copy updated to the new tip).
 pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
-    let ref_route = p.api.route(&format!("/git/ref/heads/{}", p.branch));
+    let git = p.api.git();
+    let branch = Reference::Branch(p.branch.to_owned());
+    let (read, update) = (format!("/git/ref/heads/{}", p.branch), format!("/git/refs/heads/{}", p.branch));
     let mut parent = p.base_sha.to_owned();
     let mut scratch: Option<TempDir> = None;
     let mut last_refusal: Option<String> = None;
     for attempt in 1..=p.max_attempts.max(1) {
-        // Not `git().get_ref()`: its `Ref` model requires `node_id` and `url` (see `api`).
-        let head = match p.api.get::<GitRef>(&ref_route).await {
-            Ok(r) => r.object.sha,
+        let head = match p.api.send("GET", &read, git.get_ref(&branch)).await {
+            Ok(r) => tip(r, &p.api.route(&read))?,
             Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
             Err(e) => return Err(e.into()),
         };
@@ -105,9 +107,8 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
             Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
             Err(e) => return Err(e.into()),
         };
-        let update = p.api.route(&format!("/git/refs/heads/{}", p.branch));
-        // Not `git().update_ref()`: it answers the same `Ref` model.
-        match p.api.patch::<_, GitRef>(&update, &RefUpdate { sha: &sha, force: false }).await {
+        // Never forced: GitHub moves the branch only if our commit descends from its tip.
+        match p.api.send("PATCH", &update, git.update_ref(&branch, &sha).force(false).send()).await {
             Ok(_) => return Ok(PublishOutcome::Committed { sha, attempts: attempt }),
             Err(e) if e.is_forbidden() => return Ok(PublishOutcome::NotCommitted { reason: e.message() }),
             // 422 "Update is not a fast forward" (or 409): the branch moved.
@@ -118,6 +119,17 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
     Err(CommitError::RaceLost { branch: p.branch.to_owned(), attempts: p.max_attempts.max(1) }.into())
 }
 
+/// The commit a branch's ref points at.
+fn tip(r: Ref, route: &str) -> Result<String, ApiError> {
+    match r.object {
+        Object::Commit { sha, .. } => Ok(sha),
+        _ => Err(ApiError::Shape {
+            route: route.to_owned(),
+            message: format!("`{}` does not point at a commit", r.ref_field),
+        }),
+    }
+}
+
 // Request and response bodies of the Git Data and compare APIs, as far as
 // daybook writes and reads them; octocrab's own types where they serialize
 // the same on their own (the tree entry, the commit author).
@@ -126,17 +138,6 @@ pub async fn publish(p: &ApiCommit<'_>, regenerate: &mut Regenerate<'_>) -> miet
 #[derive(Deserialize)]
 struct Sha {
     sha: String,
-}
-
-#[derive(Deserialize)]
-struct GitRef {
-    object: Sha,
-}
-
-#[derive(Serialize)]
-struct RefUpdate<'a> {
-    sha: &'a str,
-    force: bool,
 }
 
 #[derive(Serialize)]

@@ -64,19 +64,23 @@ impl FakeGithub {
 
     /// Reading `main` finds it at `sha`.
     pub fn read_branch(&self, sha: &str) -> Mock {
-        self.on("GET", "/git/ref/heads/main").respond_with(ref_at(sha))
+        self.on("GET", "/git/ref/heads/main").respond_with(ref_at(&self.api_url(), sha))
     }
 
     /// Moving `main` to a new commit succeeds; it is then at `sha`.
     pub fn update_branch(&self, sha: &str) -> Mock {
-        self.on("PATCH", "/git/refs/heads/main").respond_with(ref_at(sha))
+        self.on("PATCH", "/git/refs/heads/main").respond_with(ref_at(&self.api_url(), sha))
     }
 
     /// Moving `main` is refused: someone else moved it first.
     pub fn refuse_branch_update(&self) -> Mock {
-        self.on("PATCH", "/git/refs/heads/main").respond_with(
-            ResponseTemplate::new(422).set_body_json(json!({"message": "Update is not a fast forward"})),
-        )
+        self.on("PATCH", "/git/refs/heads/main").respond_with(ResponseTemplate::new(422).set_body_json(
+            json!({
+                "message": "Update is not a fast forward",
+                "documentation_url": "https://docs.github.com/rest/git/refs#update-a-reference",
+                "status": "422"
+            }),
+        ))
     }
 
     /// Creating a check run succeeds, as run `id` (of the name, commit and
@@ -182,10 +186,9 @@ impl FakeGithub {
     }
 }
 
-/// The answer to reading or moving `main`: it is at `sha`.
-pub fn ref_at(sha: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"ref": "refs/heads/main", "object": {"sha": sha, "type": "commit"}}))
+/// The answer to reading or moving `main`: it is at `sha` (`api`: the fake's API root).
+pub fn ref_at(api: &str, sha: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(bodies::git_ref(api, "main", sha))
 }
 
 /// The fake blob SHA of `content`.

@@ -308,10 +308,11 @@ async fn a_branch_that_keeps_moving_is_given_up_without_forcing() {
     fake.mount_git_data().await;
     // Every look finds a new tip; every update is refused.
     let n = std::sync::atomic::AtomicUsize::new(0);
+    let root = fake.api_url();
     fake.on("GET", "/git/ref/heads/main")
         .respond_with(move |_: &Request| {
             let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            ref_at(&if i == 0 { "base0".to_owned() } else { format!("moved{i}") })
+            ref_at(&root, &if i == 0 { "base0".to_owned() } else { format!("moved{i}") })
         })
         .mount(&fake)
         .await;

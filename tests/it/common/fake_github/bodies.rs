@@ -79,3 +79,17 @@ pub fn check_run(
         "pull_requests": []
     })
 }
+
+/// A branch's ref (`GET /git/ref/heads/{branch}`, `PATCH /git/refs/heads/{branch}`).
+pub fn git_ref(api: &str, branch: &str, sha: &str) -> Value {
+    json!({
+        "ref": format!("refs/heads/{branch}"),
+        "node_id": "MDM6UmVmcmVmcy9oZWFkcy9mZWF0dXJlQQ==",
+        "url": format!("{api}/repos/me/notes/git/refs/heads/{branch}"),
+        "object": {
+            "type": "commit",
+            "sha": sha,
+            "url": format!("{api}/repos/me/notes/git/commits/{sha}")
+        }
+    })
+}
