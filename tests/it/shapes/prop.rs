@@ -154,3 +154,130 @@ proptest! {
         check(root, &notes)?;
     }
 }
+
+/// Which of `n` notes (oldest first) a hand-made index lists: those `keep`
+/// says, and always the oldest and the newest, so that the index reads as a
+/// list of every note (not the newest few) with some missing.
+fn listed(n: usize, keep: &[bool], i: usize) -> bool {
+    i == 0 || i + 1 == n || keep[i % keep.len()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Jekyll posts: `_posts/YYYY-MM-DD-slug.md` with YAML front matter and no
+    /// H1, a newest-first list of some of them (dead links among them).
+    #[test]
+    fn posts_repositories(
+        posts in proptest::collection::btree_map(1u32..=28, word(), 3..10),
+        keep in proptest::collection::vec(any::<bool>(), 28),
+        dead in proptest::collection::vec(any::<bool>(), 28),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut notes = Vec::new();
+        let mut lines = Vec::new();
+        for (i, (d, slug)) in posts.iter().enumerate() {
+            let path = format!("_posts/2024-05-{d:02}-{slug}.md");
+            write(
+                root,
+                &path,
+                &format!(
+                    "---\nlayout: post\ntitle: \"Post {slug}\"\ndate: 2024-05-{d:02} 09:00:00 +0200\ntags: [{slug}, misc]\n---\n\nAbout {slug}.\n"
+                ),
+            );
+            notes.push(path.clone());
+            if listed(posts.len(), &keep, i) {
+                lines.push(format!("- [Post {slug}]({path}) — 2024-05-{d:02}"));
+            } else if dead[i] {
+                lines.push(format!("- [Post {slug}](_posts/2024-05-{d:02}-{slug}-old.md) — 2024-05-{d:02}"));
+            }
+        }
+        lines.reverse();
+        let readme = format!("# Blog\n\nPublished with Jekyll.\n\n## Posts\n\n{}\n\n## About\n\nMe.\n", lines.join("\n"));
+        write(root, "README.md", &readme);
+        check(root, &notes)?;
+    }
+
+    /// A folder per note: daily `daily/YYYY/YYYYMM/YYYYMMDD-slug/README.md`
+    /// articles (an image beside) and numbered `notes/weekNNN-slug/README.md`
+    /// titled `# WEEKNNN - ...`; the README indexes one of the two sets,
+    /// newest first.
+    #[test]
+    fn folder_per_note_repositories(
+        days in proptest::collection::btree_map((1u32..=12, 1u32..=28), word(), 3..8),
+        weeks in proptest::collection::btree_map(1u32..=300, word(), 3..8),
+        keep in proptest::collection::vec(any::<bool>(), 16),
+        index_daily in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (mut daily, mut daily_lines) = (Vec::new(), Vec::new());
+        for (i, ((m, d), slug)) in days.iter().enumerate() {
+            let folder = format!("daily/2024/2024{m:02}/2024{m:02}{d:02}-{slug}");
+            let path = format!("{folder}/README.md");
+            write(root, &path, &format!("# On {slug}\n\n![plan](plan.png)\n\n## What I did\n\nWrote about {slug}.\n"));
+            write(root, &format!("{folder}/plan.png"), "png");
+            daily.push(path.clone());
+            if listed(days.len(), &keep, i) {
+                daily_lines.push(format!("- [On {slug}](./{path})"));
+            }
+        }
+        let (mut weekly, mut weekly_lines) = (Vec::new(), Vec::new());
+        for (i, (n, slug)) in weeks.iter().enumerate() {
+            let path = format!("notes/week{n:03}-{slug}/README.md");
+            let title = slug.to_uppercase();
+            write(root, &path, &format!("# WEEK{n:03} - {title}\n\nThe week of {slug}.\n"));
+            weekly.push(path.clone());
+            if listed(weeks.len(), &keep, i + 5) || i == 0 || i + 1 == weeks.len() {
+                weekly_lines.push(format!("* WEEK{n:03} - [{title}](./{path})"));
+            }
+        }
+        daily_lines.reverse();
+        weekly_lines.reverse();
+        let (heading, lines, notes) =
+            if index_daily { ("Daily", daily_lines, daily) } else { ("Weekly", weekly_lines, weekly) };
+        let readme = format!("# Learning log\n\n## {heading}\n\n{}\n\n## License\n\nCC BY 4.0\n", lines.join("\n"));
+        write(root, "README.md", &readme);
+        check(root, &notes)?;
+    }
+
+    /// An Obsidian vault with Logseq journals beside: `Daily/YYYY-MM-DD.md`
+    /// linking each other and pages with `[[wiki links]]`,
+    /// `journals/YYYY_MM_DD.md` without a title, `pages/`; the README lists
+    /// some daily notes, newest first.
+    #[test]
+    fn vault_repositories(
+        days in proptest::collection::btree_set(1u32..=28, 3..10),
+        journals in proptest::collection::btree_set(1u32..=28, 2..5),
+        pages in proptest::collection::btree_set(word(), 2..4),
+        keep in proptest::collection::vec(any::<bool>(), 28),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let pages: Vec<String> = pages.into_iter().map(|p| format!("{}{}", p[..1].to_uppercase(), &p[1..])).collect();
+        for p in &pages {
+            write(root, &format!("pages/{p}.md"), &format!("# {p}\n\n## Notes\n\nAbout {p}.\n"));
+        }
+        let days: Vec<u32> = days.into_iter().collect();
+        let mut notes = Vec::new();
+        let mut lines = Vec::new();
+        for (i, d) in days.iter().enumerate() {
+            let path = format!("Daily/2024-01-{d:02}.md");
+            let page = &pages[i % pages.len()];
+            let prev = if i > 0 { format!(" after [[2024-01-{:02}]]", days[i - 1]) } else { String::new() };
+            write(root, &path, &format!("# 2024-01-{d:02}\n\nWorked on [[{page}]]{prev}, see [[{page}#Notes|notes]].\n- a task\n"));
+            notes.push(path.clone());
+            if listed(days.len(), &keep, i) {
+                lines.push(format!("- [2024-01-{d:02}]({path})"));
+            }
+        }
+        for d in &journals {
+            write(root, &format!("journals/2024_02_{d:02}.md"), &format!("- met [[{}]]\n- day {d}\n", pages[0]));
+        }
+        lines.reverse();
+        let readme = format!("# Vault\n\nMy notes, published.\n\n## Daily notes\n\n{}\n\n## Pages\n\nSee `pages/`.\n", lines.join("\n"));
+        write(root, "README.md", &readme);
+        check(root, &notes)?;
+    }
+}
