@@ -2,7 +2,7 @@
 //! link, carries a star rating, and keeps its field bullets nested under it.
 
 use crate::config::StarsConfig;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Edit, Fix, Severity};
 use crate::note::{Item, Note, StrayField};
 use crate::rules::field_table::Lookup;
 use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
@@ -234,12 +234,47 @@ fn check_stray(note: &Note, stray: &StrayField, fields: &CompiledFields, out: &m
                  text (3 spaces after `1. `)"
             .to_owned(),
     };
+    let fix = match (item, want) {
+        (Some(_), Some(want)) if want > indent => indent_fix(note, marker, f.span.end, want - indent),
+        _ => None,
+    };
     out.push(
         note.file
             .diag(FIELD_NOT_NESTED.name, FIELD_NOT_NESTED.default_severity, span, message)
             .with_label("not indented under the item")
-            .with_help(help),
+            .with_help(help)
+            .with_fix_if(fix),
     );
+}
+
+/// Indent the bullet whose `-` is at `marker` by `by` spaces: its line and the
+/// lines continuing its text, up to a blank line or the next bullet (`end` is
+/// the end of the bullet with its children). Children are left alone: one
+/// indented like the item's fields becomes a sibling again, one indented less
+/// is reported, and fixed, on its own.
+fn indent_fix(note: &Note, marker: usize, end: usize, by: usize) -> Option<Fix> {
+    let text = note.text();
+    let line_start = text[..marker].rfind('\n').map_or(0, |i| i + 1);
+    // Tabs (or a BOM) before the marker: the column is not a count of spaces.
+    if !text[line_start..marker].bytes().all(|b| b == b' ') {
+        return None;
+    }
+    let pad = " ".repeat(by);
+    let mut edits = vec![Edit::insert(line_start, pad.clone())];
+    let mut at = text[marker..].find('\n').map(|i| marker + i + 1);
+    while let Some(start) = at.filter(|&s| s < end.min(text.len())) {
+        let line = &text[start..text[start..].find('\n').map_or(text.len(), |i| start + i)];
+        let body = line.trim_start_matches(' ');
+        let bullet = body.starts_with(['-', '*', '+'])
+            || body.trim_start_matches(|c: char| c.is_ascii_digit()).len() < body.len();
+        if body.trim().is_empty() || bullet {
+            break;
+        }
+        edits.push(Edit::insert(start, pad.clone()));
+        at = text[start..].find('\n').map(|i| start + i + 1);
+    }
+    let what = format!("indent the bullet by {by} space{}", if by == 1 { "" } else { "s" });
+    Some(Fix::safe(what, edits))
 }
 
 /// Offset and 0-based column of a stray bullet's `-` marker: the first

@@ -9,6 +9,7 @@ mod common;
 mod config_ranges;
 mod docs;
 mod fix;
+mod fix_cases;
 mod github;
 mod install;
 mod links;

@@ -1,0 +1,177 @@
+//! The proof of every rule's fix, on a small repository per rule: its case
+//! folder under tests/fixtures/fix/cases/<rule>/ when the fix needs more than
+//! the rule's own case (tests/fixtures/rules/cases/<rule>/) plants. For each:
+//! the findings carry fixes → one `daybook fix` rewrites the notes (kept as a
+//! snapshot, tests/it/snapshots/fix_cases/<rule>.snap) → a re-lint finds none
+//! of the fixed findings → a second `daybook fix` changes nothing; the same
+//! repository written with a BOM and CRLF line ends is fixed to the same text
+//! with its BOM and CRLF kept; `--diff` writes nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::{daybook, fixtures, temp_copy};
+
+/// The rules that have a fix; each one's docs page has a `## Fix` paragraph.
+const FIXABLE: &[&str] = &["bare-url", "field-not-nested", "mailto", "unknown-field"];
+
+fn case(rule: &str) -> PathBuf {
+    let own = fixtures("fix").join("cases").join(rule);
+    if own.is_dir() { own } else { fixtures("rules").join("cases").join(rule) }
+}
+
+/// Every `.md` file under `root`, by repository-relative path.
+fn notes(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// `(path, line, message)` of every finding of `rule`, and of those with a fix.
+type Found = Vec<(String, u64, String)>;
+
+fn findings(root: &Path, rule: &str) -> (Found, Found) {
+    let out = daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (mut all, mut fixable) = (Vec::new(), Vec::new());
+    for d in doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == rule) {
+        let f = (
+            d["path"].as_str().unwrap().to_owned(),
+            d["start"]["line"].as_u64().unwrap(),
+            d["message"].as_str().unwrap().to_owned(),
+        );
+        if !d["fix"].is_null() {
+            fixable.push(f.clone());
+        }
+        all.push(f);
+    }
+    (all, fixable)
+}
+
+fn fix(root: &Path, unsafe_fixes: bool) -> String {
+    let mut c = daybook();
+    c.args(["fix", "--offline"]).arg(root);
+    if unsafe_fixes {
+        c.arg("--unsafe-fixes");
+    }
+    String::from_utf8(c.output().unwrap().stderr).unwrap()
+}
+
+fn with_bom_and_crlf(text: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(text.to_vec()).unwrap();
+    format!("\u{feff}{}", text.replace('\n', "\r\n")).into_bytes()
+}
+
+/// The proof for one rule; the snapshot holds every note the fix changed.
+fn prove(rule: &str, unsafe_fixes: bool) {
+    let dir = temp_copy(&case(rule));
+    let root = dir.path();
+    let before = notes(root);
+    let (_, fixable) = findings(root, rule);
+    assert!(!fixable.is_empty(), "{rule}: the case plants no finding with a fix");
+
+    let diff = daybook()
+        .args(["fix", "--diff", "--offline"])
+        .arg(root)
+        .args(unsafe_fixes.then_some("--unsafe-fixes"))
+        .output()
+        .unwrap();
+    assert!(!diff.stdout.is_empty(), "{rule}: --diff shows nothing");
+    assert_eq!(notes(root), before, "{rule}: --diff wrote a note");
+    if unsafe_fixes {
+        // Without the flag the unsafe fix stays out.
+        fix(root, false);
+        assert!(findings(root, rule).1.len() >= fixable.len(), "{rule}: an unsafe fix was applied");
+    }
+
+    let stderr = fix(root, unsafe_fixes);
+    assert!(!stderr.contains("not applied"), "{rule}: {stderr}");
+    let after = notes(root);
+    let mut snap = String::new();
+    for (path, text) in &after {
+        if before.get(path) != Some(text) {
+            snap.push_str(&format!("=== {path}\n{}", String::from_utf8_lossy(text)));
+        }
+    }
+    assert!(!snap.is_empty(), "{rule}: nothing changed");
+    let (left, left_fixable) = findings(root, rule);
+    for f in &fixable {
+        assert!(!left.contains(f), "{rule}: still reported after the fix: {f:?}");
+    }
+    assert!(left_fixable.is_empty(), "{rule}: fixes left after one run: {left_fixable:?}");
+
+    let again = fix(root, unsafe_fixes);
+    assert!(again.contains("fixed 0 findings"), "{rule}: second run: {again}");
+    assert_eq!(notes(root), after, "{rule}: the second run changed a note");
+
+    insta::with_settings!({
+        snapshot_path => "snapshots/fix_cases",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => format!("daybook fix on the {rule} case: the notes it changed"),
+    }, {
+        insta::assert_snapshot!(rule, snap);
+    });
+
+    // The same notes with a BOM and CRLF: the same fix, BOM and CRLF kept.
+    let crlf = temp_copy(&case(rule));
+    for (path, text) in &before {
+        std::fs::write(crlf.path().join(path), with_bom_and_crlf(text)).unwrap();
+    }
+    fix(crlf.path(), unsafe_fixes);
+    for (path, text) in notes(crlf.path()) {
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            String::from_utf8(with_bom_and_crlf(&after[&path])).unwrap(),
+            "{rule}: {path} with a BOM and CRLF"
+        );
+    }
+}
+
+#[test]
+fn bare_url() {
+    prove("bare-url", false);
+}
+
+#[test]
+fn mailto() {
+    prove("mailto", false);
+}
+
+#[test]
+fn unknown_field() {
+    prove("unknown-field", false);
+}
+
+#[test]
+fn field_not_nested() {
+    prove("field-not-nested", false);
+}
+
+/// Every rule's docs page says whether it has a fix, and the list above is it.
+#[test]
+fn the_rules_with_a_fix_are_the_ones_whose_docs_say_so() {
+    let root = crate::common::project_root().join("docs/rules");
+    for r in daybook::catalog::registry() {
+        let docs = std::fs::read_to_string(root.join(format!("{}.md", r.name))).unwrap();
+        assert_eq!(
+            docs.contains("\n## Fix\n"),
+            FIXABLE.contains(&r.name),
+            "{}: `## Fix` in its docs vs FIXABLE",
+            r.name
+        );
+    }
+}
