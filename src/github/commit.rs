@@ -16,7 +16,7 @@ use base64::Engine as _;
 use octocrab::models::git::{CreateTreeEntry, Object, Ref};
 use octocrab::models::repos::CommitAuthor;
 use octocrab::params::repos::Reference;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tempfile::TempDir;
 
 use crate::error::Error;
@@ -130,47 +130,6 @@ fn tip(r: Ref, route: &str) -> Result<String, ApiError> {
     }
 }
 
-// Request and response bodies of the Git Data and compare APIs, as far as
-// daybook writes and reads them; octocrab's own types where they serialize
-// the same on their own (the tree entry, the commit author).
-
-/// A created blob, tree or commit: its SHA is all daybook reads.
-#[derive(Deserialize)]
-struct Sha {
-    sha: String,
-}
-
-#[derive(Serialize)]
-struct NewBlob<'a> {
-    content: &'a str,
-    encoding: &'a str,
-}
-
-#[derive(Deserialize)]
-struct Blob {
-    content: String,
-}
-
-#[derive(Deserialize)]
-struct GitCommit {
-    tree: Sha,
-}
-
-#[derive(Serialize)]
-struct NewTree<'a> {
-    base_tree: &'a str,
-    tree: [CreateTreeEntry; 1],
-}
-
-#[derive(Serialize)]
-struct NewCommit<'a> {
-    message: &'a str,
-    tree: &'a str,
-    parents: [&'a str; 1],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<CommitAuthor>,
-}
-
 /// `GET /compare/{base}...{head}`. Any field may be missing or null: no
 /// `status` counts as a rewritten branch, no `files` as nothing changed.
 #[derive(Deserialize)]
@@ -189,26 +148,23 @@ struct ChangedFile {
 
 /// Blob, tree (the parent's tree with the README replaced), commit. Returns the commit SHA.
 async fn build_commit(p: &ApiCommit<'_>, parent: &str, readme: &str) -> Result<String, ApiError> {
-    let route = p.api.route("/git/blobs");
-    // Not `git().create_blob()`: its `CreatedBlob` model requires `url`.
-    let blob: Sha = p.api.post(&route, &NewBlob { content: readme, encoding: "utf-8" }).await?;
+    let git = p.api.git();
+    let blob = git.create_blob(readme).encoding("utf-8").send();
+    let blob = p.api.send("POST", "/git/blobs", blob).await?;
 
-    let route = p.api.route(&format!("/git/commits/{parent}"));
-    // Not `git().get_commit()`: `GitCommitObject` requires `node_id`, `verification`, ...
-    let parent_commit: GitCommit = p.api.get(&route).await?;
+    let route = format!("/git/commits/{parent}");
+    let parent_commit = p.api.send("GET", &route, git.get_commit(parent)).await?;
 
-    let route = p.api.route("/git/trees");
-    // Not `git().create_tree()`: its `GitTree` model requires `url`, `tree` and `truncated`.
     let entry = CreateTreeEntry::new(p.readme_path, "100644", "blob").with_sha(blob.sha);
-    let tree: Sha =
-        p.api.post(&route, &NewTree { base_tree: &parent_commit.tree.sha, tree: [entry] }).await?;
+    let tree = git.create_tree(vec![entry]).base_tree(parent_commit.tree.sha).send();
+    let tree = p.api.send("POST", "/git/trees", tree).await?;
 
-    let route = p.api.route("/git/commits");
-    let author =
-        p.author.map(|a| CommitAuthor { name: a.name.clone(), email: Some(a.email.clone()), date: None });
-    let body = NewCommit { message: p.message, tree: &tree.sha, parents: [parent], author };
-    // Not `git().create_commit()`: it answers a `GitCommitObject` too.
-    let commit: Sha = p.api.post(&route, &body).await?;
+    let mut commit = git.create_commit(p.message, tree.sha).parents(vec![parent.to_owned()]);
+    if let Some(a) = p.author {
+        commit =
+            commit.author(CommitAuthor { name: a.name.clone(), email: Some(a.email.clone()), date: None });
+    }
+    let commit = p.api.send("POST", "/git/commits", commit.send()).await?;
     Ok(commit.sha)
 }
 
@@ -227,6 +183,7 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
         .into());
     }
     let files = cmp.files.unwrap_or_default();
+    let git = p.api.git();
     if files.len() >= COMPARE_FILE_LIMIT {
         return Err(CommitError::TooManyChanges {
             branch: p.branch.to_owned(),
@@ -264,13 +221,14 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
             route: route.clone(),
             message: format!("no `sha` for the changed file `{name}`"),
         })?;
-        let blob_route = p.api.route(&format!("/git/blobs/{sha}"));
-        // Not `git().get_blob()`: its `GitBlob` model requires `url`, `size` and `node_id`.
-        let blob: Blob = p.api.get(&blob_route).await?;
+        let blob_route = format!("/git/blobs/{sha}");
+        let blob = p.api.send("GET", &blob_route, git.get_blob(sha)).await?;
         let content: String = blob.content.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        let bytes = base64::engine::general_purpose::STANDARD.decode(content).map_err(|e| {
-            ApiError::Shape { route: blob_route.clone(), message: format!("blob content is not base64: {e}") }
-        })?;
+        let bytes =
+            base64::engine::general_purpose::STANDARD.decode(content).map_err(|e| ApiError::Shape {
+                route: p.api.route(&blob_route),
+                message: format!("blob content is not base64: {e}"),
+            })?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
         }

@@ -119,40 +119,50 @@ impl FakeGithub {
     /// named by [`blob_sha`] of its content, a tree `{base_tree}+{blob}`, a
     /// commit `commit-on-{parent}`, and commit `X` has the tree `tree-of-X`.
     pub async fn mount_git_data(&self) {
+        let api = self.api_url();
+        let root = api.clone();
         Mock::given(method("POST"))
             .and(path(self.p("/git/blobs")))
-            .respond_with(|r: &Request| {
+            .respond_with(move |r: &Request| {
                 let b: Value = r.body_json().unwrap();
-                ResponseTemplate::new(201)
-                    .set_body_json(json!({"sha": blob_sha(b["content"].as_str().unwrap())}))
+                let sha = blob_sha(b["content"].as_str().unwrap());
+                ResponseTemplate::new(201).set_body_json(bodies::created_blob(&root, &sha))
             })
             .mount(&self.server)
             .await;
+        let root = api.clone();
         Mock::given(method("GET"))
             .and(path_regex(format!("^{}$", self.p("/git/commits/[a-z0-9]+"))))
-            .respond_with(|r: &Request| {
+            .respond_with(move |r: &Request| {
                 let sha = r.url.path().rsplit('/').next().unwrap().to_owned();
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"sha": sha, "tree": {"sha": format!("tree-of-{sha}")}}))
+                let tree = format!("tree-of-{sha}");
+                let commit = bodies::git_commit(&root, &sha, &tree, &["parent0"], "notes", None);
+                ResponseTemplate::new(200).set_body_json(commit)
             })
             .mount(&self.server)
             .await;
+        let root = api.clone();
         Mock::given(method("POST"))
             .and(path(self.p("/git/trees")))
-            .respond_with(|r: &Request| {
+            .respond_with(move |r: &Request| {
                 let b: Value = r.body_json().unwrap();
                 let sha =
                     format!("{}+{}", b["base_tree"].as_str().unwrap(), b["tree"][0]["sha"].as_str().unwrap());
-                ResponseTemplate::new(201).set_body_json(json!({"sha": sha}))
+                let entries = b["tree"].as_array().unwrap();
+                ResponseTemplate::new(201).set_body_json(bodies::tree(&root, &sha, entries))
             })
             .mount(&self.server)
             .await;
+        let root = api;
         Mock::given(method("POST"))
             .and(path(self.p("/git/commits")))
-            .respond_with(|r: &Request| {
+            .respond_with(move |r: &Request| {
                 let b: Value = r.body_json().unwrap();
-                ResponseTemplate::new(201)
-                    .set_body_json(json!({"sha": format!("commit-on-{}", b["parents"][0].as_str().unwrap())}))
+                let parent = b["parents"][0].as_str().unwrap();
+                let (tree, message) = (b["tree"].as_str().unwrap(), b["message"].as_str().unwrap());
+                let sha = format!("commit-on-{parent}");
+                let commit = bodies::git_commit(&root, &sha, tree, &[parent], message, b.get("author"));
+                ResponseTemplate::new(201).set_body_json(commit)
             })
             .mount(&self.server)
             .await;

@@ -16,7 +16,7 @@ use wiremock::{Mock, Request, ResponseTemplate};
 
 use super::{Remote, git, isolate_git};
 use crate::common::daybook;
-use crate::common::fake_github::{FakeGithub, READ_ONLY, blob_sha, ref_at};
+use crate::common::fake_github::{FakeGithub, READ_ONLY, blob_sha, bodies, ref_at};
 
 const TOKEN: &str = "ghs_test_token";
 
@@ -252,12 +252,13 @@ async fn ref_update_refused_as_a_race_is_retried_on_the_new_parent() {
         .mount(&fake)
         .await;
     fake.on("GET", "/git/blobs/newnoteblob")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "sha": "newnoteblob",
-            "encoding": "base64",
-            // GitHub wraps base64 at 60 columns.
-            "content": wrapped_base64("# 202401/0110.md\n")
-        })))
+        // GitHub wraps base64 at 60 columns.
+        .respond_with(ResponseTemplate::new(200).set_body_json(bodies::blob(
+            &fake.api_url(),
+            "newnoteblob",
+            17,
+            &wrapped_base64("# 202401/0110.md\n"),
+        )))
         .mount(&fake)
         .await;
     let p = |rest: &str| fake.p(rest);

@@ -93,3 +93,74 @@ pub fn git_ref(api: &str, branch: &str, sha: &str) -> Value {
         }
     })
 }
+
+/// A created blob (`POST /git/blobs`).
+pub fn created_blob(api: &str, sha: &str) -> Value {
+    json!({"url": format!("{api}/repos/me/notes/git/blobs/{sha}"), "sha": sha})
+}
+
+/// A blob (`GET /git/blobs/{sha}`): `content` is base64, as GitHub sends it.
+pub fn blob(api: &str, sha: &str, size: usize, content: &str) -> Value {
+    json!({
+        "content": content,
+        "encoding": "base64",
+        "url": format!("{api}/repos/me/notes/git/blobs/{sha}"),
+        "sha": sha,
+        "size": size,
+        "node_id": "Q29udGVudCBvZiBibG9i"
+    })
+}
+
+/// A commit of the Git database (`GET /git/commits/{sha}`, `POST /git/commits`).
+/// `author` is `{name, email}` as sent, or `None` for the token's own.
+pub fn git_commit(
+    api: &str,
+    sha: &str,
+    tree: &str,
+    parents: &[&str],
+    message: &str,
+    author: Option<&Value>,
+) -> Value {
+    let repo = format!("{api}/repos/me/notes");
+    let person = |who: Option<&Value>| {
+        let who = who.cloned().unwrap_or_else(|| {
+            json!({"name": "github-actions[bot]", "email": "41898282+github-actions[bot]@users.noreply.github.com"})
+        });
+        json!({"date": "2024-01-07T10:00:00Z", "name": who["name"], "email": who["email"]})
+    };
+    json!({
+        "sha": sha,
+        "node_id": "MDY6Q29tbWl0NmRjYjA5YjViNTc4NzVmMzM0ZjYxYWViZWQ2OTVlMmU0MTkzZGI1ZQ==",
+        "url": format!("{repo}/git/commits/{sha}"),
+        "html_url": format!("https://github.com/me/notes/commit/{sha}"),
+        "author": person(author),
+        "committer": person(None),
+        "message": message,
+        "tree": {"url": format!("{repo}/git/trees/{tree}"), "sha": tree},
+        "parents": parents.iter().map(|p| json!({
+            "url": format!("{repo}/git/commits/{p}"),
+            "sha": p,
+            "html_url": format!("https://github.com/me/notes/commit/{p}")
+        })).collect::<Vec<_>>(),
+        "verification": {"verified": true, "reason": "valid", "signature": null, "payload": null, "verified_at": null}
+    })
+}
+
+/// A created tree (`POST /git/trees`) listing the entries sent.
+pub fn tree(api: &str, sha: &str, entries: &[Value]) -> Value {
+    let repo = format!("{api}/repos/me/notes");
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "path": e["path"],
+                "mode": e["mode"],
+                "type": e["type"],
+                "size": 30,
+                "sha": e["sha"],
+                "url": format!("{repo}/git/blobs/{}", e["sha"].as_str().unwrap_or_default())
+            })
+        })
+        .collect();
+    json!({"sha": sha, "url": format!("{repo}/git/trees/{sha}"), "tree": entries, "truncated": false})
+}
