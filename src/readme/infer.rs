@@ -422,6 +422,11 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
         if *sh.today != crate::util::text::collapse_ws(&config.sections.today) {
             config.sections.today = sh.today.clone();
         }
+        if let Some(f) = &sh.footer
+            && *f != crate::util::text::collapse_ws(&config.sections.footer)
+        {
+            config.sections.footer = f.clone();
+        }
         config.stars.required = sh.rated();
     }
     let fields = match &shape {

@@ -20,6 +20,8 @@ pub struct ItemsShape {
     /// Numbered item lines seen under it, and how many of them carry the star token.
     pub items: usize,
     pub starred: usize,
+    /// The closing section most of those notes end with, if they share one.
+    pub footer: Option<String>,
 }
 
 impl ItemsShape {
@@ -129,7 +131,20 @@ pub(super) fn describe_and_refine(
         let (n, starred) =
             notes.iter().filter_map(|x| x.items.get(&today)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         if shape.is_none() {
-            *shape = Some(ItemsShape { today: today.clone(), items: n, starred });
+            // The last H2 after the today section, when most notes end with the same one.
+            let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+            for x in &notes {
+                let after = x.headings.iter().position(|h| *h == today).map(|i| &x.headings[i + 1..]);
+                if let Some(h) = after.and_then(|a| a.last()).filter(|h| **h != today) {
+                    *last.entry(h).or_default() += 1;
+                }
+            }
+            let footer = last
+                .into_iter()
+                .max_by_key(|(h, n)| (*n, std::cmp::Reverse(*h)))
+                .filter(|(_, n)| n * 2 >= with_today)
+                .map(|(h, _)| h.to_owned());
+            *shape = Some(ItemsShape { today: today.clone(), items: n, starred, footer });
         }
         parts.push(format!(
             "`items` notes (a `## {today}` section of numbered items: {with_today} of {} notes)",

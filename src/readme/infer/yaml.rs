@@ -29,6 +29,9 @@ impl Inference {
                 sh.items,
                 self.config.stars.token
             ));
+            if let Some(f) = &sh.footer {
+                out.push_str(&format!("# - most of them end with a `## {f}` section.\n"));
+            }
         }
         if let Some(v) = &self.fields {
             for line in v.describe() {
@@ -65,7 +68,10 @@ impl Inference {
         }
         #[derive(serde::Serialize)]
         struct Sections<'a> {
-            today: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            today: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            footer: Option<&'a str>,
         }
         #[derive(serde::Serialize)]
         struct Stars {
@@ -107,8 +113,11 @@ impl Inference {
                 });
         let c = &self.config;
         let defaults = Config::default();
-        let sections =
-            (c.sections.today != defaults.sections.today).then(|| Sections { today: &c.sections.today });
+        let sections = Sections {
+            today: (c.sections.today != defaults.sections.today).then_some(c.sections.today.as_str()),
+            footer: (c.sections.footer != defaults.sections.footer).then_some(c.sections.footer.as_str()),
+        };
+        let sections = (sections.today.is_some() || sections.footer.is_some()).then_some(sections);
         let stars =
             (c.stars.required != defaults.stars.required).then_some(Stars { required: c.stars.required });
         let fields = (c.fields != defaults.fields).then(|| {

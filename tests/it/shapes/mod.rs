@@ -231,6 +231,7 @@ fn items_notes_with_their_own_field_labels() {
         config_has: &[
             "kind: items",
             "today: Today",
+            "footer: Elsewhere",
             "title: '{yyyy}-{mm}-{dd}'",
             "- label: Summary\n  required: true\n",
             "- label: Source\n  required: true\n  link: true\n",
