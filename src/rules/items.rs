@@ -76,8 +76,21 @@ fn check_html_block(note: &Note, item: &Item, out: &mut Vec<Diagnostic>) {
             .with_label("rendered as text, not as a list item")
             .with_help(format!(
                 "add a blank line between {after} and this item: an HTML block only ends at a blank line"
-            )),
+            ))
+            .with_fix_if(blank_line_fix(text, line_start, prev_line)),
     );
+}
+
+/// A blank line before the item's line at `line_start`, in the line ending of
+/// the line above. Only right after the HTML: an item further down the
+/// swallowed run is part of the list again once the first one is fixed.
+fn blank_line_fix(text: &str, line_start: usize, prev_line: &str) -> Option<Fix> {
+    let html = prev_line.starts_with('<') || prev_line.ends_with('>');
+    if line_start == 0 || !html {
+        return None;
+    }
+    let eol = if text[..line_start].ends_with("\r\n") { "\r\n" } else { "\n" };
+    Some(Fix::safe("add a blank line after the HTML block", vec![Edit::insert(line_start, eol)]))
 }
 
 fn item_link(note: &Note, item: &Item) -> Diagnostic {
