@@ -13,10 +13,11 @@
 use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
+use octocrab::models::commits::GithubCommitStatus;
 use octocrab::models::git::{CreateTreeEntry, Object, Ref};
 use octocrab::models::repos::CommitAuthor;
+use octocrab::models::repos::DiffEntryStatus;
 use octocrab::params::repos::Reference;
-use serde::Deserialize;
 use tempfile::TempDir;
 
 use crate::error::Error;
@@ -130,22 +131,6 @@ fn tip(r: Ref, route: &str) -> Result<String, ApiError> {
     }
 }
 
-/// `GET /compare/{base}...{head}`. Any field may be missing or null: no
-/// `status` counts as a rewritten branch, no `files` as nothing changed.
-#[derive(Deserialize)]
-struct Comparison {
-    status: Option<String>,
-    files: Option<Vec<ChangedFile>>,
-}
-
-#[derive(Deserialize)]
-struct ChangedFile {
-    filename: Option<String>,
-    status: Option<String>,
-    previous_filename: Option<String>,
-    sha: Option<String>,
-}
-
 /// Blob, tree (the parent's tree with the README replaced), commit. Returns the commit SHA.
 async fn build_commit(p: &ApiCommit<'_>, parent: &str, readme: &str) -> Result<String, ApiError> {
     let git = p.api.git();
@@ -171,10 +156,10 @@ async fn build_commit(p: &ApiCommit<'_>, parent: &str, readme: &str) -> Result<S
 /// A scratch root holding the workspace's inputs updated to `head`: the files
 /// that changed between the workspace's commit and `head` are fetched as blobs.
 async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
-    let route = p.api.route(&format!("/compare/{}...{}", p.base_sha, head));
-    // Not `repos().compare_commits()`: `CommitComparison` requires `ahead_by`, `commits`, ...
-    let cmp: Comparison = p.api.get(&route).await?;
-    if !matches!(cmp.status.as_deref(), Some("ahead" | "identical")) {
+    let rest = format!("/compare/{}...{}", p.base_sha, head);
+    let repos = p.api.repos();
+    let cmp = p.api.send("GET", &rest, repos.compare_commits(p.base_sha, head).send()).await?;
+    if !matches!(cmp.status, GithubCommitStatus::Ahead | GithubCommitStatus::Identical) {
         return Err(CommitError::Rewritten {
             branch: p.branch.to_owned(),
             base: p.base_sha.to_owned(),
@@ -203,7 +188,7 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
 
     let relevant = |name: &str| p.inputs.iter().any(|i| name == i || name.starts_with(&format!("{i}/")));
     for f in &files {
-        let name = f.filename.as_deref().unwrap_or("");
+        let name = f.filename.as_str();
         if let Some(prev) = f.previous_filename.as_deref()
             && relevant(prev)
         {
@@ -213,12 +198,12 @@ async fn materialize(p: &ApiCommit<'_>, head: &str) -> miette::Result<TempDir> {
             continue;
         }
         let target = safe_join(dir.path(), name)?;
-        if f.status.as_deref() == Some("removed") {
+        if f.status == DiffEntryStatus::Removed {
             remove(&target)?;
             continue;
         }
         let sha = f.sha.as_deref().ok_or_else(|| ApiError::Shape {
-            route: route.clone(),
+            route: p.api.route(&rest),
             message: format!("no `sha` for the changed file `{name}`"),
         })?;
         let blob_route = format!("/git/blobs/{sha}");

@@ -240,15 +240,18 @@ async fn ref_update_refused_as_a_race_is_retried_on_the_new_parent() {
     fake.refuse_branch_update().up_to_n_times(1).with_priority(1).mount(&fake).await;
     fake.update_branch("commit-on-moved1").mount(&fake).await;
     // What moved: someone added a note.
+    let root = fake.api_url();
+    let added = |name: &str, sha: &str| {
+        let patch = format!("@@ -0,0 +1 @@\n+# {name}");
+        bodies::diff_entry(&root, name, "added", Some(sha), Some(&patch))
+    };
+    let files =
+        vec![added("notes/202401/0110.md", "newnoteblob"), added("docs/unrelated.md", "unrelatedblob")];
     fake.on("GET", "/compare/base0...moved1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "status": "ahead",
-            "ahead_by": 1,
-            "files": [
-                {"filename": "notes/202401/0110.md", "status": "added", "sha": "newnoteblob"},
-                {"filename": "docs/unrelated.md", "status": "added", "sha": "unrelatedblob"}
-            ]
-        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(bodies::comparison(&root, "base0", "moved1", "ahead", 1, files)),
+        )
         .mount(&fake)
         .await;
     fake.on("GET", "/git/blobs/newnoteblob")
@@ -317,9 +320,21 @@ async fn a_branch_that_keeps_moving_is_given_up_without_forcing() {
         })
         .mount(&fake)
         .await;
+    let root = fake.api_url();
     Mock::given(method("GET"))
         .and(path_regex(format!("^{}$", fake.p("/compare/.*"))))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ahead", "files": []})))
+        .respond_with(move |r: &Request| {
+            let basehead = r.url.path().rsplit('/').next().unwrap();
+            let (base, head) = basehead.split_once("...").unwrap();
+            ResponseTemplate::new(200).set_body_json(bodies::comparison(
+                &root,
+                base,
+                head,
+                "ahead",
+                1,
+                vec![],
+            ))
+        })
         .mount(&fake)
         .await;
     fake.refuse_branch_update().expect(3).mount(&fake).await;

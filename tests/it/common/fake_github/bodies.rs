@@ -164,3 +164,89 @@ pub fn tree(api: &str, sha: &str, entries: &[Value]) -> Value {
         .collect();
     json!({"sha": sha, "url": format!("{repo}/git/trees/{sha}"), "tree": entries, "truncated": false})
 }
+
+/// A commit of the commits API, as a comparison lists it.
+pub fn commit(api: &str, sha: &str, parent: &str) -> Value {
+    let repo = format!("{api}/repos/me/notes");
+    let who = json!({"name": "Me", "email": "me@example.org", "date": "2024-01-07T09:00:00Z"});
+    json!({
+        "url": format!("{repo}/commits/{sha}"),
+        "sha": sha,
+        "node_id": "MDY6Q29tbWl0NmRjYjA5YjViNTc4NzVmMzM0ZjYxYWViZWQ2OTVlMmU0MTkzZGI1ZQ==",
+        "html_url": format!("https://github.com/me/notes/commit/{sha}"),
+        "comments_url": format!("{repo}/commits/{sha}/comments"),
+        "commit": {
+            "url": format!("{repo}/git/commits/{sha}"),
+            "author": who,
+            "committer": who,
+            "message": "notes",
+            "tree": {"url": format!("{repo}/git/trees/tree-of-{sha}"), "sha": format!("tree-of-{sha}")},
+            "comment_count": 0,
+            "verification": {"verified": false, "reason": "unsigned", "signature": null, "payload": null, "verified_at": null}
+        },
+        "author": user(api, "me", 1),
+        "committer": user(api, "me", 1),
+        "parents": [{
+            "url": format!("{repo}/commits/{parent}"),
+            "sha": parent,
+            "html_url": format!("https://github.com/me/notes/commit/{parent}")
+        }]
+    })
+}
+
+/// A changed file (`diff-entry`), of a comparison or a pull request.
+/// `sha` is its blob (GitHub sends null when only its mode changed).
+pub fn diff_entry(api: &str, filename: &str, status: &str, sha: Option<&str>, patch: Option<&str>) -> Value {
+    let lines = |c: char| patch.map_or(0, |p| p.lines().filter(|l| l.starts_with(c)).count());
+    let (additions, deletions) = (lines('+'), lines('-'));
+    let at = sha.unwrap_or("0000000000000000000000000000000000000000");
+    let mut e = json!({
+        "sha": sha,
+        "filename": filename,
+        "status": status,
+        "additions": additions,
+        "deletions": deletions,
+        "changes": additions + deletions,
+        "blob_url": format!("https://github.com/me/notes/blob/{at}/{filename}"),
+        "raw_url": format!("https://github.com/me/notes/raw/{at}/{filename}"),
+        "contents_url": format!("{api}/repos/me/notes/contents/{filename}?ref={at}")
+    });
+    if let Some(p) = patch {
+        e["patch"] = json!(p);
+    }
+    e
+}
+
+/// A comparison (`GET /compare/{base}...{head}`): `head` is `ahead_by` commits past `base`.
+pub fn comparison(
+    api: &str,
+    base: &str,
+    head: &str,
+    status: &str,
+    ahead_by: usize,
+    files: Vec<Value>,
+) -> Value {
+    let repo = format!("{api}/repos/me/notes");
+    let commits: Vec<Value> = (0..ahead_by)
+        .map(|i| {
+            let sha =
+                if i + 1 == ahead_by { head.to_owned() } else { format!("{head}~{}", ahead_by - 1 - i) };
+            commit(api, &sha, base)
+        })
+        .collect();
+    json!({
+        "url": format!("{repo}/compare/{base}...{head}"),
+        "html_url": format!("https://github.com/me/notes/compare/{base}...{head}"),
+        "permalink_url": format!("https://github.com/me/notes/compare/me:{base}...me:{head}"),
+        "diff_url": format!("https://github.com/me/notes/compare/{base}...{head}.diff"),
+        "patch_url": format!("https://github.com/me/notes/compare/{base}...{head}.patch"),
+        "base_commit": commit(api, base, "parent0"),
+        "merge_base_commit": commit(api, base, "parent0"),
+        "status": status,
+        "ahead_by": ahead_by,
+        "behind_by": 0,
+        "total_commits": ahead_by,
+        "commits": commits,
+        "files": files
+    })
+}
