@@ -59,9 +59,16 @@ for i, d in enumerate(days):
         w(f"{out}/vault/journals/{d:%Y_%m_%d}.md", "- a thing\n")
 w(f"{out}/vault/pages/Alice.md", "# Alice\n")
 w(f"{out}/vault/README.md", "# Vault\n\n" + "\n".join(f"- [{d:%Y-%m-%d}](Daily/{d:%Y-%m-%d}.md)" for d in reversed(days[1::2])) + "\n")
+# items notes in English: a today section of rated items with labelled fields
+for i, d in enumerate(days):
+    repo = f"   - Repo: [code](https://github.com/x/{i})\n" if i % 3 == 0 else ""
+    label = "Sumary" if i % 1000 == 7 else "Summary"
+    w(f"{out}/items/log/{d:%Y-%m-%d}.md",
+      f"# {d:%Y-%m-%d}\n\n## Today\n\n1. [a](https://example.com/{d}) :star:\n   - {label}: x\n   - Source: [s](https://s.example/{i})\n{repo}\n## Elsewhere\n\n- me\n")
+w(f"{out}/items/README.md", "# Log\n\n" + "\n".join(f"- [{d:%Y-%m-%d}](log/{d:%Y-%m-%d}.md)" for d in reversed(days)) + "\n")
 PY
 echo "machine: $(nproc) cores; wall seconds and peak RSS of one 'daybook init --dry-run'"
-for shape in seed til journal posts folders vault; do
+for shape in seed til journal posts folders vault items; do
   /usr/bin/time -f '%e %M' -o "$OUT/time" "$BIN" init --dry-run "$OUT/$shape" > "$OUT/$shape.out" 2>&1 || true
   read -r wall kb < <(tail -n 1 "$OUT/time")
   printf '%-8s %6d files %7.2f s %8.1f MB  %s\n' "$shape" "$(find "$OUT/$shape" -name '*.md' | wc -l)" "$wall" \

@@ -360,3 +360,43 @@ fn the_shapes_page_shows_what_init_writes() {
         assert_eq!(shown, written, "docs/shapes.md section {section} ({name}) is not what init writes");
     }
 }
+
+/// The data model serves templates that group by a front matter key, order by
+/// path and take the newest few, with minijinja's own filters.
+#[test]
+fn templates_group_by_front_matter_and_take_the_newest() {
+    let dir = temp_copy(&fixtures("shapes").join("posts"));
+    let root = dir.path();
+    daybook().arg("init").arg(root).assert().success();
+    let config = read(&root.join("daybook.yml"));
+    let at = config.find("  templates:\n").unwrap();
+    let template = r#"  templates:
+    history: |
+      {% for g in notes|groupby("front_matter.layout") %}
+      ### {{ g.grouper|default("no layout") }} ({{ g.list|length }})
+      {% for note in g.list|sort(attribute="path", reverse=true) %}
+      - [{{ note.title }}]({{ note.url }})
+      {% endfor %}
+      {% endfor %}
+      Newest: {% for note in newest_first[:2] %}{{ note.title }}; {% endfor %}
+"#;
+    std::fs::write(root.join("daybook.yml"), format!("{}{template}", &config[..at])).unwrap();
+    daybook().arg("readme").arg(root).assert().success();
+    let readme = read(&root.join("README.md"));
+    let start = readme.find("<!-- daybook:history -->\n").unwrap() + "<!-- daybook:history -->\n".len();
+    let region = &readme[start..readme.find("<!-- /daybook:history -->").unwrap()];
+    assert_eq!(
+        region,
+        "### no layout (1)\n\
+         - [2024-01-02-broken-front-matter](_posts/2024-01-02-broken-front-matter.md)\n\
+         ### post (7)\n\
+         - [Eighth post](_posts/2024-01-08-eighth-post.md)\n\
+         - [Seventh post](_posts/2024-01-07-seventh-post.md)\n\
+         - [Sixth post](_posts/2024-01-06-sixth-post.md)\n\
+         - [Fifth post](_posts/2024-01-05-fifth-post.md)\n\
+         - [Fourth post](_posts/2024-01-04-fourth-post.md)\n\
+         - [Moved](_posts/2024-01-03-moved.md)\n\
+         - [A new year](_posts/2024-01-01-new-year.md)\n\
+         Newest: Eighth post; Seventh post; \n"
+    );
+}
