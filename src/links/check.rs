@@ -28,7 +28,7 @@ use super::github_api::GithubApi;
 use super::net::{FilteringResolver, Lookup};
 use super::retry::{finish, retry_after, retryable_status};
 use super::settings::{InvalidLinks, LinkSettings};
-use super::window::{Gates, stagger};
+use super::window::Gates;
 
 mod hop;
 use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
@@ -164,6 +164,9 @@ pub(super) struct Hop {
     pub(super) headers: HeaderMap,
     pub(super) body: Option<Vec<u8>>,
     pub(super) truncated: bool,
+    /// A 503 on a host that otherwise answers: the link is asked again after
+    /// [`Checker::lone_busy_backoff`], the host goes on.
+    pub(super) lone_busy: bool,
 }
 
 /// Why one hop got nothing back.
@@ -191,6 +194,8 @@ pub(super) enum Attempt {
         last: Outcome,
         after: Option<Duration>,
         get_next: bool,
+        /// A lone 503 (see [`Hop::lone_busy`]): the short backoff.
+        lone_busy: bool,
     },
 }
 
@@ -218,7 +223,7 @@ impl Checker {
             global_size: Mutex::new(global),
             events,
             events_rx: Mutex::new(Some(events_rx)),
-            gates: Gates::new(stagger(opts.settings.backoff)),
+            gates: Gates::default(),
             opts,
             head_refused: Mutex::new(HashSet::new()),
             breakers: Breakers::default(),
@@ -346,7 +351,7 @@ impl Checker {
         loop {
             match self.attempt(&req.url, use_get, needs_body, &fragments, &mut sent).await {
                 Attempt::Done(out) => return finish(out, attempt > 0, sent),
-                Attempt::Retry { last, after, get_next } => {
+                Attempt::Retry { last, after, get_next, lone_busy } => {
                     if attempt >= self.opts.settings.retries {
                         return finish(last, true, sent);
                     }
@@ -364,7 +369,9 @@ impl Checker {
                         );
                         return last;
                     }
-                    let delay = after.unwrap_or_else(|| self.backoff(attempt));
+                    let delay = after.unwrap_or_else(|| {
+                        if lone_busy { self.lone_busy_backoff(attempt) } else { self.backoff(attempt) }
+                    });
                     attempt += 1;
                     use_get |= get_next;
                     tokio::time::sleep(delay).await;
@@ -376,6 +383,15 @@ impl Checker {
     /// The delay before retry number `attempt + 1`.
     pub(super) fn backoff(&self, attempt: u32) -> Duration {
         super::retry::backoff(self.opts.settings.backoff, self.opts.settings.backoff_max, attempt)
+    }
+
+    /// The delay before asking a page again after a lone 503: a quarter of
+    /// [`Checker::backoff`] (125 to 250 ms at first by default). Most such
+    /// pages answer the next time; one that keeps answering 503 soon has its
+    /// host paused as a whole (two 503s in a row).
+    pub(super) fn lone_busy_backoff(&self, attempt: u32) -> Duration {
+        let s = &self.opts.settings;
+        super::retry::backoff(s.backoff / 4, s.backoff_max, attempt)
     }
 
     /// One attempt: a chain of hops, HEAD first unless `use_get`.
@@ -486,6 +502,10 @@ impl Checker {
                         .insert(h.to_ascii_lowercase());
                 }
                 method = Method::GET;
+                if hop.lone_busy {
+                    // The GET is the page asked again: not at once.
+                    tokio::time::sleep(self.lone_busy_backoff(0)).await;
+                }
                 continue;
             }
             let mut out = self.judge(&url, &hop, fragments);
@@ -497,6 +517,7 @@ impl Checker {
                     last: out,
                     after: retry_after(&hop.headers),
                     get_next: method == Method::GET,
+                    lone_busy: hop.lone_busy,
                 },
                 _ => Attempt::Done(out),
             };

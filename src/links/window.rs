@@ -1,15 +1,27 @@
 //! Per-host adaptive window: how many requests one host gets at once, and when.
 //!
 //! Each host starts with its full limit (`max_per_host`, or the host's own
-//! `concurrency`). A 429 or 503 says the host is overwhelmed: its window is
-//! halved (down to 1) and the host is paused as a whole, for its `Retry-After`
-//! or a backoff, so its other links do not pile on. One halving per pause: the
-//! answers to requests already on their way when the pause began say nothing
-//! new. Any other answer is a success; after a run of [`GROW_AFTER`] times the
-//! window's size of them, the window grows back by one slot, up to the limit.
+//! `concurrency`). A 429, or a 503 that is not [lone](Gate::lone_busy), says the
+//! host is overwhelmed: its window is halved (rounding up, down to 1) and the
+//! host is paused as a whole, for its `Retry-After` or a backoff, so its other
+//! links do not pile on. One halving per signal: the answers to requests sent
+//! before the last halving say nothing new about the window, only about how many
+//! the host took. That they do say: a request refused when it went out as the
+//! n-th in flight shows the host takes fewer than n, and the window comes down
+//! to n - 1 (a host answering 429 above 2 in flight is asked for 2 after its
+//! first burst of 429s, not for 4 and then 2).
+//!
+//! Any other answer is a success; after a run of [`GROW_RUN`] of them the window
+//! grows back by one slot, up to the limit, so a host that was busy for a
+//! moment is soon asked at its full limit again. Growing to the size the host
+//! last refused is a probe, and each refusal doubles the run a probe waits
+//! for: a host that holds to its limit (and asks for a second's pause with
+//! each 429) is not probed every few links.
 //!
 //! When a pause ends, the requests that waited for it are released one after
-//! the other, [`stagger`] apart, not as a burst that would earn the next 429.
+//! the other, not as a burst that would earn the next 429: spread over one of
+//! the host's answer times (its smoothed latency, at most the pause), as a
+//! window of that size would send them anyway.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,44 +30,24 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// Successes, in multiples of the window, after which the window grows by one.
-pub const GROW_AFTER: usize = 2;
+/// Successes in a row after which the window grows by one slot.
+pub const GROW_RUN: usize = 4;
 
-/// The gap between requests released after a pause: a quarter of the first
-/// retry backoff (250 ms by default), at most a second.
-pub(super) fn stagger(backoff: Duration) -> Duration {
-    (backoff / 4).min(Duration::from_secs(1))
-}
+/// Refusals after which the run a probe waits for stops doubling
+/// ([`GROW_RUN`] × 2⁵ = 128 successes).
+const MAX_STRIKES: u32 = 5;
 
 /// Every host's gate, for one run.
+#[derive(Default)]
 pub(super) struct Gates {
     map: Mutex<HashMap<String, Arc<Gate>>>,
-    gap: Duration,
 }
 
 impl Gates {
-    pub(super) fn new(gap: Duration) -> Self {
-        Gates { map: Mutex::new(HashMap::new()), gap }
-    }
-
     /// `host`'s gate; `limit` is its window at most (set by the first caller).
     pub(super) fn get(&self, host: &str, limit: usize) -> Arc<Gate> {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(map.entry(host.to_string()).or_insert_with(|| {
-            let limit = limit.max(1);
-            Arc::new(Gate {
-                state: Mutex::new(State {
-                    limit,
-                    window: limit,
-                    in_flight: 0,
-                    successes: 0,
-                    resume: None,
-                    next_release: None,
-                }),
-                notify: Notify::new(),
-                gap: self.gap,
-            })
-        }))
+        Arc::clone(map.entry(host.to_string()).or_insert_with(|| Arc::new(Gate::new(limit))))
     }
 }
 
@@ -63,16 +55,30 @@ pub(super) struct Gate {
     state: Mutex<State>,
     /// Woken when a slot frees up or the window grows.
     notify: Notify,
-    gap: Duration,
 }
 
 struct State {
     limit: usize,
     window: usize,
+    /// Slots taken, including those waiting out a pause.
     in_flight: usize,
-    successes: usize,
-    /// Paused until then.
+    /// Requests released and not back yet.
+    out: usize,
+    /// Successes since the window last changed.
+    run: usize,
+    /// Halvings so far: a refusal of a request sent before the last one is no news.
+    epoch: u64,
+    /// The fewest requests in flight the host refused; past the limit when none.
+    ceiling: usize,
+    /// Refusals so far: each doubles the run a probe of the ceiling waits for.
+    strikes: u32,
+    /// The host's last answer was a 429 or 503.
+    busy_last: bool,
+    /// Smoothed time the host takes to answer.
+    latency: Option<Duration>,
+    /// Paused until then, for this long.
     resume: Option<Instant>,
+    pause_len: Duration,
     /// The earliest a request may go out, while releases are being staggered.
     next_release: Option<Instant>,
 }
@@ -80,16 +86,47 @@ struct State {
 /// A request's place in its host's window, given back on drop.
 pub(super) struct Slot {
     gate: Arc<Gate>,
+    /// The window's halvings when the request went out.
+    epoch: u64,
+    /// Requests out when it went out, itself included (0 until it goes).
+    position: usize,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.gate.lock().in_flight -= 1;
+        let mut s = self.gate.lock();
+        s.in_flight -= 1;
+        if self.position > 0 {
+            s.out -= 1;
+        }
+        drop(s);
         self.gate.notify.notify_waiters();
     }
 }
 
 impl Gate {
+    fn new(limit: usize) -> Self {
+        let limit = limit.max(1);
+        Gate {
+            state: Mutex::new(State {
+                limit,
+                window: limit,
+                in_flight: 0,
+                out: 0,
+                run: 0,
+                epoch: 0,
+                ceiling: limit + 1,
+                strikes: 0,
+                busy_last: false,
+                latency: None,
+                resume: None,
+                pause_len: Duration::ZERO,
+                next_release: None,
+            }),
+            notify: Notify::new(),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -111,7 +148,7 @@ impl Gate {
             }
             notified.await;
         }
-        let slot = Slot { gate: Arc::clone(self) };
+        let mut slot = Slot { gate: Arc::clone(self), epoch: 0, position: 0 };
         let mut waited = false;
         loop {
             let at = {
@@ -126,7 +163,11 @@ impl Gate {
                     if waited || paused.is_none() { None } else { s.next_release.filter(|r| *r > now) };
                 let at = paused.max(staggered);
                 if let Some(at) = at {
-                    s.next_release = Some(at + self.gap);
+                    s.next_release = Some(at + s.gap());
+                } else {
+                    s.out += 1;
+                    slot.position = s.out;
+                    slot.epoch = s.epoch;
                 }
                 at
             };
@@ -138,36 +179,61 @@ impl Gate {
         }
     }
 
-    /// The host is overwhelmed (429, 503): halve the window, pause for `after`.
-    pub(super) fn congested(&self, after: Duration) {
+    /// The host answered `slot`'s request after `took`.
+    pub(super) fn answered_in(&self, took: Duration) {
         let mut s = self.lock();
-        let now = Instant::now();
-        if s.resume.is_none_or(|r| r <= now) {
-            s.window = (s.window / 2).max(1);
+        s.latency = Some(s.latency.map_or(took, |l| (l * 7 + took) / 8));
+    }
+
+    /// A 503 without `Retry-After`: whether it is a lone one, on a host whose
+    /// previous answer was not a 429 or 503. A page can be busy while its host
+    /// answers its other pages: then only that page is asked again, shortly,
+    /// and the host is neither paused nor its window halved (one such page in
+    /// four made a 200-link host take 40 s instead of 2.5). The next 429 or 503
+    /// in a row is the host's.
+    pub(super) fn lone_busy(&self) -> bool {
+        let mut s = self.lock();
+        !std::mem::replace(&mut s.busy_last, true)
+    }
+
+    /// The host is overwhelmed (429, 503) by `slot`'s request: bring the window
+    /// down, pause the host for `after`.
+    pub(super) fn congested(&self, slot: &Slot, after: Duration) {
+        let mut s = self.lock();
+        s.busy_last = true;
+        s.run = 0;
+        let refused_at = slot.position.max(1);
+        s.ceiling = s.ceiling.min(refused_at);
+        if slot.epoch == s.epoch {
+            s.window = s.window.div_ceil(2);
+            s.epoch += 1;
+            s.strikes = (s.strikes + 1).min(MAX_STRIKES);
         }
-        s.successes = 0;
-        self.pause_locked(&mut s, now + after);
+        s.window = s.window.min(refused_at - 1).max(1);
+        pause_locked(&mut s, after);
     }
 
     /// The host asked to wait (a `Retry-After` on another status), no more.
     pub(super) fn pause(&self, after: Duration) {
-        let mut s = self.lock();
-        self.pause_locked(&mut s, Instant::now() + after);
-    }
-
-    fn pause_locked(&self, s: &mut State, until: Instant) {
-        s.resume = Some(s.resume.map_or(until, |r| r.max(until)));
+        pause_locked(&mut self.lock(), after);
     }
 
     /// The host answered normally.
     pub(super) fn success(&self) {
         let grew = {
             let mut s = self.lock();
-            s.successes += 1;
-            let grow = s.window < s.limit && s.successes >= GROW_AFTER * s.window;
+            s.busy_last = false;
+            s.run += 1;
+            let probe = s.window + 1 >= s.ceiling;
+            let needed = if probe { GROW_RUN << s.strikes } else { GROW_RUN };
+            let grow = s.window < s.limit && s.run >= needed;
             if grow {
                 s.window += 1;
-                s.successes = 0;
+                s.run = 0;
+                if probe {
+                    // Asked for as many as it last refused: what it says next is news.
+                    s.ceiling = s.limit + 1;
+                }
             }
             grow
         };
@@ -182,35 +248,115 @@ impl Gate {
     }
 }
 
+fn pause_locked(s: &mut State, after: Duration) {
+    let until = Instant::now() + after;
+    if s.resume.is_none_or(|r| r < until) {
+        s.resume = Some(until);
+        s.pause_len = after;
+    }
+}
+
+impl State {
+    /// The gap between requests released after a pause: one answer time of
+    /// the host (at most the pause) spread over the window.
+    fn gap(&self) -> Duration {
+        let span = self.latency.map_or(self.pause_len, |l| l.min(self.pause_len));
+        span / self.window.max(1) as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn the_window_halves_once_per_pause_and_grows_back() {
-        let gates = Gates::new(Duration::from_millis(100));
-        let g = gates.get("h.test", 8);
-        g.congested(Duration::from_millis(20));
-        g.congested(Duration::from_millis(20)); // same pause: answers already on their way
+    async fn the_window_halves_once_per_signal_and_grows_back_one_slot_per_run() {
+        let g = Arc::new(Gate::new(8));
+        let mut burst = Vec::new();
+        for _ in 0..8 {
+            burst.push(g.acquire().await);
+        }
+        // Two refusals of the same burst, the 8th and 7th out: one halving; the
+        // host took at least 6, so the position caps nothing here.
+        g.congested(&burst[7], Duration::from_millis(1));
+        g.congested(&burst[6], Duration::from_millis(1));
         assert_eq!(g.window(), 4);
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        g.congested(Duration::from_millis(1));
+        drop(burst);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let later = g.acquire().await;
+        g.congested(&later, Duration::from_millis(1)); // sent after the halving: news
+        assert_eq!(
+            g.window(),
+            1,
+            "halved to 2, and refused as the first out: the host takes fewer than 1 (so 1)"
+        );
+        drop(later);
+        // growing back: to the size refused (2) is a probe, after a run doubled
+        // per refusal so far (2); past it, one slot per run
+        for _ in 0..GROW_RUN * 4 {
+            g.success();
+        }
         assert_eq!(g.window(), 2);
-        for _ in 0..GROW_AFTER * 2 {
+        for _ in 0..GROW_RUN {
             g.success();
         }
         assert_eq!(g.window(), 3);
-        for _ in 0..1000 {
+        for _ in 0..10_000 {
             g.success();
         }
         assert_eq!(g.window(), 8, "never past the limit");
     }
 
     #[tokio::test]
+    async fn a_refusal_says_how_many_the_host_takes_and_probes_wait_longer_each_time() {
+        let g = Arc::new(Gate::new(8));
+        let mut burst = Vec::new();
+        for _ in 0..8 {
+            burst.push(g.acquire().await);
+        }
+        // a host taking 2: the 3rd..8th out are refused, in any order
+        for i in [5, 2, 7, 3, 4, 6] {
+            g.congested(&burst[i], Duration::ZERO);
+        }
+        assert_eq!(g.window(), 2, "the 3rd out was refused");
+        drop(burst);
+        // below the size refused, growth would be fast; at it, the run is doubled per strike (1 so far)
+        for _ in 0..GROW_RUN * 2 - 1 {
+            g.success();
+        }
+        assert_eq!(g.window(), 2);
+        g.success();
+        assert_eq!(g.window(), 3, "the probe");
+        let a = g.acquire().await;
+        let b = g.acquire().await;
+        let c = g.acquire().await;
+        g.congested(&c, Duration::ZERO);
+        assert_eq!(g.window(), 2, "the probe refused: back to what the host takes");
+        drop((a, b, c));
+        for _ in 0..GROW_RUN * 4 - 1 {
+            g.success();
+        }
+        assert_eq!(g.window(), 2, "the next probe waits twice as long");
+        g.success();
+        assert_eq!(g.window(), 3);
+    }
+
+    #[test]
+    fn a_lone_503_is_the_pages_the_next_in_a_row_the_hosts() {
+        let g = Gate::new(8);
+        assert!(g.lone_busy());
+        assert!(!g.lone_busy(), "two in a row");
+        g.success();
+        assert!(g.lone_busy());
+        assert_eq!(g.window(), 8);
+    }
+
+    #[tokio::test]
     async fn a_request_after_the_pause_is_not_staggered() {
-        let gap = Duration::from_secs(1);
-        let g = Gates::new(gap).get("h.test", 4);
-        g.pause(Duration::from_millis(20));
+        let g = Arc::new(Gate::new(4));
+        g.answered_in(Duration::from_secs(4)); // one second apart, once released
+        g.pause(Duration::from_secs(4));
+        g.lock().resume = Some(Instant::now() + Duration::from_millis(20));
         let mut held = Vec::new();
         for _ in 0..3 {
             let g = Arc::clone(&g);
@@ -230,12 +376,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn requests_after_a_pause_are_staggered() {
-        let gap = Duration::from_millis(50);
-        let g = Gates::new(gap).get("h.test", 4);
+    async fn requests_after_a_pause_are_staggered_over_one_answer_time() {
+        let g = Arc::new(Gate::new(4));
+        g.answered_in(Duration::from_millis(200)); // 4 slots: one every 50 ms
         let start = Instant::now();
         let pause = Duration::from_millis(100);
         g.pause(pause);
+        assert_eq!(
+            g.lock().gap(),
+            Duration::from_millis(25),
+            "the answer time, at most the pause, over the window"
+        );
+        g.pause(Duration::from_secs(1));
+        g.lock().resume = Some(start + pause);
+        let gap = Duration::from_millis(50);
         let mut tasks = Vec::new();
         for _ in 0..3 {
             let g = Arc::clone(&g);

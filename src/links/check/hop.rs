@@ -13,7 +13,7 @@ use url::Url;
 use super::super::breaker::{Breakers, Failure};
 use super::super::net::{classify, from_resolve, is_public};
 use super::super::retry::{retry_after, retryable_status};
-use super::super::window::Gate;
+use super::super::window::{Gate, Slot};
 use super::{Attempt, Checker, Hop, HopError, HostEvent, Outcome, Verdict};
 
 impl Checker {
@@ -21,7 +21,12 @@ impl Checker {
         let done = |v, d: String| Attempt::Done(Outcome::new(v, d, url));
         let retry =
             // A HEAD that failed outright may be a server that mishandles HEAD.
-            |v, d: &str| Attempt::Retry { last: Outcome::new(v, d, url), after: None, get_next: was_head };
+            |v, d: &str| Attempt::Retry {
+                last: Outcome::new(v, d, url),
+                after: None,
+                get_next: was_head,
+                lone_busy: false,
+            };
         match e {
             HopError::Private(ip) => done(Verdict::Skipped, format!("{ip} is not a public address")),
             HopError::NotFound(name) => done(Verdict::Dead, format!("DNS name not found: {name}")),
@@ -68,7 +73,7 @@ impl Checker {
         let rule = self.opts.settings.hosts.get(&host).cloned();
         let gate = self.gates.get(&host, self.host_limit(&host));
         // The window, any pause of the host and the staggered release after it.
-        let _host_slot = gate.acquire().await;
+        let host_slot = gate.acquire().await;
         // While this hop waited for a slot, the host's other links may have found it down.
         down(&self.breakers)?;
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
@@ -99,11 +104,14 @@ impl Checker {
             headers.insert(header::AUTHORIZATION, v);
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
+        let asked = tokio::time::Instant::now();
         let sent = self.client.request(method.clone(), url.clone()).headers(headers).send().await;
+        let lone_busy;
         let mut resp = match sent {
             Ok(r) => {
                 self.breakers.answered(&host);
-                self.adapt(&host, &gate, &r);
+                gate.answered_in(asked.elapsed());
+                lone_busy = self.adapt(&host, &gate, &host_slot, &r);
                 r
             }
             Err(e) => {
@@ -141,18 +149,23 @@ impl Checker {
             }
             body = Some(buf);
         }
-        Ok(Hop { status, headers, body, truncated })
+        Ok(Hop { status, headers, body, truncated, lone_busy })
     }
 
-    /// What an answer tells the host's window: a 429 or 503 halves it and pauses
-    /// the host (its `Retry-After`, or a backoff); a `Retry-After` on another
-    /// retried status pauses it; anything else is a success.
-    fn adapt(&self, host: &str, gate: &Gate, resp: &reqwest::Response) {
+    /// What an answer tells the host's window: a 429, or a 503 that is not a
+    /// lone one, brings it down and pauses the host (its `Retry-After`, or a
+    /// backoff); a `Retry-After` on another retried status pauses it; anything
+    /// else is a success. Returns whether the answer was a lone 503 (see
+    /// [`Gate::lone_busy`]): only its own link waits, shortly.
+    fn adapt(&self, host: &str, gate: &Gate, slot: &Slot, resp: &reqwest::Response) -> bool {
         let status = resp.status();
         let after = retry_after(resp.headers()).filter(|a| *a <= self.opts.settings.retry_after_max);
-        let paused = if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+        let lone = status == StatusCode::SERVICE_UNAVAILABLE && after.is_none() && gate.lone_busy();
+        let paused = if lone {
+            None
+        } else if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
             let wait = after.unwrap_or_else(|| self.backoff(0));
-            gate.congested(wait);
+            gate.congested(slot, wait);
             Some(wait)
         } else if let (true, Some(after)) = (retryable_status(status), after) {
             gate.pause(after);
@@ -164,5 +177,6 @@ impl Checker {
         if let Some(wait) = paused {
             let _ = self.events.send(HostEvent::Paused { host: host.to_string(), wait });
         }
+        lone
     }
 }

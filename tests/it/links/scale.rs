@@ -250,27 +250,50 @@ async fn a_single_link_gets_every_attempt_even_past_the_breaker() {
     assert_eq!(o.detail, format!("connection refused ({} attempts)", BREAK_AFTER + 2));
 }
 
-/// A plain HTTP/1.1 server that answers 429 at once to any request beyond
-/// `limit` in flight, and 200 after `delay` to the others. Counts the 429s.
-async fn limited_server(limit: usize, delay: Duration) -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+/// What [`limited_server`] saw.
+struct Limited {
+    addr: std::net::SocketAddr,
+    /// Requests answered 429.
+    refused: Arc<AtomicUsize>,
+    /// The most requests in flight at the arrival of any request after the
+    /// first `burst` (those the client sent before any answer could reach it).
+    peak_after_burst: Arc<AtomicUsize>,
+}
+
+/// A plain HTTP/1.1 server that answers 429 (with `Retry-After: 1` when
+/// `retry_after`) at once to any request beyond `limit` in flight, and 200
+/// after `delay` to the others. A request is in flight from its head being read
+/// until just before its answer is written, so the counts never depend on timing.
+async fn limited_server(limit: usize, delay: Duration, retry_after: bool, burst: usize) -> Limited {
     use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let in_flight = Arc::new(AtomicUsize::new(0));
+    let arrived = Arc::new(AtomicUsize::new(0));
     let refused = Arc::new(AtomicUsize::new(0));
-    let count = Arc::clone(&refused);
+    let peak = Arc::new(AtomicUsize::new(0));
+    let out = Limited { addr, refused: Arc::clone(&refused), peak_after_burst: Arc::clone(&peak) };
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
-            let (in_flight, refused) = (Arc::clone(&in_flight), Arc::clone(&refused));
+            let (in_flight, arrived, refused, peak) =
+                (Arc::clone(&in_flight), Arc::clone(&arrived), Arc::clone(&refused), Arc::clone(&peak));
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 loop {
                     if !super::next_request_head(&mut sock, &mut buf).await {
                         return;
                     }
-                    let reply: &[u8] = if in_flight.fetch_add(1, Ordering::SeqCst) >= limit {
+                    let n = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    if arrived.fetch_add(1, Ordering::SeqCst) >= burst {
+                        peak.fetch_max(n, Ordering::SeqCst);
+                    }
+                    let reply: &[u8] = if n > limit {
                         refused.fetch_add(1, Ordering::SeqCst);
-                        b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"
+                        if retry_after {
+                            b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n"
+                        } else {
+                            b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"
+                        }
                     } else {
                         tokio::time::sleep(delay).await;
                         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
@@ -283,17 +306,33 @@ async fn limited_server(limit: usize, delay: Duration) -> (std::net::SocketAddr,
             });
         }
     });
-    (addr, count)
+    out
 }
 
 #[tokio::test]
 async fn a_host_that_rate_limits_gets_fewer_requests_at_once_and_every_link_passes() {
-    let (addr, refused) = limited_server(2, Duration::from_millis(40)).await;
+    let s = limited_server(2, Duration::from_millis(40), false, usize::MAX).await;
     let cfg = fast_config(); // 8 per host, 2 retries
-    let urls: Vec<String> = (0..20).map(|i| format!("http://{addr}/p{i}")).collect();
+    let urls: Vec<String> = (0..20).map(|i| format!("http://{}/p{i}", s.addr)).collect();
     let (_, r) = run(&urls, options(&cfg, true)).await;
     assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
     // the window came down to what the host takes, rather than 429s all along
-    let refused = refused.load(Ordering::SeqCst);
+    let refused = s.refused.load(Ordering::SeqCst);
     assert!(refused < 20, "{refused} requests answered 429 for 20 links");
+}
+
+#[tokio::test]
+async fn after_the_first_429s_a_host_sees_what_it_takes_plus_one_probe() {
+    // The first 8 requests go out before any answer can come back; the host
+    // takes 2 of them. Every later request is sent after the 429s (and their
+    // one-second pause): from then on the host is asked for what it showed it
+    // takes, 2, and at most one more while the window probes for room.
+    let s = limited_server(2, Duration::from_millis(40), true, 8).await;
+    let cfg = fast_config(); // 8 per host
+    let urls: Vec<String> = (0..20).map(|i| format!("http://{}/p{i}", s.addr)).collect();
+    let (_, r) = run(&urls, options(&cfg, true)).await;
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    let peak = s.peak_after_burst.load(Ordering::SeqCst);
+    assert!(peak <= 3, "after the first 429s the host saw {peak} requests at once");
+    assert!(peak >= 2, "the window is what the host takes, not serial checking ({peak})");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use daybook::links::{CacheMode, HostEvent, HumanDuration, Progress, Verdict, check_targets};
 use wiremock::matchers::{any, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::{fast_config, options, run, static_lookup, targets};
 
@@ -186,4 +186,60 @@ async fn a_warm_run_asks_only_what_failed_before() {
     assert_eq!(asked, failed, "the successes come from the cache, the failures are asked again");
     assert_eq!(second.tally.cached, 12);
     assert_eq!((second.tally.dead, second.tally.unverified), (2, 1));
+}
+
+/// 503 without `Retry-After` to the first request for each path it is given,
+/// 200 to everything else.
+struct BusyOnce {
+    paths: Vec<&'static str>,
+    seen: Mutex<Vec<String>>,
+}
+
+impl Respond for BusyOnce {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let path = req.url.path().to_string();
+        let mut seen = self.seen.lock().unwrap();
+        let first = !seen.contains(&path);
+        seen.push(path.clone());
+        if first && self.paths.contains(&path.as_str()) {
+            ResponseTemplate::new(503)
+        } else {
+            ResponseTemplate::new(200)
+        }
+    }
+}
+
+/// The pauses a run over `urls` reports; every link must end ok.
+async fn pauses(urls: &[String], cfg: &daybook::links::LinksConfig) -> Vec<HostEvent> {
+    let progress = Recorder::default();
+    let r = check_targets(&targets(urls), options(cfg, true), &CacheMode::Off, &progress).await.unwrap();
+    assert!(r.outcomes.iter().all(|o| o.verdict == Verdict::Ok), "{:?}", r.outcomes);
+    let events = progress.0.into_inner().unwrap();
+    events.into_iter().filter(|e| matches!(e, HostEvent::Paused { .. })).collect()
+}
+
+#[tokio::test]
+async fn a_lone_503_on_a_host_that_answers_is_that_links_retry_not_a_pause_of_the_host() {
+    // A page answering 503 once, among pages of its host that answer: the page
+    // is asked again shortly; the host is not paused, its other links go on.
+    let s = MockServer::start().await;
+    Mock::given(any()).respond_with(BusyOnce { paths: vec!["/p3"], seen: Mutex::default() }).mount(&s).await;
+    let urls: Vec<String> = (0..9).map(|i| format!("{}/p{i}", s.uri())).collect();
+    let paused = pauses(&urls, &fast_config()).await;
+    assert_eq!(paused, [], "the host went on answering");
+    let asked: Vec<String> =
+        s.received_requests().await.unwrap().iter().map(|r| r.url.path().to_string()).collect();
+    assert_eq!(asked.iter().filter(|p| *p == "/p3").count(), 2, "{asked:?}");
+}
+
+#[tokio::test]
+async fn a_host_answering_503_twice_in_a_row_is_paused() {
+    let s = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&s).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&s).await;
+    let mut cfg = fast_config();
+    cfg.max_per_host = 1;
+    let urls: Vec<String> = (0..3).map(|i| format!("{}/p{i}", s.uri())).collect();
+    let paused = pauses(&urls, &cfg).await;
+    assert_eq!(paused.len(), 1, "{paused:?}");
 }
