@@ -45,13 +45,15 @@ impl Check for NotePath {
         let title_date = note.title.as_ref().and_then(|t| t.date).filter(|_| pattern.is_dated());
         let root = &set.root;
         let sep = if root.is_empty() { "" } else { "/" };
-        d = match title_date {
-            Some(date) => d.with_help(format!(
-                "the title says {date}: rename the file to `{root}{sep}{}`",
-                pattern.format(date)
-            )),
+        let renamed = title_date.and_then(|date| Some((date, renamed(pattern, date, set.relative(path)?)?)));
+        d = match renamed {
+            Some((date, name)) => {
+                d.with_help(format!("the title says {date}: rename the file to `{root}{sep}{name}`"))
+            }
             None => {
-                let mut help = if pattern.is_dated() {
+                let mut help = if let Some(date) = title_date {
+                    format!("the title says {date}: rename the file to match `{}`", pattern.source())
+                } else if pattern.is_dated() {
                     format!(
                         "rename the file to match `{}` (e.g. `{}`)",
                         pattern.source(),
@@ -83,6 +85,28 @@ impl Check for NotePath {
     }
 }
 
+/// The path (relative to the set's root) a note of `date` at `rel` should
+/// have: the pattern spelled for the day, where a `*` or `**` folder keeps the
+/// note's own folder. `None` when the file name itself holds a wildcard or a
+/// `{slug}` only the writer can fill in.
+fn renamed(pattern: &crate::pattern::DatePattern, date: chrono::NaiveDate, rel: &str) -> Option<String> {
+    let formatted = pattern.format(date);
+    let wild = |s: &str| s.contains(['*', '{']);
+    if !wild(&formatted) {
+        return Some(formatted);
+    }
+    let (folders, name) = formatted.rsplit_once('/')?;
+    if wild(name) {
+        return None;
+    }
+    let own = rel.rsplit_once('/').map_or("", |(f, _)| f);
+    // The note's folder stands for the pattern's only when the pattern leaves every folder open.
+    if !folders.split('/').all(|f| f == "*" || f == "**") {
+        return None;
+    }
+    Some(if own.is_empty() { name.to_owned() } else { format!("{own}/{name}") })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +120,42 @@ mod tests {
             path,
             text,
         )
+    }
+
+    /// A pattern with `**/` or `*` folders: the rename keeps the note's own
+    /// folder, and never suggests a name with a wildcard in it.
+    #[test]
+    fn the_suggested_name_keeps_the_folder_a_wildcard_stands_for() {
+        let mut config = Config::default();
+        config.notes = crate::config::NoteSets(vec![crate::config::NotesConfig {
+            root: ".".into(),
+            pattern: "**/{yyyy}-{mm}-{dd}.md".into(),
+            kind: crate::config::NoteKind::Article,
+            title: Some("{yyyy}-{mm}-{dd}".into()),
+            ..Default::default()
+        }]);
+        let help = |config: &Config, path: &str| {
+            let out = crate::rules::test_support::run_in(
+                &NOTE_PATH,
+                config,
+                std::path::Path::new("."),
+                path,
+                "# 2023-12-10\n",
+            );
+            out[0].help.clone().unwrap()
+        };
+        assert_eq!(
+            help(&config, "Semester 5/2023-12-1.md"),
+            "the title says 2023-12-10: rename the file to `Semester 5/2023-12-10.md`"
+        );
+        assert_eq!(
+            help(&config, "2023-12-1.md"),
+            "the title says 2023-12-10: rename the file to `2023-12-10.md`"
+        );
+        config.notes.primary_mut().pattern = "{yyyy}-{mm}-{dd}-{slug}.md".into();
+        let h = help(&config, "2023-12-1-x.md");
+        assert!(!h.contains("rename the file to `"), "{h}");
+        assert!(h.contains("2023-12-10"), "{h}");
     }
 
     #[test]
