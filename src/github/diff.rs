@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
-use serde::Deserialize;
+use octocrab::models::repos::{DiffEntry, DiffEntryStatus};
 
 use crate::diag::Diagnostic;
 use crate::github::api::{Api, ApiError};
@@ -440,17 +440,6 @@ fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
 }
 
-/// One entry of `GET /pulls/{n}/files`.
-#[derive(Deserialize)]
-struct PullFile {
-    filename: String,
-    #[serde(default)]
-    status: String,
-    /// Left out for binary files and large diffs.
-    #[serde(default)]
-    patch: Option<String>,
-}
-
 /// Files per page (the API's maximum) and the pages it serves at most (it
 /// lists at most 3000 files of a pull request).
 const PER_PAGE: usize = 100;
@@ -461,17 +450,18 @@ pub async fn from_api(api: &Api, number: u64) -> Result<Changes, ApiError> {
     let mut files = BTreeMap::new();
     for page in 1..=MAX_PAGES {
         let route = api.route(&format!("/pulls/{number}/files?per_page={PER_PAGE}&page={page}"));
-        let batch: Vec<PullFile> = api.get(&route).await?;
+        // raw: octocrab's `pulls().list_files(n)` takes no `per_page`/`page` (30 files a request).
+        let batch: Vec<DiffEntry> = api.get(&route).await?;
         let n = batch.len();
         for f in batch {
-            if f.status == "removed" {
+            if f.status == DiffEntryStatus::Removed {
                 continue;
             }
             let change = match &f.patch {
                 Some(p) => parse_patch(p),
                 // No patch: renamed without edits has no lines to show; anything
                 // else is too large or binary for GitHub to diff.
-                None if f.status == "renamed" => FileChange::default(),
+                None if f.status == DiffEntryStatus::Renamed => FileChange::default(),
                 None => FileChange { whole: true, ..FileChange::default() },
             };
             files.insert(f.filename, change);

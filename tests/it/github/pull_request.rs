@@ -10,7 +10,7 @@ use wiremock::matchers::query_param;
 use super::action::{Run, pull_request_payload, repository_payload, stdout};
 use super::{Remote, git, note, output, read_outputs};
 use crate::common::daybook;
-use crate::common::fake_github::FakeGithub;
+use crate::common::fake_github::{FakeGithub, bodies};
 
 /// A pull request in a temporary repository.
 pub(super) struct Pr {
@@ -189,8 +189,18 @@ async fn without_the_commits_the_files_come_from_the_api_every_page() {
     let patch = typo_note().lines().map(|l| format!("+{l}\n")).collect::<String>();
     let patch = format!("@@ -0,0 +1,{} @@\n{patch}", typo_note().lines().count());
     // 100 files on the first page (the API's page size), the note on the second.
-    let filler: Vec<Value> =
-        (0..100).map(|i| json!({"filename": format!("gone/{i}.md"), "status": "removed"})).collect();
+    let root = fake.api_url();
+    let filler: Vec<Value> = (0..100)
+        .map(|i| {
+            bodies::diff_entry(
+                &root,
+                &format!("gone/{i}.md"),
+                "removed",
+                Some("e69de29"),
+                Some("@@ -1 +0,0 @@\n-x"),
+            )
+        })
+        .collect();
     fake.on("GET", "/pulls/7/files")
         .and(query_param("page", "1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(filler))
@@ -199,9 +209,13 @@ async fn without_the_commits_the_files_come_from_the_api_every_page() {
         .await;
     fake.on("GET", "/pulls/7/files")
         .and(query_param("page", "2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"filename": NEW, "status": "added", "additions": 14, "deletions": 0, "patch": patch}
-        ])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([bodies::diff_entry(
+            &root,
+            NEW,
+            "added",
+            Some("3b18e512dba79e4c8300dd08aeb37f8e728b8dad"),
+            Some(&patch)
+        )])))
         .expect(1)
         .mount(&fake)
         .await;
