@@ -194,6 +194,9 @@ impl Api {
         request.await.map_err(|e| classify(method, &self.route(rest), e))
     }
 
+    // The raw calls, for what octocrab's handlers do not fit; `route` is a
+    // full route (`self.route(..)`), `R` octocrab's response model where it has one.
+
     pub async fn get<R: DeserializeOwned>(&self, route: &str) -> Result<R, ApiError> {
         let r = self.crab.get::<R, _, ()>(route, None).await;
         r.map_err(|e| classify("GET", route, e))
@@ -208,17 +211,6 @@ impl Api {
         r.map_err(|e| classify("POST", route, e))
     }
 
-    pub async fn patch<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
-    where
-        B: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let r = self.crab.patch::<R, _, B>(route, Some(body)).await;
-        r.map_err(|e| classify("PATCH", route, e))
-    }
-}
-
-impl Api {
     pub async fn put<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
     where
         B: Serialize + ?Sized,

@@ -16,10 +16,12 @@
 //! simpler, but it buries replies and piles up reviews on every push.
 
 use std::fmt::Write as _;
+use std::future::Future;
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use octocrab::Page;
+use octocrab::models::pulls::{Comment, Review, ReviewComment};
+use serde::Serialize;
 
 use crate::diag::{Diagnostic, Sources};
 use crate::github::api::{Api, ApiError};
@@ -216,28 +218,8 @@ struct ReviewBody<'a> {
     body: &'a str,
 }
 
-#[derive(Deserialize)]
-struct ReviewRef {
-    id: u64,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CommentRef {
-    id: u64,
-    #[serde(default)]
-    path: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    line: Option<usize>,
-    #[serde(default)]
-    start_line: Option<usize>,
-}
-
-const PER_PAGE: usize = 100;
-const MAX_PAGES: usize = 10;
+const PER_PAGE: u8 = 100;
+const MAX_PAGES: u32 = 10;
 
 /// The review's body for these suggestions.
 pub fn review_body(suggestions: &[Suggestion], head_sha: &str) -> String {
@@ -260,15 +242,18 @@ pub fn review_body(suggestions: &[Suggestion], head_sha: &str) -> String {
     b
 }
 
-async fn list<T: serde::de::DeserializeOwned>(api: &Api, rest: &str) -> Result<Vec<T>, ApiError> {
+/// Every page of a listing: `page(n)` asks for page `n` of `PER_PAGE` items.
+async fn every_page<T, F, R>(api: &Api, rest: &str, mut page: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(u32) -> R,
+    R: Future<Output = octocrab::Result<Page<T>>>,
+{
     let mut all = Vec::new();
-    for page in 1..=MAX_PAGES {
-        let sep = if rest.contains('?') { '&' } else { '?' };
-        let batch: Vec<T> =
-            api.get(&api.route(&format!("{rest}{sep}per_page={PER_PAGE}&page={page}"))).await?;
-        let n = batch.len();
+    for n in 1..=MAX_PAGES {
+        let batch = api.send("GET", rest, page(n)).await?.items;
+        let full = batch.len() >= usize::from(PER_PAGE);
         all.extend(batch);
-        if n < PER_PAGE {
+        if !full {
             break;
         }
     }
@@ -285,11 +270,14 @@ pub async fn publish(
     let forbidden = |e: ApiError| -> Result<ReviewOutcome, ApiError> {
         if e.is_forbidden() { Ok(ReviewOutcome::Forbidden { message: e.message() }) } else { Err(e) }
     };
-    let reviews: Vec<ReviewRef> = match list(api, &format!("/pulls/{number}/reviews")).await {
+    let pulls = api.pulls();
+    let reviews = format!("/pulls/{number}/reviews");
+    let listed = every_page(api, &reviews, |n| pulls.list_reviews(number).per_page(PER_PAGE).page(n).send());
+    let listed: Vec<Review> = match listed.await {
         Ok(r) => r,
         Err(e) => return forbidden(e),
     };
-    let earlier = reviews.iter().rev().find(|r| r.body.as_deref().is_some_and(|b| b.contains(MARKER)));
+    let earlier = listed.iter().rev().find(|r| r.body.as_deref().is_some_and(|b| b.contains(MARKER)));
     let body = review_body(suggestions, head_sha);
     let Some(earlier) = earlier else {
         if suggestions.is_empty() {
@@ -301,30 +289,33 @@ pub async fn publish(
             event: "COMMENT",
             comments: suggestions.iter().map(NewComment::of).collect(),
         };
-        return match api.post::<_, Value>(&api.route(&format!("/pulls/{number}/reviews")), &review).await {
-            Ok(v) => Ok(ReviewOutcome::Posted {
-                id: v.get("id").and_then(Value::as_u64).unwrap_or(0),
-                comments: suggestions.len(),
-            }),
+        // raw: `reviews().create_review()` takes its new comments as `ReviewComment`, the response model.
+        return match api.post::<_, Review>(&api.route(&reviews), &review).await {
+            Ok(r) => Ok(ReviewOutcome::Posted { id: r.id.into_inner(), comments: suggestions.len() }),
             Err(e) => forbidden(e),
         };
     };
-    let id = earlier.id;
+    let id = earlier.id.into_inner();
     let route = api.route(&format!("/pulls/{number}/reviews/{id}"));
-    if let Err(e) = api.put::<_, Value>(&route, &ReviewBody { body: &body }).await {
+    // raw: `reviews().review(id).update()` sends the body as a bare JSON string, not `{"body": ..}`.
+    if let Err(e) = api.put::<_, Review>(&route, &ReviewBody { body: &body }).await {
         return forbidden(e);
     }
     // Reconcile the inline comments: daybook's own (by marker) of the PR,
     // wherever GitHub filed them (the first review, or single comments since).
-    let comments: Vec<CommentRef> = match list(api, &format!("/pulls/{number}/comments")).await {
+    let comments = format!("/pulls/{number}/comments");
+    let listed =
+        every_page(api, &comments, |n| pulls.list_comments(Some(number)).per_page(PER_PAGE).page(n).send());
+    let listed: Vec<Comment> = match listed.await {
         Ok(c) => c,
         Err(e) => return forbidden(e),
     };
-    let ours: Vec<&CommentRef> = comments.iter().filter(|c| c.body.contains(COMMENT_MARKER)).collect();
-    let same = |c: &CommentRef, s: &Suggestion| {
+    let ours: Vec<&Comment> = listed.iter().filter(|c| c.body.contains(COMMENT_MARKER)).collect();
+    let line = |n: usize| u64::try_from(n).ok();
+    let same = |c: &Comment, s: &Suggestion| {
         c.path == s.path
-            && c.line == Some(s.end_line)
-            && c.start_line.unwrap_or(s.end_line) == s.start_line
+            && c.line == line(s.end_line)
+            && c.start_line.or(c.line) == line(s.start_line)
             && c.body.trim_end() == s.body().trim_end()
     };
     let mut kept = 0;
@@ -333,6 +324,7 @@ pub async fn publish(
         if suggestions.iter().any(|s| same(c, s)) {
             kept += 1;
         } else {
+            // raw: `pulls().comment(id).delete()` ignores the answer's status: a refusal would count as deleted.
             match api.delete(&api.route(&format!("/pulls/comments/{}", c.id))).await {
                 Ok(()) => deleted += 1,
                 Err(e) => return forbidden(e),
@@ -342,7 +334,8 @@ pub async fn publish(
     let mut added = 0;
     for s in suggestions.iter().filter(|s| !ours.iter().any(|c| same(c, s))) {
         let comment = SingleComment { commit_id: head_sha, comment: NewComment::of(s) };
-        match api.post::<_, Value>(&api.route(&format!("/pulls/{number}/comments")), &comment).await {
+        // raw: `pulls().create_comment()` sends no `side`/`start_line`/`start_side`, which suggestions need.
+        match api.post::<_, ReviewComment>(&api.route(&comments), &comment).await {
             Ok(_) => added += 1,
             Err(e) => return forbidden(e),
         }

@@ -106,6 +106,38 @@ impl FakeGithub {
         })
     }
 
+    /// Posting a review on pull request 7 succeeds, as review `id` with the body sent.
+    pub fn create_review(&self, id: u64) -> Mock {
+        let api = self.api_url();
+        self.on("POST", "/pulls/7/reviews").respond_with(move |r: &Request| {
+            let b: Value = r.body_json().unwrap();
+            let review = bodies::review(&api, id, b["body"].as_str().unwrap(), "COMMENTED");
+            ResponseTemplate::new(200).set_body_json(review)
+        })
+    }
+
+    /// Rewriting review `id` of pull request 7 succeeds.
+    pub fn update_review(&self, id: u64) -> Mock {
+        let api = self.api_url();
+        self.on("PUT", &format!("/pulls/7/reviews/{id}")).respond_with(move |r: &Request| {
+            let b: Value = r.body_json().unwrap();
+            let review = bodies::review(&api, id, b["body"].as_str().unwrap(), "COMMENTED");
+            ResponseTemplate::new(200).set_body_json(review)
+        })
+    }
+
+    /// Commenting on pull request 7 succeeds, as comment `id` where it was asked for.
+    pub fn create_review_comment(&self, id: u64) -> Mock {
+        let api = self.api_url();
+        self.on("POST", "/pulls/7/comments").respond_with(move |r: &Request| {
+            let b: Value = r.body_json().unwrap();
+            let (path, body) = (b["path"].as_str().unwrap(), b["body"].as_str().unwrap());
+            let line = b["line"].as_u64().unwrap();
+            let comment = bodies::review_comment(&api, id, path, b["start_line"].as_u64(), line, body);
+            ResponseTemplate::new(201).set_body_json(comment)
+        })
+    }
+
     /// Creating a check run is refused, as for a fork's read-only token.
     pub fn refuse_check_run(&self) -> Mock {
         self.on("POST", "/check-runs").respond_with(ResponseTemplate::new(403).set_body_json(json!({

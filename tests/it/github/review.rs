@@ -16,7 +16,7 @@ use wiremock::ResponseTemplate;
 
 use super::note;
 use super::pull_request::{NEW, Pr, pull_request};
-use crate::common::fake_github::{FakeGithub, READ_ONLY};
+use crate::common::fake_github::{FakeGithub, READ_ONLY, bodies};
 
 const TOKEN: &str = "ghs_token";
 
@@ -74,8 +74,10 @@ async fn one_review_is_posted_then_updated_in_place() {
     let wanted = suggestions(&pr);
     assert_eq!(wanted.len(), 1, "{wanted:#?}");
     let fake = FakeGithub::dotcom().await;
-    fake.json("GET", "/pulls/7/reviews", 200, json!([{"id": 1, "body": "LGTM"}])).mount(&fake).await;
-    fake.json("POST", "/pulls/7/reviews", 200, json!({"id": 99, "state": "COMMENTED"})).mount(&fake).await;
+    let root = fake.api_url();
+    let lgtm = bodies::review(&root, 1, "LGTM", "APPROVED");
+    fake.json("GET", "/pulls/7/reviews", 200, json!([lgtm])).mount(&fake).await;
+    fake.create_review(99).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, &pr.head, &wanted).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Posted { id: 99, comments: 1 });
     let reqs = requests(&fake).await;
@@ -110,21 +112,24 @@ async fn one_review_is_posted_then_updated_in_place() {
         "GET",
         "/pulls/7/reviews",
         200,
+        json!([lgtm, bodies::review(&root, 99, posted["body"].as_str().unwrap(), "COMMENTED")]),
+    )
+    .mount(&fake)
+    .await;
+    fake.update_review(99).mount(&fake).await;
+    let obsolete = format!("{COMMENT_MARKER}\nold\n```suggestion\nx\n```\n");
+    fake.json(
+        "GET",
+        "/pulls/7/comments",
+        200,
         json!([
-            {"id": 1, "body": "LGTM"},
-            {"id": 99, "body": posted["body"], "state": "COMMENTED"}
+            bodies::review_comment(&root, 5, NEW, None, LINE as u64, &body),
+            bodies::review_comment(&root, 6, NEW, None, 3, &obsolete),
+            bodies::review_comment(&root, 7, NEW, None, 4, "a reviewer's own comment")
         ]),
     )
     .mount(&fake)
     .await;
-    fake.json("PUT", "/pulls/7/reviews/99", 200, json!({"id": 99})).mount(&fake).await;
-    fake.json("GET", "/pulls/7/comments", 200, json!([
-            {"id": 5, "path": NEW, "line": LINE, "body": body},
-            {"id": 6, "path": NEW, "line": 3, "body": format!("{COMMENT_MARKER}\nold\n```suggestion\nx\n```\n")},
-            {"id": 7, "path": NEW, "line": 4, "body": "a reviewer's own comment"}
-        ]))
-        .mount(&fake)
-        .await;
     fake.on("DELETE", "/pulls/comments/6").respond_with(ResponseTemplate::new(204)).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, &pr.head, &wanted).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Updated { id: 99, kept: 1, deleted: 1, added: 0 });
@@ -142,10 +147,11 @@ async fn one_review_is_posted_then_updated_in_place() {
 
     // A new suggestion on a later run: posted as a single comment on the head.
     fake.reset().await;
-    fake.json("GET", "/pulls/7/reviews", 200, json!([{"id": 99, "body": posted["body"]}])).mount(&fake).await;
-    fake.json("PUT", "/pulls/7/reviews/99", 200, json!({})).mount(&fake).await;
+    let ours = bodies::review(&root, 99, posted["body"].as_str().unwrap(), "COMMENTED");
+    fake.json("GET", "/pulls/7/reviews", 200, json!([ours])).mount(&fake).await;
+    fake.update_review(99).mount(&fake).await;
     fake.json("GET", "/pulls/7/comments", 200, json!([])).mount(&fake).await;
-    fake.json("POST", "/pulls/7/comments", 201, json!({"id": 8})).expect(1).mount(&fake).await;
+    fake.create_review_comment(8).expect(1).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, &pr.head, &wanted).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Updated { id: 99, kept: 0, deleted: 0, added: 1 });
     let single = &requests(&fake).await[3].2;
@@ -177,5 +183,37 @@ async fn nothing_to_suggest_and_no_review_sends_nothing_but_the_listing_and_403_
     assert_eq!(
         (c["start_line"].as_u64(), c["line"].as_u64(), c["start_side"].as_str()),
         (Some(2), Some(3), Some("RIGHT"))
+    );
+}
+
+/// A comment GitHub refuses to delete is not counted as deleted: the run
+/// stops there with the refusal, as for any other 403 (which is why the
+/// delete is a raw call: octocrab's drops the answer's status).
+#[tokio::test]
+async fn a_refused_deletion_is_an_outcome_not_a_deleted_comment() {
+    let fake = FakeGithub::dotcom().await;
+    let root = fake.api_url();
+    let one = Suggestion {
+        path: NEW.into(),
+        start_line: 3,
+        end_line: 3,
+        replacement: "a".into(),
+        rule: "r".into(),
+        message: "m".into(),
+    };
+    let ours = bodies::review(&root, 99, &review::review_body(&[], "feedface"), "COMMENTED");
+    fake.json("GET", "/pulls/7/reviews", 200, json!([ours])).mount(&fake).await;
+    fake.update_review(99).mount(&fake).await;
+    let obsolete = format!("{COMMENT_MARKER}\nold\n```suggestion\nx\n```\n");
+    let listed = json!([bodies::review_comment(&root, 6, NEW, None, 4, &obsolete)]);
+    fake.json("GET", "/pulls/7/comments", 200, listed).mount(&fake).await;
+    fake.json("DELETE", "/pulls/comments/6", 403, json!({"message": READ_ONLY})).expect(1).mount(&fake).await;
+    let outcome = review::publish(&api(&fake), 7, "feedface", &[one]).await.unwrap();
+    assert_eq!(outcome, ReviewOutcome::Forbidden { message: READ_ONLY.into() });
+    let reqs = requests(&fake).await;
+    assert_eq!(
+        verbs(&reqs).last(),
+        Some(&("DELETE", "/repos/me/notes/pulls/comments/6")),
+        "nothing after it"
     );
 }

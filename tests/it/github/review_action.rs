@@ -34,7 +34,7 @@ async fn the_action_posts_the_typos_suggestion_once_says_403_once_and_skips_fork
     let pr = pull_request(2, NEW, &typo_note());
     let fake = FakeGithub::dotcom().await;
     fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
-    fake.json("POST", "/pulls/7/reviews", 200, json!({"id": 99})).expect(1).mount(&fake).await;
+    fake.create_review(99).expect(1).mount(&fake).await;
     let (out, run) = run_on(&pr, &fake, false).await;
     let log = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");

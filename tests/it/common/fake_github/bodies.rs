@@ -250,3 +250,68 @@ pub fn comparison(
         "files": files
     })
 }
+
+/// A pull request review of pull request 7 (`GET`/`POST /pulls/7/reviews`,
+/// `PUT /pulls/7/reviews/{id}`).
+pub fn review(api: &str, id: u64, body: &str, state: &str) -> Value {
+    let pr = format!("{api}/repos/me/notes/pulls/7");
+    let html = format!("https://github.com/me/notes/pull/7#pullrequestreview-{id}");
+    json!({
+        "id": id,
+        "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
+        "user": user(api, "github-actions[bot]", 41898282),
+        "body": body,
+        "state": state,
+        "html_url": html,
+        "pull_request_url": pr,
+        "_links": {"html": {"href": html}, "pull_request": {"href": pr}},
+        "submitted_at": "2024-01-07T10:00:00Z",
+        "commit_id": "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091",
+        "author_association": "CONTRIBUTOR"
+    })
+}
+
+/// A review comment on pull request 7 on lines `start_line..=line` of the
+/// head (`GET`/`POST /pulls/7/comments`); `start_line` is null for one line.
+pub fn review_comment(
+    api: &str,
+    id: u64,
+    path: &str,
+    start_line: Option<u64>,
+    line: u64,
+    body: &str,
+) -> Value {
+    let repo = format!("{api}/repos/me/notes");
+    let url = format!("{repo}/pulls/comments/{id}");
+    let html = format!("https://github.com/me/notes/pull/7#discussion_r{id}");
+    let pr = format!("{repo}/pulls/7");
+    let head = "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091";
+    json!({
+        "url": url,
+        "pull_request_review_id": 42,
+        "id": id,
+        "node_id": "MDI0OlB1bGxSZXF1ZXN0UmV2aWV3Q29tbWVudDEw",
+        "diff_hunk": "@@ -0,0 +1,14 @@\n+# title",
+        "path": path,
+        "position": line,
+        "original_position": line,
+        "commit_id": head,
+        "original_commit_id": head,
+        "in_reply_to_id": null,
+        "user": user(api, "github-actions[bot]", 41898282),
+        "body": body,
+        "created_at": "2024-01-07T10:00:00Z",
+        "updated_at": "2024-01-07T10:00:00Z",
+        "html_url": html,
+        "pull_request_url": pr,
+        "author_association": "CONTRIBUTOR",
+        "_links": {"self": {"href": url}, "html": {"href": html}, "pull_request": {"href": pr}},
+        "start_line": start_line,
+        "original_start_line": start_line,
+        "start_side": start_line.map(|_| "RIGHT"),
+        "line": line,
+        "original_line": line,
+        "side": "RIGHT",
+        "subject_type": "line"
+    })
+}
