@@ -213,6 +213,32 @@ impl DatePattern {
         Some(Ok(out))
     }
 
+    /// The byte ranges of `text` (which has the pattern's shape) that spell
+    /// the date, each with what spells `date` there in the same placeholder
+    /// (`{m}` unpadded, `{mm}` padded); the rest of `text` is not touched, so
+    /// a `{slug}` or a wildcard keeps what it stood for. `None` when `text`
+    /// does not match or the pattern spells no date.
+    pub fn respell(&self, text: &str, date: NaiveDate) -> Option<Vec<(std::ops::Range<usize>, String)>> {
+        use chrono::Datelike;
+        let caps = self.regex.captures(text).filter(|_| self.dated)?;
+        let mut out = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let value = match slot.part {
+                Part::Year => date.year() as u32,
+                Part::Month => date.month(),
+                Part::Day => date.day(),
+                Part::Slug | Part::Number => continue,
+            };
+            let spelled = match (slot.part, slot.padded) {
+                (Part::Year, _) => format!("{value:04}"),
+                (_, true) => format!("{value:02}"),
+                (_, false) => value.to_string(),
+            };
+            out.push((caps.get(i + 1)?.range(), spelled));
+        }
+        Some(out)
+    }
+
     /// Spell `date` in this pattern; `{slug}`, `{n}` and wildcards stay as written.
     pub fn format(&self, date: NaiveDate) -> String {
         use chrono::Datelike;
@@ -267,6 +293,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn respell_rewrites_only_the_date_in_the_texts_own_placeholders() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let p = DatePattern::general("{yyyy}-{mm}-{dd} {slug}").unwrap();
+        let text = "2026-01-05 2026-01-05 notes";
+        let spans = p.respell(text, d).unwrap();
+        assert_eq!(spans, vec![(0..4, "2026".into()), (5..7, "12".into()), (8..10, "02".into())]);
+        let p = DatePattern::new("笔记（{yyyy}.{m}.{d}）").unwrap();
+        let text = "笔记（2026.11.30）";
+        let at = text.find("11").unwrap();
+        assert_eq!(
+            p.respell(text, d).unwrap()[1..],
+            [(at..at + 2, "12".into()), (at + 3..at + 5, "2".into())]
+        );
+        assert_eq!(p.respell("笔记(2026.11.30)", d), None);
+        assert_eq!(DatePattern::general("{slug}").unwrap().respell("x", d), None);
     }
 
     #[test]

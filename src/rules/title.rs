@@ -1,7 +1,10 @@
 //! `title`: every note opens with an H1 spelling its date in `title.pattern`.
 
-use crate::diag::{Diagnostic, Severity};
+use chrono::NaiveDate;
+
+use crate::diag::{Diagnostic, Edit, Fix, Severity};
 use crate::note::Note;
+use crate::pattern::DatePattern;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
 pub const TITLE: RuleInfo = RuleInfo {
@@ -98,12 +101,27 @@ impl Check for Title {
                             "write the title as `{e}`, or rename the file if the title is right"
                         ));
                     }
-                    out.push(d);
+                    let found = line.find(h.text.trim()).map(|i| h.span.start + i);
+                    let fix = found.and_then(|at| date_fix(pattern, h.text.trim(), at, path_date));
+                    out.push(d.with_fix_if(fix));
                 }
             }
             (Some(Ok(_)), _) => {}
         }
     }
+}
+
+/// The path's date written over the title's, digit group by digit group in
+/// the title's own placeholders; `title` (the heading's text) starts at `at`.
+fn date_fix(pattern: &DatePattern, title: &str, at: usize, date: NaiveDate) -> Option<Fix> {
+    let edits: Vec<Edit> = pattern
+        .respell(title, date)?
+        .into_iter()
+        .filter(|(r, spelled)| title.get(r.clone()) != Some(spelled.as_str()))
+        .map(|(r, spelled)| Edit::replace(at + r.start..at + r.end, spelled))
+        .collect();
+    let what = format!("write the path's date {date} in the title");
+    (!edits.is_empty()).then(|| Fix::safe(what, edits))
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use serde_json::Value;
 use crate::common::{daybook, fixtures, temp_copy};
 
 /// The rules that have a fix; each one's docs page has a `## Fix` paragraph.
-const FIXABLE: &[&str] = &["bare-url", "field-not-nested", "item-in-html-block", "mailto", "unknown-field"];
+const FIXABLE: &[&str] =
+    &["bare-url", "field-not-nested", "item-in-html-block", "mailto", "title", "unknown-field"];
 
 fn case(rule: &str) -> PathBuf {
     let own = fixtures("fix").join("cases").join(rule);
@@ -164,6 +165,11 @@ fn field_not_nested() {
 #[test]
 fn item_in_html_block() {
     prove("item-in-html-block", false);
+}
+
+#[test]
+fn title() {
+    prove("title", false);
 }
 
 /// Every rule's docs page says whether it has a fix, and the list above is it.

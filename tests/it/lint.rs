@@ -120,7 +120,7 @@ fn github_actions_gets_human_output_plus_annotations() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[title]: the title says 2023-01-02"), "{text}");
+    assert!(text.contains("error[title]: [*] the title says 2023-01-02"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("::error file=notes/202301/0103.md,line=1,")), "{text}");
 }
 
