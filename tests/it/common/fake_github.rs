@@ -16,6 +16,12 @@ const HEAD: &str = "ce587453ced02b1526dfb4cb910479d431683101";
 /// The refusal a fork's read-only `GITHUB_TOKEN` gets.
 pub const READ_ONLY: &str = "Resource not accessible by integration";
 
+/// The 403 body GitHub answers a read-only token with; `doc` is the
+/// endpoint's page under docs.github.com/rest (`git/blobs#create-a-blob`).
+pub fn read_only(doc: &str) -> Value {
+    json!({"message": READ_ONLY, "documentation_url": format!("https://docs.github.com/rest/{doc}"), "status": "403"})
+}
+
 pub struct FakeGithub {
     server: MockServer,
     prefix: &'static str,
@@ -140,10 +146,9 @@ impl FakeGithub {
 
     /// Creating a check run is refused, as for a fork's read-only token.
     pub fn refuse_check_run(&self) -> Mock {
-        self.on("POST", "/check-runs").respond_with(ResponseTemplate::new(403).set_body_json(json!({
-            "message": READ_ONLY,
-            "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"
-        })))
+        self.on("POST", "/check-runs").respond_with(
+            ResponseTemplate::new(403).set_body_json(read_only("checks/runs#create-a-check-run")),
+        )
     }
 
     /// The Git Data API (blobs, commits, trees), answering from what it is

@@ -16,7 +16,7 @@ use wiremock::{Mock, Request, ResponseTemplate};
 
 use super::{Remote, git, isolate_git};
 use crate::common::daybook;
-use crate::common::fake_github::{FakeGithub, READ_ONLY, blob_sha, bodies, ref_at};
+use crate::common::fake_github::{FakeGithub, READ_ONLY, blob_sha, bodies, read_only, ref_at};
 
 const TOKEN: &str = "ghs_test_token";
 
@@ -352,7 +352,7 @@ async fn a_read_only_token_commits_nothing() {
     let fake = FakeGithub::enterprise().await;
     fake.read_branch("base0").mount(&fake).await;
     fake.on("POST", "/git/blobs")
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": READ_ONLY})))
+        .respond_with(ResponseTemplate::new(403).set_body_json(read_only("git/blobs#create-a-blob")))
         .mount(&fake)
         .await;
     let ws = workspace(&["202401/0108.md"]);

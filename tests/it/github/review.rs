@@ -16,9 +16,11 @@ use wiremock::ResponseTemplate;
 
 use super::note;
 use super::pull_request::{NEW, Pr, pull_request};
-use crate::common::fake_github::{FakeGithub, READ_ONLY, bodies};
+use crate::common::fake_github::{FakeGithub, READ_ONLY, bodies, read_only};
 
 const TOKEN: &str = "ghs_token";
+const CREATE_REVIEW: &str = "pulls/reviews#create-a-review-for-a-pull-request";
+const DELETE_COMMENT: &str = "pulls/comments#delete-a-review-comment-for-a-pull-request";
 
 /// A new note whose `Code` field is labelled `GtiHub`, on line 9.
 fn typo_note() -> String {
@@ -164,7 +166,7 @@ async fn one_review_is_posted_then_updated_in_place() {
 async fn nothing_to_suggest_and_no_review_sends_nothing_but_the_listing_and_403_is_an_outcome() {
     let fake = FakeGithub::dotcom().await;
     fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
-    fake.json("POST", "/pulls/7/reviews", 403, json!({"message": READ_ONLY})).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 403, read_only(CREATE_REVIEW)).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, "feedface", &[]).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Nothing);
     assert_eq!(fake.requests(TOKEN).await.len(), 1);
@@ -207,7 +209,7 @@ async fn a_refused_deletion_is_an_outcome_not_a_deleted_comment() {
     let obsolete = format!("{COMMENT_MARKER}\nold\n```suggestion\nx\n```\n");
     let listed = json!([bodies::review_comment(&root, 6, NEW, None, 4, &obsolete)]);
     fake.json("GET", "/pulls/7/comments", 200, listed).mount(&fake).await;
-    fake.json("DELETE", "/pulls/comments/6", 403, json!({"message": READ_ONLY})).expect(1).mount(&fake).await;
+    fake.json("DELETE", "/pulls/comments/6", 403, read_only(DELETE_COMMENT)).expect(1).mount(&fake).await;
     let outcome = review::publish(&api(&fake), 7, "feedface", &[one]).await.unwrap();
     assert_eq!(outcome, ReviewOutcome::Forbidden { message: READ_ONLY.into() });
     let reqs = requests(&fake).await;

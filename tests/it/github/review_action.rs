@@ -7,7 +7,7 @@ use serde_json::json;
 use super::action::{Run, pull_request_payload, stdout};
 use super::note;
 use super::pull_request::{NEW, Pr, annotations, pull_request};
-use crate::common::fake_github::{FakeGithub, READ_ONLY};
+use crate::common::fake_github::{FakeGithub, READ_ONLY, read_only};
 
 const TOKEN: &str = "ghs_token";
 
@@ -48,7 +48,9 @@ async fn the_action_posts_the_typos_suggestion_once_says_403_once_and_skips_fork
 
     fake.reset().await;
     fake.json("GET", "/pulls/7/reviews", 200, json!([])).mount(&fake).await;
-    fake.json("POST", "/pulls/7/reviews", 403, json!({"message": READ_ONLY})).mount(&fake).await;
+    fake.json("POST", "/pulls/7/reviews", 403, read_only("pulls/reviews#create-a-review-for-a-pull-request"))
+        .mount(&fake)
+        .await;
     let (out, _) = run_on(&pr, &fake, false).await;
     let log = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "the findings decide, not the 403\n{log}");
