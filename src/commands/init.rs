@@ -1,7 +1,8 @@
 //! `daybook init`: adopt a hand-made README by wrapping its today section,
 //! history block and date line in daybook's markers (see [`crate::readme::adopt`]).
-//! Writes daybook.yml only when the README's style needs settings and no
-//! config file exists yet; with a config file, prints the lines to add.
+//! Writes daybook.yml only when the README's style (or the notes' own field
+//! labels) needs settings and no config file exists yet; with a config file,
+//! prints the lines to add.
 
 use std::process::ExitCode;
 
@@ -35,11 +36,14 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     // With no daybook.yml, infer one, unless the repository has the seed's
     // layout, which the defaults describe already.
     let explicit = cli.config.as_deref().filter(|p| !p.as_os_str().is_empty());
+    // The seed's layout may still use labels of its own: their fields.
+    let mut fields = None;
     if explicit.is_none() && !root.join(CONFIG_FILE).exists() {
         let inference = readme::infer::infer_repository(root, "README.md")?;
         if !inference.is_seed_layout() {
             return adopt_any(root, &inference, args.dry_run);
         }
+        fields = inference.seed_fields_yaml();
     }
     let repo = super::open_repo(cli, root)?;
     let (config, config_path) = (&repo.config, repo.path.clone());
@@ -108,7 +112,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     } else {
         readme::write(&g)?;
     }
-    settings(&a, config_path.as_deref(), root, args.dry_run)?;
+    settings(&a, fields.as_deref(), config_path.as_deref(), root, args.dry_run)?;
     if args.dry_run {
         outln!("dry run: nothing was written");
     } else {
@@ -202,15 +206,19 @@ fn adopt_any(
 /// Write (or print) the settings the README's style needs.
 fn settings(
     a: &Adoption,
+    fields: Option<&str>,
     config_path: Option<&std::path::Path>,
     root: &std::path::Path,
     dry_run: bool,
 ) -> Result<(), Error> {
-    if a.settings.is_empty() {
+    if a.settings.is_empty() && fields.is_none() {
         outln!("{CONFIG_FILE}: not needed, the built-in templates match this README's style");
         return Ok(());
     }
-    let yaml = a.settings.to_yaml();
+    let mut yaml = if a.settings.is_empty() { String::new() } else { a.settings.to_yaml() };
+    if let Some(f) = fields {
+        yaml.push_str(f);
+    }
     match config_path {
         Some(p) => {
             outln!(
@@ -229,12 +237,14 @@ fn settings(
         }
         None => {
             let path = root.join(CONFIG_FILE);
-            let text =
-                format!("# Written by `daybook init`: the settings this README's own style needs.\n{yaml}");
+            let text = format!(
+                "# Written by `daybook init`: the settings this README's style and these notes' labels need.\n{yaml}"
+            );
             crate::util::fs::write_atomic(&path, text.as_bytes()).map_err(Error::from)?;
             let what: Vec<&str> = [
                 a.settings.order.map(|_| "readme.order"),
                 a.settings.updated_template.as_ref().map(|_| "readme.templates.updated"),
+                fields.map(|_| "fields"),
             ]
             .into_iter()
             .flatten()

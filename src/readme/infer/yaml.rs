@@ -78,18 +78,6 @@ impl Inference {
             required: bool,
         }
         #[derive(serde::Serialize)]
-        struct Field<'a> {
-            label: &'a str,
-            #[serde(skip_serializing_if = "<[String]>::is_empty")]
-            aliases: &'a [String],
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            required: bool,
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            link: bool,
-            #[serde(skip_serializing_if = "std::ops::Not::not")]
-            numbered: bool,
-        }
-        #[derive(serde::Serialize)]
         struct Doc<'a> {
             notes: &'a [NotesConfig],
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,20 +108,58 @@ impl Inference {
         let sections = (sections.today.is_some() || sections.footer.is_some()).then_some(sections);
         let stars =
             (c.stars.required != defaults.stars.required).then_some(Stars { required: c.stars.required });
-        let fields = (c.fields != defaults.fields).then(|| {
-            c.fields
-                .iter()
-                .map(|f| Field {
-                    label: &f.label,
-                    aliases: &f.aliases,
-                    required: f.required,
-                    link: f.link,
-                    numbered: f.numbered,
-                })
-                .collect()
-        });
+        let fields = (c.fields != defaults.fields).then(|| c.fields.iter().map(Field::from).collect());
         let doc = Doc { notes: &c.notes.0, title: None, sections, stars, fields, readme };
         out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
         out
+    }
+
+    /// On a repository of the seed's layout whose notes use labels the seed's
+    /// fields do not spell: the inferred `fields:`, with what was inferred as
+    /// comments, for `init` to write beside the README's settings.
+    pub fn seed_fields_yaml(&self) -> Option<String> {
+        let v = self.fields.as_ref()?;
+        let seed = crate::config::default_fields();
+        let known = |l: &str| seed.iter().any(|f| f.label == l || f.aliases.iter().any(|a| a == l));
+        if !v.fields.iter().any(|f| !known(&f.label) || f.aliases.iter().any(|a| !known(a))) {
+            return None;
+        }
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            fields: Vec<Field<'a>>,
+        }
+        let mut out = String::new();
+        for line in v.describe() {
+            out.push_str(&format!("# {line}.\n"));
+        }
+        let doc = Doc { fields: v.fields.iter().map(Field::from).collect() };
+        out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
+        Some(out)
+    }
+}
+
+/// One field as daybook.yml spells it: keys at their defaults left out.
+#[derive(serde::Serialize)]
+struct Field<'a> {
+    label: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aliases: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    required: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    link: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    numbered: bool,
+}
+
+impl<'a> From<&'a crate::config::FieldConfig> for Field<'a> {
+    fn from(f: &'a crate::config::FieldConfig) -> Self {
+        Field {
+            label: &f.label,
+            aliases: &f.aliases,
+            required: f.required,
+            link: f.link,
+            numbered: f.numbered,
+        }
     }
 }

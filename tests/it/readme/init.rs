@@ -176,3 +176,35 @@ fn init_with_broken_markers_names_the_line() {
         .code(2)
         .stderr(predicate::str::contains("README.md:2: `<!-- daybook:today -->` has no end marker"));
 }
+
+/// A repository of the seed's layout whose notes label a field their own way
+/// (`Takeaway` for `Tips`): init writes the fields the notes use, so lint
+/// does not call every `Takeaway` unknown.
+#[test]
+fn init_on_the_seed_layout_writes_the_fields_its_notes_use() {
+    let dir = repo("seed");
+    let notes = dir.path().join("notes");
+    for month in fs::read_dir(&notes).unwrap() {
+        for note in fs::read_dir(month.unwrap().path()).unwrap() {
+            let p = note.unwrap().path();
+            fs::write(&p, read(&p).replace("- Tips:", "- Takeaway:")).unwrap();
+        }
+    }
+    let unknown = |dir: &Path| {
+        let out = daybook_in(dir).args(["lint", ".", "--offline", "--format", "json"]).output().unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "unknown-field").count()
+    };
+    assert!(unknown(dir.path()) > 0, "the relabelled fixture must trip unknown-field before init");
+    daybook_in(dir.path())
+        .args(["init", "."])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("daybook.yml: written (fields)"));
+    let yml = read(dir.path().join("daybook.yml"));
+    let cfg = Config::from_yaml(&yml, Path::new("daybook.yml")).unwrap();
+    assert!(cfg.fields.iter().any(|f| f.label == "Takeaway"), "{yml}");
+    assert!(!cfg.fields.iter().any(|f| f.label == "Tips"), "{yml}");
+    assert!(yml.contains("# fields of the `items` notes, from the labels of"), "{yml}");
+    assert_eq!(unknown(dir.path()), 0, "{yml}");
+}
