@@ -37,6 +37,9 @@ pub const GROW_RUN: usize = 4;
 /// ([`GROW_RUN`] × 2⁵ = 128 successes).
 const MAX_STRIKES: u32 = 5;
 
+/// The answers a host's business is judged on (see [`Gate::lone_busy`]).
+const RECENT: u32 = 8;
+
 /// Every host's gate, for one run.
 #[derive(Default)]
 pub(super) struct Gates {
@@ -72,8 +75,10 @@ struct State {
     ceiling: usize,
     /// Refusals so far: each doubles the run a probe of the ceiling waits for.
     strikes: u32,
-    /// The host's last answer was a 429 or 503.
-    busy_last: bool,
+    /// The host's last [`RECENT`] answers, newest in the low bit: 1 for a 429 or 503.
+    recent: u32,
+    /// How many of `recent` are answers (fewer than [`RECENT`] at first).
+    answers: u32,
     /// Smoothed time the host takes to answer.
     latency: Option<Duration>,
     /// Paused until then, for this long.
@@ -117,7 +122,8 @@ impl Gate {
                 epoch: 0,
                 ceiling: limit + 1,
                 strikes: 0,
-                busy_last: false,
+                recent: 0,
+                answers: 0,
                 latency: None,
                 resume: None,
                 pause_len: Duration::ZERO,
@@ -185,22 +191,25 @@ impl Gate {
         s.latency = Some(s.latency.map_or(took, |l| (l * 7 + took) / 8));
     }
 
-    /// A 503 without `Retry-After`: whether it is a lone one, on a host whose
-    /// previous answer was not a 429 or 503. A page can be busy while its host
-    /// answers its other pages: then only that page is asked again, shortly,
-    /// and the host is neither paused nor its window halved (one such page in
-    /// four made a 200-link host take 40 s instead of 2.5). The next 429 or 503
-    /// in a row is the host's.
+    /// A 503 without `Retry-After`: whether it is a lone one, the page's
+    /// rather than the host's. A page can be busy while its host answers its
+    /// other pages: then only that page is asked again, shortly, and the host
+    /// is neither paused nor its window halved (one such page in four made a
+    /// 200-link host take 40 s instead of 2.5). It is the host's when 429s and
+    /// 503s are at least two and more than half of its last [`RECENT`] answers:
+    /// not "the previous answer", since a window's answers come back in any
+    /// order, and two lone 503s of one window often come back one after the other.
     pub(super) fn lone_busy(&self) -> bool {
         let mut s = self.lock();
-        !std::mem::replace(&mut s.busy_last, true)
+        s.record(true);
+        let busy = s.recent.count_ones();
+        !(busy >= 2 && 2 * busy > s.answers)
     }
 
     /// The host is overwhelmed (429, 503) by `slot`'s request: bring the window
     /// down, pause the host for `after`.
     pub(super) fn congested(&self, slot: &Slot, after: Duration) {
         let mut s = self.lock();
-        s.busy_last = true;
         s.run = 0;
         let refused_at = slot.position.max(1);
         s.ceiling = s.ceiling.min(refused_at);
@@ -222,7 +231,7 @@ impl Gate {
     pub(super) fn success(&self) {
         let grew = {
             let mut s = self.lock();
-            s.busy_last = false;
+            s.record(false);
             s.run += 1;
             let probe = s.window + 1 >= s.ceiling;
             let needed = if probe { GROW_RUN << s.strikes } else { GROW_RUN };
@@ -257,6 +266,11 @@ fn pause_locked(s: &mut State, after: Duration) {
 }
 
 impl State {
+    fn record(&mut self, busy: bool) {
+        self.recent = ((self.recent << 1) | busy as u32) & ((1 << RECENT) - 1);
+        self.answers = (self.answers + 1).min(RECENT);
+    }
+
     /// The gap between requests released after a pause: one answer time of
     /// the host (at most the pause) spread over the window.
     fn gap(&self) -> Duration {
@@ -342,13 +356,25 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_503_is_the_pages_the_next_in_a_row_the_hosts() {
+    fn a_503_is_the_hosts_when_most_of_its_recent_answers_are() {
         let g = Gate::new(8);
-        assert!(g.lone_busy());
-        assert!(!g.lone_busy(), "two in a row");
-        g.success();
-        assert!(g.lone_busy());
-        assert_eq!(g.window(), 8);
+        assert!(g.lone_busy(), "one answer, one 503: the page's");
+        assert!(!g.lone_busy(), "two of two");
+        let g = Gate::new(8);
+        // one page in four busy, two of them back to back: still the pages'
+        for busy in [false, false, true, true, false, false, false, false, false, true, false, false, true] {
+            if busy {
+                assert!(g.lone_busy());
+            } else {
+                g.success();
+            }
+        }
+        // a host turning busy: 5 of its last 8
+        for _ in 0..2 {
+            assert!(g.lone_busy());
+        }
+        assert!(!g.lone_busy());
+        assert_eq!(g.window(), 8, "recording is not halving");
     }
 
     #[tokio::test]

@@ -233,7 +233,7 @@ async fn a_lone_503_on_a_host_that_answers_is_that_links_retry_not_a_pause_of_th
 }
 
 #[tokio::test]
-async fn a_host_answering_503_twice_in_a_row_is_paused() {
+async fn a_host_answering_503_to_most_requests_is_paused() {
     let s = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&s).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200)).mount(&s).await;
