@@ -16,8 +16,8 @@ use crate::diag::Diagnostic;
 use crate::diag::Sources;
 use crate::discover::{self, read_source};
 use crate::error::Error;
-use crate::note::Note;
 use crate::note::parse::{parse_markdown, parse_note};
+use crate::note::{Link, Note};
 use crate::rules;
 use crate::settings::Settings;
 
@@ -112,6 +112,10 @@ pub struct LintOptions {
     /// per-note rules have seen it (see [`compact`]): memory then grows with
     /// the threads and the largest note, not with the repository.
     pub full_notes: bool,
+    /// Keep every link of a compacted note: the external link checker reads
+    /// them all. Otherwise only the links items open with stay (what
+    /// `duplicate-url` compares), which in a typical note is a quarter of them.
+    pub keep_links: bool,
 }
 
 /// What a lint run produced.
@@ -141,6 +145,9 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
         let mut out = Vec::new();
         check_note(&selected, note, &cx, &mut out);
         if !options.full_notes {
+            if !options.keep_links {
+                keep_item_links(note);
+            }
             drop_text(note);
         }
         out
@@ -197,22 +204,43 @@ pub fn compact(note: &mut Note) {
     note.links.shrink_to_fit();
 }
 
-/// [`compact`], and headings, stray fields and the text dropped too, so a run
-/// holds what later stages need and not the repository (local links read
-/// other files' anchors from disk): the file keeps its path, length and the
-/// positions of the links and comments
+/// [`compact`], and headings, sections, the title, the front matter, stray
+/// fields and the text dropped too, so a run holds what later stages need and
+/// not the repository (local links read other files' anchors from disk): the
+/// links, items, comments, the set, path match and date, and the file's path,
+/// length and the positions of the links and comments
 /// ([`crate::diag::SourceFile::without_text`]). Snippets come back with
 /// [`with_snippets`]. (What `daybook lint` does to each note once checked.)
 pub fn drop_text(note: &mut Note) {
     compact(note);
     note.stray_fields = Vec::new();
     note.headings = Vec::new();
+    // `today` and `footer` index `sections`: they go with them.
+    note.sections = Vec::new();
+    (note.today, note.footer) = (None, None);
+    note.title = None;
+    note.front_matter = None;
     if note.file.is_compact() {
         return;
     }
     let links = note.links.iter().flat_map(|l| [l.span.start, l.dest_span.start, l.dest_span.end]);
     let comments = note.comments.iter().flat_map(|c| [c.span.start, c.span.end]);
     note.file = note.file.without_text(links.chain(comments));
+}
+
+/// Keep only the links items open with, the ones cross-note rules compare,
+/// and point the items at them again. For a run whose links are not checked
+/// afterwards (`--offline`): the others were for per-note rules.
+pub fn keep_item_links(note: &mut Note) {
+    let all = note.links.len();
+    let mut wanted: Vec<usize> = note.items.iter().filter_map(|i| i.link).filter(|&l| l < all).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut links: Vec<Option<Link>> = std::mem::take(&mut note.links).into_iter().map(Some).collect();
+    for item in &mut note.items {
+        item.link = item.link.and_then(|l| wanted.binary_search(&l).ok());
+    }
+    note.links = wanted.iter().filter_map(|&l| links[l].take()).collect();
 }
 
 /// Give back their text to the files of `sources` that `diags` name and a
@@ -326,6 +354,31 @@ mod tests {
         let link = &note.links[0];
         for o in [link.span.start, link.dest_span.start, link.dest_span.end, note.comments[0].span.end] {
             assert_eq!(note.file.position(o), full.position(o));
+        }
+    }
+
+    #[test]
+    fn an_offline_run_keeps_the_links_items_open_with_and_where_they_are() {
+        let config = Config::default();
+        let ctx = crate::note::parse::ParseContext::new(&config).unwrap();
+        let text = "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/) :star:\n   - Paper: [p](https://p.example/)\n\n<img src=\"https://i.example/x.png\">\n\n2. [b](https://b.example/)\n";
+        let full = crate::diag::SourceFile::new("notes/202301/0101.md", "x", text.into());
+        let mut note = parse_note(full.clone(), &ctx);
+        assert_eq!(note.links.len(), 4);
+        let cited = |n: &Note| -> Vec<_> {
+            let link = |i: &crate::note::Item| &n.links[i.link.unwrap()];
+            n.items
+                .iter()
+                .map(|i| (link(i).dest.clone(), link(i).span.clone(), link(i).dest_span.clone()))
+                .collect()
+        };
+        let before = cited(&note);
+        keep_item_links(&mut note);
+        drop_text(&mut note);
+        assert_eq!(note.links.len(), 2);
+        assert_eq!(cited(&note), before);
+        for l in &note.links {
+            assert_eq!(note.file.position(l.dest_span.start), full.position(l.dest_span.start));
         }
     }
 

@@ -241,7 +241,7 @@ fn findings_in(
     links: &LinkCheckArgs,
     only: Option<&BTreeSet<String>>,
 ) -> miette::Result<(Vec<Diagnostic>, Sources)> {
-    let outcome = lint(root, settings, &LintOptions::default())?;
+    let outcome = lint(root, settings, &LintOptions { keep_links: !offline, ..LintOptions::default() })?;
     let mut diags = outcome.diagnostics;
     let mut docs = outcome.notes;
     let named = |path: &str| only.is_none_or(|files| files.contains(path));
