@@ -1,9 +1,6 @@
 //! `duplicate-url`: the same article noted twice. A cross-note rule: it runs
 //! once over every parsed note, after the per-note rules.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Severity};
@@ -160,27 +157,27 @@ pub fn citations(note: &Note) -> impl Iterator<Item = (String, Citation<'_>)> {
 /// Report every repeated article. `notes` may come in any order: the first
 /// occurrence is the one in the earliest note (by date, then path, then offset).
 pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
-    // First citation inline, later ones in a Vec that only allocates for repeats.
-    type Group<'a> = (Citation<'a>, Vec<Citation<'a>>);
     // Normalizing is the costly part and independent per note: spread it over
-    // the cores; grouping is a single cheap pass.
-    let keyed: Vec<(String, Citation<'a>)> =
+    // the cores. Grouping sorts by URL rather than hashing: a map with an entry
+    // per item (most of them cited once) was a lint run's largest allocation.
+    let mut keyed: Vec<(String, Citation<'a>)> =
         notes.par_iter().flat_map_iter(|&note| citations(note)).collect();
-    let mut by_url: HashMap<String, Group<'a>> = HashMap::with_capacity(keyed.len());
-    for (key, cite) in keyed {
-        match by_url.entry(key) {
-            Entry::Occupied(mut e) => e.get_mut().1.push(cite),
-            Entry::Vacant(e) => {
-                e.insert((cite, Vec::new()));
-            }
-        }
-    }
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = Vec::new();
-    for (_, (first, mut cites)) in by_url {
-        if !cites.is_empty() {
-            cites.push(first);
-            report_group(cites, &mut out);
+    let mut group: Vec<Citation<'a>> = Vec::new();
+    let mut url: Option<String> = None;
+    for (key, cite) in keyed {
+        if url.as_ref() != Some(&key) {
+            if group.len() > 1 {
+                report_group(std::mem::take(&mut group), &mut out);
+            }
+            group.clear();
+            url = Some(key);
         }
+        group.push(cite);
+    }
+    if group.len() > 1 {
+        report_group(group, &mut out);
     }
     out
 }
