@@ -15,8 +15,15 @@ use serde_json::Value;
 use crate::common::{daybook, fixtures, temp_copy};
 
 /// The rules that have a fix; each one's docs page has a `## Fix` paragraph.
-const FIXABLE: &[&str] =
-    &["bare-url", "field-not-nested", "item-in-html-block", "mailto", "title", "unknown-field"];
+const FIXABLE: &[&str] = &[
+    "bare-url",
+    "field-not-nested",
+    "item-in-html-block",
+    "mailto",
+    "missing-anchor",
+    "title",
+    "unknown-field",
+];
 
 fn case(rule: &str) -> PathBuf {
     let own = fixtures("fix").join("cases").join(rule);
@@ -170,6 +177,11 @@ fn item_in_html_block() {
 #[test]
 fn title() {
     prove("title", false);
+}
+
+#[test]
+fn missing_anchor() {
+    prove("missing-anchor", false);
 }
 
 /// Every rule's docs page says whether it has a fix, and the list above is it.

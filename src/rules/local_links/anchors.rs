@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use super::MISSING_ANCHOR;
-use crate::diag::Diagnostic;
-use crate::note::{Heading, Link, Note};
+use crate::diag::{Diagnostic, Edit, Fix};
+use crate::note::{Heading, Link, LinkForm, Note};
 use crate::util::html::html_ids;
 use crate::util::percent::percent_decode;
 
@@ -90,14 +90,20 @@ pub(super) fn check_fragment(
         None => "this file".to_owned(),
     };
     let lower = decoded.to_lowercase();
+    let count = |f: &dyn Fn(&str) -> bool| anchors.headings.iter().filter(|a| f(a)).count();
+    // The anchor a fix would take, and whether it is the only one that fits.
+    let mut take: Option<(&str, bool)> = None;
     let help = if let Some(a) = anchors.headings.iter().find(|a| a.to_lowercase() == lower) {
+        take = Some((a, count(&|b| b.to_lowercase() == lower) == 1));
         format!("write `#{a}`: heading anchors are lowercase")
-    } else if let Some(a) =
-        crate::suggest::did_you_mean(&decoded, anchors.headings.iter().map(String::as_str))
+    } else if let Some((a, unique)) =
+        crate::suggest::did_you_mean_unique(&decoded, anchors.headings.iter().map(String::as_str))
     {
+        take = Some((a, unique));
         format!("did you mean `#{a}`?")
     } else if let Some(a) = anchors.headings.iter().find(|a| a.contains(lower.as_str()) && !lower.is_empty())
     {
+        take = Some((a, count(&|b| b.contains(lower.as_str())) == 1));
         format!(
             "did you mean `#{a}`? GitHub builds anchors from the whole heading text, emoji shortcodes included"
         )
@@ -111,6 +117,7 @@ pub(super) fn check_fragment(
             if anchors.headings.len() > 6 { ", ..." } else { "" }
         )
     };
+    let fix = take.and_then(|(anchor, unique)| fragment_fix(note, link, fragment, anchor, unique));
     let d = note
         .file
         .diag(
@@ -120,6 +127,27 @@ pub(super) fn check_fragment(
             format!("no heading in {in_what} has the anchor `#{decoded}`"),
         )
         .with_label("no such anchor")
-        .with_help(help);
+        .with_help(help)
+        .with_fix_if(fix);
     out.push(d);
+}
+
+/// Replace the written `fragment` (after the last `#` of the destination as
+/// written) with `anchor`. Safe when `anchor` is the only one that fits, a
+/// guess among several otherwise. A wiki link names a heading, not its
+/// anchor: no fix there.
+fn fragment_fix(note: &Note, link: &Link, fragment: &str, anchor: &str, unique: bool) -> Option<Fix> {
+    if link.form == LinkForm::Wiki {
+        return None;
+    }
+    let written = note.file.text.get(link.dest_span.clone())?;
+    let hash = written.rfind('#')?;
+    let after = &written[hash + 1..];
+    if after.trim_end() != fragment || fragment.is_empty() {
+        return None;
+    }
+    let at = link.dest_span.start + hash + 1;
+    let what = format!("link `#{anchor}`");
+    let edits = vec![Edit::replace(at..at + fragment.len(), anchor)];
+    Some(if unique { Fix::safe(what, edits) } else { Fix::unsafe_(what, edits) })
 }
