@@ -205,19 +205,25 @@ pub struct GitCommit<'a> {
 /// Words of `git push` failures that mean "not allowed", not "the branch moved".
 fn is_permission_failure(stderr: &str) -> bool {
     let s = stderr.to_ascii_lowercase();
-    [
-        "permission to",
-        "permission denied",
-        "403",
-        "protected branch",
-        "gh006",
-        "gh013",
-        "not allowed to push",
-        "authentication failed",
-        "could not read username",
-    ]
-    .iter()
-    .any(|w| s.contains(w))
+    // The status as a word of its own: git's messages carry commit SHAs,
+    // which contain `403` as often as not (one in fifty pairs).
+    let status_403 = s.match_indices("403").any(|(i, _)| {
+        let word = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        !word(i.checked_sub(1).map(|j| s.as_bytes()[j])) && !word(s.as_bytes().get(i + 3).copied())
+    });
+    status_403
+        || [
+            "permission to",
+            "permission denied",
+            "protected branch",
+            "gh006",
+            "gh013",
+            "not allowed to push",
+            "authentication failed",
+            "could not read username",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
 }
 
 /// Commit the regenerated README and push it. `regenerate` is called with the
@@ -359,5 +365,16 @@ mod tests {
         assert!(!is_permission_failure(
             " ! [remote rejected] HEAD -> main (cannot lock ref 'refs/heads/main': is at 1 but expected 2)"
         ));
+    }
+
+    #[test]
+    fn a_403_inside_a_commit_sha_is_not_a_refusal() {
+        // Seen in CI: the racing push's SHAs happened to contain `403`, the
+        // retry was taken for a permission failure and the README not pushed.
+        assert!(!is_permission_failure(
+            "remote: error: cannot lock ref 'refs/heads/main': is at ced051d6aa5fa1876259bf4d5d35dd8759b29462 but expected 001521296a20b14c929074036664be8179700e1e"
+        ));
+        assert!(is_permission_failure("error: The requested URL returned error: 403"));
+        assert!(is_permission_failure("remote: 403 Forbidden"));
     }
 }
