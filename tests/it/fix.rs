@@ -131,3 +131,63 @@ fn fix_takes_unsafe_fixes_without_a_second_fix_flag() {
     let fixed = std::fs::read_to_string(dir.path().join(NOTE)).unwrap();
     assert!(fixed.contains("   - 代码: [c](https://github.com/o/r)"), "{fixed}");
 }
+
+/// The README fixture: a stale README, a note whose title date is fixable
+/// (`0405.md` says 2022.4.6), and other findings no fix touches.
+fn readme_repo() -> tempfile::TempDir {
+    crate::common::temp_copy(&crate::common::fixtures("readme").join("basic"))
+}
+
+fn readme_is_current(root: &Path) -> bool {
+    let out = daybook().args(["readme", "--check"]).arg(root).output().unwrap();
+    out.status.success()
+}
+
+#[test]
+fn fix_regenerates_a_stale_readme_from_the_fixed_notes() {
+    // Written first: `daybook fix` walked only the notes and left the README stale.
+    let dir = readme_repo();
+    assert!(!readme_is_current(dir.path()));
+    let out = daybook().args(["fix", "--offline"]).arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("README.md: regenerated"), "{stderr}");
+    assert!(readme_is_current(dir.path()), "{stderr}");
+    // Regenerated after the notes were fixed: the fixed title is what it lists.
+    let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    assert!(readme.contains("公众号内容拓展学习笔记（2022.4.5）"), "{readme}");
+    // Findings remain (missing files, fields): exit 1, as `lint` would.
+    assert_eq!(out.status.code(), Some(1));
+    let again = daybook().args(["fix", "--offline"]).arg(dir.path()).output().unwrap();
+    let again = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.contains("README.md: regenerated"), "{again}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("README.md")).unwrap(), readme);
+}
+
+#[test]
+fn diff_shows_the_readme_the_fixed_notes_would_give_and_writes_nothing() {
+    let dir = readme_repo();
+    let before = std::fs::read(dir.path().join("README.md")).unwrap();
+    let note = dir.path().join("notes/202204/0405.md");
+    let note_before = std::fs::read(&note).unwrap();
+    let out = daybook().args(["fix", "--diff", "--offline"]).arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("--- a/README.md\n+++ b/README.md\n@@ "), "{stdout}");
+    // The README diff is of the notes as fixed, not as they are on disk.
+    let readme_diff = &stdout[stdout.find("--- a/README.md").unwrap()..];
+    assert!(readme_diff.contains("\n+    ") && readme_diff.contains("（2022.4.5）"), "{readme_diff}");
+    assert_eq!(std::fs::read(dir.path().join("README.md")).unwrap(), before, "--diff wrote the README");
+    assert_eq!(std::fs::read(&note).unwrap(), note_before, "--diff wrote a note");
+    assert_eq!(out.status.code(), Some(1));
+    // A README that is current and notes with nothing to fix: no diff.
+    daybook().args(["fix", "--offline"]).arg(dir.path()).output().unwrap();
+    let out = daybook().args(["fix", "--diff", "--offline"]).arg(dir.path()).output().unwrap();
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn fixing_named_files_leaves_the_readme_alone() {
+    let dir = readme_repo();
+    let before = std::fs::read(dir.path().join("README.md")).unwrap();
+    daybook().args(["fix", "--offline"]).arg(dir.path().join("notes/202204/0405.md")).output().unwrap();
+    assert_eq!(std::fs::read(dir.path().join("README.md")).unwrap(), before);
+}
