@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the Python wheel (pyproject.toml, maturin `bindings = "bin"`) once, installs
 # it into a fresh venv from that file alone, and runs the installed `daybook` on the
-# example notes: what `pip install daybook` gives a user, checked before a release.
+# example notes: what `pip install daybook-rs` gives a user, checked before a release.
 # Needs maturin on PATH (.ci/run installs a pinned one). Safe to re-run: cargo's
-# build is incremental and everything else lives in a temporary folder removed on exit.
+# build is incremental and everything else lives in a temporary folder removed on exit,
+# but for the wheel itself when DAYBOOK_WHEEL_DIR names a folder to keep it in: the
+# test suite installs it from there (the pre-commit hook repository's test in
+# tests/it/install.rs), so the release build happens once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,16 +27,21 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 project=$(sed -n 's/^name = "\(.*\)"/\1/p' pyproject.toml | head -n 1)
 [ -n "$project" ] || fail "no [project] name in pyproject.toml"
 
+dist=${DAYBOOK_WHEEL_DIR:-$work/dist}
+mkdir -p "$dist"
+# Only this build's wheel in it: the tests take the one wheel they find.
+rm -f -- "$dist"/*.whl
+
 echo "::group::maturin build --release ($project $version)"
 # The one release build (the release profile: thin LTO, stripped). --locked repeats
 # pyproject.toml's `locked = true` so the command reads as what it does.
-maturin build --release --locked --out "$work/dist"
+maturin build --release --locked --out "$dist"
 echo "::endgroup::"
 
 shopt -s nullglob
-wheels=("$work"/dist/*.whl)
+wheels=("$dist"/*.whl)
 shopt -u nullglob
-[ "${#wheels[@]}" -eq 1 ] || fail "expected one wheel in $work/dist, found ${#wheels[@]}"
+[ "${#wheels[@]}" -eq 1 ] || fail "expected one wheel in $dist, found ${#wheels[@]}"
 wheel=${wheels[0]}
 case "$(basename "$wheel")" in
   "${project//-/_}-${version}-py3-none-"*.whl) ;;

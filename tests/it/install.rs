@@ -2,12 +2,13 @@
 //! `--exclude`, `--quiet`, the colour variables, shell completions, the manual
 //! page, and the committed JSON Schema of daybook.yml for editors.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
 use crate::common::{daybook, daybook_in, fixtures, project_root, temp_copy};
+use crate::github::{git, isolate_git};
 
 /// `broken`: four notes; 1102 repeats an article of 1101 (`duplicate-url`,
 /// which only a look at both notes can find) among other findings.
@@ -385,12 +386,209 @@ fn pre_commit_hooks_run_and_each_has_a_rust_twin() {
             assert_eq!(run(repo.path(), &["notes/202611/1126.md"]).0, Some(0), "{id}: only staged files");
         }
     }
+    // The docs' configuration takes the hook repository (pre-commit/ here),
+    // whose hooks are these (the_hook_repository_pins_this_release_and_offers_the_same_hooks).
     for doc in ["README.md", "docs/github.md"] {
         let text = std::fs::read_to_string(project_root().join(doc)).unwrap();
-        let at = text.find("repo: https://github.com/daybook-rs/daybook\n").expect(doc);
+        let at = text.find("repo: https://github.com/daybook-rs/daybook-pre-commit\n").expect(doc);
         let block = &text[at..at + text[at..].find("```").unwrap()];
         for id in block.lines().filter_map(|l| l.trim().strip_prefix("- id: ")) {
             assert!(ids.contains(&id), "{doc} names the hook {id}, which .pre-commit-hooks.yaml lacks");
         }
+        for id in text.split('`').filter(|w| w.starts_with("daybook-") && w.ends_with("-rust")) {
+            assert!(ids.contains(&id), "{doc} names the hook {id}, which .pre-commit-hooks.yaml lacks");
+        }
     }
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(project_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The `[project]` table's `KEY = VALUE` of a pyproject.toml: VALUE as written.
+fn project_key(pyproject: &str, key: &str) -> String {
+    let prefix = format!("{key} = ");
+    pyproject
+        .lines()
+        .skip_while(|l| *l != "[project]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("[project] has no `{key}`"))
+        .trim()
+        .to_owned()
+}
+
+fn cargo_version() -> String {
+    let cargo = read("Cargo.toml");
+    let line = cargo.lines().find(|l| l.starts_with("version = ")).unwrap();
+    line["version = ".len()..].trim_matches('"').to_owned()
+}
+
+fn hooks(path: &str) -> Vec<Value> {
+    yaml_serde::from_str(&read(path)).unwrap()
+}
+
+/// The hook repository's package (pre-commit/, synced to daybook-pre-commit on
+/// a tag) pins the wheel this release publishes, offers exactly this
+/// repository's `language: python` hooks, and the release syncs it only once
+/// PyPI has that wheel (a tag there before the wheel exists breaks every first run).
+#[test]
+fn the_hook_repository_pins_this_release_and_offers_the_same_hooks() {
+    let version = cargo_version();
+    let dist = project_key(&read("pyproject.toml"), "name");
+    assert_eq!(dist, "\"daybook-rs\"");
+    let template = read("pre-commit/pyproject.toml");
+    assert_eq!(project_key(&template, "version"), format!("\"{version}\""), "pre-commit/pyproject.toml");
+    assert_eq!(
+        project_key(&template, "dependencies"),
+        format!("[\"{}=={version}\"]", dist.trim_matches('"')),
+        "pre-commit/pyproject.toml depends on this release's wheel alone"
+    );
+    let ours: Vec<Value> =
+        hooks(".pre-commit-hooks.yaml").into_iter().filter(|h| h["language"] == "python").collect();
+    assert!(ours.len() >= 3, "{ours:#?}");
+    assert_eq!(hooks("pre-commit/.pre-commit-hooks.yaml"), ours);
+
+    let release: Value = yaml_serde::from_str(&read(".github/workflows/release.yml")).unwrap();
+    let job = &release["jobs"]["pre-commit-hooks"];
+    assert!(job.is_object(), "release.yml has a pre-commit-hooks job syncing pre-commit/");
+    let needs: Vec<&str> = job["needs"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(needs.contains(&"pypi"), "{needs:?}");
+    let steps = serde_json::to_string(&job["steps"]).unwrap();
+    assert!(steps.contains("daybook-rs/daybook-pre-commit") && steps.contains("pre-commit/"), "{steps}");
+}
+
+/// `found`, or `None` with a notice; with DAYBOOK_REQUIRE_VALIDATORS=1 (CI,
+/// .ci/run) a missing one fails instead.
+fn needed<T>(found: Option<T>, what: &str, how: &str) -> Option<T> {
+    if found.is_none() {
+        if std::env::var("DAYBOOK_REQUIRE_VALIDATORS").is_ok_and(|v| v == "1") {
+            panic!("{what} is required (DAYBOOK_REQUIRE_VALIDATORS=1): {how}");
+        }
+        eprintln!("notice: no {what}, skipping this test ({how})");
+    }
+    found
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Every path under `dir` whose file name is `name`.
+fn find_named(dir: &Path, name: &str, found: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if e.file_name() == name {
+            found.push(p.clone());
+        }
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            find_named(&p, name, found);
+        }
+    }
+}
+
+/// What a user of the hook repository gets: pre-commit clones it, pip-installs
+/// its package, whose one dependency comes from the wheel .ci/wheel.sh built
+/// (DAYBOOK_WHEEL_DIR) and nothing else (no index: no network, no sdist, no
+/// cargo on PATH), and each hook runs that daybook: all pass on the example
+/// notes, and all fail on a note with a finding.
+#[test]
+fn pre_commit_runs_the_hook_repository_from_the_wheel_alone() {
+    let how =
+        "DAYBOOK_WHEEL_DIR=$PWD/target/ci-wheel .ci/wheel.sh, then run the tests with DAYBOOK_WHEEL_DIR set";
+    let Some(wheels) =
+        needed(std::env::var_os("DAYBOOK_WHEEL_DIR").map(PathBuf::from), "DAYBOOK_WHEEL_DIR", how)
+    else {
+        return;
+    };
+    let Some(pre_commit) = needed(on_path("pre-commit"), "pre-commit on PATH", "pip install pre-commit")
+    else {
+        return;
+    };
+    let version = cargo_version();
+    let found: Vec<String> = std::fs::read_dir(&wheels)
+        .unwrap_or_else(|e| panic!("{}: {e}", wheels.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".whl"))
+        .collect();
+    assert!(
+        found.len() == 1 && found[0].starts_with(&format!("daybook_rs-{version}-")),
+        "one daybook-rs {version} wheel in {}: {found:?}",
+        wheels.display()
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    // The hook repository as the release workflow writes it: the folder, committed.
+    let hook_repo = tmp.path().join("daybook-pre-commit");
+    crate::common::copy_dir(&project_root().join("pre-commit"), &hook_repo);
+    git(&hook_repo, &["init", "-q"]);
+    git(&hook_repo, &["add", "-A"]);
+    git(&hook_repo, &["commit", "-q", "-m", &format!("daybook-rs {version}")]);
+    let rev = git(&hook_repo, &["rev-parse", "HEAD"]);
+
+    let notes = tmp.path().join("notes");
+    crate::common::copy_dir(&project_root().join("examples/notes-repo"), &notes);
+    let ids: Vec<String> = hooks("pre-commit/.pre-commit-hooks.yaml")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect();
+    let config: String = ids.iter().map(|id| format!("      - id: {id}\n")).collect();
+    let config = format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n{config}", hook_repo.display());
+    std::fs::write(notes.join(".pre-commit-config.yaml"), config).unwrap();
+    git(&notes, &["init", "-q"]);
+    git(&notes, &["add", "-A"]);
+
+    // No cargo (nor a daybook) on the hooks' PATH: only the wheel can provide it.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(
+        std::env::split_paths(&path).filter(|d| !d.join("cargo").exists() && !d.join("daybook").exists()),
+    )
+    .unwrap();
+    let home = tmp.path().join("pre-commit-home");
+    let run = || {
+        let mut c = Command::new(&pre_commit);
+        c.current_dir(&notes).args(["run", "--all-files", "--color", "never"]);
+        isolate_git(&mut c);
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy();
+            if k.starts_with("PIP_")
+                || k.starts_with("UV_")
+                || k.starts_with("GITHUB_")
+                || k.starts_with("VIRTUALENV_")
+            {
+                c.env_remove(k.as_ref());
+            }
+        }
+        c.env("PATH", &path)
+            .env("CARGO", "false")
+            .env("PRE_COMMIT_HOME", &home)
+            .env("PIP_NO_INDEX", "1")
+            .env("PIP_FIND_LINKS", &wheels)
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+            .env("VIRTUALENV_NO_PERIODIC_UPDATE", "1")
+            .env("NO_COLOR", "1");
+        let out = c.output().unwrap();
+        let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), log)
+    };
+
+    let (code, log) = run();
+    assert_eq!(code, Some(0), "every hook passes on the example notes: {log}");
+    assert_eq!(log.matches("Passed").count(), ids.len(), "{log}");
+    // pip installed daybook-rs (the wheel: there was nothing else) into the hooks' environment.
+    let (mut info, mut bin) = (Vec::new(), Vec::new());
+    find_named(&home, &format!("daybook_rs-{version}.dist-info"), &mut info);
+    find_named(&home, "daybook", &mut bin);
+    assert_eq!(info.len(), 1, "{info:?}");
+    assert!(bin.iter().any(|b| b.parent().is_some_and(|p| p.ends_with("bin"))), "{bin:?}");
+
+    std::fs::write(notes.join("notes/202611/1127.md"), "# 公众号内容拓展学习笔记（2026.11.27）\n").unwrap();
+    git(&notes, &["add", "-A"]);
+    let (code, log) = run();
+    assert_eq!(code, Some(1), "{log}");
+    for id in &ids {
+        assert!(log.contains(&format!("- hook id: {id}\n")), "{id} fails on the planted note: {log}");
+    }
+    assert!(log.contains("error[missing-today-section]") && log.contains("notes/202611/1127.md"), "{log}");
 }
