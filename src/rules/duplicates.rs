@@ -3,7 +3,9 @@
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Severity};
+use std::borrow::Cow;
+
+use crate::diag::{Diagnostic, Edit, Fix, Severity};
 use crate::note::Note;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
@@ -196,10 +198,10 @@ pub fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>)
     let first_item = first.note.items[first.item].number;
     let first_pos = first.note.file.position(first_link.span.start);
     let total = cites.len();
-    for c in &cites[1..] {
+    for (k, c) in cites.iter().enumerate().skip(1) {
         let link = &c.note.links[c.link];
         let item = c.note.items[c.item].number;
-        let same_note = std::ptr::eq(c.note, first.note) || c.note.file.path == first.note.file.path;
+        let same_note = same_file(c.note, first.note);
         let where_first = if same_note {
             format!("item {first_item} of this note (line {})", first_pos.line)
         } else {
@@ -209,10 +211,15 @@ pub fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>)
         if total > 2 {
             message.push_str(&format!(" ({total} times in all)"));
         }
+        // Only a repeat inside one note is dropped: across notes, which one
+        // keeps the article is the writer's call.
+        let earlier_here = cites[..k].iter().rev().find(|e| same_file(e.note, c.note));
+        let fix = earlier_here.and_then(|e| drop_item(c.note, c.item, e.note.items[e.item].number));
         out.push(
             c.note
                 .file
                 .diag(DUPLICATE_URL.name, DUPLICATE_URL.default_severity, link.dest_span.clone(), message)
+                .with_fix_if(fix)
                 .with_label("already noted")
                 .with_help(
                     "delete this item, or replace it with a pointer to the earlier note; if they are \
@@ -221,6 +228,70 @@ pub fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>)
                 .with_related(first.note.file.related(first_link.span.start, "first noted here")),
         );
     }
+}
+
+fn same_file(a: &Note, b: &Note) -> bool {
+    std::ptr::eq(a, b) || a.file.path == b.file.path
+}
+
+/// The note's text: a run that dropped it once the per-note rules had seen
+/// the note reads it again (a repeat inside one note is rare), and only if it
+/// is still the text that was parsed.
+fn text_of(note: &Note) -> Option<Cow<'_, str>> {
+    if !note.file.is_compact() {
+        return Some(Cow::Borrowed(note.file.text.as_str()));
+    }
+    let again = crate::discover::read_source(&note.file.path, &note.file.abs).ok()?;
+    (again.len() == note.file.len() && again.digest() == note.file.digest())
+        .then(|| Cow::Owned(again.text.clone()))
+}
+
+/// The unsafe fix of an item repeating an article its own note already holds
+/// (item `first`): delete the item's lines, its nested fields with it, and
+/// the blank lines after it when a blank line comes before it (a loose list
+/// stays evenly spaced). When every item from it on is numbered one more than
+/// the one before, the ones after it are numbered down, so the list stays
+/// `1. 2. 3.`; any other numbering is left as written. `None` when the item
+/// does not start its line or does not end one (a list inside a quote).
+fn drop_item(note: &Note, index: usize, first: u64) -> Option<Fix> {
+    let text = text_of(note)?;
+    let item = note.items.get(index)?;
+    let span = item.span.clone();
+    if span.end > text.len() || !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+        return None;
+    }
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[start..span.start];
+    if !indent.bytes().all(|b| b == b' ' || b == b'\t') || start == 0 {
+        return None;
+    }
+    let next_line = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let mut end = next_line(span.end);
+    if !text[span.end..end].trim().is_empty() {
+        return None;
+    }
+    let prev_line = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    if text[prev_line..start].trim().is_empty() {
+        while end < text.len() && text[end..next_line(end)].trim().is_empty() {
+            end = next_line(end);
+        }
+    }
+    let mut edits = vec![Edit::delete(start..end)];
+    let later = &note.items[index + 1..];
+    let counted_on = index > 0
+        && note.items[index - 1..].windows(2).all(|w| w[1].number == w[0].number + 1)
+        && later.iter().all(|i| i.span.start >= end);
+    if counted_on {
+        for i in later {
+            let digits = text[i.span.start..].bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || digits > 18 {
+                return None;
+            }
+            edits.push(Edit::replace(i.span.start..i.span.start + digits, (i.number - 1).to_string()));
+        }
+    }
+    let message = format!("delete item {}, a repeat of item {first} of this note", item.number);
+    Some(Fix::unsafe_(message, edits))
 }
 
 pub struct DuplicateUrl;

@@ -17,6 +17,7 @@ use crate::common::{daybook, fixtures, temp_copy};
 /// The rules that have a fix; each one's docs page has a `## Fix` paragraph.
 const FIXABLE: &[&str] = &[
     "bare-url",
+    "duplicate-url",
     "field-not-nested",
     "item-in-html-block",
     "mailto",
@@ -177,6 +178,11 @@ fn item_in_html_block() {
 #[test]
 fn title() {
     prove("title", false);
+}
+
+#[test]
+fn duplicate_url() {
+    prove("duplicate-url", true);
 }
 
 #[test]
