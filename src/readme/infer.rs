@@ -428,6 +428,7 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
             config.sections.footer = f.clone();
         }
         config.stars.required = sh.rated();
+        config.stars.token = sh.token.clone();
     }
     let fields = match &shape {
         Some(_) => Some(fields::infer_fields(root, &config, &paths)?),

@@ -246,9 +246,15 @@ fn find_stars(text: &str, range: Range<usize>, token: &str) -> Option<Stars> {
     if token.is_empty() || range.start >= range.end {
         return None;
     }
+    // An emoji token matches with or without the variation selector after
+    // it (`⭐` and `⭐️`): editors and keyboards add or drop it at random.
+    const VS16: &str = "\u{fe0f}";
+    let token = token.strip_suffix(VS16).filter(|t| !t.is_empty()).unwrap_or(token);
+    let selector = |at: usize, hay: &str| if hay[at..].starts_with(VS16) { VS16.len() } else { 0 };
     let hay = text.get(range.clone())?;
     let first = hay.find(token)?;
     let mut pos = first + token.len();
+    pos += selector(pos, hay);
     let mut end = pos;
     let mut count = 1u32;
     loop {
@@ -256,6 +262,7 @@ fn find_stars(text: &str, range: Range<usize>, token: &str) -> Option<Stars> {
         let trimmed = rest.trim_start_matches([' ', '\t']);
         if trimmed.starts_with(token) {
             pos += rest.len() - trimmed.len() + token.len();
+            pos += selector(pos, hay);
             end = pos;
             count = count.saturating_add(1);
         } else {

@@ -17,31 +17,67 @@ use crate::util::text::collapse_ws;
 pub struct ItemsShape {
     /// The heading of the today section, whitespace runs collapsed.
     pub today: String,
-    /// Numbered item lines seen under it, and how many of them carry the star token.
+    /// Numbered item lines seen under it, and how many of them carry `token`.
     pub items: usize,
     pub starred: usize,
+    /// The rating token most of those items carry after their link
+    /// (`:star:`, `⭐`, `★`, `:star2:`...), the seed's when none does.
+    pub token: String,
     /// The closing section most of those notes end with, if they share one.
     pub footer: Option<String>,
 }
 
 impl ItemsShape {
-    /// Whether most items are rated with the seed's star token.
+    /// Whether most items are rated with the token.
     pub fn rated(&self) -> bool {
         self.starred * 2 >= self.items
     }
 }
 
 /// The H2 headings of one note, and per heading its numbered link lines and
-/// how many of them carry the star token, when the section looks like items.
+/// how many of them carry each rating token, when the section looks like items.
 struct Sections {
     headings: Vec<String>,
-    items: BTreeMap<String, (usize, usize)>,
+    items: BTreeMap<String, (usize, BTreeMap<String, usize>)>,
 }
 
-fn sections(body: &str, star: &str) -> Sections {
+/// The rating token an item's line carries right after its opening link: a
+/// `:shortcode:` or one emoji or symbol character (`⭐`, `★`, `🌟`), without
+/// the emoji variation selector, which the notes write or leave out at random.
+fn rating_token(item: &str) -> Option<String> {
+    let rest = item.strip_prefix('[')?;
+    let close = rest.find("](")?;
+    let mut depth = 0usize;
+    let mut end = None;
+    for (i, c) in rest[close + 2..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => {
+                end = Some(close + 2 + i + 1);
+                break;
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    let after = rest[end?..].trim_start_matches([' ', '\t']);
+    if let Some(code) = after.strip_prefix(':') {
+        let len = code.find(':')?;
+        let name = &code[..len];
+        let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-');
+        return (len > 0 && name.chars().all(word)).then(|| format!(":{name}:"));
+    }
+    let c = after.chars().next()?;
+    // Misc Symbols, Dingbats, Misc Symbols and Arrows, and the emoji planes:
+    // where stars and rating emoji live; a dash or a word after the link is no rating.
+    let symbol = matches!(u32::from(c), 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F300..=0x1FAFF);
+    symbol.then(|| c.to_string())
+}
+
+fn sections(body: &str) -> Sections {
     let mut headings = Vec::new();
-    // Per heading: numbered link lines, starred ones, labelled sub-bullets.
-    let mut seen: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    // Per heading: numbered link lines, their rating tokens, labelled sub-bullets.
+    let mut seen: BTreeMap<String, (usize, BTreeMap<String, usize>, usize)> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in body.lines() {
         if let Some(h) = line.strip_prefix("## ") {
@@ -61,7 +97,9 @@ fn sections(body: &str, star: &str) -> Sections {
         if indent <= 3 && digits > 0 && t[digits..].starts_with(". [") {
             let e = seen.entry(h.clone()).or_default();
             e.0 += 1;
-            e.1 += usize::from(t.contains(star));
+            if let Some(token) = rating_token(&t[digits + 2..]) {
+                *e.1.entry(token).or_default() += 1;
+            }
         } else if indent >= 2
             && let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))
             && rest.find([':', '：']).is_some_and(|i| i > 0 && !rest[..i].contains(char::is_whitespace))
@@ -71,8 +109,8 @@ fn sections(body: &str, star: &str) -> Sections {
     }
     let items = seen
         .into_iter()
-        .filter(|(_, (n, starred, fields))| *n > 0 && (*starred > 0 || *fields > 0))
-        .map(|(h, (n, starred, _))| (h, (n, starred)))
+        .filter(|(_, (n, rated, fields))| *n > 0 && (!rated.is_empty() || *fields > 0))
+        .map(|(h, (n, rated, _))| (h, (n, rated)))
         .collect();
     Sections { headings, items }
 }
@@ -87,7 +125,6 @@ pub(super) fn describe_and_refine(
     shape: &mut Option<ItemsShape>,
 ) -> String {
     let sample: Vec<&String> = s.paths.iter().take(200).collect();
-    let star = StarsConfig::default().token;
     let mut front = 0;
     let mut notes: Vec<Sections> = Vec::new();
     let mut titles: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
@@ -101,7 +138,7 @@ pub(super) fn describe_and_refine(
             front += 1;
         }
         let body = &body[fm.map_or(0, |f| f.span.end)..];
-        notes.push(sections(body, &star));
+        notes.push(sections(body));
         let title =
             body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_owned()).unwrap_or_default();
         let rel = p.strip_prefix(&rel_root).map(|r| r.trim_start_matches('/')).unwrap_or(p);
@@ -128,8 +165,20 @@ pub(super) fn describe_and_refine(
     let items = dated && with_today * 2 >= sample.len().max(1);
     if items {
         s.config.kind = NoteKind::Items;
-        let (n, starred) =
-            notes.iter().filter_map(|x| x.items.get(&today)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let mut n = 0;
+        let mut tokens: BTreeMap<&str, usize> = BTreeMap::new();
+        for (count, rated) in notes.iter().filter_map(|x| x.items.get(&today)) {
+            n += count;
+            for (token, k) in rated {
+                *tokens.entry(token).or_default() += k;
+            }
+        }
+        let seed = StarsConfig::default().token;
+        // The token most items carry; the seed's on a tie or when none is rated.
+        let (token, starred) = tokens
+            .into_iter()
+            .max_by_key(|(t, k)| (*k, *t == seed))
+            .map_or((seed.clone(), 0), |(t, k)| (t.to_owned(), k));
         if shape.is_none() {
             // The last H2 after the today section, when most notes end with the same one.
             let mut last: BTreeMap<&str, usize> = BTreeMap::new();
@@ -144,7 +193,7 @@ pub(super) fn describe_and_refine(
                 .max_by_key(|(h, n)| (*n, std::cmp::Reverse(*h)))
                 .filter(|(_, n)| n * 2 >= with_today)
                 .map(|(h, _)| h.to_owned());
-            *shape = Some(ItemsShape { today: today.clone(), items: n, starred, footer });
+            *shape = Some(ItemsShape { today: today.clone(), items: n, starred, token, footer });
         }
         parts.push(format!(
             "`items` notes (a `## {today}` section of numbered items: {with_today} of {} notes)",

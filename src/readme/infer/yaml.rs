@@ -74,8 +74,11 @@ impl Inference {
             footer: Option<&'a str>,
         }
         #[derive(serde::Serialize)]
-        struct Stars {
-            required: bool,
+        struct Stars<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            token: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            required: Option<bool>,
         }
         #[derive(serde::Serialize)]
         struct Doc<'a> {
@@ -85,7 +88,7 @@ impl Inference {
             #[serde(skip_serializing_if = "Option::is_none")]
             sections: Option<Sections<'a>>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            stars: Option<Stars>,
+            stars: Option<Stars<'a>>,
             #[serde(skip_serializing_if = "Option::is_none")]
             fields: Option<Vec<Field<'a>>>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,8 +109,11 @@ impl Inference {
             footer: (c.sections.footer != defaults.sections.footer).then_some(c.sections.footer.as_str()),
         };
         let sections = (sections.today.is_some() || sections.footer.is_some()).then_some(sections);
-        let stars =
-            (c.stars.required != defaults.stars.required).then_some(Stars { required: c.stars.required });
+        let stars = Stars {
+            token: (c.stars.token != defaults.stars.token).then_some(c.stars.token.as_str()),
+            required: (c.stars.required != defaults.stars.required).then_some(c.stars.required),
+        };
+        let stars = (stars.token.is_some() || stars.required.is_some()).then_some(stars);
         let fields = (c.fields != defaults.fields).then(|| c.fields.iter().map(Field::from).collect());
         let doc = Doc { notes: &c.notes.0, title: None, sections, stars, fields, readme };
         out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());

@@ -272,6 +272,7 @@ fn a_readme_without_an_index_still_gets_a_config() {
     assert_eq!(read(&dir.path().join("README.md")), read(&fixtures("shapes").join("posts/README.md")));
 }
 mod prop;
+mod stars;
 
 /// `readme` follows the rule levels: with `title: off` a note whose H1 does
 /// not match `title.pattern` is listed under it; with the rule on, the error
