@@ -125,7 +125,8 @@ impl Edit {
     }
 }
 
-/// A repair: edits to the diagnostic's own file, applied all or nothing.
+/// A repair: edits to the diagnostic's own file, applied all or nothing; or
+/// a move of the file to another path (`rename`, with no edits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub applicability: Applicability,
@@ -133,15 +134,31 @@ pub struct Fix {
     pub message: String,
     /// Non-overlapping edits, any order.
     pub edits: Vec<Edit>,
+    /// Where the file moves to, repository-relative and `/`-separated: a fix
+    /// of the file's name, not of its bytes. Absent on byte fixes, so their
+    /// JSON keeps its shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename: Option<String>,
 }
 
 impl Fix {
     pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix { applicability: Applicability::Safe, message: message.into(), edits }
+        Fix { applicability: Applicability::Safe, message: message.into(), edits, rename: None }
     }
 
     pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix { applicability: Applicability::Unsafe, message: message.into(), edits }
+        Fix { applicability: Applicability::Unsafe, message: message.into(), edits, rename: None }
+    }
+
+    /// Move the file to `to` (repository-relative); unsafe, since the path
+    /// is what links and the README name the note by.
+    pub fn rename(message: impl Into<String>, to: impl Into<String>) -> Self {
+        Fix {
+            applicability: Applicability::Unsafe,
+            message: message.into(),
+            edits: Vec::new(),
+            rename: Some(to.into()),
+        }
     }
 
     /// Smallest range covering every edit (for ordering and overlap tests).

@@ -108,6 +108,9 @@ pub struct FixOutcome {
     /// The findings whose fixes were applied, in the order they landed.
     pub fixed: Vec<Diagnostic>,
     pub refused: Vec<Refused>,
+    /// A fix moving the file (its finding, and the new path): the caller
+    /// moves it once the text is written, since only it may touch the disk.
+    pub rename: Option<(Diagnostic, String)>,
     /// Rounds run; [`MAX_ROUNDS`] means the file did not settle.
     pub rounds: usize,
 }
@@ -177,6 +180,7 @@ pub fn fix_source(
     let mut fixed = Vec::new();
     let mut refused: Vec<Refused> = Vec::new();
     let mut turned_down: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut rename: Option<(Diagnostic, String)> = None;
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
@@ -186,6 +190,13 @@ pub fn fix_source(
         let mut candidates: Vec<Diagnostic> = Vec::new();
         for d in diags {
             let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
+            if let Some(to) = &fix.rename {
+                // No bytes change: nothing for the parser to read differently.
+                if rename.is_none() {
+                    rename = Some((d.clone(), to.clone()));
+                }
+                continue;
+            }
             let key = (d.rule.clone(), d.message.clone(), fix.message.clone());
             if turned_down.contains(&key) {
                 continue;
@@ -206,20 +217,35 @@ pub fn fix_source(
         fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
         current = SourceFile::new(current.path.clone(), current.abs.clone(), applied.text);
     }
-    Ok(FixOutcome { text: current.text.clone(), fixed, refused, rounds })
+    Ok(FixOutcome { text: current.text.clone(), fixed, refused, rename, rounds })
 }
 
 /// A unified diff from `old` to `new` for the file `path` (repository-relative),
-/// with `a/` and `b/` headers as `git diff` writes them, so `git apply` takes
-/// it; empty when the texts are equal.
+/// with the `diff --git` and `a/`, `b/` headers `git diff` writes, so `git
+/// apply` takes it, also among renames; empty when the texts are equal.
 pub fn diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
+    format!("diff --git a/{path} b/{path}\n{}", unified(path, path, old, new))
+}
+
+/// [`diff`] of a file moved from `from` to `to`, its text changed or not:
+/// the rename header `git diff` writes, then the changes to the text.
+pub fn diff_moved(from: &str, to: &str, old: &str, new: &str) -> String {
+    let same = if old == new { "similarity index 100%\n" } else { "" };
+    let mut out = format!("diff --git a/{from} b/{to}\n{same}rename from {from}\nrename to {to}\n");
+    if old != new {
+        out.push_str(&unified(from, to, old, new));
+    }
+    out
+}
+
+fn unified(from: &str, to: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&format!("a/{from}"), &format!("b/{to}"))
         .to_string()
 }
 
@@ -327,7 +353,7 @@ mod tests {
         let new = old.replace("5\r\n", "five\r\n");
         assert_eq!(
             diff("notes/n.md", &old, &new),
-            "--- a/notes/n.md\n+++ b/notes/n.md\n@@ -2,7 +2,7 @@\n 2\r\n 3\r\n 4\r\n-5\r\n+five\r\n 6\r\n 7\r\n 8\r\n"
+            "diff --git a/notes/n.md b/notes/n.md\n--- a/notes/n.md\n+++ b/notes/n.md\n@@ -2,7 +2,7 @@\n 2\r\n 3\r\n 4\r\n-5\r\n+five\r\n 6\r\n 7\r\n 8\r\n"
         );
     }
 

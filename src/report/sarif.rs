@@ -158,7 +158,9 @@ fn location(path: &str, region: Value) -> Value {
 /// reviewer reads and in `properties.applicability` (the word of the JSON
 /// output and ruff's) for tools that filter.
 fn fixes(d: &Diagnostic, sources: &Sources) -> Option<Value> {
-    let fix = d.fix.as_ref()?;
+    // SARIF's `artifactChanges` replace bytes of an artifact; they cannot
+    // move one, so a rename fix is left out (the JSON output carries it).
+    let fix = d.fix.as_ref().filter(|f| f.rename.is_none())?;
     let src = sources.get(&d.path).filter(|s| !s.is_compact())?;
     let mut edits: Vec<&Edit> = fix.edits.iter().collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));

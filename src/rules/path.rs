@@ -1,6 +1,6 @@
 //! `note-path`: every Markdown file under the notes root is named after its day.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Fix, Severity};
 use crate::note::{Note, PathMatch};
 use crate::pattern::DateMismatch;
 use crate::rules::{Check, RuleContext, RuleInfo};
@@ -48,7 +48,11 @@ impl Check for NotePath {
         let renamed = title_date.and_then(|date| Some((date, renamed(pattern, date, set.relative(path)?)?)));
         d = match renamed {
             Some((date, name)) => {
-                d.with_help(format!("the title says {date}: rename the file to `{root}{sep}{name}`"))
+                let to = format!("{root}{sep}{name}");
+                // Never onto a note that exists: that one may be the day's real note.
+                let free = std::fs::symlink_metadata(cx.root.join(&to)).is_err();
+                let fix = free.then(|| Fix::rename(format!("rename the file to `{to}`"), to.clone()));
+                d.with_help(format!("the title says {date}: rename the file to `{to}`")).with_fix_if(fix)
             }
             None => {
                 let mut help = if let Some(date) = title_date {

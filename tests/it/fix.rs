@@ -83,7 +83,10 @@ fn diff_prints_the_changes_and_writes_nothing() {
         let stdout = String::from_utf8(out.stdout).unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(std::fs::read(dir.path().join(NOTE)).unwrap(), before, "{args:?} wrote the note");
-        assert!(stdout.starts_with(&format!("--- a/{NOTE}\n+++ b/{NOTE}\n@@ ")), "{args:?}: {stdout}");
+        assert!(
+            stdout.starts_with(&format!("diff --git a/{NOTE} b/{NOTE}\n--- a/{NOTE}\n+++ b/{NOTE}\n@@ ")),
+            "{args:?}: {stdout}"
+        );
         assert!(stdout.contains("\n-   - GtiHub: [c](github.com/o/r)\n"), "{stdout}");
         assert!(stdout.contains("\n+   - GitHub: [c](https://github.com/o/r)\n"), "{stdout}");
         assert!(stdout.contains("\n+   - Abstract: y, mail [me](mailto:author@example.com)\n"), "{stdout}");
@@ -171,7 +174,10 @@ fn diff_shows_the_readme_the_fixed_notes_would_give_and_writes_nothing() {
     let note_before = std::fs::read(&note).unwrap();
     let out = daybook().args(["fix", "--diff", "--offline"]).arg(dir.path()).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("--- a/README.md\n+++ b/README.md\n@@ "), "{stdout}");
+    assert!(
+        stdout.contains("diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ "),
+        "{stdout}"
+    );
     // The README diff is of the notes as fixed, not as they are on disk.
     let readme_diff = &stdout[stdout.find("--- a/README.md").unwrap()..];
     assert!(readme_diff.contains("\n+    ") && readme_diff.contains("（2022.4.5）"), "{readme_diff}");
@@ -190,4 +196,88 @@ fn fixing_named_files_leaves_the_readme_alone() {
     let before = std::fs::read(dir.path().join("README.md")).unwrap();
     daybook().args(["fix", "--offline"]).arg(dir.path().join("notes/202204/0405.md")).output().unwrap();
     assert_eq!(std::fs::read(dir.path().join("README.md")).unwrap(), before);
+}
+
+const MISNAMED: &str = "notes/202204/04011.md";
+const RENAMED: &str = "notes/202204/0411.md";
+
+fn note_path_fix(root: &Path, format: &str) -> Value {
+    let out = daybook().args(["lint", "--offline", "--format", format]).arg(root).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn unsafe_fixes_rename_a_note_to_its_title_date_and_the_readme_follows() {
+    let dir = readme_repo();
+    let root = dir.path();
+    // The JSON output carries the move; SARIF cannot say it and leaves it out.
+    let doc = note_path_fix(root, "json");
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "note-path").unwrap().clone();
+    assert_eq!(d["fix"]["rename"], RENAMED, "{d}");
+    assert_eq!(d["fix"]["applicability"], "unsafe", "{d}");
+    assert_eq!(d["fix"]["edits"], serde_json::json!([]), "{d}");
+    let sarif = note_path_fix(root, "sarif");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let r = results.iter().find(|r| r["ruleId"] == "note-path").unwrap();
+    assert!(r.get("fixes").is_none(), "{r}");
+
+    // Safe fixes only: the file stays where it is.
+    daybook().args(["fix", "--offline"]).arg(root).output().unwrap();
+    assert!(root.join(MISNAMED).is_file() && !root.join(RENAMED).exists());
+
+    // --diff: a rename `git apply` takes, and nothing moved.
+    let out = daybook().args(["fix", "--diff", "--unsafe-fixes", "--offline"]).arg(root).output().unwrap();
+    let patch = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        patch.contains(&format!(
+            "diff --git a/{MISNAMED} b/{RENAMED}\nsimilarity index 100%\nrename from {MISNAMED}\nrename to {RENAMED}\n"
+        )),
+        "{patch}"
+    );
+    assert!(patch.contains("--- a/README.md"), "the README lists the note under its new name: {patch}");
+    assert!(root.join(MISNAMED).is_file() && !root.join(RENAMED).exists());
+    assert_eq!(out.status.code(), Some(1));
+    let applied = crate::common::temp_copy(root);
+    std::fs::write(applied.path().join("fix.patch"), &patch).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(applied.path())
+        .output()
+        .unwrap();
+    assert!(git.status.success(), "{}", String::from_utf8_lossy(&git.stderr));
+    std::fs::remove_file(applied.path().join("fix.patch")).unwrap();
+
+    let out = daybook().args(["fix", "--unsafe-fixes", "--offline"]).arg(root).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{MISNAMED}: renamed to `{RENAMED}`")), "{stderr}");
+    assert!(!root.join(MISNAMED).exists() && root.join(RENAMED).is_file());
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains(&format!("href=\"{RENAMED}\"")), "{readme}");
+    let doc = note_path_fix(root, "json");
+    assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "note-path"), "{doc}");
+    // What --diff said is what fix did.
+    for f in [RENAMED, "README.md"] {
+        assert_eq!(
+            std::fs::read(applied.path().join(f)).unwrap(),
+            std::fs::read(root.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_note_is_never_renamed_onto_another() {
+    let dir = readme_repo();
+    let root = dir.path();
+    std::fs::write(root.join(RENAMED), "# 公众号内容拓展学习笔记（2022.4.11）\n").unwrap();
+    let doc = note_path_fix(root, "json");
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "note-path").unwrap().clone();
+    assert!(d.get("fix").is_none(), "{d}");
+    let before = std::fs::read(root.join(MISNAMED)).unwrap();
+    daybook().args(["fix", "--unsafe-fixes", "--offline"]).arg(root).output().unwrap();
+    assert_eq!(std::fs::read(root.join(MISNAMED)).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(root.join(RENAMED)).unwrap(),
+        "# 公众号内容拓展学习笔记（2022.4.11）\n"
+    );
 }

@@ -22,6 +22,7 @@ const FIXABLE: &[&str] = &[
     "item-in-html-block",
     "mailto",
     "missing-anchor",
+    "note-path",
     "title",
     "unknown-field",
 ];
@@ -115,6 +116,9 @@ fn prove(rule: &str, unsafe_fixes: bool) {
             snap.push_str(&format!("=== {path}\n{}", String::from_utf8_lossy(text)));
         }
     }
+    for path in before.keys().filter(|p| !after.contains_key(*p)) {
+        snap.push_str(&format!("=== {path}: moved away\n"));
+    }
     assert!(!snap.is_empty(), "{rule}: nothing changed");
     let (left, left_fixable) = findings(root, rule);
     for f in &fixable {
@@ -183,6 +187,11 @@ fn title() {
 #[test]
 fn duplicate_url() {
     prove("duplicate-url", true);
+}
+
+#[test]
+fn note_path() {
+    prove("note-path", true);
 }
 
 #[test]
