@@ -172,11 +172,20 @@ pub fn fix_source(
     settings: &Settings,
     options: FixOptions,
 ) -> Result<FixOutcome, Error> {
-    let mut current = file;
-    // Once per file: the local-link rules cache what they read of the disk,
-    // which the rounds do not change.
     let prepared = Prepared::from_compiled(root, &settings.parse, &settings.fields);
-    let cx = prepared.context(&settings.config, root);
+    Ok(fix_with(file, &prepared.context(&settings.config, root), settings, options))
+}
+
+/// [`fix_source`] in a context prepared once for a whole run (`daybook fix`
+/// fixes every note with one: building it per note, and its local-link cache
+/// with it, was most of a run's time).
+pub fn fix_with(
+    file: Arc<SourceFile>,
+    cx: &RuleContext<'_>,
+    settings: &Settings,
+    options: FixOptions,
+) -> FixOutcome {
+    let mut current = file;
     let mut fixed = Vec::new();
     let mut refused: Vec<Refused> = Vec::new();
     let mut turned_down: BTreeSet<(String, String, String)> = BTreeSet::new();
@@ -186,7 +195,7 @@ pub fn fix_source(
         rounds += 1;
         // Parsed once a round: the lint and every fix's safety check read it.
         let note = parse_note(current.clone(), &settings.parse);
-        let diags = findings(&note, &cx);
+        let diags = findings(&note, cx);
         let mut candidates: Vec<Diagnostic> = Vec::new();
         for d in diags {
             let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
@@ -217,7 +226,7 @@ pub fn fix_source(
         fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
         current = SourceFile::new(current.path.clone(), current.abs.clone(), applied.text);
     }
-    Ok(FixOutcome { text: current.text.clone(), fixed, refused, rename, rounds })
+    FixOutcome { text: current.text.clone(), fixed, refused, rename, rounds }
 }
 
 /// A unified diff from `old` to `new` for the file `path` (repository-relative),

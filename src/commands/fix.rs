@@ -37,10 +37,27 @@ pub(crate) fn fix_repository(
     // Without writing, the notes as fixed (text, and new path), for the README.
     let mut fixed_texts: BTreeMap<String, String> = BTreeMap::new();
     let mut moved: BTreeMap<String, String> = BTreeMap::new();
-    for c in found.notes.iter().filter(|c| files.is_none_or(|f| f.contains(&c.path))) {
-        let Ok(file) = crate::discover::read_source(&c.path, &c.abs) else { continue };
-        let original = file.text.clone();
-        let out = crate::fix::fix_source(file, root, settings, options)?;
+    // Every note is fixed on its own (in parallel, in one context for the
+    // run); what touches the disk then goes in path order.
+    let prepared = crate::rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
+    let cx = prepared.context(&settings.config, root);
+    let outcomes: Vec<_> = {
+        use rayon::prelude::*;
+        let wanted: Vec<_> =
+            found.notes.iter().filter(|c| files.is_none_or(|f| f.contains(&c.path))).collect();
+        wanted
+            .par_iter()
+            .filter_map(|c| {
+                let file = crate::discover::read_source(&c.path, &c.abs).ok()?;
+                let original = file.text.clone();
+                let out = crate::fix::fix_with(file, &cx, settings, options);
+                // Only what has something to write or say is kept, not every note's text.
+                let idle = !out.changed(&original) && out.rename.is_none() && out.refused.is_empty();
+                (!idle).then_some((*c, original, out))
+            })
+            .collect()
+    };
+    for (c, original, out) in outcomes {
         for r in &out.refused {
             eprintln!("{}: fix for `{}` not applied: {}", c.path, r.diagnostic.rule, r.reason);
         }
