@@ -59,7 +59,7 @@ pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
 
 pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
     name: "outside-repo",
-    summary: "A relative link climbs out of the repository root with `..`.",
+    summary: "A relative link climbs out of the repository root with `..`, or a `file:` link names the writer's disk.",
     docs: include_str!("../../../docs/rules/outside-repo.md"),
     default_severity: Severity::Error,
 };
@@ -179,6 +179,14 @@ fn check_link(
     }
     // Web addresses are the link checker's business, other schemes nobody's.
     match classify(&link.dest) {
+        // A `file:` address names the writer's own disk: like a `..` climb, it
+        // finds nothing on GitHub or in any clone (and nothing is ever read from it).
+        Dest::Scheme(s) if s.eq_ignore_ascii_case("file") => {
+            if on.outside_repo {
+                out.push(file_url(note, link));
+            }
+            return;
+        }
         Dest::Empty | Dest::Web | Dest::ProtocolRelative | Dest::Scheme(_) => return,
         Dest::Fragment(fragment) => {
             if on.missing_anchor {
@@ -358,6 +366,22 @@ fn outside_repo(note: &Note, link: &Link, path: &str) -> Diagnostic {
             "{root_hint}; GitHub and every clone only have what is inside the repository: copy the file \
              in, or link a GitHub page with its full `https://` address"
         ))
+}
+
+fn file_url(note: &Note, link: &Link) -> Diagnostic {
+    let dest = link.dest.trim();
+    note.file
+        .diag(
+            OUTSIDE_REPO.name,
+            OUTSIDE_REPO.default_severity,
+            link.dest_span.clone(),
+            format!("`{dest}` points at a file on the writer's own disk"),
+        )
+        .with_label("outside the repository")
+        .with_help(
+            "readers on GitHub and in clones cannot open a `file:` address: copy the file into the \
+             repository and link it with a relative path, or link its `https://` address",
+        )
 }
 
 fn missing_file(
@@ -598,6 +622,16 @@ mod tests {
             d[0].help.as_deref().unwrap().starts_with("from this file 2 `../` reach the repository root")
         );
         assert!(lint(&MISSING_FILE, &dir, NOTE, text).is_empty(), "reported once, as outside-repo");
+    }
+
+    #[test]
+    fn file_urls_point_at_the_writers_disk() {
+        let dir = repo();
+        let text = "[passwd](file:///etc/passwd) ![x](FILE://C:/Users/me/a.png) [ok](ftp://h/x)\n";
+        let d = lint(&OUTSIDE_REPO, &dir, NOTE, text);
+        assert_eq!(at(&d), [(1, 10), (1, 35)], "{d:?}");
+        assert_eq!(d[0].message, "`file:///etc/passwd` points at a file on the writer's own disk");
+        assert!(d[0].help.as_deref().unwrap().contains("relative path"), "{:?}", d[0].help);
     }
 
     #[test]
