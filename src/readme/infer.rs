@@ -463,8 +463,12 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
         return Ok(inference);
     }
     let ctx = ParseContext::new(&inference.config)?;
-    let ignore = crate::discover::ignore_set(&inference.config)?;
-    let (heads, _) = super::load::load_heads(root, &inference.config, &ctx, &ignore)?;
+    // The scan walked every Markdown file already: read the heads of those the
+    // inferred sets claim rather than walk the repository again (a folder per
+    // note doubles the walk's cost).
+    let claimed: Vec<crate::discover::Candidate> =
+        found.notes.iter().filter(|c| ctx.is_note(&c.path)).cloned().collect();
+    let (heads, _) = super::load::heads_of(&claimed, &ctx);
     let readme_dir = readme.dir().to_owned();
     let notes: Vec<super::index::IndexNote> = heads
         .iter()

@@ -87,9 +87,18 @@ pub fn load_heads(
     ignore: &globset::GlobSet,
 ) -> Result<(Vec<Head<'static>>, Vec<Diagnostic>), crate::Error> {
     let found = discover::discover_with(root, cfg, ignore)?;
-    let mut problems = found.problems;
+    let (heads, mut problems) = heads_of(&found.notes, ctx);
+    problems.splice(0..0, found.problems);
+    Ok((heads, problems))
+}
+
+/// Read the heads of `candidates` (files found by a walk already) in parallel:
+/// `init` walks the repository once and reads the heads of the files its
+/// inferred sets claim, instead of walking it again.
+pub fn heads_of(candidates: &[Candidate], ctx: &ParseContext) -> (Vec<Head<'static>>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     let results: Vec<Result<Head<'static>, Box<Diagnostic>>> =
-        found.notes.par_iter().map(|c| read_head(c, ctx)).collect();
+        candidates.par_iter().map(|c| read_head(c, ctx)).collect();
     let mut heads = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -97,7 +106,7 @@ pub fn load_heads(
             Err(d) => problems.push(*d),
         }
     }
-    Ok((heads, problems))
+    (heads, problems)
 }
 
 /// Read and parse a whole note (the newest one, whose today section is copied).
