@@ -285,7 +285,7 @@ fn text_of(note: &Note) -> Option<Cow<'_, str>> {
 /// The unsafe fix of an item repeating an article its own note already holds
 /// (item `first`): delete the item's lines, its nested fields with it, and
 /// the blank lines after it when a blank line comes before it (a loose list
-/// stays evenly spaced). When every item from it on is numbered one more than
+/// stays evenly spaced), those before it when nothing comes after it. When every item from it on is numbered one more than
 /// the one before, the ones after it are numbered down, so the list stays
 /// `1. 2. 3.`; any other numbering is left as written. `None` when the item
 /// does not start its line or does not end one (a list inside a quote).
@@ -312,7 +312,18 @@ fn drop_item(note: &Note, index: usize, first: u64) -> Option<Fix> {
             end = next_line(end);
         }
     }
-    let mut edits = vec![Edit::delete(start..end)];
+    let mut from = start;
+    if end == text.len() {
+        // Nothing comes after it: the blank lines before it would end the file.
+        while from > 0 {
+            let p = text[..from - 1].rfind('\n').map_or(0, |i| i + 1);
+            if !text[p..from].trim().is_empty() {
+                break;
+            }
+            from = p;
+        }
+    }
+    let mut edits = vec![Edit::delete(from..end)];
     let later = &note.items[index + 1..];
     let counted_on = index > 0
         && note.items[index - 1..].windows(2).all(|w| w[1].number == w[0].number + 1)
@@ -391,6 +402,43 @@ mod tests {
         assert_eq!(first.severity, Severity::Warning);
         assert_eq!(first.related[0].path, "notes/202611/1125.md");
         assert_eq!((first.related[0].start.line, first.related[0].start.column), (7, 4));
+    }
+
+    /// `fix`'s edits spliced into `text` (rules sit below `crate::fix`).
+    fn applied(text: &str, fix: &Fix) -> String {
+        let mut edits: Vec<_> = fix.edits.iter().collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut out = text.to_owned();
+        for e in edits {
+            out.replace_range(e.span.clone(), &e.content);
+        }
+        out
+    }
+
+    #[test]
+    fn dropping_the_last_item_of_a_note_leaves_no_blank_line_at_its_end() {
+        // Written first: the blank line before the dropped item stayed, as the file's last line.
+        let head = "# 公众号内容拓展学习笔记（2026.11.25）\n\n## :paperclip:  今日要点\n\n1. [a](https://example.com/a) :star:\n";
+        for tail in [
+            "\n2. [a again](https://example.com/a) :star:\n   - Abstract: x\n",
+            "\n\n2. [a again](https://example.com/a) :star:\n\n",
+        ] {
+            let text = format!("{head}{tail}");
+            let n = parse("notes/202611/1125.md", &text, &Config::default(), std::path::Path::new("."));
+            let d = check(&[&n]);
+            let fix = d[0].fix.as_ref().expect("a repeat in one note has a fix");
+            assert_eq!(applied(&text, fix), head, "{tail:?}");
+        }
+        // Inside the list, the blank lines around the item are one blank line.
+        let text = format!(
+            "{head}\n2. [a again](https://example.com/a) :star:\n\n3. [c](https://example.com/c) :star:\n"
+        );
+        let n = parse("notes/202611/1125.md", &text, &Config::default(), std::path::Path::new("."));
+        let d = check(&[&n]);
+        assert_eq!(
+            applied(&text, d[0].fix.as_ref().unwrap()),
+            format!("{head}\n2. [c](https://example.com/c) :star:\n")
+        );
     }
 
     #[test]
