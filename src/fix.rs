@@ -187,37 +187,13 @@ pub fn fix_with(
 ) -> FixOutcome {
     let mut current = file;
     let mut fixed = Vec::new();
-    let mut refused: Vec<Refused> = Vec::new();
-    let mut turned_down: BTreeSet<(String, String, String)> = BTreeSet::new();
-    let mut rename: Option<(Diagnostic, String)> = None;
+    let mut triage = Triage::default();
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
         // Parsed once a round: the lint and every fix's safety check read it.
         let note = parse_note(current.clone(), &settings.parse);
-        let diags = findings(&note, cx);
-        let mut candidates: Vec<Diagnostic> = Vec::new();
-        for d in diags {
-            let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
-            if let Some(to) = &fix.rename {
-                // No bytes change: nothing for the parser to read differently.
-                if rename.is_none() {
-                    rename = Some((d.clone(), to.clone()));
-                }
-                continue;
-            }
-            let key = (d.rule.clone(), d.message.clone(), fix.message.clone());
-            if turned_down.contains(&key) {
-                continue;
-            }
-            match check(&note, fix, &settings.parse) {
-                Ok(()) => candidates.push(d),
-                Err(reason) => {
-                    turned_down.insert(key);
-                    refused.push(Refused { diagnostic: d, reason });
-                }
-            }
-        }
+        let candidates = triage.candidates(&note, findings(&note, cx), options, &settings.parse);
         let fixes: Vec<&Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
         let applied = apply(note.text(), &fixes);
         if applied.applied.is_empty() || applied.text == note.text() {
@@ -226,7 +202,53 @@ pub fn fix_with(
         fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
         current = SourceFile::new(current.path.clone(), current.abs.clone(), applied.text);
     }
+    let Triage { refused, rename, .. } = triage;
     FixOutcome { text: current.text.clone(), fixed, refused, rename, rounds }
+}
+
+/// What the rounds of one file have decided about its findings' fixes.
+#[derive(Default)]
+struct Triage {
+    refused: Vec<Refused>,
+    /// Fixes refused once, so a later round neither retries nor reports them again.
+    turned_down: BTreeSet<(String, String, String)>,
+    rename: Option<(Diagnostic, String)>,
+}
+
+impl Triage {
+    /// The findings of `diags` whose fixes are allowed and pass [`check`];
+    /// a refused fix is kept in `refused`, a rename in `rename` (the first).
+    fn candidates(
+        &mut self,
+        note: &Note,
+        diags: Vec<Diagnostic>,
+        options: FixOptions,
+        ctx: &ParseContext,
+    ) -> Vec<Diagnostic> {
+        let mut candidates = Vec::new();
+        for d in diags {
+            let Some(fix) = d.fix.as_ref().filter(|f| options.allows(f)) else { continue };
+            if let Some(to) = &fix.rename {
+                // No bytes change: nothing for the parser to read differently.
+                if self.rename.is_none() {
+                    self.rename = Some((d.clone(), to.clone()));
+                }
+                continue;
+            }
+            let key = (d.rule.clone(), d.message.clone(), fix.message.clone());
+            if self.turned_down.contains(&key) {
+                continue;
+            }
+            match check(note, fix, ctx) {
+                Ok(()) => candidates.push(d),
+                Err(reason) => {
+                    self.turned_down.insert(key);
+                    self.refused.push(Refused { diagnostic: d, reason });
+                }
+            }
+        }
+        candidates
+    }
 }
 
 /// A unified diff from `old` to `new` for the file `path` (repository-relative),
@@ -324,6 +346,49 @@ mod tests {
         // Deleting the whole item line is what the fix says it does.
         let end = text.len();
         assert_eq!(check(&note, &Fix::unsafe_("drop", vec![Edit::delete(at..end)]), &ctx), Ok(()));
+    }
+
+    #[test]
+    fn the_safety_check_refuses_a_fix_that_loses_a_link() {
+        let ctx = ParseContext::new(&crate::config::Config::default()).unwrap();
+        let text =
+            "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/)\n   - Tips: see [c](0102.md)\n";
+        let path = "notes/202301/0101.md";
+        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &ctx);
+        // A space between `]` and `(` leaves brackets and parentheses, no link.
+        let at = text.find("](0102").unwrap() + 1;
+        let reason = check(&note, &fix(&[(at..at, " ")]), &ctx).unwrap_err();
+        assert!(reason.contains("1 links where 2"), "{reason}");
+        // Deleting the whole field line takes its link on purpose.
+        let at = text.find("   - Tips").unwrap();
+        assert_eq!(check(&note, &fix(&[(at..text.len(), "")]), &ctx), Ok(()));
+    }
+
+    #[test]
+    fn a_refused_fix_is_reported_once_and_not_applied_and_the_others_land() {
+        let ctx = ParseContext::new(&crate::config::Config::default()).unwrap();
+        let text = "# t\n\n## :paperclip:  今日要点\n\n1. [a](https://a.example/)\n2. [b](b.example/)\n";
+        let path = "notes/202301/0101.md";
+        let note = parse_note(SourceFile::new(path, path, text.to_owned()), &ctx);
+        let at = |s: &str| text.find(s).unwrap();
+        let d = |rule: &str, f: Fix| {
+            Diagnostic::file_level(rule, crate::diag::Severity::Error, path, "m").with_fix(f)
+        };
+        let b = at("b.example");
+        let good = d("bare-url", fix(&[(b..b, "https://")]));
+        // Turns `2.` into text: one item fewer than the fix means to delete.
+        let bad = d("wrong", fix(&[(at("2.")..at("2.") + 2, "")]));
+        let mut triage = Triage::default();
+        let kept = triage.candidates(&note, vec![bad.clone(), good.clone()], FixOptions::default(), &ctx);
+        assert_eq!(kept, vec![good.clone()]);
+        assert_eq!(triage.refused.len(), 1);
+        assert_eq!(triage.refused[0].diagnostic, bad);
+        assert!(triage.refused[0].reason.contains("1 items where 2"), "{}", triage.refused[0].reason);
+        let out = apply(note.text(), &kept.iter().filter_map(|d| d.fix.as_ref()).collect::<Vec<_>>());
+        assert!(out.text.ends_with("2. [b](https://b.example/)\n"), "{}", out.text);
+        // The next round finds the same finding: not checked, not reported again.
+        let again = triage.candidates(&note, vec![bad], FixOptions::default(), &ctx);
+        assert!(again.is_empty() && triage.refused.len() == 1);
     }
 
     const NOTE: &str = "notes/202104/0411.md";

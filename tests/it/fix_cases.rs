@@ -1,6 +1,7 @@
 //! The proof of every rule's fix, on a small repository per rule: its case
 //! folder under tests/fixtures/fix/cases/<rule>/ when the fix needs more than
-//! the rule's own case (tests/fixtures/rules/cases/<rule>/) plants. For each:
+//! the rule's own case (tests/fixtures/rules/cases/<rule>/) plants, and
+//! `<rule>-unsafe/` for a rule whose guesses only `--unsafe-fixes` applies. For each:
 //! the findings carry fixes → one `daybook fix` rewrites the notes (kept as a
 //! snapshot, tests/it/snapshots/fix_cases/<rule>.snap) → a re-lint finds none
 //! of the fixed findings → a second `daybook fix` changes nothing; the same
@@ -27,9 +28,10 @@ const FIXABLE: &[&str] = &[
     "unknown-field",
 ];
 
-fn case(rule: &str) -> PathBuf {
-    let own = fixtures("fix").join("cases").join(rule);
-    if own.is_dir() { own } else { fixtures("rules").join("cases").join(rule) }
+/// The case folder `name` of fix cases, else the rule case of that name.
+fn case(name: &str) -> PathBuf {
+    let own = fixtures("fix").join("cases").join(name);
+    if own.is_dir() { own } else { fixtures("rules").join("cases").join(name) }
 }
 
 /// Every `.md` file under `root`, by repository-relative path.
@@ -87,7 +89,12 @@ fn with_bom_and_crlf(text: &[u8]) -> Vec<u8> {
 
 /// The proof for one rule; the snapshot holds every note the fix changed.
 fn prove(rule: &str, unsafe_fixes: bool) {
-    let dir = temp_copy(&case(rule));
+    prove_case(rule, rule, unsafe_fixes);
+}
+
+/// [`prove`] on the case folder `name` (a rule's second case: its unsafe fix).
+fn prove_case(name: &str, rule: &str, unsafe_fixes: bool) {
+    let dir = temp_copy(&case(name));
     let root = dir.path();
     let before = notes(root);
     let (_, fixable) = findings(root, rule);
@@ -134,13 +141,13 @@ fn prove(rule: &str, unsafe_fixes: bool) {
         snapshot_path => "snapshots/fix_cases",
         prepend_module_to_snapshot => false,
         omit_expression => true,
-        description => format!("daybook fix on the {rule} case: the notes it changed"),
+        description => format!("daybook fix on the {name} case: the notes it changed"),
     }, {
-        insta::assert_snapshot!(rule, snap);
+        insta::assert_snapshot!(name, snap);
     });
 
     // The same notes with a BOM and CRLF: the same fix, BOM and CRLF kept.
-    let crlf = temp_copy(&case(rule));
+    let crlf = temp_copy(&case(name));
     for (path, text) in &before {
         std::fs::write(crlf.path().join(path), with_bom_and_crlf(text)).unwrap();
     }
@@ -197,6 +204,18 @@ fn note_path() {
 #[test]
 fn missing_anchor() {
     prove("missing-anchor", false);
+}
+
+/// A label as close to two spellings as to each other: a guess, unsafe.
+#[test]
+fn unknown_field_unsafe() {
+    prove_case("unknown-field-unsafe", "unknown-field", true);
+}
+
+/// A fragment inside two headings' anchors: a guess, unsafe.
+#[test]
+fn missing_anchor_unsafe() {
+    prove_case("missing-anchor-unsafe", "missing-anchor", true);
 }
 
 /// Every rule's docs page says whether it has a fix, and the list above is it.

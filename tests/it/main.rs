@@ -10,6 +10,7 @@ mod config_ranges;
 mod docs;
 mod fix;
 mod fix_cases;
+mod fix_seed;
 mod github;
 mod install;
 mod links;
