@@ -109,6 +109,120 @@ pub const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// Month names by language, for the `month_name` filter and for reading a
+/// hand-made index's headings. Each as the language writes it in running text.
+pub const MONTH_NAMES: &[(&str, [&str; 12])] = &[
+    ("en", MONTHS),
+    (
+        "de",
+        [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ],
+    ),
+    (
+        "fr",
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+    ),
+    (
+        "es",
+        [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ],
+    ),
+    (
+        "it",
+        [
+            "gennaio",
+            "febbraio",
+            "marzo",
+            "aprile",
+            "maggio",
+            "giugno",
+            "luglio",
+            "agosto",
+            "settembre",
+            "ottobre",
+            "novembre",
+            "dicembre",
+        ],
+    ),
+    (
+        "pt",
+        [
+            "janeiro",
+            "fevereiro",
+            "março",
+            "abril",
+            "maio",
+            "junho",
+            "julho",
+            "agosto",
+            "setembro",
+            "outubro",
+            "novembro",
+            "dezembro",
+        ],
+    ),
+    (
+        "nl",
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+    ),
+];
+
+/// The name of month `m` (1-12) in `lang` (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`).
+pub fn month_name(m: u32, lang: &str) -> Option<&'static str> {
+    let (_, names) = MONTH_NAMES.iter().find(|(l, _)| *l == lang)?;
+    names.get((m as usize).checked_sub(1)?).copied()
+}
+
 /// How many notes `latest` holds by default.
 pub const DEFAULT_LATEST: usize = 10;
 
@@ -236,19 +350,43 @@ impl Context {
             self.notes.iter().map(|n| (n.file.as_str(), Value::from_serialize(n))).collect();
         let note =
             |n: &NoteData| by_file.get(n.file.as_str()).cloned().unwrap_or_else(|| Value::from_serialize(n));
-        let years: Vec<Value> = self
-            .years
+        // The years of the notes of one set (`None`: of every set).
+        let years_of = |set: Option<&str>| -> Vec<Value> {
+            let mut out = Vec::new();
+            for y in &self.years {
+                let mut months: Vec<Value> = Vec::new();
+                let mut count = 0;
+                for m in &y.months {
+                    let notes: Vec<Value> =
+                        m.notes.iter().filter(|n| set.is_none_or(|s| n.set == s)).map(note).collect();
+                    if notes.is_empty() {
+                        continue;
+                    }
+                    count += notes.len();
+                    months.push(context! { year => m.year, month => m.month, name => m.name, mm => m.mm, count => notes.len(), notes });
+                }
+                if !months.is_empty() {
+                    out.push(context! { year => y.year, count, months });
+                }
+            }
+            out
+        };
+        let years = years_of(None);
+        let mut set_names: Vec<&str> = self.notes.iter().map(|n| n.set.as_str()).collect();
+        set_names.sort_unstable();
+        set_names.dedup();
+        // With one set, its years are `years`: not built twice.
+        let set_years: BTreeMap<&str, Value> = set_names
             .iter()
-            .map(|y| {
-                let months: Vec<Value> = y
-                    .months
-                    .iter()
-                    .map(|m| {
-                        let notes: Vec<Value> = m.notes.iter().map(note).collect();
-                        context! { year => m.year, month => m.month, name => m.name, mm => m.mm, count => m.count, notes }
-                    })
-                    .collect();
-                context! { year => y.year, count => y.count, months }
+            .map(|s| {
+                (
+                    *s,
+                    if set_names.len() == 1 {
+                        Value::from(years.clone())
+                    } else {
+                        Value::from(years_of(Some(s)))
+                    },
+                )
             })
             .collect();
         let notes: Vec<Value> = self.notes.iter().map(note).collect();
@@ -268,6 +406,7 @@ impl Context {
         }
         context! {
             set_counts,
+            set_years,
             newest_first,
             latest,
             topics,

@@ -25,6 +25,11 @@ use chrono::NaiveDate;
 use super::markers::{self, FenceTracker};
 use crate::config::Order;
 
+mod dates;
+
+/// Which note set a path would belong to, and the date it spells.
+pub type Claims<'a> = dyn Fn(&str) -> Option<(usize, Option<NaiveDate>)> + 'a;
+
 /// A note as the index finder sees it.
 #[derive(Debug, Clone)]
 pub struct IndexNote {
@@ -65,6 +70,8 @@ struct LinkLine<'a> {
     /// The note linked, when it exists.
     note: Option<usize>,
     set: usize,
+    /// The note's date, or the one its path spells when it is gone.
+    date: Option<NaiveDate>,
     /// Byte range of `[text](dest)` in `content`.
     link: Range<usize>,
     text: &'a str,
@@ -72,13 +79,14 @@ struct LinkLine<'a> {
 }
 
 /// Find the index in `text` (the README, in folder `readme_dir`). `claims`
-/// says which note set a path that is no existing note would belong to.
+/// says which note set a path that is no existing note would belong to, and
+/// the date the path spells.
 pub fn find_index(
     text: &str,
     readme_dir: &str,
     notes: &[IndexNote],
     set_names: &[String],
-    claims: &dyn Fn(&str) -> Option<usize>,
+    claims: &Claims<'_>,
 ) -> Option<FoundIndex> {
     let by_path: BTreeMap<&str, usize> =
         notes.iter().enumerate().map(|(i, n)| (n.path.as_str(), i)).collect();
@@ -93,14 +101,14 @@ pub fn find_index(
         }
         let Some((link, ltext, dest)) = first_link(line.content) else { continue };
         let Some(path) = resolve(dest, readme_dir) else { continue };
-        let (note, set) = match by_path.get(path.as_str()) {
-            Some(&n) => (Some(n), notes[n].set),
+        let (note, set, date) = match by_path.get(path.as_str()) {
+            Some(&n) => (Some(n), notes[n].set, notes[n].date),
             None => match claims(&path) {
-                Some(s) => (None, s),
+                Some((s, d)) => (None, s, d),
                 None => continue,
             },
         };
-        found.push((i, LinkLine { content: line.content, note, set, link, text: ltext, dest }));
+        found.push((i, LinkLine { content: line.content, note, set, date, link, text: ltext, dest }));
     }
     if found.is_empty() {
         return None;
@@ -196,6 +204,29 @@ pub fn find_index(
     } else {
         Order::Ascending
     };
+
+    // Grouped by year, or year and month: the headings name the groups' dates.
+    let years =
+        if set_names.len() > 1 { format!("set_years[{}]", quote(&set_names[set])) } else { "years".into() };
+    let dated: Vec<(usize, Option<NaiveDate>)> = found.iter().map(|(i, l)| (*i, l.date)).collect();
+    if dated.iter().any(|(_, d)| d.is_some())
+        && let Some(d) = dates::date_groups(&all, &code, &dated, &years, &line_template)
+    {
+        let order_words = match order {
+            Order::Descending => "newest first",
+            Order::Ascending => "oldest first",
+        };
+        return Some(FoundIndex {
+            lines: all[d.first].start..all[d.last].end,
+            set,
+            linked,
+            template: d.template,
+            order,
+            latest: None,
+            topics: BTreeMap::new(),
+            description: format!("{}, {order_words}", d.description),
+        });
+    }
 
     let mut topics = BTreeMap::new();
     let (template, description) = if let Some(level) = group_level {
@@ -451,7 +482,7 @@ mod tests {
         for d in 1..=5 {
             notes.push(note(&format!("_posts/2023-12-0{d}-x.md"), "X", Some((2023, 12, d)), "", None));
         }
-        let claims = |p: &str| p.starts_with("_posts/").then_some(0);
+        let claims = |p: &str| p.starts_with("_posts/").then_some((0, None));
         let f = find_index(readme, "", &notes, &["posts".into()], &claims).unwrap();
         assert_eq!(f.linked, 3);
         assert!(f.template.contains("{% for note in newest_first %}"), "{}", f.template);
@@ -462,5 +493,94 @@ mod tests {
             f.template
         );
         assert_eq!(f.order, Order::Descending);
+    }
+
+    /// `find_index` on `readme` (linking notes made by `sample_note`, dated
+    /// `dates`), then the template it infers rendered over those notes: the
+    /// index must come out as written.
+    fn round_trip(readme: &str, dates: &[(i32, u32, u32)]) -> FoundIndex {
+        use crate::readme::data::{Context, sample_note};
+        let mut data: Vec<_> = dates.iter().map(|&(y, m, d)| sample_note(y, m, d, 1, "N")).collect();
+        data.sort_by(|a, b| a.date.cmp(&b.date));
+        let notes: Vec<IndexNote> = data
+            .iter()
+            .map(|n| {
+                let (y, m, d) = (n.year.unwrap(), n.month.unwrap(), n.day.unwrap());
+                note(&n.path, &n.title, Some((y, m, d)), &n.folder, None)
+            })
+            .collect();
+        let f = find_index(readme, "", &notes, &["notes".into()], &|_| None).expect("an index");
+        let mut templates = BTreeMap::new();
+        templates.insert("history".to_owned(), f.template.clone());
+        let t = crate::readme::template::Templates::new(&templates).unwrap();
+        let ctx = Context::new(data, String::new(), f.order).unwrap().value();
+        let out = t.render(markers::RegionName::History, &ctx).unwrap();
+        assert_eq!(out, readme[f.lines.clone()], "template:\n{}", f.template);
+        f
+    }
+
+    fn link(y: i32, m: u32, d: u32) -> String {
+        format!("- [N（{y}.{m}.{d}）](notes/{y:04}{m:02}/{m:02}{d:02}.md)\n")
+    }
+
+    #[test]
+    fn a_heading_per_month_naming_month_and_year_oldest_first() {
+        let readme = format!(
+            "# Log\n\n## March 2023\n\n{}{}\n## April 2023\n\n{}\n## January 2024\n\n{}\n## Other\n",
+            link(2023, 3, 1),
+            link(2023, 3, 9),
+            link(2023, 4, 2),
+            link(2024, 1, 5)
+        );
+        let f = round_trip(&readme, &[(2023, 3, 1), (2023, 3, 9), (2023, 4, 2), (2024, 1, 5)]);
+        assert_eq!(f.order, Order::Ascending);
+        assert!(
+            f.template.contains("## {{ month.month | month_name(\"en\") }} {{ year.year }}"),
+            "{}",
+            f.template
+        );
+    }
+
+    #[test]
+    fn numeric_months_under_years_and_french_names() {
+        let readme = format!(
+            "# Log\n\n## 2024\n\n### 2024-02\n\n{}\n### 2024-01\n\n{}{}\n## 2023\n\n### 2023-11\n\n{}",
+            link(2024, 2, 1),
+            link(2024, 1, 9),
+            link(2024, 1, 2),
+            link(2023, 11, 30)
+        );
+        let f = round_trip(&readme, &[(2024, 2, 1), (2024, 1, 9), (2024, 1, 2), (2023, 11, 30)]);
+        assert_eq!(f.order, Order::Descending);
+        assert!(f.template.contains("### {{ year.year }}-{{ month.mm }}"), "{}", f.template);
+        let readme = format!(
+            "# Journal\n\n<details><summary>Année 2024</summary>\n\n#### Mars\n\n{}\n#### Février\n\n{}\n</details>\n<details><summary>Année 2023</summary>\n\n#### Août\n\n{}\n</details>\n\nFin.\n",
+            link(2024, 3, 1),
+            link(2024, 2, 9),
+            link(2023, 8, 2)
+        );
+        let f = round_trip(&readme, &[(2024, 3, 1), (2024, 2, 9), (2023, 8, 2)]);
+        assert!(
+            f.template.contains("#### {{ month.month | month_name(\"fr\") | capitalize }}"),
+            "{}",
+            f.template
+        );
+        assert!(f.template.contains("<details><summary>Année {{ year.year }}</summary>"), "{}", f.template);
+    }
+
+    #[test]
+    fn years_only_and_abbreviated_months() {
+        let readme = format!(
+            "# Log\n\n### 2024\n\n{}{}\n### 2023\n\n{}\nBye\n",
+            link(2024, 3, 1),
+            link(2024, 1, 9),
+            link(2023, 8, 2)
+        );
+        let f = round_trip(&readme, &[(2024, 3, 1), (2024, 1, 9), (2023, 8, 2)]);
+        assert!(f.description.contains("grouped by year,"), "{}", f.description);
+        let readme =
+            format!("# Log\n\n## Sep 2024\n{}\n## Aug 2024\n{}", link(2024, 9, 1), link(2024, 8, 9),);
+        let f = round_trip(&readme, &[(2024, 9, 1), (2024, 8, 9)]);
+        assert!(f.template.contains("(month.month | month_name(\"en\"))[:3]"), "{}", f.template);
     }
 }

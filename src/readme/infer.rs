@@ -490,7 +490,8 @@ pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inf
         })
         .collect();
     let claims = |p: &str| match ctx.classify(p) {
-        Some((s, crate::note::PathMatch::Matched(_) | crate::note::PathMatch::BadDate(_))) => Some(s),
+        Some((s, crate::note::PathMatch::Matched(m))) => Some((s, m.date)),
+        Some((s, crate::note::PathMatch::BadDate(_))) => Some((s, None)),
         _ => None,
     };
     let index = super::index::find_index(&readme.text, &readme_dir, &notes, &names, &claims);

@@ -25,8 +25,12 @@
 //! stay put when the order is descending). A *year* has `year`, `count` and
 //! `months`; a *month* has `year`, `month`, `mm`, `count` and `notes`.
 //!
+//! Also `set_years`: `years` of each note set by name, and `set_counts`.
+//!
 //! Filters besides minijinja's built-ins: `html` escapes `<`, `>`, `"` and an
-//! `&` that would start a character reference, for text placed in HTML.
+//! `&` that would start a character reference, for text placed in HTML;
+//! `month_name(lang)` names a month number in `en`, `de`, `fr`, `es`, `it`,
+//! `pt` or `nl` (`{{ month.month | month_name("de") }}` is `März` for 3).
 
 use std::collections::BTreeMap;
 
@@ -212,6 +216,16 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.add_filter("html", |s: String| html_escape(&s));
+        env.add_filter("month_name", |m: u32, lang: String| {
+            super::data::month_name(m, &lang).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!(
+                        "no month {m} in language `{lang}`; the languages are en, de, fr, es, it, pt and nl"
+                    ),
+                )
+            })
+        });
         let mut custom_regions = Vec::new();
         for region in RegionName::ALL {
             let (source, custom) = match configured.get(region.as_str()) {

@@ -344,6 +344,7 @@ fn the_shapes_page_shows_what_init_writes() {
         ("5.", "folders"),
         ("6.", "vault"),
         ("7.", "items"),
+        ("8.", "months"),
     ] {
         let at = page.find(&format!("\n## {section} ")).unwrap_or_else(|| panic!("no section {section}"));
         // The first daybook.yml after the section's heading.
@@ -400,4 +401,40 @@ fn templates_group_by_front_matter_and_take_the_newest() {
          - [A new year](_posts/2024-01-01-new-year.md)\n\
          Newest: Eighth post; Seventh post; \n"
     );
+}
+
+/// An index grouped by year and month in English: `## 2024` then `### February`.
+#[test]
+fn a_diary_by_year_and_month_in_english_headings() {
+    adopt(&Shape {
+        name: "months",
+        findings: &[("README.md", "missing-file"), ("journal/2024-01-15.md", "missing-file")],
+        removed: &["- [2023-12-24](journal/2023-12-24.md)"],
+        added: &["- [2024-02-10](journal/2024-02-10.md)"],
+        moved: 1,
+        config_has: &[
+            "root: journal",
+            "order: descending",
+            "## {{ year.year }}",
+            "### {{ month.month | month_name(\"en\") }}",
+        ],
+    });
+}
+
+/// An index of `<details>` per year and per month, the months in German.
+#[test]
+fn a_diary_in_details_by_year_and_german_month() {
+    adopt(&Shape {
+        name: "monate",
+        findings: &[("README.md", "missing-file")],
+        removed: &["- [2024-01-11](Tagebuch/2024-01-11.md)"],
+        added: &["- [2024-03-09](Tagebuch/2024-03-09.md)"],
+        moved: 1,
+        config_has: &[
+            "root: Tagebuch",
+            "<details><summary>{{ year.year }}</summary>",
+            "<details><summary>{{ month.month | month_name(\"de\") }}</summary>",
+            "set_years[\"Tagebuch\"]",
+        ],
+    });
 }
