@@ -13,7 +13,7 @@
 //! section, since `daybook add` appends its items there.
 
 use chrono::{Datelike, NaiveDate};
-use minijinja::{Environment, UndefinedBehavior, context};
+use minijinja::{Environment, context};
 
 use super::parse::{ParseContext, parse_note};
 use crate::config::block_scalar_line;
@@ -37,6 +37,9 @@ impl std::fmt::Display for NoteTemplateError {
 
 impl NoteTemplateError {
     fn from_jinja(e: &minijinja::Error) -> Self {
+        if e.kind() == minijinja::ErrorKind::OutOfFuel {
+            return NoteTemplateError { line: e.line(), message: crate::util::jinja::out_of_fuel() };
+        }
         let mut message = e.kind().to_string();
         if let Some(d) = e.detail() {
             message.push_str(": ");
@@ -65,11 +68,7 @@ impl NoteTemplate {
     /// Compile `source` (the built-in template when `None`) and check it
     /// against a sample day with the run's patterns and headings.
     pub fn new(source: Option<&str>, parse: &ParseContext) -> Result<NoteTemplate, NoteTemplateError> {
-        let mut env = Environment::new();
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        let mut env = crate::util::jinja::environment();
         let text = source.unwrap_or(DEFAULT_NOTE_TEMPLATE).to_owned();
         env.add_template_owned(NAME, text).map_err(|e| NoteTemplateError::from_jinja(&e))?;
         let t = NoteTemplate { env, custom: source.is_some() };
@@ -244,6 +243,14 @@ mod tests {
         assert!(err("# {{ title }}\n\n## Other\n").contains("today section"));
         let e = NoteTemplate::new(Some("# {{ title }}\n{{ 1 | nosuchfilter }}\n"), &p).unwrap_err();
         assert_eq!(e.line, Some(2), "{e:?}");
+        // Checked when daybook.yml loads, on a pull request too: it must end.
+        let ten = "[0,1,2,3,4,5,6,7,8,9]";
+        let looped = format!(
+            "# {{{{ title }}}}\n{}x{}\n",
+            format!("{{% for a in {ten} %}}").repeat(9),
+            "{% endfor %}".repeat(9)
+        );
+        assert!(err(&looped).contains("too much work"), "{}", err(&looped));
     }
 
     #[test]

@@ -34,7 +34,7 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::{Environment, UndefinedBehavior, Value};
+use minijinja::{Environment, Value};
 
 use super::data::Context;
 use super::markers::RegionName;
@@ -140,6 +140,10 @@ pub struct TemplateFailure {
 
 impl TemplateFailure {
     fn new(region: RegionName, custom: bool, e: &minijinja::Error) -> Self {
+        if e.kind() == minijinja::ErrorKind::OutOfFuel {
+            let message = crate::util::jinja::out_of_fuel();
+            return TemplateFailure { region, custom, line: e.line(), message, undefined: false };
+        }
         let mut message = e.kind().to_string();
         if let Some(d) = e.detail() {
             message.push_str(": ");
@@ -210,11 +214,7 @@ impl Templates {
         configured: &BTreeMap<String, String>,
         style: ReadmeStyle,
     ) -> Result<Templates, TemplateFailure> {
-        let mut env = Environment::new();
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        let mut env = crate::util::jinja::environment();
         env.add_filter("html", |s: String| html_escape(&s));
         env.add_filter("month_name", |m: u32, lang: String| {
             super::data::month_name(m, &lang).ok_or_else(|| {
@@ -411,6 +411,46 @@ mod tests {
         assert!(lines[10].starts_with("    2. <a href=\"notes/202103/0322.md\""), "{out}");
         assert!(lines[11].starts_with("    1. <a href=\"notes/202103/0321.md\""), "{out}");
         assert_eq!(data.newest.date.as_deref(), Some("2022-04-14"));
+    }
+
+    /// daybook.yml is a pull request's to write: a template that loops a
+    /// billion times must fail in bounded time, not hang the CI job.
+    #[test]
+    fn a_runaway_template_runs_out_of_fuel() {
+        let ten = "[0,1,2,3,4,5,6,7,8,9]";
+        let mut looped = String::new();
+        for k in 0..9 {
+            looped.push_str(&format!("{{% for a{k} in {ten} %}}"));
+        }
+        looped.push('x');
+        looped.push_str(&"{% endfor %}".repeat(9));
+        let mut cfg = BTreeMap::new();
+        cfg.insert("updated".to_owned(), looped);
+        let (region, _, msg) = check_configured(&cfg).unwrap_err();
+        assert_eq!(region, "updated");
+        assert!(msg.contains("too much work"), "{msg}");
+
+        // A macro that calls itself is stopped long before the stack runs out.
+        let mut cfg = BTreeMap::new();
+        cfg.insert("updated".to_owned(), "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}".to_owned());
+        assert!(check_configured(&cfg).is_err());
+    }
+
+    /// The budget is far above what the built-in styles spend on a large
+    /// history: 20,000 notes fit in the tests' twentieth of it.
+    #[test]
+    fn the_built_in_templates_render_a_large_history_within_the_budget() {
+        let many: Vec<NoteData> = (0..20_000)
+            .map(|i| n(1970 + i / 336, (i / 28 % 12 + 1) as u32, (i % 28 + 1) as u32, 1))
+            .collect();
+        for style in [ReadmeStyle::Seed, ReadmeStyle::ByMonth, ReadmeStyle::ByTopic, ReadmeStyle::Latest] {
+            let t = Templates::with_style(&BTreeMap::new(), style).unwrap();
+            let data = Context::new(many.clone(), String::new(), Order::Ascending).unwrap();
+            for region in RegionName::ALL {
+                t.render(region, &data.value())
+                    .unwrap_or_else(|e| panic!("{style:?} {region:?}: {}", e.message));
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - `jail`: reading only regular files inside the repository, bounded;
 //! - `url`: what a link destination is (web address, other scheme, fragment, path);
 //! - `percent`: percent-decoding of link paths and fragments;
+//! - `jinja`: the template environment, with its budget against runaway templates;
 //! - `html`: the `id`/`name` anchors of an HTML page or of raw HTML in Markdown;
 //! - `slug`: heading anchors exactly as GitHub makes them;
 //! - `text`: char-boundary clamping and whitespace collapsing.
@@ -12,6 +13,7 @@
 pub(crate) mod fs;
 pub(crate) mod html;
 pub(crate) mod jail;
+pub(crate) mod jinja;
 pub(crate) mod percent;
 pub(crate) mod slug;
 pub(crate) mod text;
