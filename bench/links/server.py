@@ -4,8 +4,10 @@
 usage: server.py PORT DELAY_MS
 
 * 127.0.0.1 .. 127.0.0.25, `/p/<i>`: the 25-host set. Answers after DELAY_MS;
-  404 when i % 100 < 3 (3% dead), 503 to the first request when i % 100 is 3
-  or 4 (2% "503 once"), 200 otherwise.
+  page i is host i % 25's (i // 25)-th page, j: 404 when j % 100 < 3 (3% dead),
+  503 to the first request when j % 100 is 3 or 4 (2% "503 once"), 200
+  otherwise; so each host has the same share of dead and busy pages (6 and 4
+  of its 200). gen.py's page_kind is the same rule.
 * 127.0.0.30, `/r/<i>`: a rate-limited host: 429 (Retry-After: 1) to any
   request that finds 2 others in flight, else 200 after DELAY_MS.
 * 127.0.0.31, `/b/<i>`: a black hole: reads the request, never answers.
@@ -41,11 +43,25 @@ def number(path):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+    # Headers and body are two writes: with Nagle on, the body waits for the
+    # client's delayed ACK of the headers (40 ms on Linux), so every GET took
+    # DELAY_MS + 40. Real servers set TCP_NODELAY too.
+    disable_nagle_algorithm = True
+    counted = None  # the host whose in-flight count this request holds
+
+    def leave(self):
+        """The request is answered: it is no longer in flight (before the bytes
+        go out, since the client may send its next request as soon as they arrive)."""
+        if self.counted is not None:
+            with LOCK:
+                IN_FLIGHT[self.counted] -= 1
+            self.counted = None
 
     def log_message(self, *args):
         pass
 
     def send(self, method, status, body=b"", headers=()):
+        self.leave()
         self.send_response(status)
         self.send_header("Content-Type", "text/html")
         for k, v in headers:
@@ -73,11 +89,11 @@ class Handler(BaseHTTPRequestHandler):
             REQUESTS[host] += 1
             METHODS[method] += 1
             others = IN_FLIGHT[host] - 1
+        self.counted = host
         try:
             self.route(method, host, others)
         finally:
-            with LOCK:
-                IN_FLIGHT[host] -= 1
+            self.leave()
 
     def route(self, method, host, others):
         i = number(self.path)
@@ -92,9 +108,10 @@ class Handler(BaseHTTPRequestHandler):
             anchor = '<h2 id="part">Part</h2>' if i % 2 else "<h2>No anchor here</h2>"
             body = gzip.compress(f"<html><body><h1>Page {i}</h1>{anchor}</body></html>\n".encode())
             return self.send(method, 200, body, [("Content-Encoding", "gzip")])
-        if kind == "p" and i % 100 < 3:
+        j = (i // 25) % 100
+        if kind == "p" and j < 3:
             return self.send(method, 404, b"not found\n")
-        if kind == "p" and i % 100 in (3, 4):
+        if kind == "p" and j in (3, 4):
             with LOCK:
                 first = i not in SEEN_503
                 SEEN_503.add(i)
