@@ -5,8 +5,8 @@ usage: score.py daybook|lychee EXPECTED_TSV REPORT_JSON
 
 Prints `right wrong`. daybook: every URL's verdict must be the expected one
 (ok, dead, unverified, or no-anchor for a live page without the cited anchor).
-lychee has no "unverified": a URL is right when lychee fails it exactly when it
-is not ok.
+lychee has no "unverified": a URL is right when lychee fails it (an error or
+a timeout) exactly when it is not ok.
 """
 import json
 import re
@@ -34,9 +34,11 @@ elif tool == "daybook":
         if kind and m:
             got[m.group(1).split("#")[0].rstrip("/")] = kind
 else:
-    for fails in (doc.get("error_map") or doc.get("fail_map") or {}).values():
-        for f in fails:
-            got[f["url"].split("#")[0].rstrip("/")] = "fail"
+    # Timeouts are lychee's failures too, kept in a map of their own.
+    for key in ("error_map", "fail_map", "timeout_map"):
+        for fails in (doc.get(key) or {}).values():
+            for f in fails:
+                got[f["url"].split("#")[0].rstrip("/")] = "fail"
 
 right = wrong = 0
 for url, want in expected.items():
