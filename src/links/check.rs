@@ -424,7 +424,9 @@ impl Checker {
                 }),
                 _ => None,
             };
-            let hop = self.hop(&url, &mut method, body_limit, None).await;
+            // Anything after the link's first request finishes the link: it goes first.
+            let follow_up = *sent > 0 || redirects > 0 || loop_retried_with_get;
+            let hop = self.hop(&url, &mut method, body_limit, None, follow_up).await;
             let hop = match hop {
                 Ok(h) => h,
                 Err(e) => {

@@ -148,7 +148,8 @@ impl Checker {
     ) -> (Outcome, Option<Duration>) {
         let mut url = endpoint.clone();
         for _ in 0..=self.opts.settings.max_redirects {
-            let hop = match self.hop(&url, &mut { Method::GET }, None, Some(extra)).await {
+            let follow_up = attempt > 0 || url != *endpoint;
+            let hop = match self.hop(&url, &mut { Method::GET }, None, Some(extra), follow_up).await {
                 Ok(h) => h,
                 Err(e) => {
                     return match self.hop_error(e, &url, false) {

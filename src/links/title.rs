@@ -105,7 +105,7 @@ impl Checker {
         let limit = Some(self.opts.settings.max_body_bytes);
         loop {
             let mut method = Method::GET;
-            let hop = match self.hop(&url, &mut method, limit, None).await {
+            let hop = match self.hop(&url, &mut method, limit, None, seen.len() > 1).await {
                 Ok(h) => h,
                 Err(e) => {
                     return Err(match self.hop_error(e, &url, false) {

@@ -67,6 +67,8 @@ struct State {
     in_flight: usize,
     /// Requests released and not back yet.
     out: usize,
+    /// Follow-ups waiting for a slot: new links wait while there are any.
+    follow_ups: usize,
     /// Successes since the window last changed.
     run: usize,
     /// Halvings so far: a refusal of a request sent before the last one is no news.
@@ -109,6 +111,41 @@ impl Drop for Slot {
     }
 }
 
+/// A follow-up's place in the queue of [`Gate::acquire`]; leaves it when
+/// served or dropped (a request given up while waiting keeps no link waiting).
+struct FollowUp {
+    gate: Option<Arc<Gate>>,
+}
+
+impl FollowUp {
+    fn new(gate: &Arc<Gate>) -> Self {
+        gate.lock().follow_ups += 1;
+        FollowUp { gate: Some(Arc::clone(gate)) }
+    }
+
+    /// It has its slot. Whether new links may now take the free ones (no
+    /// other follow-up waits): they were woken and went back to waiting.
+    fn served(mut self, s: &mut State) -> bool {
+        self.gate = None;
+        leave_queue(s)
+    }
+}
+
+fn leave_queue(s: &mut State) -> bool {
+    s.follow_ups -= 1;
+    s.follow_ups == 0 && s.in_flight < s.window
+}
+
+impl Drop for FollowUp {
+    fn drop(&mut self) {
+        if let Some(gate) = self.gate.take()
+            && leave_queue(&mut gate.lock())
+        {
+            gate.notify.notify_waiters();
+        }
+    }
+}
+
 impl Gate {
     fn new(limit: usize) -> Self {
         let limit = limit.max(1);
@@ -118,6 +155,7 @@ impl Gate {
                 window: limit,
                 in_flight: 0,
                 out: 0,
+                follow_ups: 0,
                 run: 0,
                 epoch: 0,
                 ceiling: limit + 1,
@@ -139,20 +177,39 @@ impl Gate {
 
     /// Wait for a slot of the window, then for the end of any pause, then for
     /// this request's turn among those the pause held back.
-    pub(super) async fn acquire(self: &Arc<Self>) -> Slot {
+    ///
+    /// A `follow_up` (any request of a link after its first: the GET that
+    /// double-checks a failed HEAD, a retry, a redirect hop) takes a free slot
+    /// before the host's links that have not started. A link begun is finished
+    /// first: queued behind the host's new links, a 404's GET or a busy page's
+    /// retry waited up to 1.9 s in a 2.4 s run, and the last of them went out
+    /// after the host's other work was done, each adding its own answer time
+    /// (and a retry's backoff) to the end of the run.
+    pub(super) async fn acquire(self: &Arc<Self>, follow_up: bool) -> Slot {
+        let mut queued = follow_up.then(|| FollowUp::new(self));
         loop {
             // Registered before looking, so a slot freed in between still wakes us.
             let notified = self.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            {
+            let wake = {
                 let mut s = self.lock();
-                if s.in_flight < s.window {
+                if s.in_flight < s.window && (queued.is_some() || s.follow_ups == 0) {
                     s.in_flight += 1;
+                    Some(queued.take().is_some_and(|q| q.served(&mut s)))
+                } else {
+                    None
+                }
+            };
+            match wake {
+                Some(wake) => {
+                    if wake {
+                        self.notify.notify_waiters();
+                    }
                     break;
                 }
+                None => notified.await,
             }
-            notified.await;
         }
         let mut slot = Slot { gate: Arc::clone(self), epoch: 0, position: 0 };
         let mut waited = false;
@@ -288,7 +345,7 @@ mod tests {
         let g = Arc::new(Gate::new(8));
         let mut burst = Vec::new();
         for _ in 0..8 {
-            burst.push(g.acquire().await);
+            burst.push(g.acquire(false).await);
         }
         // Two refusals of the same burst, the 8th and 7th out: one halving; the
         // host took at least 6, so the position caps nothing here.
@@ -297,7 +354,7 @@ mod tests {
         assert_eq!(g.window(), 4);
         drop(burst);
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let later = g.acquire().await;
+        let later = g.acquire(false).await;
         g.congested(&later, Duration::from_millis(1)); // sent after the halving: news
         assert_eq!(
             g.window(),
@@ -326,7 +383,7 @@ mod tests {
         let g = Arc::new(Gate::new(8));
         let mut burst = Vec::new();
         for _ in 0..8 {
-            burst.push(g.acquire().await);
+            burst.push(g.acquire(false).await);
         }
         // a host taking 2: the 3rd..8th out are refused, in any order
         for i in [5, 2, 7, 3, 4, 6] {
@@ -341,9 +398,9 @@ mod tests {
         assert_eq!(g.window(), 2);
         g.success();
         assert_eq!(g.window(), 3, "the probe");
-        let a = g.acquire().await;
-        let b = g.acquire().await;
-        let c = g.acquire().await;
+        let a = g.acquire(false).await;
+        let b = g.acquire(false).await;
+        let c = g.acquire(false).await;
         g.congested(&c, Duration::ZERO);
         assert_eq!(g.window(), 2, "the probe refused: back to what the host takes");
         drop((a, b, c));
@@ -378,6 +435,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_link_already_under_way_goes_before_the_hosts_new_links() {
+        let g = Arc::new(Gate::new(1));
+        let held = g.acquire(false).await;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for (name, follow_up) in [("new 1", false), ("new 2", false), ("GET after a HEAD", true)] {
+            let (g, order) = (Arc::clone(&g), Arc::clone(&order));
+            tasks.push(tokio::spawn(async move {
+                let _slot = g.acquire(follow_up).await;
+                order.lock().unwrap().push(name);
+                tokio::task::yield_now().await;
+            }));
+            // each waits before the next comes
+            tokio::task::yield_now().await;
+        }
+        drop(held);
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), ["GET after a HEAD", "new 1", "new 2"]);
+    }
+
+    #[tokio::test]
     async fn a_request_after_the_pause_is_not_staggered() {
         let g = Arc::new(Gate::new(4));
         g.answered_in(Duration::from_secs(4)); // one second apart, once released
@@ -387,14 +467,14 @@ mod tests {
         for _ in 0..3 {
             let g = Arc::clone(&g);
             held.push(tokio::spawn(async move {
-                let _slot = g.acquire().await;
+                let _slot = g.acquire(false).await;
             }));
         }
         tokio::time::sleep(Duration::from_millis(60)).await;
         // The pause is over; the three it held go out a second apart. A new
         // request takes the free slot of the window at once.
         let start = Instant::now();
-        let _slot = g.acquire().await;
+        let _slot = g.acquire(false).await;
         assert!(start.elapsed() < Duration::from_millis(500), "waited {:?}", start.elapsed());
         for t in held {
             t.await.unwrap();
@@ -420,7 +500,7 @@ mod tests {
         for _ in 0..3 {
             let g = Arc::clone(&g);
             tasks.push(tokio::spawn(async move {
-                let _slot = g.acquire().await;
+                let _slot = g.acquire(false).await;
                 Instant::now()
             }));
         }

@@ -39,13 +39,16 @@ impl Checker {
         }
     }
 
-    /// One request, holding a slot of the URL's host and a global slot.
+    /// One request, holding a slot of the URL's host and a global slot. A
+    /// `follow_up` (any request of a link after its first) goes before the
+    /// host's links that have not started (see [`Gate::acquire`]).
     pub(in crate::links) async fn hop(
         &self,
         url: &Url,
         method: &mut Method,
         body_limit: Option<usize>,
         extra: Option<&HeaderMap>,
+        follow_up: bool,
     ) -> Result<Hop, HopError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(HopError::Scheme(url.scheme().to_string()));
@@ -73,7 +76,7 @@ impl Checker {
         let rule = self.opts.settings.hosts.get(&host).cloned();
         let gate = self.gates.get(&host, self.host_limit(&host));
         // The window, any pause of the host and the staggered release after it.
-        let host_slot = gate.acquire().await;
+        let host_slot = gate.acquire(follow_up).await;
         // While this hop waited for a slot, the host's other links may have found it down.
         down(&self.breakers)?;
         let _slot = self.global.acquire().await.map_err(|_| HopError::Transient("shutting down".into()))?;
