@@ -12,7 +12,7 @@ use crate::diag::{RuleInfo, Severity};
 use crate::{links, readme, rules};
 
 /// Findings about files that could not be linted at all.
-pub const UNREADABLE_FILE: RuleInfo = RuleInfo {
+pub(crate) const UNREADABLE_FILE: RuleInfo = RuleInfo {
     name: crate::discover::UNREADABLE_FILE,
     summary: "A file that cannot be linted: unreadable, not UTF-8, empty, larger than 5 MB, or a broken symlink.",
     docs: include_str!("../docs/rules/unreadable-file.md"),
@@ -20,7 +20,7 @@ pub const UNREADABLE_FILE: RuleInfo = RuleInfo {
 };
 
 /// An inline suppression that suppresses nothing (reported by `crate::suppress`).
-pub const UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
+pub(crate) const UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
     name: "unused-suppression",
     summary: "A `daybook-disable` comment that suppresses nothing.",
     docs: include_str!("../docs/rules/unused-suppression.md"),
@@ -28,7 +28,7 @@ pub const UNUSED_SUPPRESSION: RuleInfo = RuleInfo {
 };
 
 /// Where a rule's documentation page is published (`docs/rules/NAME.md`).
-pub fn docs_url(name: &str) -> String {
+pub(crate) fn docs_url(name: &str) -> String {
     format!("https://github.com/daybook-rs/daybook/blob/main/docs/rules/{name}.md")
 }
 
@@ -58,7 +58,7 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     registry().iter().map(|r| r.name)
 }
 
-pub fn is_known(name: &str) -> bool {
+pub(crate) fn is_known(name: &str) -> bool {
     names().any(|n| n == name)
 }
 
@@ -67,7 +67,8 @@ pub fn info(name: &str) -> Option<&'static RuleInfo> {
 }
 
 /// The README's rule table (Markdown), one row per rule.
-pub fn readme_table(rules: &[&RuleInfo]) -> String {
+#[cfg(test)]
+pub(crate) fn readme_table(rules: &[&RuleInfo]) -> String {
     let mut out = String::from("| rule | default | what it checks |\n| --- | --- | --- |\n");
     for r in rules {
         let summary = r.summary.replace('|', "\\|");

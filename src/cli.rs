@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(name = "daybook", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 
     /// Path of daybook.yml (default: <repo>/daybook.yml when it exists).
     // An empty value (`DAYBOOK_CONFIG: ${{ inputs.config }}` left blank in a
@@ -25,24 +25,24 @@ pub struct Cli {
         env = "DAYBOOK_CONFIG",
         value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from)
     )]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// When to use colours in human output. `auto`: on a terminal, unless NO_COLOR
     /// is set (non-empty); FORCE_COLOR (non-empty) or CLICOLOR_FORCE (not `0`)
     /// colour a pipe too. NO_COLOR wins over both; this flag over all three.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// rustc-style snippets (miette).
     Human,
     /// GitHub workflow commands (`::error file=...`).
@@ -65,7 +65,7 @@ impl From<FormatArg> for crate::report::Format {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check every note against the schema and every link for death.
     Lint(LintArgs),
     /// Apply the fixes of every fixable finding, then report what is left (`lint --fix`).
@@ -98,56 +98,56 @@ pub enum Command {
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// The pages to add, one item each (http or https).
     #[arg(required = true, value_name = "URL")]
-    pub urls: Vec<String>,
+    pub(crate) urls: Vec<String>,
     /// The rating, in `:star:`s (default: stars.min when ratings are required).
     #[arg(long, value_name = "N")]
-    pub stars: Option<u32>,
+    pub(crate) stars: Option<u32>,
     /// The day whose note gets the items (YYYY-MM-DD; default: today, local time).
     #[arg(long, value_name = "DATE")]
-    pub date: Option<chrono::NaiveDate>,
+    pub(crate) date: Option<chrono::NaiveDate>,
     /// The paper's URL, for the `Paper` field (its link text is the paper page's title).
     #[arg(long, value_name = "URL")]
-    pub paper: Option<String>,
+    pub(crate) paper: Option<String>,
     /// The code's URL, for the `Code` field.
     #[arg(long, value_name = "URL")]
-    pub code: Option<String>,
+    pub(crate) code: Option<String>,
     /// Fetch nothing: each URL stands for its title.
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Allow fetching titles from loopback, private and link-local addresses.
     #[arg(long)]
-    pub allow_private: bool,
+    pub(crate) allow_private: bool,
     /// Per-request total timeout in seconds (1 to 3600; default links.timeout).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: Option<u64>,
+    pub(crate) timeout: Option<u64>,
     /// Repository root.
     #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct ServerArgs {
+pub(crate) struct ServerArgs {
     /// Talk LSP on stdin/stdout, the only transport; accepted because
     /// clients such as vscode-languageclient pass it.
     #[arg(long)]
-    pub stdio: bool,
+    pub(crate) stdio: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
-pub struct ActionArgs {
+pub(crate) struct ActionArgs {
     /// Which findings a pull request shows (overrides input `filter_mode`):
     /// on changed lines, changed lines and their hunks' context, in changed
     /// files, or all.
     #[arg(long, value_enum)]
-    pub filter_mode: Option<FilterModeArg>,
+    pub(crate) filter_mode: Option<FilterModeArg>,
 }
 
 /// reviewdog's filter mode names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FilterModeArg {
+pub(crate) enum FilterModeArg {
     Added,
     #[value(name = "diff_context")]
     DiffContext,
@@ -167,164 +167,164 @@ impl From<FilterModeArg> for crate::github::diff::FilterMode {
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The day of the note (YYYY-MM-DD; default: today, local time).
     #[arg(long, value_name = "DATE")]
-    pub date: Option<chrono::NaiveDate>,
+    pub(crate) date: Option<chrono::NaiveDate>,
     /// Repository root.
     #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// The repository root (default `.`), or note files: then the whole
     /// repository is read (cross-note rules see every note) and only the
     /// findings in these files are reported and decide the exit code.
     #[arg(value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Repository root of the files given as PATH. Default: the nearest folder
     /// above the first file holding daybook.yml, else the top of its git work
     /// tree, else the current directory.
     #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
     /// Skip notes matching GLOB (relative to the repository root), on top of
     /// `ignore:` in daybook.yml. Repeatable.
     #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// Print only the findings: no summary line, no progress bar, no link-check tally.
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Skip external (http/https) link checks.
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Apply the safe fixes of the findings first (files are rewritten in
     /// place), then report what is left.
     #[arg(long)]
-    pub fix: bool,
+    pub(crate) fix: bool,
     /// With --fix (or in `daybook fix`): apply unsafe fixes too (they may
     /// drop text or pick one of several equally close spellings). Without:
     /// count them as fixable in the report.
     // No `requires = "fix"`: `daybook fix` sets `fix` after parsing, so clap
     // would refuse `daybook fix --unsafe-fixes`.
     #[arg(long)]
-    pub unsafe_fixes: bool,
+    pub(crate) unsafe_fixes: bool,
     /// Write nothing: print a unified diff of what the fixes would change
     /// (implies --fix), exit 1 when there is one.
     #[arg(long, conflicts_with_all = ["format", "output"])]
-    pub diff: bool,
+    pub(crate) diff: bool,
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
-    pub deny_warnings: bool,
+    pub(crate) deny_warnings: bool,
     /// Output format (default: human; on GitHub Actions, human plus annotations).
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub(crate) format: Option<FormatArg>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     #[command(flatten)]
-    pub links: LinkCheckArgs,
+    pub(crate) links: LinkCheckArgs,
 }
 
 /// Flags of the external link checker (shared by `lint` and `action`).
 #[derive(Debug, Args, Clone, Default)]
-pub struct LinkCheckArgs {
+pub(crate) struct LinkCheckArgs {
     /// Never draw the link checker's progress bar (it is drawn only on a terminal).
     #[arg(long)]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
     /// Leave out the link checker's closing tally on stderr (`lint --quiet`).
     #[arg(skip)]
-    pub no_tally: bool,
+    pub(crate) no_tally: bool,
     /// Do not read or write the link cache.
     #[arg(long)]
-    pub no_cache: bool,
+    pub(crate) no_cache: bool,
     /// Link cache file (default: .daybook-cache.json at the repository root).
     #[arg(long, value_name = "FILE")]
-    pub cache: Option<PathBuf>,
+    pub(crate) cache: Option<PathBuf>,
     /// Allow requests to loopback, private and link-local addresses.
     #[arg(long)]
-    pub allow_private: bool,
+    pub(crate) allow_private: bool,
     /// Token for the GitHub REST API (repository links); never printed.
     #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_name = "TOKEN")]
-    pub github_token: Option<String>,
+    pub(crate) github_token: Option<String>,
     /// Read the link cache on a pull request too. Without it, a pull_request or
     /// pull_request_target run (GITHUB_EVENT_NAME) does not read the cache file,
     /// which came with the checkout and could mark dead links alive. Also set by
     /// DAYBOOK_TRUST_PULL_REQUEST_CACHE=true (for the action).
     #[arg(long)]
-    pub trust_pull_request_cache: bool,
+    pub(crate) trust_pull_request_cache: bool,
     /// Maximum requests in flight overall (1 to 1024).
     #[arg(
         long,
         value_name = "N",
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024)
     )]
-    pub max_concurrency: Option<usize>,
+    pub(crate) max_concurrency: Option<usize>,
     /// Per-request total timeout in seconds (1 to 3600).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: Option<u64>,
+    pub(crate) timeout: Option<u64>,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct ReadmeArgs {
+pub(crate) struct ReadmeArgs {
     /// Repository root.
     #[arg(default_value = ".")]
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Write nothing; exit 1 with a unified diff when the README is stale.
     #[arg(long, conflicts_with = "stdout")]
-    pub check: bool,
+    pub(crate) check: bool,
     /// Print the would-be README instead of writing it.
     #[arg(long)]
-    pub stdout: bool,
+    pub(crate) stdout: bool,
     /// Treat this day as today (YYYY-MM-DD) for the future-date warning.
     #[arg(long, value_name = "DATE")]
-    pub today: Option<chrono::NaiveDate>,
+    pub(crate) today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Repository root.
     #[arg(default_value = ".")]
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Print what would change without writing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PublishModeArg {
+pub(crate) enum PublishModeArg {
     Auto,
     Api,
     Git,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct PublishArgs {
+pub(crate) struct PublishArgs {
     /// Repository root (a git work tree).
     #[arg(default_value = ".")]
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// How to commit (default from daybook.yml, else `auto`).
     #[arg(long, value_enum)]
-    pub mode: Option<PublishModeArg>,
+    pub(crate) mode: Option<PublishModeArg>,
     /// Commit message (default from daybook.yml).
     #[arg(long)]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Git remote to push to (git mode).
     #[arg(long, default_value = "origin")]
-    pub remote: String,
+    pub(crate) remote: String,
     /// Branch to update (default: the current branch / GITHUB_REF_NAME).
     #[arg(long)]
-    pub branch: Option<String>,
+    pub(crate) branch: Option<String>,
     /// Token for the Git Data API.
     #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true, value_name = "TOKEN")]
-    pub github_token: Option<String>,
+    pub(crate) github_token: Option<String>,
     /// Show what would be committed, commit nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
+pub(crate) enum ConfigCommand {
     /// Print the effective configuration as YAML.
     Show {
         #[arg(default_value = ".")]
@@ -335,20 +335,20 @@ pub enum ConfigCommand {
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// A rule name; without it, one line per rule.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LinksFormatArg {
+pub(crate) enum LinksFormatArg {
     /// One aligned line per link.
     Human,
     /// A versioned JSON document (`{"version":1,"links":[...]}`).
@@ -356,17 +356,23 @@ pub enum LinksFormatArg {
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct LinksArgs {
+pub(crate) struct LinksArgs {
     /// Repository root.
     #[arg(default_value = ".")]
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LinksFormatArg::Human)]
-    pub format: LinksFormatArg,
+    pub(crate) format: LinksFormatArg,
 }
 
 /// Run a parsed command line and turn the outcome into an exit code.
-pub fn run(cli: Cli) -> ExitCode {
+/// The binary's whole body: parse the command line, run the subcommand, map
+/// the outcome to an exit code (see the module docs).
+pub fn main() -> ExitCode {
+    run(Cli::parse())
+}
+
+fn run(cli: Cli) -> ExitCode {
     match cli.color {
         ColorChoice::Always => miette_colors(true),
         ColorChoice::Never => miette_colors(false),

@@ -53,10 +53,10 @@ pub struct Position {
 
 /// Another place a diagnostic refers to (e.g. the first citation of a duplicate URL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Related {
-    pub path: String,
-    pub start: Position,
-    pub message: String,
+pub(crate) struct Related {
+    pub(crate) path: String,
+    pub(crate) start: Position,
+    pub(crate) message: String,
 }
 
 /// One finding.
@@ -68,25 +68,25 @@ pub struct Diagnostic {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
     /// Byte range in the file; empty range for file-level findings.
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
     pub start: Position,
     pub end: Position,
     /// One sentence: what is wrong.
     pub message: String,
     /// Short text drawn under the span in human output.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// What to do about it, when known.
     pub help: Option<String>,
-    pub related: Vec<Related>,
+    pub(crate) related: Vec<Related>,
     /// A machine-applicable repair, when the rule knows one (`daybook fix`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Fix>,
+    pub(crate) fix: Option<Fix>,
 }
 
 /// Whether a fix can be applied without a human looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Applicability {
+pub(crate) enum Applicability {
     /// Keeps the note's meaning: `daybook fix` applies it.
     Safe,
     /// May change what the note says (drops text, picks one of several
@@ -95,7 +95,7 @@ pub enum Applicability {
 }
 
 impl Applicability {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
@@ -107,8 +107,8 @@ impl Applicability {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     /// Byte offsets in the file as read (BOM and CR included).
-    pub span: Range<usize>,
-    pub content: String,
+    pub(crate) span: Range<usize>,
+    pub(crate) content: String,
 }
 
 impl Edit {
@@ -116,7 +116,7 @@ impl Edit {
         Edit { span, content: content.into() }
     }
 
-    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+    pub(crate) fn insert(at: usize, content: impl Into<String>) -> Self {
         Edit { span: at..at, content: content.into() }
     }
 
@@ -129,16 +129,16 @@ impl Edit {
 /// a move of the file to another path (`rename`, with no edits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
-    pub applicability: Applicability,
+    pub(crate) applicability: Applicability,
     /// Imperative, one line: what applying it does (e.g. "prefix https://").
-    pub message: String,
+    pub(crate) message: String,
     /// Non-overlapping edits, any order.
-    pub edits: Vec<Edit>,
+    pub(crate) edits: Vec<Edit>,
     /// Where the file moves to, repository-relative and `/`-separated: a fix
     /// of the file's name, not of its bytes. Absent on byte fixes, so their
     /// JSON keeps its shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rename: Option<String>,
+    pub(crate) rename: Option<String>,
 }
 
 impl Fix {
@@ -152,7 +152,7 @@ impl Fix {
 
     /// Move the file to `to` (repository-relative); unsafe, since the path
     /// is what links and the README name the note by.
-    pub fn rename(message: impl Into<String>, to: impl Into<String>) -> Self {
+    pub(crate) fn rename(message: impl Into<String>, to: impl Into<String>) -> Self {
         Fix {
             applicability: Applicability::Unsafe,
             message: message.into(),
@@ -162,7 +162,7 @@ impl Fix {
     }
 
     /// Smallest range covering every edit (for ordering and overlap tests).
-    pub fn range(&self) -> Range<usize> {
+    pub(crate) fn range(&self) -> Range<usize> {
         let start = self.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
         let end = self.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
         start..end
@@ -194,7 +194,7 @@ impl Diagnostic {
     }
 
     /// [`Self::with_fix`] when the rule could build one.
-    pub fn with_fix_if(mut self, fix: Option<Fix>) -> Self {
+    pub(crate) fn with_fix_if(mut self, fix: Option<Fix>) -> Self {
         if fix.is_some() {
             self.fix = fix;
         }
@@ -211,20 +211,20 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, related: Related) -> Self {
+    pub(crate) fn with_related(mut self, related: Related) -> Self {
         self.related.push(related);
         self
     }
 
     /// Sort key used everywhere output must be deterministic.
-    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.start.line, self.start.column, &self.rule)
     }
 }
 
 /// Where bytes stop being UTF-8: the byte offset, 1-based line and column (in
 /// characters) of the first bad byte, for messages that name the place.
-pub fn utf8_error_position(e: &std::string::FromUtf8Error) -> (usize, usize, usize) {
+pub(crate) fn utf8_error_position(e: &std::string::FromUtf8Error) -> (usize, usize, usize) {
     let offset = e.utf8_error().valid_up_to();
     // The valid prefix is UTF-8 by definition: count lines and chars in it.
     let prefix = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
@@ -246,8 +246,8 @@ pub struct SourceFile {
     /// Relative to the repository root, `/`-separated (what users see).
     pub path: String,
     /// Absolute (or cwd-relative) path used for I/O.
-    pub abs: PathBuf,
-    pub text: String,
+    pub(crate) abs: PathBuf,
+    pub(crate) text: String,
     line_starts: Vec<usize>,
     /// On lines longer than [`COLUMN_STRIDE`]: `(byte offset, column - 1)` every
     /// stride, so a column is counted from the nearest mark, not from the line's
@@ -271,7 +271,7 @@ struct Compact {
 
 /// A fast non-cryptographic digest of a file's text: it only tells a file read
 /// twice in one run apart from an edited one, and costs a few ms per 100 MB.
-pub fn text_digest(text: &str) -> u64 {
+pub(crate) fn text_digest(text: &str) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let bytes = text.as_bytes();
     let mut h = (bytes.len() as u64).wrapping_mul(K);
@@ -332,7 +332,7 @@ impl SourceFile {
     /// and [`SourceFile::diag`] may be asked for afterwards). A lint run keeps
     /// this much of each note once the per-note rules have seen it, so memory
     /// does not grow with the repository's text.
-    pub fn without_text(&self, offsets: impl IntoIterator<Item = usize>) -> Arc<Self> {
+    pub(crate) fn without_text(&self, offsets: impl IntoIterator<Item = usize>) -> Arc<Self> {
         let mut at: Vec<(u32, u32, u32)> = offsets
             .into_iter()
             .map(|o| {
@@ -358,27 +358,23 @@ impl SourceFile {
     }
 
     /// Whether the text was dropped ([`SourceFile::without_text`]).
-    pub fn is_compact(&self) -> bool {
+    pub(crate) fn is_compact(&self) -> bool {
         self.compact.is_some()
     }
 
     /// The text's length in bytes, also after the text was dropped.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.compact.as_ref().map_or(self.text.len(), |c| c.len)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// [`text_digest`] of the text, also after the text was dropped.
-    pub fn digest(&self) -> u64 {
+    pub(crate) fn digest(&self) -> u64 {
         self.compact.as_ref().map_or_else(|| text_digest(&self.text), |c| c.digest)
     }
 
     /// Line/column (1-based, columns in chars) of a byte offset. Offsets past the
     /// end or inside a UTF-8 sequence are clamped rather than panicking.
-    pub fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         if let Some(c) = &self.compact {
             return c.position(offset);
         }
@@ -400,7 +396,7 @@ impl SourceFile {
     }
 
     /// 0-based index of the line holding byte `offset` (clamped to the text).
-    pub fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset.min(self.text.len())) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -408,12 +404,12 @@ impl SourceFile {
     }
 
     /// Byte offset where the 0-based line `index` starts (the text's end past the last).
-    pub fn line_start(&self, index: usize) -> usize {
+    pub(crate) fn line_start(&self, index: usize) -> usize {
         self.line_starts.get(index).copied().unwrap_or(self.text.len())
     }
 
     /// Byte range of a 1-based line, without its line terminator.
-    pub fn line_range(&self, line: usize) -> Range<usize> {
+    pub(crate) fn line_range(&self, line: usize) -> Range<usize> {
         let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
         let mut end = self.line_starts.get(line).map(|e| e - 1).unwrap_or(self.text.len());
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
@@ -422,7 +418,7 @@ impl SourceFile {
         start..end.max(start)
     }
 
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
@@ -450,7 +446,7 @@ impl SourceFile {
     }
 
     /// A [`Related`] note pointing at `offset` in this file.
-    pub fn related(&self, offset: usize, message: impl Into<String>) -> Related {
+    pub(crate) fn related(&self, offset: usize, message: impl Into<String>) -> Related {
         Related { path: self.path.clone(), start: self.position(offset), message: message.into() }
     }
 }
@@ -471,7 +467,7 @@ impl Compact {
 }
 
 /// `/`-separated display form of a path relative to `root`.
-pub fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for (i, c) in rel.components().enumerate() {
@@ -485,14 +481,14 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 
 /// Counts used by reporters, summaries and exit codes.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tally {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
+pub(crate) struct Tally {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) infos: usize,
 }
 
 impl Tally {
-    pub fn of(diags: &[Diagnostic]) -> Self {
+    pub(crate) fn of(diags: &[Diagnostic]) -> Self {
         let mut t = Tally::default();
         for d in diags {
             match d.severity {

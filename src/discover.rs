@@ -19,31 +19,31 @@ use crate::note::parse::ParseContext;
 /// Files larger than this are reported, not parsed: a daily note is a few KB,
 /// so 5 MB is either a mistake (a committed binary renamed `.md`) or something
 /// that would make every later stage slow.
-pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// Rule name of file-level problems.
-pub const UNREADABLE_FILE: &str = "unreadable-file";
+pub(crate) const UNREADABLE_FILE: &str = "unreadable-file";
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// Relative to the repository root, `/`-separated.
-    pub path: String,
+    pub(crate) path: String,
     /// Path used for I/O.
-    pub abs: PathBuf,
+    pub(crate) abs: PathBuf,
 }
 
 /// What the walk found.
 #[derive(Debug, Default)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     /// Markdown files under the notes root, sorted by path.
-    pub notes: Vec<Candidate>,
+    pub(crate) notes: Vec<Candidate>,
     /// Problems met while walking (a directory that cannot be read, a broken symlink).
-    pub problems: Vec<Diagnostic>,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 /// Compile the config's `ignore` globs. `*` does not cross `/`; `**` does.
-pub fn ignore_set(config: &Config) -> Result<GlobSet, Error> {
+pub(crate) fn ignore_set(config: &Config) -> Result<GlobSet, Error> {
     let mut b = GlobSetBuilder::new();
     for g in &config.ignore {
         let glob = GlobBuilder::new(g.trim_start_matches("./"))
@@ -56,19 +56,19 @@ pub fn ignore_set(config: &Config) -> Result<GlobSet, Error> {
 }
 
 /// Whether `path` (repository-relative) is a note file by name: `*.md`.
-pub fn is_markdown(path: &Path) -> bool {
+pub(crate) fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
 /// Walk `<root>/<notes.root>` for note files, compiling the `ignore` globs.
-pub fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
+pub(crate) fn discover(root: &Path, config: &Config) -> Result<Discovered, Error> {
     discover_with(root, config, &ignore_set(config)?)
 }
 
 /// [`discover`] with the `ignore` globs compiled already (a run's `Settings`).
 /// Walks the root of every note set and keeps the files some set claims
 /// (see [`ParseContext::classify`]).
-pub fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<Discovered, Error> {
+pub(crate) fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<Discovered, Error> {
     let ctx = ParseContext::new(config)?;
     // Walk each root once: a root inside another walked root is walked with it.
     let mut roots: Vec<&str> = ctx.sets.iter().map(|s| s.root.as_str()).collect();
@@ -224,7 +224,7 @@ fn err_path(err: &ignore::Error) -> Option<&Path> {
 }
 
 /// Read a file as a [`SourceFile`], or the one diagnostic saying why it cannot be linted.
-pub fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+pub(crate) fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     let bad = |msg: String, help: &str| {
         Box::new(Diagnostic::file_level(UNREADABLE_FILE, Severity::Error, path, msg).with_help(help))
     };

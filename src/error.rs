@@ -13,14 +13,14 @@ use miette::{NamedSource, SourceSpan};
 #[error("{}:{line}:{column}: {message}", path.display())]
 #[diagnostic(code(daybook::config), help("fix daybook.yml (see `daybook config schema` for every key)"))]
 pub struct ConfigError {
-    pub path: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+    pub(crate) path: PathBuf,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
     #[source_code]
-    pub src: NamedSource<String>,
+    pub(crate) src: NamedSource<String>,
     #[label("here")]
-    pub span: SourceSpan,
+    pub(crate) span: SourceSpan,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -46,12 +46,12 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: &Path, action: &'static str, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, action: &'static str, source: std::io::Error) -> Self {
         Error::Io { path: path.to_path_buf(), action, source }
     }
 
     /// A config error at byte `offset` of `text`.
-    pub fn config(path: &Path, text: &str, offset: usize, message: String) -> Self {
+    pub(crate) fn config(path: &Path, text: &str, offset: usize, message: String) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;

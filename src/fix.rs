@@ -2,7 +2,7 @@
 //!
 //! Modelled on ruff: [`apply`] is pure — it sorts the fixes, skips any that
 //! overlaps one already accepted (the next round picks it up, against text
-//! that has moved), and splices the rest in. [`fix_source`] lints, applies and
+//! that has moved), and splices the rest in. [`fix_with`] lints, applies and
 //! re-lints one file until no fix applies, at most [`MAX_ROUNDS`] times, so
 //! fixes that only become possible after another one still land. Every fix is
 //! checked first against what it intends: one that would lose an item or a
@@ -11,29 +11,27 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::{Applicability, Diagnostic, Edit, Fix, SourceFile};
-use crate::error::Error;
 use crate::note::Note;
 use crate::note::parse::{ParseContext, parse_note};
-use crate::rules::{Prepared, RuleContext};
+use crate::rules::RuleContext;
 use crate::settings::Settings;
 
 /// Rounds of lint → apply before giving up (ruff stops at 100 too): a pair of
 /// fixes undoing each other must not loop forever.
-pub const MAX_ROUNDS: usize = 100;
+pub(crate) const MAX_ROUNDS: usize = 100;
 
 /// What [`apply`] did with a set of fixes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    pub text: String,
+pub(crate) struct Applied {
+    pub(crate) text: String,
     /// Indices (into the slice given to [`apply`]) of the fixes spliced in.
-    pub applied: Vec<usize>,
+    pub(crate) applied: Vec<usize>,
     /// Indices of fixes left out because they overlap an applied one or do
     /// not fit the text (out of range, inside a UTF-8 sequence).
-    pub skipped: Vec<usize>,
+    pub(crate) skipped: Vec<usize>,
 }
 
 /// Whether two edits touch the same bytes. Two insertions at one offset
@@ -57,7 +55,7 @@ fn fits(text: &str, e: &Edit) -> bool {
 
 /// Apply every fix of `fixes` that fits and does not overlap an earlier one
 /// (in text order); all edits of one fix land together or not at all.
-pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
+pub(crate) fn apply(text: &str, fixes: &[&Fix]) -> Applied {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| (fixes[i].range().start, fixes[i].range().end, i));
     let mut accepted: Vec<&Edit> = Vec::new();
@@ -94,42 +92,43 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
 
 /// A fix the safety check turned down.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
-    pub diagnostic: Diagnostic,
+pub(crate) struct Refused {
+    pub(crate) diagnostic: Diagnostic,
     /// Why, one sentence (`it would turn 3 items into 2`).
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// What [`fix_source`] did to one file.
 #[derive(Debug, Clone)]
-pub struct FixOutcome {
+pub(crate) struct FixOutcome {
     /// The text after every applied fix (the input when nothing applied).
-    pub text: String,
+    pub(crate) text: String,
     /// The findings whose fixes were applied, in the order they landed.
-    pub fixed: Vec<Diagnostic>,
-    pub refused: Vec<Refused>,
+    pub(crate) fixed: Vec<Diagnostic>,
+    pub(crate) refused: Vec<Refused>,
     /// A fix moving the file (its finding, and the new path): the caller
     /// moves it once the text is written, since only it may touch the disk.
-    pub rename: Option<(Diagnostic, String)>,
+    pub(crate) rename: Option<(Diagnostic, String)>,
     /// Rounds run; [`MAX_ROUNDS`] means the file did not settle.
-    pub rounds: usize,
+    #[cfg_attr(not(test), expect(dead_code, reason = "only the tests ask how many rounds a file took"))]
+    pub(crate) rounds: usize,
 }
 
 impl FixOutcome {
-    pub fn changed(&self, original: &str) -> bool {
+    pub(crate) fn changed(&self, original: &str) -> bool {
         self.text != original
     }
 }
 
 /// Which fixes a run applies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FixOptions {
+pub(crate) struct FixOptions {
     /// Apply [`Applicability::Unsafe`] fixes too.
-    pub unsafe_fixes: bool,
+    pub(crate) unsafe_fixes: bool,
 }
 
 impl FixOptions {
-    pub fn allows(self, fix: &Fix) -> bool {
+    pub(crate) fn allows(self, fix: &Fix) -> bool {
         fix.applicability == Applicability::Safe || self.unsafe_fixes
     }
 }
@@ -164,22 +163,24 @@ fn check(before: &Note, fix: &Fix, ctx: &ParseContext) -> Result<(), String> {
     Ok(())
 }
 
-/// Lint `file`, apply its fixes, re-lint, until no fix applies (or
-/// [`MAX_ROUNDS`]). Writes nothing: the caller decides what to do with the text.
-pub fn fix_source(
+/// [`fix_with`] in a context of its own (the tests' one-file runs).
+#[cfg(test)]
+pub(crate) fn fix_source(
     file: Arc<SourceFile>,
-    root: &Path,
+    root: &std::path::Path,
     settings: &Settings,
     options: FixOptions,
-) -> Result<FixOutcome, Error> {
-    let prepared = Prepared::from_compiled(root, &settings.parse, &settings.fields);
+) -> Result<FixOutcome, crate::error::Error> {
+    let prepared = crate::rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     Ok(fix_with(file, &prepared.context(&settings.config, root), settings, options))
 }
 
-/// [`fix_source`] in a context prepared once for a whole run (`daybook fix`
-/// fixes every note with one: building it per note, and its local-link cache
-/// with it, was most of a run's time).
-pub fn fix_with(
+/// Lint `file`, apply its fixes, re-lint, until no fix applies (or
+/// [`MAX_ROUNDS`]). Writes nothing: the caller decides what to do with the
+/// text. The context is prepared once for a whole run (`daybook fix` fixes
+/// every note with one: building it per note, and its local-link cache with
+/// it, was most of a run's time).
+pub(crate) fn fix_with(
     file: Arc<SourceFile>,
     cx: &RuleContext<'_>,
     settings: &Settings,
@@ -254,7 +255,7 @@ impl Triage {
 /// A unified diff from `old` to `new` for the file `path` (repository-relative),
 /// with the `diff --git` and `a/`, `b/` headers `git diff` writes, so `git
 /// apply` takes it, also among renames; empty when the texts are equal.
-pub fn diff(path: &str, old: &str, new: &str) -> String {
+pub(crate) fn diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
@@ -263,7 +264,7 @@ pub fn diff(path: &str, old: &str, new: &str) -> String {
 
 /// [`diff`] of a file moved from `from` to `to`, its text changed or not:
 /// the rename header `git diff` writes, then the changes to the text.
-pub fn diff_moved(from: &str, to: &str, old: &str, new: &str) -> String {
+pub(crate) fn diff_moved(from: &str, to: &str, old: &str, new: &str) -> String {
     let same = if old == new { "similarity index 100%\n" } else { "" };
     let mut out = format!("diff --git a/{from} b/{to}\n{same}rename from {from}\nrename to {to}\n");
     if old != new {

@@ -26,31 +26,45 @@
 
 #[cfg(test)]
 mod architecture;
-pub mod catalog;
-// The binary's side: the only modules that print.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
-pub mod cli;
-#[allow(clippy::print_stdout, clippy::print_stderr)]
-pub mod commands;
+
+// The documented API: configuration, diagnostics, the lint driver, the README,
+// the link checker and the reporters.
 pub mod config;
 pub mod diag;
-pub mod discover;
-pub(crate) mod error;
-pub mod fix;
-pub mod github;
-pub(crate) mod levels;
 pub mod links;
 pub mod lint;
-pub mod note;
-pub(crate) mod pattern;
 pub mod readme;
 pub mod report;
-pub mod rules;
 pub mod settings;
-pub(crate) mod suggest;
-pub(crate) mod suppress;
-pub(crate) mod util;
-pub(crate) mod write;
+
+// Public only so tests/it can reach them; not part of the API.
+#[doc(hidden)]
+pub mod catalog;
+#[doc(hidden)]
+pub mod discover;
+#[doc(hidden)]
+pub mod github;
+#[doc(hidden)]
+pub mod note;
+#[doc(hidden)]
+pub mod rules;
+
+// The binary's side, the only modules that print: `cli` is public for
+// `main.rs`, which calls `cli::main` and nothing else.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[doc(hidden)]
+pub mod cli;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+mod commands;
+
+mod error;
+mod fix;
+mod levels;
+mod pattern;
+mod suggest;
+mod suppress;
+mod util;
+mod write;
 
 pub use config::Config;
 pub use diag::{Diagnostic, Severity, SourceFile};

@@ -27,9 +27,9 @@ pub struct Loaded {
     /// Every readable note, sorted by path.
     pub notes: Vec<Note>,
     /// The README (`readme.path`), when it exists and is readable.
-    pub readme: Option<Note>,
+    pub(crate) readme: Option<Note>,
     /// One diagnostic per file that could not be read (rule `unreadable-file`).
-    pub problems: Vec<Diagnostic>,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 /// Discover, read and parse every note (in parallel) and the README.
@@ -104,37 +104,37 @@ where
 
 /// Knobs of a lint run (beyond the config).
 #[derive(Debug, Clone, Default)]
-pub struct LintOptions {
+pub(crate) struct LintOptions {
     /// Run only these rules (by name); `None` runs all.
-    pub only: Option<Vec<String>>,
+    pub(crate) only: Option<Vec<String>>,
     /// Keep every note's model and text complete in [`LintOutcome::notes`]
     /// and [`LintOutcome::sources`]. By default a note is compacted once the
     /// per-note rules have seen it (see [`compact`]): memory then grows with
     /// the threads and the largest note, not with the repository.
-    pub full_notes: bool,
+    pub(crate) full_notes: bool,
     /// Keep every link of a compacted note: the external link checker reads
     /// them all. Otherwise only the links items open with stay (what
     /// `duplicate-url` compares), which in a typical note is a quarter of them.
-    pub keep_links: bool,
+    pub(crate) keep_links: bool,
 }
 
 /// What a lint run produced.
 #[derive(Debug, Default)]
-pub struct LintOutcome {
+pub(crate) struct LintOutcome {
     /// Findings at the rules' default severities, sorted. Pass them (with any
     /// external findings) through [`finalize`] before reporting.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Every parsed file by display path, for reporters' snippets. Compacted
     /// notes' files hold no text: [`with_snippets`] reads back the ones
     /// findings name.
-    pub sources: Sources,
+    pub(crate) sources: Sources,
     /// Every readable note, compacted unless [`LintOptions::full_notes`].
-    pub notes: Vec<Note>,
-    pub readme: Option<Note>,
+    pub(crate) notes: Vec<Note>,
+    pub(crate) readme: Option<Note>,
 }
 
 /// Run every note rule over the repository at `root`.
-pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<LintOutcome, Error> {
+pub(crate) fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<LintOutcome, Error> {
     let config = &settings.config;
     let prepared = rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     let set = options.only.as_ref().map_or_else(rules::RuleSet::all, rules::RuleSet::only);
@@ -172,7 +172,7 @@ pub fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<L
 /// a note set that holds no items. The one loop `daybook lint`,
 /// [`lint_source`] and the language server share, so which rules see which
 /// note cannot drift between them.
-pub fn check_note(
+pub(crate) fn check_note(
     checks: &[&dyn rules::Check],
     note: &Note,
     cx: &rules::RuleContext<'_>,
@@ -188,7 +188,7 @@ pub fn check_note(
 /// stays: the file (snippets, suppressions), every link with its destination
 /// and spans (external checks, duplicates), items with their span, link and
 /// stars, headings, sections and comments. [`drop_text`] goes further.
-pub fn compact(note: &mut Note) {
+pub(crate) fn compact(note: &mut Note) {
     for item in &mut note.items {
         item.fields = Vec::new();
         item.other_bullets = Vec::new();
@@ -211,7 +211,7 @@ pub fn compact(note: &mut Note) {
 /// length and the positions of the links and comments
 /// ([`crate::diag::SourceFile::without_text`]). Snippets come back with
 /// [`with_snippets`]. (What `daybook lint` does to each note once checked.)
-pub fn drop_text(note: &mut Note) {
+pub(crate) fn drop_text(note: &mut Note) {
     compact(note);
     note.stray_fields = Vec::new();
     note.headings = Vec::new();
@@ -231,7 +231,7 @@ pub fn drop_text(note: &mut Note) {
 /// Keep only the links items open with, the ones cross-note rules compare,
 /// and point the items at them again. For a run whose links are not checked
 /// afterwards (`--offline`): the others were for per-note rules.
-pub fn keep_item_links(note: &mut Note) {
+pub(crate) fn keep_item_links(note: &mut Note) {
     let all = note.links.len();
     let mut wanted: Vec<usize> = note.items.iter().filter_map(|i| i.link).filter(|&l| l < all).collect();
     wanted.sort_unstable();
@@ -248,7 +248,7 @@ pub fn keep_item_links(note: &mut Note) {
 /// snippets. Only files with findings are read, so memory grows with what is
 /// reported, not with the repository. A file that changed or vanished since
 /// it was checked is shown without its text rather than with the wrong one.
-pub fn with_snippets(sources: &mut Sources, diags: &[Diagnostic]) {
+pub(crate) fn with_snippets(sources: &mut Sources, diags: &[Diagnostic]) {
     let mut wanted: Vec<&str> = diags.iter().map(|d| d.path.as_str()).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -267,12 +267,12 @@ pub fn with_snippets(sources: &mut Sources, diags: &[Diagnostic]) {
 }
 
 /// Deterministic order: path, line, column, rule, message.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
 }
 
 /// The date of every note, by display path (for the `strict_since` cap).
-pub fn note_dates(notes: &[Note]) -> HashMap<String, NaiveDate> {
+pub(crate) fn note_dates(notes: &[Note]) -> HashMap<String, NaiveDate> {
     notes.iter().filter_map(|n| Some((n.file.path.clone(), n.date()?))).collect()
 }
 
@@ -280,7 +280,7 @@ pub fn note_dates(notes: &[Note]) -> HashMap<String, NaiveDate> {
 /// ones) after inline suppressions (which report unused ones), then the
 /// `rules:` overrides and the `strict_since` cap, sorted. Suppressions come
 /// first so that a finding of a rule set to `off` still counts as suppressed.
-pub fn finalize(
+pub(crate) fn finalize(
     diagnostics: Vec<Diagnostic>,
     config: &Config,
     notes: &[Note],
@@ -307,7 +307,7 @@ pub fn lint_source(
 /// [`lint_source`] on a note already parsed, in a context prepared once for
 /// many calls (`daybook fix` lints one file round after round): every note
 /// rule, the cross-note ones seeing this note alone; sorted.
-pub fn lint_note(note: &Note, cx: &rules::RuleContext<'_>) -> Vec<Diagnostic> {
+pub(crate) fn lint_note(note: &Note, cx: &rules::RuleContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_note(rules::checks(), note, cx, &mut out);
     for c in rules::checks() {

@@ -1,8 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = daybook::cli::Cli::parse();
-    daybook::cli::run(cli)
+    daybook::cli::main()
 }

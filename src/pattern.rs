@@ -24,7 +24,7 @@ struct Slot {
 }
 
 #[derive(Debug, Clone)]
-pub struct DatePattern {
+pub(crate) struct DatePattern {
     source: String,
     regex: Regex,
     slots: Vec<Slot>,
@@ -33,20 +33,20 @@ pub struct DatePattern {
 
 /// What a matching text spells besides its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Captured {
+pub(crate) struct Captured {
     /// `None` for a pattern without date placeholders.
-    pub date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
     /// The text `{slug}` stood for.
-    pub slug: Option<String>,
+    pub(crate) slug: Option<String>,
     /// The number `{n}` stood for.
-    pub number: Option<u64>,
+    pub(crate) number: Option<u64>,
     /// The number as written (`062`).
-    pub number_text: Option<String>,
+    pub(crate) number_text: Option<String>,
 }
 
 /// Why a string that has the pattern's shape still does not name a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateMismatch {
+pub(crate) enum DateMismatch {
     /// A component spelled twice disagrees, e.g. folder `202105` with file `0610.md`.
     Inconsistent { component: &'static str, first: u32, second: u32 },
     /// The numbers do not form a calendar date (February 31st).
@@ -68,7 +68,7 @@ impl std::fmt::Display for DateMismatch {
 
 impl DatePattern {
     /// A pattern that spells a date: it needs `{yyyy}`, a month and a day.
-    pub fn new(pattern: &str) -> Result<Self, String> {
+    pub(crate) fn new(pattern: &str) -> Result<Self, String> {
         let p = DatePattern::general(pattern)?;
         if !p.dated {
             return Err(format!("pattern `{pattern}` needs a year, a month and a day placeholder"));
@@ -79,7 +79,7 @@ impl DatePattern {
     /// A pattern that may spell a date or not: the date placeholders come all
     /// three or not at all. `{slug}` is any text without `/`, `{n}` a sequence
     /// number, `*` any text within one path segment and `**` any depth of folders.
-    pub fn general(pattern: &str) -> Result<Self, String> {
+    pub(crate) fn general(pattern: &str) -> Result<Self, String> {
         let mut re = String::from("^");
         let mut slots = Vec::new();
         let mut literal = String::new();
@@ -147,24 +147,24 @@ impl DatePattern {
         Ok(DatePattern { source: pattern.to_owned(), regex, slots, dated: date_parts == 3 })
     }
 
-    pub fn source(&self) -> &str {
+    pub(crate) fn source(&self) -> &str {
         &self.source
     }
 
     /// Whether the pattern spells a date.
-    pub fn is_dated(&self) -> bool {
+    pub(crate) fn is_dated(&self) -> bool {
         self.dated
     }
 
     /// Whether the pattern holds `{slug}`, `{n}` or a wildcard: one it cannot spell alone.
-    pub fn has_free_parts(&self) -> bool {
+    pub(crate) fn has_free_parts(&self) -> bool {
         self.slots.iter().any(|s| matches!(s.part, Part::Slug | Part::Number)) || self.source.contains('*')
     }
 
     /// `None` when `text` does not have the pattern's shape at all; otherwise the
     /// date, or why the digits do not make one. A pattern without a date
     /// never matches here: see [`DatePattern::captures`].
-    pub fn parse(&self, text: &str) -> Option<Result<NaiveDate, DateMismatch>> {
+    pub(crate) fn parse(&self, text: &str) -> Option<Result<NaiveDate, DateMismatch>> {
         match self.captures(text)? {
             Ok(c) => c.date.map(Ok),
             Err(e) => Some(Err(e)),
@@ -173,7 +173,7 @@ impl DatePattern {
 
     /// `None` when `text` does not have the pattern's shape; otherwise what it
     /// spells, or why its digits name no date.
-    pub fn captures(&self, text: &str) -> Option<Result<Captured, DateMismatch>> {
+    pub(crate) fn captures(&self, text: &str) -> Option<Result<Captured, DateMismatch>> {
         let caps = self.regex.captures(text)?;
         let mut values: [Option<u32>; 3] = [None; 3];
         let mut out = Captured::default();
@@ -218,7 +218,11 @@ impl DatePattern {
     /// (`{m}` unpadded, `{mm}` padded); the rest of `text` is not touched, so
     /// a `{slug}` or a wildcard keeps what it stood for. `None` when `text`
     /// does not match or the pattern spells no date.
-    pub fn respell(&self, text: &str, date: NaiveDate) -> Option<Vec<(std::ops::Range<usize>, String)>> {
+    pub(crate) fn respell(
+        &self,
+        text: &str,
+        date: NaiveDate,
+    ) -> Option<Vec<(std::ops::Range<usize>, String)>> {
         use chrono::Datelike;
         let caps = self.regex.captures(text).filter(|_| self.dated)?;
         let mut out = Vec::new();
@@ -240,7 +244,7 @@ impl DatePattern {
     }
 
     /// Spell `date` in this pattern; `{slug}`, `{n}` and wildcards stay as written.
-    pub fn format(&self, date: NaiveDate) -> String {
+    pub(crate) fn format(&self, date: NaiveDate) -> String {
         use chrono::Datelike;
         let mut out = String::new();
         let mut rest = self.source.as_str();
@@ -265,7 +269,7 @@ impl DatePattern {
     /// pattern without matching it: as deep, and with a file name of nearly
     /// the same shape (digits compared as digits). A file in a shared folder
     /// that is this close is a misnamed note, not some other document.
-    pub fn near_miss(&self, text: &str) -> bool {
+    pub(crate) fn near_miss(&self, text: &str) -> bool {
         if !self.dated || self.regex.is_match(text) {
             return false;
         }

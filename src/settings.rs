@@ -26,19 +26,19 @@ pub struct Settings {
     pub config: Config,
     /// The daybook.yml it was read from, if any (for errors that only the real
     /// notes reveal, such as a template indexing past the last note).
-    pub path: Option<PathBuf>,
+    pub(crate) path: Option<PathBuf>,
     /// Path and title patterns, section headings: what the note parser needs.
-    pub parse: ParseContext,
+    pub(crate) parse: ParseContext,
     /// The `ignore:` globs.
-    pub ignore: GlobSet,
+    pub(crate) ignore: GlobSet,
     /// Field labels, aliases and numbered variants.
-    pub fields: CompiledFields,
+    pub(crate) fields: CompiledFields,
     /// Include/exclude sets, host rules, soft-404 patterns, accepted statuses.
     pub links: LinkSettings,
     /// The README's region templates.
-    pub templates: Templates,
+    pub(crate) templates: Templates,
     /// The template of a new note (`template:`).
-    pub note_template: NoteTemplate,
+    pub(crate) note_template: NoteTemplate,
 }
 
 impl std::fmt::Debug for Settings {
@@ -53,7 +53,7 @@ impl std::fmt::Debug for Settings {
 impl Settings {
     /// Load `<root>/daybook.yml` (or `explicit`) and compile it; the defaults
     /// when there is no file.
-    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Settings, Error> {
+    pub(crate) fn load(root: &Path, explicit: Option<&Path>) -> Result<Settings, Error> {
         match Config::read(root, explicit)? {
             Some((path, text)) => {
                 let mut settings = Settings::from_yaml(&text, &path)?;

@@ -28,9 +28,9 @@ use crate::report::{Format, RenderOptions, Sources};
 use crate::settings::Settings;
 
 /// Name of the check run daybook creates.
-pub const CHECK_NAME: &str = "daybook";
+pub(crate) const CHECK_NAME: &str = "daybook";
 
-pub fn run(cli: &Cli, args: &ActionArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &ActionArgs) -> miette::Result<ExitCode> {
     let env = Env::from_process();
     let mut inputs = Inputs::from_env(&env)?;
     if let Some(m) = args.filter_mode {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::cli::{AddArgs, Cli};
 use crate::write::add::{AddOptions, add_items};
 
-pub fn run(cli: &Cli, args: &AddArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &AddArgs) -> miette::Result<ExitCode> {
     let root = args.root.as_path();
     let settings = super::open_repo(cli, root)?;
     let opts = AddOptions {

@@ -7,7 +7,7 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
 
-pub fn run(args: &CompletionsArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(args: &CompletionsArgs) -> miette::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`daybook completions bash | head`) is not worth a panic,
     // which writing straight to stdout through clap_complete would be.
@@ -16,7 +16,7 @@ pub fn run(args: &CompletionsArgs) -> miette::Result<ExitCode> {
 }
 
 /// The completion script of `shell` for every subcommand and flag.
-pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
+pub(crate) fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "daybook", &mut buf);

@@ -7,7 +7,7 @@ use crate::cli::{Cli, ConfigCommand};
 use crate::config::Config;
 use crate::error::Error;
 
-pub fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
     let text = match args {
         ConfigCommand::Show { path } => {
             let settings = super::open_repo(cli, path)?;
@@ -21,7 +21,7 @@ pub fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
 }
 
 /// The effective config as YAML, with a comment saying where it came from.
-pub fn show(config: &Config, from: Option<&std::path::Path>) -> Result<String, Error> {
+pub(crate) fn show(config: &Config, from: Option<&std::path::Path>) -> Result<String, Error> {
     let yaml = yaml_serde::to_string(config)
         .map_err(|e| Error::Usage(format!("could not print the config: {e}")))?;
     let origin = match from {
@@ -32,7 +32,7 @@ pub fn show(config: &Config, from: Option<&std::path::Path>) -> Result<String, E
 }
 
 /// The JSON Schema of daybook.yml, pretty-printed.
-pub fn schema() -> String {
+pub(crate) fn schema() -> String {
     let mut s =
         serde_json::to_string_pretty(&Config::json_schema(crate::catalog::names())).unwrap_or_default();
     s.push('\n');

@@ -13,11 +13,11 @@ use crate::settings::Settings;
 #[derive(Debug, Default)]
 pub(crate) struct Fixed {
     /// Findings whose fixes landed (or would land).
-    pub findings: usize,
+    pub(crate) findings: usize,
     /// Files that changed (or would change), the README included.
-    pub files: usize,
+    pub(crate) files: usize,
     /// The unified diff of every changed file, in path order, the README last.
-    pub diff: String,
+    pub(crate) diff: String,
 }
 
 /// Fix every note (or only `files`); with `write`, each changed file is

@@ -28,7 +28,7 @@ use crate::readme::adopt::{Adoption, adopt};
 use crate::readme::markers::RegionName;
 use crate::readme::{self, Generated, ReadmeError, ReadmeFile};
 
-pub fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     if !root.is_dir() {
         super::open_repo(cli, root)?;

@@ -15,7 +15,7 @@ use crate::links::{ExternalOptions, ExternalReport, HostEvent, LinkSettings, Out
 use crate::note::Note;
 
 /// Check the external links of `docs`, reporting on stderr as it goes.
-pub fn check_external(
+pub(crate) fn check_external(
     docs: &[Note],
     settings: &LinkSettings,
     args: &LinkCheckArgs,

@@ -25,7 +25,7 @@ use crate::util::url::{Dest, classify};
 /// The version of the JSON document; bumped when a field changes meaning.
 const JSON_VERSION: u32 = 1;
 
-pub fn run(cli: &Cli, args: &LinksArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &LinksArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let settings = super::open_repo(cli, root)?;
     let loaded = crate::lint::load_notes(root, &settings)?;
@@ -46,34 +46,34 @@ pub fn run(cli: &Cli, args: &LinksArgs) -> miette::Result<ExitCode> {
 
 /// One extracted link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// Repository-relative, `/`-separated.
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based; the column counts characters. Where the link is written (for a
     /// reference link: its use, not its definition).
-    pub line: usize,
-    pub column: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
     /// `inline`, `reference`, `image`, `image-reference`, `autolink`,
     /// `bare-url`, `bare-email`, `html-src` or `html-href`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The destination as written (a bare link's with GitHub's implied
     /// `http://` or `mailto:`).
-    pub dest: String,
+    pub(crate) dest: String,
     /// `web`, `local`, `outside-repo`, `scheme`, `malformed` or `empty`.
-    pub target: &'static str,
+    pub(crate) target: &'static str,
     /// `web`: the URL requested (normalized, no fragment); `scheme`: the
     /// destination as a browser reads it.
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// `local`: the repository path looked up (the file itself for `#x`).
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// The `#fragment`, apart from the URL or path, as written.
-    pub fragment: Option<String>,
+    pub(crate) fragment: Option<String>,
     /// Left out by `links.include` / `links.exclude`: never requested.
-    pub excluded: bool,
+    pub(crate) excluded: bool,
 }
 
 /// The links of `docs`, sorted by file, line and column.
-pub fn list(docs: &[&Note], settings: &LinkSettings) -> Vec<Listed> {
+pub(crate) fn list(docs: &[&Note], settings: &LinkSettings) -> Vec<Listed> {
     let mut out: Vec<Listed> = docs
         .iter()
         .flat_map(|note| note.links.iter().map(move |link| listed(note, link, settings)))
@@ -171,7 +171,7 @@ fn local(file: &str, link: &Link, l: &mut Listed) {
 }
 
 /// `{"version":1,"links":[...]}`, pretty-printed, control characters escaped.
-pub fn json(links: &[Listed]) -> String {
+pub(crate) fn json(links: &[Listed]) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
         version: u32,
@@ -186,7 +186,7 @@ pub fn json(links: &[Listed]) -> String {
 
 /// One line per link: `file:line:col  kind  dest  -> request`, the first
 /// three columns aligned.
-pub fn human(links: &[Listed]) -> String {
+pub(crate) fn human(links: &[Listed]) -> String {
     let rows: Vec<[String; 4]> = links
         .iter()
         .map(|l| {

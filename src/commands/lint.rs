@@ -15,7 +15,7 @@ use crate::lint::{LintOptions, finalize, lint};
 use crate::report::{Format, RenderOptions, Sources};
 use crate::settings::Settings;
 
-pub fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
     let target = target(args)?;
     let root = target.root.as_path();
     let mut settings = super::open_repo(cli, root)?;
@@ -222,7 +222,7 @@ fn repo_prefix(root: &Path) -> String {
 /// The findings of a full lint run (note rules, external links unless
 /// `offline`, config levels applied), sorted, with the parsed sources. Shared
 /// with `daybook action`.
-pub fn findings(
+pub(crate) fn findings(
     root: &Path,
     settings: &Settings,
     offline: bool,
@@ -274,7 +274,7 @@ fn findings_in(
 }
 
 /// 1 when an error was found, or a warning under `--deny-warnings`; else 0.
-pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> ExitCode {
+pub(crate) fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> ExitCode {
     let t = Tally::of(diags);
     if t.errors > 0 || (deny_warnings && t.warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
@@ -282,7 +282,7 @@ pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> ExitCode {
 /// `--color`, with `auto` meaning: what [`color_from_env`] says, else
 /// whether stdout is a terminal. A report file (`--output`) is coloured only
 /// by `--color always`: a forced colour is for logs, not for artifacts.
-pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+pub(crate) fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -298,7 +298,7 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
 /// non-empty turns it off and wins; otherwise `FORCE_COLOR` non-empty, or
 /// `CLICOLOR_FORCE` set and not `0`, turns it on. `None`: no opinion (the
 /// caller decides: a terminal for `lint`, on for the Actions log).
-pub fn color_from_env(env: &dyn Fn(&str) -> Option<OsString>) -> Option<bool> {
+pub(crate) fn color_from_env(env: &dyn Fn(&str) -> Option<OsString>) -> Option<bool> {
     let set = |k: &str| env(k).filter(|v| !v.is_empty());
     if set("NO_COLOR").is_some() {
         Some(false)
@@ -310,7 +310,7 @@ pub fn color_from_env(env: &dyn Fn(&str) -> Option<OsString>) -> Option<bool> {
 }
 
 /// Wrap width: `COLUMNS` when set (tests pin it), else 100.
-pub fn term_width() -> usize {
+pub(crate) fn term_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
 }
 

@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::error::Error;
 
-pub fn run() -> miette::Result<ExitCode> {
+pub(crate) fn run() -> miette::Result<ExitCode> {
     let page = page().map_err(|e| Error::Usage(format!("could not render the manual page: {e}")))?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(&page).and_then(|_| out.flush());
@@ -16,7 +16,7 @@ pub fn run() -> miette::Result<ExitCode> {
 }
 
 /// daybook(1): the synopsis, every global flag and the subcommands.
-pub fn page() -> std::io::Result<Vec<u8>> {
+pub(crate) fn page() -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
     Ok(buf)

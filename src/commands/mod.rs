@@ -1,22 +1,22 @@
 //! One function per subcommand: load config, call the library stages, choose
 //! the exit code. Kept thin so the library stays testable without a process.
 
-pub mod action;
-pub mod add;
-pub mod completions;
-pub mod config;
+pub(crate) mod action;
+pub(crate) mod add;
+pub(crate) mod completions;
+pub(crate) mod config;
 mod fix;
-pub mod init;
-pub mod links;
-pub mod links_list;
-pub mod lint;
-pub mod man;
-pub mod new;
-pub mod output;
-pub mod publish;
-pub mod readme;
-pub mod rules;
-pub mod server;
+pub(crate) mod init;
+pub(crate) mod links;
+pub(crate) mod links_list;
+pub(crate) mod lint;
+pub(crate) mod man;
+pub(crate) mod new;
+pub(crate) mod output;
+pub(crate) mod publish;
+pub(crate) mod readme;
+pub(crate) mod rules;
+pub(crate) mod server;
 
 use std::path::Path;
 

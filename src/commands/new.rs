@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, NewArgs};
 use crate::write::NewError;
 
-pub fn run(cli: &Cli, args: &NewArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &NewArgs) -> miette::Result<ExitCode> {
     let root = args.root.as_path();
     let settings = super::open_repo(cli, root)?;
     let date = args.date.unwrap_or_else(|| chrono::Local::now().date_naive());

@@ -12,60 +12,33 @@
 use std::io::Write;
 
 use crate::github::context::in_actions;
-
-/// A fresh token: 128 bits from the operating system's CSPRNG, as hex.
-fn token() -> String {
-    let mut bytes = [0u8; 16];
-    // Without the OS's randomness there is no unguessable token, and a
-    // guessable one would let the text resume command processing: stop.
-    getrandom::fill(&mut bytes).expect("the operating system's random number generator is available");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `text` between `::stop-commands::TOKEN` and `::TOKEN::` with a new token,
-/// the resume on a line of its own even when `text` has no final newline.
-/// Control characters should already be escaped (`report::safe`).
-pub fn guard_for_runner(text: &str) -> String {
-    let token = token();
-    let mut out = String::with_capacity(text.len() + 80);
-    out.push_str("::stop-commands::");
-    out.push_str(&token);
-    out.push('\n');
-    out.push_str(text);
-    if !text.is_empty() && !text.ends_with('\n') {
-        out.push('\n');
-    }
-    out.push_str("::");
-    out.push_str(&token);
-    out.push_str("::\n");
-    out
-}
+use crate::report::safe::guard_for_runner;
 
 /// `text` as it goes to a log: guarded on Actions, as it is elsewhere.
-pub fn for_log(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn for_log(text: &str) -> std::borrow::Cow<'_, str> {
     if in_actions() && !text.is_empty() { guard_for_runner(text).into() } else { text.into() }
 }
 
 /// Write `text` (which may quote the repository) to `out`, guarded on Actions.
 /// A closed pipe (`daybook lint | head`) is not an error worth a panic.
-pub fn write_log(out: &mut impl Write, text: &str) {
+pub(crate) fn write_log(out: &mut impl Write, text: &str) {
     let _ = out.write_all(for_log(text).as_bytes()).and_then(|_| out.flush());
 }
 
 /// [`write_log`] to stdout.
-pub fn print_log(text: &str) {
+pub(crate) fn print_log(text: &str) {
     write_log(&mut std::io::stdout().lock(), text);
 }
 
 /// [`write_log`] to stderr: the runner reads commands there too.
-pub fn eprint_log(text: &str) {
+pub(crate) fn eprint_log(text: &str) {
     write_log(&mut std::io::stderr().lock(), text);
 }
 
 /// A failure's full report on stderr. It may quote daybook.yml or a note: on
 /// Actions guarded, with controls escaped (the report's own colours too, which
 /// a log does not need); elsewhere exactly as miette draws it.
-pub fn eprint_report(report: &miette::Report) {
+pub(crate) fn eprint_report(report: &miette::Report) {
     if in_actions() {
         eprint_log(&crate::report::safe::controls(&format!("{report:?}\n")));
     } else {
@@ -75,7 +48,7 @@ pub fn eprint_report(report: &miette::Report) {
 
 /// A unified diff with ANSI colours when `color`: headers bold, removed
 /// lines red, added green, hunk headers cyan.
-pub fn paint_diff(diff: &str, color: bool) -> String {
+pub(crate) fn paint_diff(diff: &str, color: bool) -> String {
     if !color {
         return diff.to_owned();
     }
@@ -96,26 +69,4 @@ pub fn paint_diff(diff: &str, color: bool) -> String {
             format!("\x1b[{code}m{body}\x1b[0m{nl}")
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_fresh_hex() {
-        let (a, b) = (token(), token());
-        assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn the_guard_resumes_on_its_own_line() {
-        let g = guard_for_runner("x\n::add-mask::y");
-        let lines: Vec<&str> = g.lines().collect();
-        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
-        assert_eq!(lines[1..3], ["x", "::add-mask::y"]);
-        assert_eq!(lines[3], format!("::{token}::"));
-    }
 }

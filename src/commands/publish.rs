@@ -12,7 +12,7 @@ use crate::github::context::{Context, Env, in_actions};
 use crate::github::publish::{self, Request};
 use crate::github::{Author, PublishOutcome};
 
-pub fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &PublishArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let settings = super::open_repo(cli, root)?;
     let (cfg, cfg_path) = (&settings.config, settings.path.as_deref());

@@ -13,7 +13,7 @@ use crate::cli::{Cli, ReadmeArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::readme::{self, Generated, markers};
 
-pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     let root = args.path.as_path();
     let settings = super::open_repo(cli, root)?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -51,7 +51,7 @@ pub fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
 }
 
 /// `the history and updated regions` — which regions differ between old and new.
-pub fn changed_regions(g: &Generated) -> String {
+pub(crate) fn changed_regions(g: &Generated) -> String {
     let (Ok(old), Ok(new)) = (markers::scan(&g.old), markers::scan(&g.new)) else {
         return "its regions".to_owned();
     };
@@ -70,7 +70,7 @@ pub fn changed_regions(g: &Generated) -> String {
 
 /// One line per finding (`warning[rule]: path:line:col: message`), its help
 /// indented below; line breaks and other controls in them shown escaped.
-pub fn render_findings(diags: &[Diagnostic]) -> String {
+pub(crate) fn render_findings(diags: &[Diagnostic]) -> String {
     use crate::report::safe::one_line;
     let mut out = String::new();
     for d in diags {

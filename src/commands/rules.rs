@@ -8,7 +8,7 @@ use crate::cli::{Cli, RulesArgs};
 use crate::diag::RuleInfo;
 use crate::error::Error;
 
-pub fn run(_cli: &Cli, args: &RulesArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(_cli: &Cli, args: &RulesArgs) -> miette::Result<ExitCode> {
     let text = match &args.name {
         None => list(registry()),
         Some(name) => explain(name)?,
@@ -19,7 +19,7 @@ pub fn run(_cli: &Cli, args: &RulesArgs) -> miette::Result<ExitCode> {
 }
 
 /// `name  severity  summary`, aligned.
-pub fn list(rules: &[&RuleInfo]) -> String {
+pub(crate) fn list(rules: &[&RuleInfo]) -> String {
     let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in rules {
@@ -29,7 +29,7 @@ pub fn list(rules: &[&RuleInfo]) -> String {
 }
 
 /// The rule's documentation, or a usage error with a suggestion.
-pub fn explain(name: &str) -> Result<String, Error> {
+pub(crate) fn explain(name: &str) -> Result<String, Error> {
     let Some(r) = info(name) else {
         let mut msg = format!("there is no rule named `{name}`");
         match crate::suggest::did_you_mean(name, names()) {

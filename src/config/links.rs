@@ -17,7 +17,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Host of WeChat articles, which answer 200 for deleted pages.
-pub const WECHAT_HOST: &str = "mp.weixin.qq.com";
+pub(crate) const WECHAT_HOST: &str = "mp.weixin.qq.com";
 
 /// External link checking: how many requests, how long to wait, what counts as alive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -33,7 +33,7 @@ pub struct LinksConfig {
     #[schemars(range(min = 1, max = 1024))]
     pub max_per_host: usize,
     /// Time allowed to resolve, connect and finish the TLS handshake. 1ms to 1h.
-    pub connect_timeout: HumanDuration,
+    pub(crate) connect_timeout: HumanDuration,
     /// Time allowed for one request, from connecting to the last byte read (`--timeout` overrides).
     /// 1ms to 1h.
     pub timeout: HumanDuration,
@@ -44,34 +44,34 @@ pub struct LinksConfig {
     #[schemars(range(min = 0, max = 20))]
     pub retries: u32,
     /// First retry delay; doubled at every retry, with jitter. 0 to 1h.
-    pub retry_backoff: HumanDuration,
+    pub(crate) retry_backoff: HumanDuration,
     /// Longest delay between two retries. 0 to 1h.
-    pub retry_backoff_max: HumanDuration,
+    pub(crate) retry_backoff_max: HumanDuration,
     /// Longest `Retry-After` honoured; a server asking for more is reported as unverified at once.
     /// 0 to 1h.
-    pub retry_after_max: HumanDuration,
+    pub(crate) retry_after_max: HumanDuration,
     /// Bytes of a body read for soft-404 rules and anchors. 0 to 67108864 (64 MiB).
     #[schemars(range(min = 0, max = 67_108_864))]
-    pub max_body_bytes: usize,
+    pub(crate) max_body_bytes: usize,
     /// Status codes that mean "alive": codes (`204`) or ranges (`"200-299"`).
     pub accept: Vec<StatusSpec>,
     /// Regexes: when not empty, only URLs matching one of them are checked.
-    pub include: Vec<String>,
+    pub(crate) include: Vec<String>,
     /// Regexes: URLs matching one of them are never checked (wins over `include`).
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// The `User-Agent` header sent with every request.
-    pub user_agent: String,
+    pub(crate) user_agent: String,
     /// A success in the cache is trusted for this long (each URL's age is spread
     /// over the last quarter of it so re-checks do not all fall on one run). 0 to 365d.
-    pub cache_max_age: HumanDuration,
+    pub(crate) cache_max_age: HumanDuration,
     /// Check `#fragment`s of HTML pages against the page's `id`/`name` attributes.
-    pub anchors: bool,
+    pub(crate) anchors: bool,
     /// Check github.com repository links through the GitHub REST API when a token is present.
-    pub github_api: bool,
+    pub(crate) github_api: bool,
     /// Per-host settings, keyed by host name (`example.com`) or by `*.example.com`
     /// for every subdomain. Entries are merged over the built-in ones.
     #[serde(deserialize_with = "merge_default_hosts")]
-    pub hosts: BTreeMap<String, HostConfig>,
+    pub(crate) hosts: BTreeMap<String, HostConfig>,
 }
 
 impl Default for LinksConfig {
@@ -108,33 +108,33 @@ impl Default for LinksConfig {
 /// enforces them. Past these a value is a mistake (a 2-hour timeout, a million
 /// requests in flight), and far past them it reaches limits of the machinery
 /// (tokio refuses a semaphore of more than 2^61 permits, `Instant + Duration` overflows).
-pub mod range {
+pub(crate) mod range {
     use std::time::Duration;
 
     /// `max_concurrency`, `max_per_host`, `hosts.<host>.concurrency` (and `--max-concurrency`):
     /// far more sockets than a CI runner's 1024 file descriptors would allow anyway.
-    pub const CONCURRENCY: (usize, usize) = (1, 1024);
+    pub(crate) const CONCURRENCY: (usize, usize) = (1, 1024);
     /// `timeout`, `connect_timeout` (and `--timeout`, in whole seconds).
-    pub const TIMEOUT: (Duration, Duration) = (Duration::from_millis(1), Duration::from_secs(3600));
-    pub const MAX_REDIRECTS: usize = 100;
-    pub const RETRIES: u32 = 20;
+    pub(crate) const TIMEOUT: (Duration, Duration) = (Duration::from_millis(1), Duration::from_secs(3600));
+    pub(crate) const MAX_REDIRECTS: usize = 100;
+    pub(crate) const RETRIES: u32 = 20;
     /// `retry_backoff`, `retry_backoff_max`, `retry_after_max`.
-    pub const RETRY_DELAY: Duration = Duration::from_secs(3600);
-    pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-    pub const CACHE_MAX_AGE: Duration = Duration::from_secs(365 * 86_400);
+    pub(crate) const RETRY_DELAY: Duration = Duration::from_secs(3600);
+    pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+    pub(crate) const CACHE_MAX_AGE: Duration = Duration::from_secs(365 * 86_400);
 }
 
 /// A value of `links:` outside its range: the key path (`["links", "hosts",
 /// "a.org", "concurrency"]`, for the error's line) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutOfRange {
-    pub key: Vec<String>,
-    pub message: String,
+pub(crate) struct OutOfRange {
+    pub(crate) key: Vec<String>,
+    pub(crate) message: String,
 }
 
 impl LinksConfig {
     /// Check every number against [`range`]; the first one outside is reported.
-    pub fn check_ranges(&self) -> Result<(), OutOfRange> {
+    pub(crate) fn check_ranges(&self) -> Result<(), OutOfRange> {
         let fail = |key: &[&str], message: String| {
             let key: Vec<String> =
                 std::iter::once("links").chain(key.iter().copied()).map(String::from).collect();
@@ -192,7 +192,7 @@ impl LinksConfig {
 /// spans. Block mappings are followed by indentation; where the path goes on in
 /// a flow mapping (`hosts: {a.org: {...}}`) or a key is not written (a default),
 /// the deepest key found is the answer, or 0.
-pub fn locate(text: &str, path: &[String]) -> usize {
+pub(crate) fn locate(text: &str, path: &[String]) -> usize {
     if path.is_empty() {
         return 0;
     }
@@ -234,33 +234,33 @@ pub fn locate(text: &str, path: &[String]) -> usize {
 /// Settings for one host.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct HostConfig {
+pub(crate) struct HostConfig {
     /// `head` (with a GET fallback when HEAD is refused) or `get`. Default: `head`,
     /// or `get` when the host has soft-404 rules or a link has an anchor to check.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<MethodChoice>,
+    pub(crate) method: Option<MethodChoice>,
     /// Extra request headers, sent to this host only.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
+    pub(crate) headers: BTreeMap<String, String>,
     /// Requests in flight at once to this host (default `max_per_host`). 1 to 1024.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1024))]
-    pub concurrency: Option<usize>,
+    pub(crate) concurrency: Option<usize>,
     /// Status codes that mean "alive" for this host (default: the global `accept`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accept: Option<Vec<StatusSpec>>,
+    pub(crate) accept: Option<Vec<StatusSpec>>,
     /// Check `#fragment`s on this host (default: the global `anchors`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub anchors: Option<bool>,
+    pub(crate) anchors: Option<bool>,
     /// Rules that judge a page by its body (the first `max_body_bytes`), for sites that
     /// answer 200 to deleted pages. `unverified` rules are applied before `dead` ones.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub soft_404: Vec<SoftRule>,
+    pub(crate) soft_404: Vec<SoftRule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum MethodChoice {
+pub(crate) enum MethodChoice {
     Head,
     Get,
 }
@@ -269,23 +269,23 @@ pub enum MethodChoice {
 /// `pattern` (a regex), the link gets `verdict`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SoftRule {
+pub(crate) struct SoftRule {
     /// What a match means: `dead` (a `dead-link` error) or `unverified` (an `unverified-link` warning).
-    pub verdict: SoftVerdict,
+    pub(crate) verdict: SoftVerdict,
     /// Plain phrases, any of which decides.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub phrases: Vec<String>,
+    pub(crate) phrases: Vec<String>,
     /// A regex over the body (Rust `regex` syntax), for phrases that only count in context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
     /// Shown in the diagnostic, e.g. "WeChat: deleted by the publisher".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum SoftVerdict {
+pub(crate) enum SoftVerdict {
     /// The page is gone: a `dead-link` error.
     Dead,
     /// The page is an anti-robot or rate-limit notice: an `unverified-link` warning.
@@ -302,7 +302,7 @@ pub enum StatusSpec {
 
 impl StatusSpec {
     /// The inclusive range this spec stands for.
-    pub fn range(&self) -> Result<(u16, u16), String> {
+    pub(crate) fn range(&self) -> Result<(u16, u16), String> {
         let parse = |s: &str| -> Result<u16, String> {
             let n: u16 = s.trim().parse().map_err(|_| format!("`{s}` is not a status code"))?;
             if (100..=599).contains(&n) { Ok(n) } else { Err(format!("{n} is not a status code (100-599)")) }
@@ -326,11 +326,11 @@ impl StatusSpec {
 pub struct HumanDuration(pub Duration);
 
 impl HumanDuration {
-    pub const fn secs(s: u64) -> Self {
+    pub(crate) const fn secs(s: u64) -> Self {
         HumanDuration(Duration::from_secs(s))
     }
 
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
         let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
@@ -412,7 +412,7 @@ fn merge_default_hosts<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Strin
 }
 
 /// The built-in per-host entries.
-pub fn default_hosts() -> BTreeMap<String, HostConfig> {
+pub(crate) fn default_hosts() -> BTreeMap<String, HostConfig> {
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let wechat = HostConfig {
         method: Some(MethodChoice::Get),

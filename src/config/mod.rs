@@ -16,19 +16,19 @@ use crate::diag::Severity;
 use crate::error::Error;
 
 mod keys;
-pub mod links;
+pub(crate) mod links;
 mod nesting;
-pub mod notes;
+pub(crate) mod notes;
 
 use keys::suggest_known_key;
 use nesting::{MAX_NESTING, check_nesting};
-pub use notes::{
+pub(crate) use notes::{
     DateSource, FrontMatterKey, FrontMatterSchema, NoteKind, NoteSets, NotesConfig, UndatedOrder, Unmatched,
     ValueType,
 };
 
 /// Default file name looked up at the repository root.
-pub const CONFIG_FILE: &str = "daybook.yml";
+pub(crate) const CONFIG_FILE: &str = "daybook.yml";
 
 /// Where the committed `daybook.schema.json` is published: the schema's `$id`,
 /// and what a `# yaml-language-server: $schema=` modeline names.
@@ -47,52 +47,52 @@ pub struct Config {
     // Accepted so `$schema: https://...` does not fail as an unknown key;
     // never printed back by `daybook config show`, which shows what daybook uses.
     #[serde(rename = "$schema", skip_serializing)]
-    pub schema: Option<String>,
+    pub(crate) schema: Option<String>,
     /// Where notes live and how their paths are spelled: one note set, or a list of
     /// sets (a file belongs to the first set whose pattern it matches).
     #[schemars(with = "notes::NoteSetsSchema")]
     pub notes: NoteSets,
     /// The H1 title every note starts with.
-    pub title: TitleConfig,
+    pub(crate) title: TitleConfig,
     /// The second-level headings a note is made of.
-    pub sections: SectionsConfig,
+    pub(crate) sections: SectionsConfig,
     /// The star rating after each item's link.
     pub stars: StarsConfig,
     /// The labelled sub-bullets of an item (`- Paper: [...](...)`).
     pub fields: Vec<FieldConfig>,
     /// Notes dated before this day are older free-form notes: field rules only warn there.
     #[schemars(with = "Option<String>")]
-    pub strict_since: Option<NaiveDate>,
+    pub(crate) strict_since: Option<NaiveDate>,
     /// Per-rule severity overrides: `rule-name: off | info | warning | error`.
-    pub rules: BTreeMap<String, RuleLevel>,
+    pub(crate) rules: BTreeMap<String, RuleLevel>,
     /// Globs (relative to the repository root) of files never linted.
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
     /// The generated README.
     pub readme: ReadmeConfig,
     /// External link checking.
-    pub links: links::LinksConfig,
+    pub(crate) links: links::LinksConfig,
     /// Committing the README back and talking to GitHub.
-    pub publish: PublishConfig,
+    pub(crate) publish: PublishConfig,
     /// Level of a README that is stale and is not committed (a pull request, a tag, a fork):
     /// `error`, `notice` or `off`. Unset: on a pull request a README made stale only by its
     /// notes is a notice (it is regenerated when the pull request is merged), elsewhere an
     /// error. A pull request that edits the README's generated regions by hand is an error
     /// whatever this says: the next regeneration would overwrite the edit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub readme_stale: Option<ReadmeStale>,
+    pub(crate) readme_stale: Option<ReadmeStale>,
     /// The minijinja template `daybook new` makes a note from (default: the seed's title,
     /// today section and footer). Variables: `title` (`title.pattern` spelled for the day),
     /// `today`, `footer` (the section headings), `date` (`2026-12-02`), `year`, `month`,
     /// `day`, `mm`, `dd`. The note it makes must start with `# {{ title }}` and hold
     /// `## {{ today }}`, where `daybook add` puts items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
 }
 
 /// The level of a stale README that is not committed (`readme_stale`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ReadmeStale {
+pub(crate) enum ReadmeStale {
     /// A `readme-stale` error: the run fails.
     Error,
     /// A `readme-stale` notice: reported, the run passes.
@@ -124,10 +124,10 @@ impl Default for Config {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct TitleConfig {
+pub(crate) struct TitleConfig {
     /// The H1 text, with the same placeholders as `notes.pattern`; the date it spells
     /// must be the date of the note's path.
-    pub pattern: String,
+    pub(crate) pattern: String,
 }
 
 impl Default for TitleConfig {
@@ -138,12 +138,12 @@ impl Default for TitleConfig {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct SectionsConfig {
+pub(crate) struct SectionsConfig {
     /// Heading text of the section holding the day's items. Runs of spaces are
     /// compared as one space.
-    pub today: String,
+    pub(crate) today: String,
     /// Heading text of the closing section (links to the author, QR code...).
-    pub footer: String,
+    pub(crate) footer: String,
 }
 
 impl Default for SectionsConfig {
@@ -156,13 +156,13 @@ impl Default for SectionsConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct StarsConfig {
     /// The token repeated to make a rating.
-    pub token: String,
+    pub(crate) token: String,
     /// The fewest tokens a rating may have. 0 to 100, at most `max`.
-    pub min: u32,
+    pub(crate) min: u32,
     /// The most tokens a rating may have. 0 to 100.
     pub max: u32,
     /// Whether every item must carry a rating.
-    pub required: bool,
+    pub(crate) required: bool,
 }
 
 impl Default for StarsConfig {
@@ -177,13 +177,13 @@ pub struct FieldConfig {
     /// The canonical label, e.g. `Paper`. Labels are case-sensitive.
     pub label: String,
     /// Other spellings accepted as this field, e.g. `论文`.
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// An item without this field is reported.
-    pub required: bool,
+    pub(crate) required: bool,
     /// The value must contain a link.
-    pub link: bool,
+    pub(crate) link: bool,
     /// `Paper1`, `Paper2`, ... are accepted as this field.
-    pub numbered: bool,
+    pub(crate) numbered: bool,
 }
 
 fn field(label: &str, aliases: &[&str], required: bool, link: bool, numbered: bool) -> FieldConfig {
@@ -197,7 +197,7 @@ fn field(label: &str, aliases: &[&str], required: bool, link: bool, numbered: bo
 }
 
 /// The fields of the seed repository's modern notes.
-pub fn default_fields() -> Vec<FieldConfig> {
+pub(crate) fn default_fields() -> Vec<FieldConfig> {
     vec![
         field("Abstract", &["主要内容", "摘要"], true, false, false),
         field("Paper", &["论文"], false, true, true),
@@ -209,7 +209,7 @@ pub fn default_fields() -> Vec<FieldConfig> {
 /// A rule's configured level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum RuleLevel {
+pub(crate) enum RuleLevel {
     Off,
     Info,
     Warning,
@@ -217,7 +217,7 @@ pub enum RuleLevel {
 }
 
 impl RuleLevel {
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             RuleLevel::Off => None,
             RuleLevel::Info => Some(Severity::Info),
@@ -240,7 +240,7 @@ pub enum Order {
 #[serde(default, deny_unknown_fields)]
 pub struct ReadmeConfig {
     /// README path relative to the repository root (default `README.md`).
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// Order of years, months and notes in the history region.
     pub order: Order,
     /// minijinja templates replacing the built-in ones, per region
@@ -251,14 +251,14 @@ pub struct ReadmeConfig {
     /// `by-topic` (a count line, a list of topics, a `### Topic` section per folder
     /// listing its notes by title) or `latest` (the newest `latest` notes, newest first).
     #[serde(skip_serializing_if = "is_default")]
-    pub style: ReadmeStyle,
+    pub(crate) style: ReadmeStyle,
     /// Display names of folders in the `by-topic` style (`aws: AWS`); a folder not
     /// listed is shown with each word capitalized (`claude-code` -> `Claude Code`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub topics: BTreeMap<String, String>,
+    pub(crate) topics: BTreeMap<String, String>,
     /// How many notes the `latest` list holds (default 10).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest: Option<usize>,
+    pub(crate) latest: Option<usize>,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -268,7 +268,7 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 /// The style of the built-in README templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum ReadmeStyle {
+pub(crate) enum ReadmeStyle {
     #[default]
     Seed,
     ByMonth,
@@ -277,7 +277,7 @@ pub enum ReadmeStyle {
 }
 
 impl ReadmeConfig {
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.path.as_deref().unwrap_or("README.md")
     }
 }
@@ -285,7 +285,7 @@ impl ReadmeConfig {
 /// How `daybook publish` commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum PublishMode {
+pub(crate) enum PublishMode {
     /// Git Data API when a token is present (verified commits), else git.
     #[default]
     Auto,
@@ -295,17 +295,17 @@ pub enum PublishMode {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct PublishConfig {
+pub(crate) struct PublishConfig {
     /// How to commit: `auto` (the Git Data API when a token is present, else git), `api` or `git`.
-    pub mode: PublishMode,
+    pub(crate) mode: PublishMode,
     /// Commit message; keep `[skip ci]` unless you want the commit to trigger workflows.
-    pub message: String,
+    pub(crate) message: String,
     /// Author name of the commit (git mode).
-    pub author_name: String,
+    pub(crate) author_name: String,
     /// Author email of the commit (git mode).
-    pub author_email: String,
+    pub(crate) author_email: String,
     /// How many times a race with another push is retried.
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
 }
 
 impl Default for PublishConfig {
@@ -357,7 +357,7 @@ impl Config {
 
     /// The text of `explicit` or of `<root>/daybook.yml` when it exists, with
     /// its path; `None` when there is no config file.
-    pub fn read(root: &Path, explicit: Option<&Path>) -> Result<Option<(PathBuf, String)>, Error> {
+    pub(crate) fn read(root: &Path, explicit: Option<&Path>) -> Result<Option<(PathBuf, String)>, Error> {
         // An empty DAYBOOK_CONFIG (a blank workflow input) means "not set".
         let explicit = explicit.filter(|p| !p.as_os_str().is_empty());
         let path = match explicit {
@@ -505,7 +505,7 @@ impl Config {
     }
 
     /// The configured level of a rule, if overridden.
-    pub fn rule_level(&self, rule: &str) -> Option<RuleLevel> {
+    pub(crate) fn rule_level(&self, rule: &str) -> Option<RuleLevel> {
         self.rules.get(rule).copied()
     }
 

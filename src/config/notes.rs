@@ -14,43 +14,43 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// One set of notes: where they live, how their paths are spelled, what they hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct NotesConfig {
+pub(crate) struct NotesConfig {
     /// A name for the set, used in messages and README templates (default: its root).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Folder holding the notes, relative to the repository root (`.` for the root itself).
-    pub root: String,
+    pub(crate) root: String,
     /// Path of a note relative to `root`. Placeholders: `{yyyy}` year, `{mm}` zero-padded
     /// month, `{dd}` zero-padded day, `{m}`/`{d}` unpadded, `{slug}` any text without `/`,
     /// `{n}` a sequence number; `*` is any text within one folder or file name, `**` any
     /// depth of folders. A placeholder used twice must agree (the month folder and the
     /// file name). Without date placeholders the notes are undated.
-    pub pattern: String,
+    pub(crate) pattern: String,
     /// What the notes hold: `items` (a today section of numbered, rated items with
     /// labelled fields) or `article` (a title and free text: only the link, front
     /// matter and title rules apply).
-    pub kind: NoteKind,
+    pub(crate) kind: NoteKind,
     /// Where a note's date comes from: `auto` (the path when the pattern spells a date,
     /// else the front matter, else the title), `path`, `front-matter`, `title` or `none`.
-    pub date: DateSource,
+    pub(crate) date: DateSource,
     /// The front matter key holding the date (default `date`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_key: Option<String>,
+    pub(crate) date_key: Option<String>,
     /// The H1 title pattern of this set's notes (placeholders as in `pattern`). Default:
     /// `title.pattern` for `items` notes; any title for `article` notes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// Order of undated notes in the README: `title` (case-insensitive) or `path`.
-    pub order_by: UndatedOrder,
+    pub(crate) order_by: UndatedOrder,
     /// Markdown files under `root` that match no set's pattern: `report` them all
     /// (`note-path`), report only `near` misses of the pattern, or `ignore` them.
     /// Default: `report` for a dedicated folder or a lone set, `near` for a set
     /// rooted at the repository root beside other sets.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unmatched: Option<Unmatched>,
+    pub(crate) unmatched: Option<Unmatched>,
     /// What the front matter (YAML between `---` lines at the top) must hold.
     #[serde(skip_serializing_if = "FrontMatterSchema::is_empty")]
-    pub front_matter: FrontMatterSchema,
+    pub(crate) front_matter: FrontMatterSchema,
 }
 
 impl Default for NotesConfig {
@@ -72,12 +72,12 @@ impl Default for NotesConfig {
 
 impl NotesConfig {
     /// The front matter key holding the date.
-    pub fn date_key(&self) -> &str {
+    pub(crate) fn date_key(&self) -> &str {
         self.date_key.as_deref().unwrap_or("date")
     }
 
     /// The set's name: `name`, else its root.
-    pub fn display_name(&self) -> &str {
+    pub(crate) fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.root)
     }
 }
@@ -85,7 +85,7 @@ impl NotesConfig {
 /// What a note set's notes hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum NoteKind {
+pub(crate) enum NoteKind {
     /// A today section of numbered items with ratings and labelled fields.
     #[default]
     Items,
@@ -96,7 +96,7 @@ pub enum NoteKind {
 /// Where a note's date comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum DateSource {
+pub(crate) enum DateSource {
     /// The path when the pattern spells a date, else the front matter, else the title.
     #[default]
     Auto,
@@ -110,7 +110,7 @@ pub enum DateSource {
 /// What becomes of a file under a set's root that matches no pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Unmatched {
+pub(crate) enum Unmatched {
     /// Every such Markdown file is a misnamed note (`note-path`).
     Report,
     /// Only files of nearly the pattern's shape are (`2024-1-2.md` for `{yyyy}-{mm}-{dd}.md`).
@@ -122,7 +122,7 @@ pub enum Unmatched {
 /// How undated notes are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum UndatedOrder {
+pub(crate) enum UndatedOrder {
     /// By title, case-insensitively.
     #[default]
     Title,
@@ -133,17 +133,17 @@ pub enum UndatedOrder {
 /// What the front matter of a set's notes must hold.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct FrontMatterSchema {
+pub(crate) struct FrontMatterSchema {
     /// Keys every note's front matter must have.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub required: Vec<String>,
+    pub(crate) required: Vec<String>,
     /// Per key: its type and the values allowed.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub keys: BTreeMap<String, FrontMatterKey>,
+    pub(crate) keys: BTreeMap<String, FrontMatterKey>,
 }
 
 impl FrontMatterSchema {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.required.is_empty() && self.keys.is_empty()
     }
 }
@@ -151,19 +151,19 @@ impl FrontMatterSchema {
 /// One front matter key's rules.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct FrontMatterKey {
+pub(crate) struct FrontMatterKey {
     /// The value's type: `string`, `number`, `bool`, `date`, `list`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<ValueType>,
+    pub(crate) kind: Option<ValueType>,
     /// The values allowed (for a list, each of its elements).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+    pub(crate) values: Vec<String>,
 }
 
 /// The type of a front matter value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ValueType {
+pub(crate) enum ValueType {
     String,
     Number,
     Bool,
@@ -173,7 +173,7 @@ pub enum ValueType {
 
 /// `notes:` as written: one set (a mapping) or a list of sets.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NoteSets(pub Vec<NotesConfig>);
+pub struct NoteSets(pub(crate) Vec<NotesConfig>);
 
 impl Default for NoteSets {
     fn default() -> Self {
@@ -183,24 +183,21 @@ impl Default for NoteSets {
 
 impl NoteSets {
     /// The first set: the one the original single-set settings describe.
-    pub fn primary(&self) -> &NotesConfig {
+    pub(crate) fn primary(&self) -> &NotesConfig {
         &self.0[0]
     }
 
-    pub fn primary_mut(&mut self) -> &mut NotesConfig {
+    #[cfg(test)]
+    pub(crate) fn primary_mut(&mut self) -> &mut NotesConfig {
         &mut self.0[0]
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, NotesConfig> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, NotesConfig> {
         self.0.iter()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

@@ -26,8 +26,8 @@ use serde::de::DeserializeOwned;
 /// `owner/name` of a repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repo {
-    pub owner: String,
-    pub name: String,
+    pub(crate) owner: String,
+    pub(crate) name: String,
 }
 
 impl fmt::Display for Repo {
@@ -51,7 +51,7 @@ impl FromStr for Repo {
 impl Repo {
     /// Read `owner/name` from a GitHub remote URL (`https://host/o/n(.git)`,
     /// `git@host:o/n.git`, `ssh://git@host/o/n`).
-    pub fn from_remote_url(url: &str) -> Option<Repo> {
+    pub(crate) fn from_remote_url(url: &str) -> Option<Repo> {
         let url = url.trim().trim_end_matches('/');
         let url = url.strip_suffix(".git").unwrap_or(url);
         let path = if let Some((_, rest)) = url.split_once("://") {
@@ -100,7 +100,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             ApiError::Status { status, .. } => Some(*status),
             _ => None,
@@ -110,11 +110,11 @@ impl ApiError {
     /// 403: no permission. (A 404, which GitHub answers instead for private
     /// resources a token may not see, stays an error: it also means a wrong
     /// repository, branch or `GITHUB_API_URL`.)
-    pub fn is_forbidden(&self) -> bool {
+    pub(crate) fn is_forbidden(&self) -> bool {
         matches!(self.status(), Some(403))
     }
 
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             ApiError::Status { message, .. }
             | ApiError::Transport { message, .. }
@@ -125,14 +125,14 @@ impl ApiError {
 }
 
 /// The default API root when `GITHUB_API_URL` is unset.
-pub const DEFAULT_API_URL: &str = "https://api.github.com";
+pub(crate) const DEFAULT_API_URL: &str = "https://api.github.com";
 
 /// An authenticated client for one repository.
 pub struct Api {
     crab: Octocrab,
     /// `GITHUB_API_URL` without its trailing `/`.
     base: String,
-    pub repo: Repo,
+    pub(crate) repo: Repo,
 }
 
 impl Api {
@@ -158,34 +158,34 @@ impl Api {
     }
 
     /// `/repos/{owner}/{name}{rest}`.
-    pub fn route(&self, rest: &str) -> String {
+    pub(crate) fn route(&self, rest: &str) -> String {
         format!("/repos/{}/{}{rest}", self.repo.owner, self.repo.name)
     }
 
     /// octocrab's Checks API of the repository.
-    pub fn checks(&self) -> ChecksHandler<'_> {
+    pub(crate) fn checks(&self) -> ChecksHandler<'_> {
         self.crab.checks(&self.repo.owner, &self.repo.name)
     }
 
     /// octocrab's Git database API (refs, blobs, trees, commits) of the repository.
-    pub fn git(&self) -> GitHandler<'_> {
+    pub(crate) fn git(&self) -> GitHandler<'_> {
         self.crab.git(&self.repo.owner, &self.repo.name)
     }
 
     /// octocrab's repository API (compare).
-    pub fn repos(&self) -> RepoHandler<'_> {
+    pub(crate) fn repos(&self) -> RepoHandler<'_> {
         self.crab.repos(&self.repo.owner, &self.repo.name)
     }
 
     /// octocrab's pull request API (reviews, review comments).
-    pub fn pulls(&self) -> PullRequestHandler<'_> {
+    pub(crate) fn pulls(&self) -> PullRequestHandler<'_> {
         self.crab.pulls(&self.repo.owner, &self.repo.name)
     }
 
     /// Await one of octocrab's typed requests, its failure classified like
     /// the raw calls' and naming `method` and the repository route `rest`
     /// (which only labels the error: octocrab builds the request itself).
-    pub async fn send<T>(
+    pub(crate) async fn send<T>(
         &self,
         method: &'static str,
         rest: &str,
@@ -197,12 +197,12 @@ impl Api {
     // The raw calls, for what octocrab's handlers do not fit; `route` is a
     // full route (`self.route(..)`), `R` octocrab's response model where it has one.
 
-    pub async fn get<R: DeserializeOwned>(&self, route: &str) -> Result<R, ApiError> {
+    pub(crate) async fn get<R: DeserializeOwned>(&self, route: &str) -> Result<R, ApiError> {
         let r = self.crab.get::<R, _, ()>(route, None).await;
         r.map_err(|e| classify("GET", route, e))
     }
 
-    pub async fn post<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
+    pub(crate) async fn post<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
@@ -211,7 +211,7 @@ impl Api {
         r.map_err(|e| classify("POST", route, e))
     }
 
-    pub async fn put<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
+    pub(crate) async fn put<B, R>(&self, route: &str, body: &B) -> Result<R, ApiError>
     where
         B: Serialize + ?Sized,
         R: DeserializeOwned,
@@ -222,7 +222,7 @@ impl Api {
 
     /// `DELETE`, for endpoints that answer 204 with no body (which
     /// octocrab's typed `delete` would fail to parse).
-    pub async fn delete(&self, route: &str) -> Result<(), ApiError> {
+    pub(crate) async fn delete(&self, route: &str) -> Result<(), ApiError> {
         let uri = format!("{}{route}", self.base);
         let r = match self.crab._delete(uri.as_str(), None::<&()>).await {
             Ok(resp) => octocrab::map_github_error(resp).await.map(|_| ()),

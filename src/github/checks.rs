@@ -15,9 +15,9 @@ use crate::github::api::{Api, ApiError};
 use crate::report::github::{AnnotationRange, annotation_message};
 
 /// Annotations per request: the Checks API's limit.
-pub const BATCH: usize = 50;
+pub(crate) const BATCH: usize = 50;
 /// What the runner shows per step and per level from workflow commands.
-pub const RUNNER_LIMIT: usize = 10;
+pub(crate) const RUNNER_LIMIT: usize = 10;
 /// Limits of the Checks API on text fields (bytes).
 const MAX_MESSAGE: usize = 64 * 1024 - 16;
 const MAX_SUMMARY: usize = 65_535 - 64;
@@ -45,7 +45,7 @@ fn position(n: usize) -> u32 {
 }
 
 /// The annotation of one diagnostic.
-pub fn annotation(d: &Diagnostic) -> CheckRunOutputAnnotation {
+pub(crate) fn annotation(d: &Diagnostic) -> CheckRunOutputAnnotation {
     // Same positions as the workflow commands; columns only on one-line spans,
     // which is also what the Checks API accepts.
     let r = AnnotationRange::of(d);

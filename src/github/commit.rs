@@ -30,7 +30,7 @@ const COMPARE_FILE_LIMIT: usize = 300;
 
 /// Errors of the API commit path that are not plain API failures.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum CommitError {
+pub(crate) enum CommitError {
     #[error("branch `{branch}` kept moving: gave up after {attempts} attempts; nothing was committed")]
     #[diagnostic(
         code(daybook::publish::race),

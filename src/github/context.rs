@@ -16,18 +16,18 @@ use crate::github::api::{DEFAULT_API_URL, Repo};
 use crate::github::diff::FilterMode;
 
 /// Whether we run inside GitHub Actions (`GITHUB_ACTIONS=true`).
-pub fn in_actions() -> bool {
+pub(crate) fn in_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
 /// A snapshot of environment variables.
 #[derive(Debug, Clone, Default)]
-pub struct Env {
+pub(crate) struct Env {
     vars: BTreeMap<String, String>,
 }
 
 impl Env {
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         Env {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -35,26 +35,29 @@ impl Env {
         }
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Env { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     /// A variable, `None` when unset or blank.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
     }
 
     /// The variable the runner sets for input `name`.
-    pub fn input_var(name: &str) -> String {
+    pub(crate) fn input_var(name: &str) -> String {
         format!("INPUT_{}", name.replace(' ', "_").to_uppercase())
     }
 
-    pub fn input(&self, name: &str) -> Option<&str> {
+    pub(crate) fn input(&self, name: &str) -> Option<&str> {
         self.get(&Self::input_var(name))
     }
 
     /// A boolean input, with the YAML 1.2 core spellings `@actions/core` accepts.
-    pub fn bool_input(&self, name: &str, default: bool) -> Result<bool, Error> {
+    pub(crate) fn bool_input(&self, name: &str, default: bool) -> Result<bool, Error> {
         match self.input(name) {
             None => Ok(default),
             Some("true" | "True" | "TRUE") => Ok(true),
@@ -68,7 +71,7 @@ impl Env {
 
 /// What `daybook action` runs (input `command`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionCommand {
+pub(crate) enum ActionCommand {
     /// Lint, then regenerate the README (commit on a push to a branch).
     All,
     Lint,
@@ -76,7 +79,7 @@ pub enum ActionCommand {
 }
 
 impl ActionCommand {
-    pub fn parse(s: &str) -> Result<Self, Error> {
+    pub(crate) fn parse(s: &str) -> Result<Self, Error> {
         match s {
             "all" => Ok(ActionCommand::All),
             "lint" => Ok(ActionCommand::Lint),
@@ -87,31 +90,31 @@ impl ActionCommand {
         }
     }
 
-    pub fn lints(self) -> bool {
+    pub(crate) fn lints(self) -> bool {
         matches!(self, ActionCommand::All | ActionCommand::Lint)
     }
 
-    pub fn readme(self) -> bool {
+    pub(crate) fn readme(self) -> bool {
         matches!(self, ActionCommand::All | ActionCommand::Readme)
     }
 }
 
 /// The action's inputs (see action.yml).
 #[derive(Debug, Clone)]
-pub struct Inputs {
-    pub command: ActionCommand,
-    pub config: Option<PathBuf>,
-    pub token: Option<String>,
-    pub commit: bool,
-    pub commit_message: Option<String>,
-    pub commit_mode: Option<String>,
-    pub fail_on_warnings: bool,
-    pub offline: bool,
-    pub sarif_file: Option<PathBuf>,
+pub(crate) struct Inputs {
+    pub(crate) command: ActionCommand,
+    pub(crate) config: Option<PathBuf>,
+    pub(crate) token: Option<String>,
+    pub(crate) commit: bool,
+    pub(crate) commit_message: Option<String>,
+    pub(crate) commit_mode: Option<String>,
+    pub(crate) fail_on_warnings: bool,
+    pub(crate) offline: bool,
+    pub(crate) sarif_file: Option<PathBuf>,
     /// Which findings a pull request shows.
-    pub filter_mode: FilterMode,
+    pub(crate) filter_mode: FilterMode,
     /// Post a review with suggested fixes on pull requests.
-    pub review: bool,
+    pub(crate) review: bool,
 }
 
 /// Every input name `daybook action` reads; action.yml declares exactly these
@@ -131,7 +134,7 @@ pub const INPUT_NAMES: &[&str] = &[
 ];
 
 impl Inputs {
-    pub fn from_env(env: &Env) -> Result<Inputs, Error> {
+    pub(crate) fn from_env(env: &Env) -> Result<Inputs, Error> {
         Ok(Inputs {
             command: ActionCommand::parse(env.input("command").unwrap_or("all"))?,
             config: env.input("config").map(PathBuf::from),
@@ -157,19 +160,19 @@ fn is_pull_request_event(name: &str) -> bool {
 
 /// What daybook reads of a pull request's event payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullRequest {
-    pub number: u64,
-    pub base_sha: String,
-    pub head_sha: String,
+pub(crate) struct PullRequest {
+    pub(crate) number: u64,
+    pub(crate) base_sha: String,
+    pub(crate) head_sha: String,
     /// `owner/name` of the head's repository; `None` when it was deleted.
-    pub head_repo: Option<String>,
-    pub base_repo: Option<String>,
+    pub(crate) head_repo: Option<String>,
+    pub(crate) base_repo: Option<String>,
 }
 
 impl PullRequest {
     /// A pull request from another repository (a fork), or from one deleted
     /// since: its token is read-only and its text is a stranger's.
-    pub fn is_from_fork(&self) -> bool {
+    pub(crate) fn is_from_fork(&self) -> bool {
         match (&self.head_repo, &self.base_repo) {
             (Some(h), Some(b)) => !h.eq_ignore_ascii_case(b),
             _ => true,
@@ -179,25 +182,25 @@ impl PullRequest {
 
 /// The run's context: where, on what, for which event.
 #[derive(Debug, Clone)]
-pub struct Context {
-    pub workspace: PathBuf,
-    pub event_name: String,
+pub(crate) struct Context {
+    pub(crate) workspace: PathBuf,
+    pub(crate) event_name: String,
     /// The event payload (`Null` when `GITHUB_EVENT_PATH` is unset).
-    pub event: Value,
+    pub(crate) event: Value,
     /// Why a pull request's payload could not be read (it is `Null` then).
-    pub event_problem: Option<String>,
-    pub git_ref: Option<String>,
-    pub repository: Option<Repo>,
-    pub sha: Option<String>,
-    pub api_url: String,
-    pub server_url: String,
-    pub run_id: Option<String>,
-    pub output_file: Option<PathBuf>,
-    pub summary_file: Option<PathBuf>,
+    pub(crate) event_problem: Option<String>,
+    pub(crate) git_ref: Option<String>,
+    pub(crate) repository: Option<Repo>,
+    pub(crate) sha: Option<String>,
+    pub(crate) api_url: String,
+    pub(crate) server_url: String,
+    pub(crate) run_id: Option<String>,
+    pub(crate) output_file: Option<PathBuf>,
+    pub(crate) summary_file: Option<PathBuf>,
 }
 
 impl Context {
-    pub fn from_env(env: &Env) -> Result<Context, Error> {
+    pub(crate) fn from_env(env: &Env) -> Result<Context, Error> {
         let workspace = match env.get("GITHUB_WORKSPACE") {
             Some(w) => PathBuf::from(w),
             None => std::env::current_dir().map_err(|e| Error::io(&PathBuf::from("."), "read", e))?,
@@ -244,13 +247,13 @@ impl Context {
         })
     }
 
-    pub fn is_pull_request(&self) -> bool {
+    pub(crate) fn is_pull_request(&self) -> bool {
         is_pull_request_event(&self.event_name)
     }
 
     /// The pull request of a `pull_request`/`pull_request_target` event, or
     /// why the payload does not tell (missing, not JSON, a field missing).
-    pub fn pull_request(&self) -> Result<PullRequest, String> {
+    pub(crate) fn pull_request(&self) -> Result<PullRequest, String> {
         if let Some(p) = &self.event_problem {
             return Err(p.clone());
         }
@@ -279,7 +282,7 @@ impl Context {
 
     /// The commit annotations and check runs belong to: a pull request's head
     /// (what the PR page shows), else `GITHUB_SHA`.
-    pub fn head_sha(&self) -> Option<String> {
+    pub(crate) fn head_sha(&self) -> Option<String> {
         if self.is_pull_request()
             && let Some(s) = self.event.pointer("/pull_request/head/sha").and_then(Value::as_str)
         {
@@ -289,13 +292,13 @@ impl Context {
     }
 
     /// The branch of `GITHUB_REF` (`refs/heads/<branch>`).
-    pub fn branch(&self) -> Option<&str> {
+    pub(crate) fn branch(&self) -> Option<&str> {
         self.git_ref.as_deref()?.strip_prefix("refs/heads/")
     }
 
     /// Why this run must not commit, if it must not: pull requests, forks, tags,
     /// merge queues and anything that is not a branch.
-    pub fn commit_blocked(&self) -> Option<String> {
+    pub(crate) fn commit_blocked(&self) -> Option<String> {
         if self.is_pull_request() {
             return Some("pull request".into());
         }
@@ -317,7 +320,7 @@ impl Context {
     }
 
     /// `{server}/{owner}/{repo}/actions/runs/{id}`.
-    pub fn run_url(&self) -> Option<String> {
+    pub(crate) fn run_url(&self) -> Option<String> {
         Some(format!(
             "{}/{}/actions/runs/{}",
             self.server_url.trim_end_matches('/'),

@@ -25,7 +25,7 @@ use crate::report::github::AnnotationRange;
 
 /// Which findings a pull request shows (reviewdog's `-filter-mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FilterMode {
+pub(crate) enum FilterMode {
     /// Findings on lines the PR added or changed.
     Added,
     /// Findings on changed lines and the context lines of their hunks.
@@ -38,9 +38,10 @@ pub enum FilterMode {
 }
 
 impl FilterMode {
-    pub const NAMES: &'static [&'static str] = &["added", "diff_context", "file", "nofilter"];
+    #[cfg(test)]
+    pub(crate) const NAMES: &'static [&'static str] = &["added", "diff_context", "file", "nofilter"];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FilterMode::Added => "added",
             FilterMode::DiffContext => "diff_context",
@@ -65,7 +66,7 @@ impl FromStr for FilterMode {
 
 /// Inclusive 1-based line ranges, sorted and merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Lines(Vec<(usize, usize)>);
+pub(crate) struct Lines(Vec<(usize, usize)>);
 
 impl Lines {
     fn push(&mut self, first: usize, last: usize) {
@@ -90,39 +91,40 @@ impl Lines {
     }
 
     /// Whether any line of `first..=last` is in the set.
-    pub fn intersects(&self, first: usize, last: usize) -> bool {
+    pub(crate) fn intersects(&self, first: usize, last: usize) -> bool {
         let i = self.0.partition_point(|&(_, b)| b < first);
         self.0.get(i).is_some_and(|&(a, _)| a <= last)
     }
 
-    pub fn contains(&self, line: usize) -> bool {
+    pub(crate) fn contains(&self, line: usize) -> bool {
         self.intersects(line, line)
     }
 
-    pub fn ranges(&self) -> &[(usize, usize)] {
+    pub(crate) fn ranges(&self) -> &[(usize, usize)] {
         &self.0
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
 /// What a pull request changed in one file (new side).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     /// Lines added or changed (`+` lines).
-    pub added: Lines,
+    pub(crate) added: Lines,
     /// The new-side range of every hunk: the added lines and their context.
-    pub context: Lines,
+    pub(crate) context: Lines,
     /// Every line counts as changed: the diff has no hunks to tell (a patch
     /// the API left out because the file is large or binary).
-    pub whole: bool,
+    pub(crate) whole: bool,
 }
 
 /// Where the changes came from, for the log and the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeSource {
+pub(crate) enum ChangeSource {
     Git,
     Api,
 }
@@ -131,14 +133,14 @@ pub enum ChangeSource {
 /// deleted files are not there: nothing of them is linted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changes {
-    pub files: BTreeMap<String, FileChange>,
-    pub source: ChangeSource,
+    pub(crate) files: BTreeMap<String, FileChange>,
+    pub(crate) source: ChangeSource,
 }
 
 /// How close a finding is to the pull request's change: annotations are
 /// ordered by it, so GitHub's 10-per-level cap is spent on the PR's own findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Closeness {
+pub(crate) enum Closeness {
     OnChangedLine,
     InHunk,
     InChangedFile,
@@ -146,12 +148,12 @@ pub enum Closeness {
 }
 
 impl Changes {
-    pub fn file(&self, path: &str) -> Option<&FileChange> {
+    pub(crate) fn file(&self, path: &str) -> Option<&FileChange> {
         self.files.get(path)
     }
 
     /// How close `d` is to the change.
-    pub fn closeness(&self, d: &Diagnostic) -> Closeness {
+    pub(crate) fn closeness(&self, d: &Diagnostic) -> Closeness {
         let Some(f) = self.file(&d.path) else { return Closeness::Elsewhere };
         // A finding about the whole file (not UTF-8, unreadable) belongs to
         // whoever touched the file.
@@ -169,7 +171,7 @@ impl Changes {
     }
 
     /// Whether `mode` shows `d`.
-    pub fn shows(&self, mode: FilterMode, d: &Diagnostic) -> bool {
+    pub(crate) fn shows(&self, mode: FilterMode, d: &Diagnostic) -> bool {
         let c = self.closeness(d);
         match mode {
             FilterMode::Added => c == Closeness::OnChangedLine,
@@ -181,7 +183,7 @@ impl Changes {
 
     /// Split `diags` into the shown (closest to the change first, then in the
     /// usual path/line order) and the number left out.
-    pub fn filter(&self, mode: FilterMode, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+    pub(crate) fn filter(&self, mode: FilterMode, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
         let total = diags.len();
         let mut shown: Vec<Diagnostic> = diags.into_iter().filter(|d| self.shows(mode, d)).collect();
         let hidden = total - shown.len();
@@ -191,13 +193,13 @@ impl Changes {
 }
 
 /// Closest to the change first (stable: the usual order within a class).
-pub fn order_by_closeness(diags: &mut [Diagnostic], changes: &Changes) {
+pub(crate) fn order_by_closeness(diags: &mut [Diagnostic], changes: &Changes) {
     diags.sort_by_cached_key(|d| changes.closeness(d));
 }
 
 /// Lines of `old` that turning it into `new` replaces or deletes (1-based):
 /// where a hand edit of `old` would be lost.
-pub fn overwritten_lines(old: &str, new: &str) -> Lines {
+pub(crate) fn overwritten_lines(old: &str, new: &str) -> Lines {
     let mut lines = Lines::default();
     for op in similar::TextDiff::from_lines(old, new).ops() {
         let r = op.old_range();
@@ -211,14 +213,14 @@ pub fn overwritten_lines(old: &str, new: &str) -> Lines {
 
 impl FileChange {
     /// Whether the change added any of `lines`.
-    pub fn added_any_of(&self, lines: &Lines) -> bool {
+    pub(crate) fn added_any_of(&self, lines: &Lines) -> bool {
         self.whole || lines.ranges().iter().any(|&(a, b)| self.added.intersects(a, b))
     }
 }
 
 /// The hunks of one file's patch (`@@ -a,b +c,d @@` and the lines after it),
 /// as in a `git diff` body or the API's `patch` field.
-pub fn parse_patch(patch: &str) -> FileChange {
+pub(crate) fn parse_patch(patch: &str) -> FileChange {
     let mut f = FileChange::default();
     let mut new_line = 0usize;
     let mut in_hunk = false;
@@ -277,7 +279,7 @@ fn hunk_new_range(h: &str) -> Option<(usize, usize)> {
 /// The files of a whole `git diff` (several `diff --git` sections). Paths
 /// are the new side's (`+++ b/…`, or `rename to` for a rename without edits);
 /// deleted files are left out.
-pub fn parse_git_diff(text: &str) -> BTreeMap<String, FileChange> {
+pub(crate) fn parse_git_diff(text: &str) -> BTreeMap<String, FileChange> {
     let mut files = BTreeMap::new();
     for section in split_sections(text) {
         let mut path: Option<String> = None;
@@ -446,7 +448,7 @@ const PER_PAGE: usize = 100;
 const MAX_PAGES: usize = 30;
 
 /// The changes of pull request `number` from the API, every page of them.
-pub async fn from_api(api: &Api, number: u64) -> Result<Changes, ApiError> {
+pub(crate) async fn from_api(api: &Api, number: u64) -> Result<Changes, ApiError> {
     let mut files = BTreeMap::new();
     for page in 1..=MAX_PAGES {
         let route = api.route(&format!("/pulls/{number}/files?per_page={PER_PAGE}&page={page}"));

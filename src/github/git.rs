@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::github::{Author, PublishOutcome, Regenerate};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum GitError {
+pub(crate) enum GitError {
     #[error("could not run git: {source}")]
     #[diagnostic(code(daybook::git::spawn), help("install git and make sure it is on PATH"))]
     Spawn {
@@ -58,7 +58,7 @@ pub enum GitError {
 
 /// A git work tree and how to call git in it.
 #[derive(Debug, Clone)]
-pub struct Git {
+pub(crate) struct Git {
     dir: PathBuf,
     /// `safe.directory` for the work tree, given on the command line (a
     /// protected scope git honours) rather than written to anyone's config:
@@ -68,17 +68,17 @@ pub struct Git {
 }
 
 impl Git {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Self {
         Git { dir: dir.into(), trust: false, env: Vec::new() }
     }
 
     /// Trust the work tree regardless of its owner (inside the action's container).
-    pub fn trusting(mut self) -> Self {
+    pub(crate) fn trusting(mut self) -> Self {
         self.trust = true;
         self
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -98,7 +98,7 @@ impl Git {
     }
 
     /// Run and return the raw output, whatever the exit status.
-    pub fn output(&self, args: &[&str]) -> Result<Output, GitError> {
+    pub(crate) fn output(&self, args: &[&str]) -> Result<Output, GitError> {
         self.command(args).output().map_err(|source| GitError::Spawn { source })
     }
 
@@ -111,7 +111,7 @@ impl Git {
     }
 
     /// Run; stdout (trimmed) on success.
-    pub fn run(&self, args: &[&str]) -> Result<String, GitError> {
+    pub(crate) fn run(&self, args: &[&str]) -> Result<String, GitError> {
         let out = self.output(args)?;
         if !out.status.success() {
             return Err(self.failed(args, &out));
@@ -133,33 +133,33 @@ impl Git {
     }
 
     /// Whether the command succeeds (for queries like `rev-parse --verify`).
-    pub fn succeeds(&self, args: &[&str]) -> Result<bool, GitError> {
+    pub(crate) fn succeeds(&self, args: &[&str]) -> Result<bool, GitError> {
         Ok(self.output(args)?.status.success())
     }
 
     /// The top of the work tree.
-    pub fn toplevel(&self) -> Result<PathBuf, GitError> {
+    pub(crate) fn toplevel(&self) -> Result<PathBuf, GitError> {
         self.run(&["rev-parse", "--show-toplevel"]).map(PathBuf::from)
     }
 
     /// Whether the folder is inside a git work tree (false when git cannot run).
-    pub fn in_work_tree(&self) -> bool {
+    pub(crate) fn in_work_tree(&self) -> bool {
         self.output(&["rev-parse", "--is-inside-work-tree"])
             .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
     }
 
     /// The current branch, `None` when HEAD is detached.
-    pub fn current_branch(&self) -> Result<Option<String>, GitError> {
+    pub(crate) fn current_branch(&self) -> Result<Option<String>, GitError> {
         let out = self.output(&["symbolic-ref", "--quiet", "--short", "HEAD"])?;
         Ok(out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned()))
     }
 
-    pub fn head(&self) -> Result<String, GitError> {
+    pub(crate) fn head(&self) -> Result<String, GitError> {
         self.run(&["rev-parse", "HEAD"])
     }
 
     /// The bytes of `path` at `rev`, `None` when it does not exist there.
-    pub fn show_file(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    pub(crate) fn show_file(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
         let spec = format!("{rev}:{path}");
         let out = self.output(&["cat-file", "blob", &spec])?;
         Ok(out.status.success().then_some(out.stdout))
@@ -167,7 +167,7 @@ impl Git {
 
     /// The files under `paths` with uncommitted changes (staged, unstaged or
     /// untracked), as `git status` names them.
-    pub fn dirty_files(&self, paths: &[&str]) -> Result<Vec<String>, GitError> {
+    pub(crate) fn dirty_files(&self, paths: &[&str]) -> Result<Vec<String>, GitError> {
         let mut args =
             vec!["-c", "core.quotePath=false", "status", "--porcelain", "--untracked-files=all", "--"];
         args.extend(paths);
@@ -184,22 +184,22 @@ impl Git {
     }
 
     /// The URL of a remote, if configured.
-    pub fn remote_url(&self, remote: &str) -> Option<String> {
+    pub(crate) fn remote_url(&self, remote: &str) -> Option<String> {
         self.run(&["remote", "get-url", remote]).ok().filter(|s| !s.is_empty())
     }
 }
 
 /// One git-mode publish.
-pub struct GitCommit<'a> {
-    pub git: &'a Git,
-    pub remote: &'a str,
+pub(crate) struct GitCommit<'a> {
+    pub(crate) git: &'a Git,
+    pub(crate) remote: &'a str,
     /// The branch to push to; the current branch when `None`.
-    pub branch: Option<&'a str>,
+    pub(crate) branch: Option<&'a str>,
     /// README path relative to `git.dir()`, `/`-separated.
-    pub readme_path: &'a str,
-    pub message: &'a str,
-    pub author: &'a Author,
-    pub max_attempts: u32,
+    pub(crate) readme_path: &'a str,
+    pub(crate) message: &'a str,
+    pub(crate) author: &'a Author,
+    pub(crate) max_attempts: u32,
 }
 
 /// Words of `git push` failures that mean "not allowed", not "the branch moved".
@@ -228,7 +228,7 @@ fn is_permission_failure(stderr: &str) -> bool {
 
 /// Commit the regenerated README and push it. `regenerate` is called with the
 /// repository root (`git.dir()`) each attempt.
-pub fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
+pub(crate) fn publish(p: &GitCommit<'_>, regenerate: &mut Regenerate<'_>) -> miette::Result<PublishOutcome> {
     let git = p.git;
     // The notes repository may be a folder inside the work tree: pathspecs are
     // relative to it (git runs with -C there), `rev:path` and diff-tree output

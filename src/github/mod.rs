@@ -22,16 +22,16 @@ pub mod checks;
 pub mod commit;
 pub mod context;
 pub mod diff;
-pub mod git;
+pub(crate) mod git;
 pub mod outputs;
-pub mod publish;
+pub(crate) mod publish;
 pub mod review;
 
 use std::path::Path;
 
 /// Produces the README's new text from the notes under a repository root.
 /// The commit paths call it again on the new notes after losing a race.
-pub type Regenerate<'a> = dyn FnMut(&Path) -> miette::Result<String> + 'a;
+pub(crate) type Regenerate<'a> = dyn FnMut(&Path) -> miette::Result<String> + 'a;
 
 /// What a publish attempt did.
 #[derive(Debug, Clone, PartialEq, Eq)]

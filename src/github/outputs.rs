@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 
 /// One output in the runner's file syntax.
-pub fn format_output(name: &str, value: &str) -> String {
+pub(crate) fn format_output(name: &str, value: &str) -> String {
     if !value.contains(['\n', '\r']) {
         return format!("{name}={value}\n");
     }
@@ -37,13 +37,13 @@ fn append(path: &Path, text: &str, what: &'static str) -> Result<(), Error> {
 }
 
 /// Append outputs to the file named by `GITHUB_OUTPUT`.
-pub fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> Result<(), Error> {
+pub(crate) fn write_outputs(path: &Path, outputs: &[(&str, String)]) -> Result<(), Error> {
     let text: String = outputs.iter().map(|(n, v)| format_output(n, v)).collect();
     append(path, &text, "append step outputs to")
 }
 
 /// Append Markdown to the file named by `GITHUB_STEP_SUMMARY`.
-pub fn append_summary(path: &Path, markdown: &str) -> Result<(), Error> {
+pub(crate) fn append_summary(path: &Path, markdown: &str) -> Result<(), Error> {
     append(path, markdown, "append the job summary to")
 }
 

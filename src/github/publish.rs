@@ -17,26 +17,26 @@ use crate::readme::rules::README_STALE;
 
 /// Everything a publish needs besides the notes.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// Repository root (a git work tree for `git` mode).
-    pub root: PathBuf,
-    pub mode: PublishMode,
-    pub remote: String,
-    pub branch: Option<String>,
+    pub(crate) root: PathBuf,
+    pub(crate) mode: PublishMode,
+    pub(crate) remote: String,
+    pub(crate) branch: Option<String>,
     /// The commit the root's notes are from (API mode); `git rev-parse HEAD` when `None`.
-    pub base_sha: Option<String>,
-    pub repo: Option<Repo>,
-    pub api_url: Option<String>,
-    pub token: Option<String>,
-    pub message: String,
-    pub author: Author,
-    pub max_attempts: u32,
+    pub(crate) base_sha: Option<String>,
+    pub(crate) repo: Option<Repo>,
+    pub(crate) api_url: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) message: String,
+    pub(crate) author: Author,
+    pub(crate) max_attempts: u32,
     /// Trust the work tree for git (inside the action's container).
-    pub trust_workspace: bool,
+    pub(crate) trust_workspace: bool,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum PublishError {
+pub(crate) enum PublishError {
     #[error("publish mode `api` needs a token")]
     #[diagnostic(
         code(daybook::publish::token),
@@ -64,7 +64,7 @@ pub enum PublishError {
 
 impl Request {
     /// The mode `auto` resolves to: the API when there is a token, else git.
-    pub fn resolved_mode(&self) -> PublishMode {
+    pub(crate) fn resolved_mode(&self) -> PublishMode {
         match self.mode {
             PublishMode::Auto if self.token.is_some() => PublishMode::Api,
             PublishMode::Auto => PublishMode::Git,
@@ -74,7 +74,7 @@ impl Request {
 }
 
 /// Files and folders README generation reads, relative to the root.
-pub fn regeneration_inputs(cfg: &Config, config_file: Option<&Path>, root: &Path) -> Vec<String> {
+pub(crate) fn regeneration_inputs(cfg: &Config, config_file: Option<&Path>, root: &Path) -> Vec<String> {
     let mut v = vec![
         cfg.notes.primary().root.trim_start_matches("./").trim_end_matches('/').to_owned(),
         cfg.readme.path().to_owned(),
@@ -89,7 +89,7 @@ pub fn regeneration_inputs(cfg: &Config, config_file: Option<&Path>, root: &Path
 }
 
 /// Run the publish; `regenerate` turns a root into the README's new text.
-pub fn publish(
+pub(crate) fn publish(
     req: &Request,
     mut inputs: Vec<String>,
     readme_path: &str,
@@ -193,7 +193,7 @@ fn committed_readme_path(root: &Path, readme_path: &str) -> Result<String, Error
 
 /// A `readme-stale` finding on the first line that differs, saying why it was
 /// not committed (`reason`), with the diff's size as help.
-pub fn stale_diagnostic(display_path: &str, old: &str, new: &str, reason: Option<&str>) -> Diagnostic {
+pub(crate) fn stale_diagnostic(display_path: &str, old: &str, new: &str, reason: Option<&str>) -> Diagnostic {
     let file = SourceFile::new(display_path, display_path, old.to_owned());
     let line = old
         .lines()
@@ -212,7 +212,7 @@ pub fn stale_diagnostic(display_path: &str, old: &str, new: &str, reason: Option
 }
 
 /// A runtime for the GitHub API calls of one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -220,7 +220,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 }
 
 /// Today's date for README generation (`future-note` is judged against it).
-pub fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 

@@ -47,7 +47,7 @@ pub struct Suggestion {
 
 impl Suggestion {
     /// The comment's Markdown: what is wrong, then the suggestion block.
-    pub fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         // A fence longer than any backtick run inside, so the block cannot be closed early.
         let longest = self.replacement.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat((longest + 1).max(3));

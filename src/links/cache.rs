@@ -24,19 +24,19 @@ const VERSION: u32 = 1;
 const MAX_CACHE_SIZE: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// When the answer was seen, in seconds since the Unix epoch.
-    pub checked: i64,
+    pub(crate) checked: i64,
     /// The link was alive. Only these entries answer for the network.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
-    pub ok: bool,
-    pub status: Option<u16>,
+    pub(crate) ok: bool,
+    pub(crate) status: Option<u16>,
     /// Where the redirects ended, when they went somewhere else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub final_url: Option<String>,
+    pub(crate) final_url: Option<String>,
     /// Fragments the page was seen to define.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub anchors: Vec<String>,
+    pub(crate) anchors: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -56,18 +56,18 @@ struct File {
 }
 
 #[derive(Debug)]
-pub struct Cache {
+pub(crate) struct Cache {
     path: PathBuf,
     max_age: Duration,
     fingerprint: String,
     entries: BTreeMap<String, Entry>,
     /// Why the file on disk was not used, for a warning.
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
 }
 
 impl Cache {
     /// An empty cache saved to `path`, whatever that file holds now.
-    pub fn empty(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
+    pub(crate) fn empty(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
         Cache {
             path: path.to_path_buf(),
             max_age,
@@ -79,7 +79,7 @@ impl Cache {
 
     /// Load `path` (a missing file is an empty cache; a corrupt, oversized or
     /// non-regular one too, with a warning).
-    pub fn load(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
+    pub(crate) fn load(path: &Path, max_age: Duration, fingerprint: &str) -> Cache {
         let mut cache = Cache::empty(path, max_age, fingerprint);
         // Bounded, and never a FIFO or device: the file may be a pull request's.
         let bytes = match crate::util::jail::read_regular(path, MAX_CACHE_SIZE) {
@@ -107,17 +107,17 @@ impl Cache {
         cache
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// A fresh success for `url`, if there is one.
-    pub fn fresh(&self, url: &str, now: i64) -> Option<&Entry> {
+    pub(crate) fn fresh(&self, url: &str, now: i64) -> Option<&Entry> {
         self.unexpired(url, now).filter(|e| e.ok)
     }
 
     /// Whether `url` failed when last checked (within the cache age).
-    pub fn failed_before(&self, url: &str, now: i64) -> bool {
+    pub(crate) fn failed_before(&self, url: &str, now: i64) -> bool {
         self.unexpired(url, now).is_some_and(|e| !e.ok)
     }
 
@@ -133,24 +133,26 @@ impl Cache {
         self.max_age.as_secs_f64() * spread
     }
 
-    pub fn insert(&mut self, url: String, entry: Entry) {
+    pub(crate) fn insert(&mut self, url: String, entry: Entry) {
         self.entries.insert(url, entry);
     }
 
-    pub fn remove(&mut self, url: &str) {
+    pub(crate) fn remove(&mut self, url: &str) {
         self.entries.remove(url);
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Drop expired entries and write the file atomically.
-    pub fn save(&mut self, now: i64) -> std::io::Result<()> {
+    pub(crate) fn save(&mut self, now: i64) -> std::io::Result<()> {
         let expired: Vec<String> =
             self.entries.keys().filter(|u| self.unexpired(u, now).is_none()).cloned().collect();
         for u in expired {

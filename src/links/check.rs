@@ -47,7 +47,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Verdict::Ok => "ok",
             Verdict::Dead => "dead",
@@ -94,24 +94,24 @@ impl Outcome {
 /// A unique URL to check (fragment removed) and the fragments its citations use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    pub url: Url,
-    pub fragments: BTreeSet<String>,
+    pub(crate) url: Url,
+    pub(crate) fragments: BTreeSet<String>,
     /// It was dead last run: ask with GET at once (a HEAD failure would be confirmed by GET anyway).
-    pub failed_before: bool,
+    pub(crate) failed_before: bool,
 }
 
 /// Everything a run needs to know: the compiled `links:` settings (with the
 /// command line's overrides applied), the address policy and the GitHub API.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    pub settings: LinkSettings,
-    pub allow_private: bool,
+    pub(crate) settings: LinkSettings,
+    pub(crate) allow_private: bool,
     pub lookup: Lookup,
-    pub github: GithubApi,
+    pub(crate) github: GithubApi,
 }
 
 impl CheckOptions {
-    pub fn new(settings: &LinkSettings, allow_private: bool, github: GithubApi) -> Self {
+    pub(crate) fn new(settings: &LinkSettings, allow_private: bool, github: GithubApi) -> Self {
         CheckOptions { settings: settings.clone(), allow_private, lookup: Lookup::System, github }
     }
 
@@ -140,7 +140,7 @@ pub enum HostEvent {
 pub struct Checker {
     client: reqwest::Client,
     pub(super) opts: CheckOptions,
-    /// Requests in flight over all hosts; sized by [`Checker::check_all`] to
+    /// Requests in flight over all hosts; sized by [`Checker::check_all_with`] to
     /// the hosts it is given ([`super::limits`]).
     global: Semaphore,
     global_size: Mutex<usize>,
@@ -233,13 +233,8 @@ impl Checker {
     }
 
     /// HTTP requests sent so far (every hop and retry counts).
-    pub fn requests_sent(&self) -> u64 {
+    pub(crate) fn requests_sent(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
-    }
-
-    /// Requests in flight at most, over all hosts, as last sized.
-    pub fn global_limit(&self) -> usize {
-        *self.global_size.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The most requests `host` gets at once: its own `concurrency`, else `max_per_host`.
@@ -267,16 +262,7 @@ impl Checker {
     /// Check every request, every host at its own limit and all of them within
     /// the global one; results in input order. `on_done` sees each outcome as
     /// it comes, `on_host` each host paused or broken, on the caller's task.
-    pub async fn check_all(
-        self: &Arc<Self>,
-        requests: Vec<Request>,
-        on_done: impl FnMut(&Outcome),
-    ) -> Vec<Outcome> {
-        self.check_all_with(requests, on_done, |_| {}).await
-    }
-
-    /// [`Checker::check_all`], with each [`HostEvent`] given to `on_host`.
-    pub async fn check_all_with(
+    pub(crate) async fn check_all_with(
         self: &Arc<Self>,
         requests: Vec<Request>,
         mut on_done: impl FnMut(&Outcome),
@@ -323,7 +309,7 @@ impl Checker {
     }
 
     /// Check one URL: retries, redirects, fallbacks and all.
-    pub async fn check(&self, req: &Request) -> Outcome {
+    pub(crate) async fn check(&self, req: &Request) -> Outcome {
         if !matches!(req.url.scheme(), "http" | "https") {
             return Outcome::new(Verdict::Ok, "not fetched (not http/https)", &req.url);
         }

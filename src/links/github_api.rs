@@ -15,12 +15,12 @@ use super::retry::{finish, ratelimit_reset, retry_after};
 #[derive(Debug, Clone)]
 pub struct GithubApi {
     /// `https://api.github.com`, or `GITHUB_API_URL`.
-    pub api: Url,
+    pub(crate) api: Url,
     /// Hosts whose `/{owner}/{repo}` links are repositories (`github.com`, the
     /// `GITHUB_SERVER_URL` host).
-    pub web_hosts: Vec<String>,
+    pub(crate) web_hosts: Vec<String>,
     /// The token; sent to the API host only.
-    pub token: Option<String>,
+    pub(crate) token: Option<String>,
 }
 
 impl GithubApi {
@@ -44,7 +44,7 @@ impl GithubApi {
     }
 
     /// `(owner, repo)` when `url` is a repository's home page.
-    pub fn repo_of(&self, url: &Url) -> Option<(String, String)> {
+    pub(crate) fn repo_of(&self, url: &Url) -> Option<(String, String)> {
         let host = url.host_str()?;
         if !self.web_hosts.iter().any(|h| *h == host_key(host, url.port())) {
             return None;

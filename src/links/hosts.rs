@@ -12,14 +12,14 @@ use crate::config::links::{HostConfig, MethodChoice, SoftVerdict};
 
 /// Per-host settings, compiled.
 #[derive(Debug, Clone, Default)]
-pub struct HostRules {
+pub(crate) struct HostRules {
     exact: HashMap<String, Arc<HostRule>>,
     /// `*.example.com` entries as (".example.com", rule), longest suffix first.
     wildcard: Vec<(String, Arc<HostRule>)>,
 }
 
 #[derive(Debug)]
-pub struct HostRule {
+pub(crate) struct HostRule {
     pub(super) method: Option<MethodChoice>,
     pub(super) headers: HeaderMap,
     pub(super) concurrency: Option<usize>,
@@ -52,7 +52,7 @@ impl SoftMatcher {
 
 impl HostRules {
     /// Compile `links.hosts`; the error names the key at fault (`links.hosts.<host>...`).
-    pub fn compile(hosts: &BTreeMap<String, HostConfig>) -> Result<Self, InvalidLinks> {
+    pub(crate) fn compile(hosts: &BTreeMap<String, HostConfig>) -> Result<Self, InvalidLinks> {
         let mut rules = HostRules::default();
         for (host, h) in hosts {
             let fail = |key: &[&str], msg: String| {
@@ -134,7 +134,7 @@ impl HostRules {
         Ok(rules)
     }
 
-    pub fn get(&self, host: &str) -> Option<&Arc<HostRule>> {
+    pub(crate) fn get(&self, host: &str) -> Option<&Arc<HostRule>> {
         let host = host.to_ascii_lowercase();
         self.exact
             .get(&host)

@@ -12,11 +12,11 @@ use std::collections::HashMap;
 
 /// Descriptors left for everything but sockets: the notes being read, the
 /// cache file, the runtime's own, stdio.
-pub const RESERVED_FDS: usize = 64;
+pub(crate) const RESERVED_FDS: usize = 64;
 
 /// The global limit for a run asking hosts with these per-host limits: their
 /// sum, capped by `cap` (`links.max_concurrency`) and by [`fd_budget`]; at least 1.
-pub fn global_limit(cap: usize, host_limits: impl IntoIterator<Item = usize>) -> usize {
+pub(crate) fn global_limit(cap: usize, host_limits: impl IntoIterator<Item = usize>) -> usize {
     let wanted = host_limits.into_iter().fold(0usize, usize::saturating_add);
     wanted.min(cap).min(fd_budget()).max(1)
 }
@@ -25,7 +25,7 @@ pub fn global_limit(cap: usize, host_limits: impl IntoIterator<Item = usize>) ->
 /// [`RESERVED_FDS`], since an idle keep-alive connection holds a descriptor too
 /// (a host's connections stay open between its requests). `usize::MAX` where
 /// the limit cannot be read.
-pub fn fd_budget() -> usize {
+pub(crate) fn fd_budget() -> usize {
     soft_fd_limit().map_or(usize::MAX, |n| (n.saturating_sub(RESERVED_FDS) / 2).max(1))
 }
 

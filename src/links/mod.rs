@@ -12,20 +12,20 @@
 //! drive directly. Nothing here prints: warnings and the tally come back as
 //! values, progress goes to a [`Progress`] the caller provides.
 
-pub mod anchors;
+pub(crate) mod anchors;
 pub mod breaker;
-pub mod cache;
+pub(crate) mod cache;
 pub mod check;
-pub mod github_api;
-pub mod hosts;
-pub mod limits;
+pub(crate) mod github_api;
+pub(crate) mod hosts;
+pub(crate) mod limits;
 pub mod net;
-pub mod retry;
-pub mod rules;
-pub mod settings;
-pub mod targets;
-pub mod title;
-pub mod window;
+pub(crate) mod retry;
+pub(crate) mod rules;
+pub(crate) mod settings;
+pub(crate) mod targets;
+pub(crate) mod title;
+pub(crate) mod window;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,35 +38,32 @@ use url::Url;
 pub use check::{CheckOptions, HostEvent, Outcome, Request, Verdict};
 pub use github_api::GithubApi;
 pub use settings::{InvalidLinks, LinkSettings, validate_config};
-pub use targets::{Citation, Target, collect_targets};
+pub use targets::{Target, collect_targets};
 // The raw `links:` section belongs to the config layer; these keep the old paths.
-pub use crate::config::links::{
-    HostConfig, HumanDuration, LinksConfig, MethodChoice, SoftRule, SoftVerdict, StatusSpec, WECHAT_HOST,
-    default_hosts,
-};
+pub use crate::config::links::{HumanDuration, LinksConfig, StatusSpec};
 
 use crate::diag::Diagnostic;
 use crate::note::Note;
 
 /// Default cache file, at the repository root.
-pub const DEFAULT_CACHE_FILE: &str = ".daybook-cache.json";
+pub(crate) const DEFAULT_CACHE_FILE: &str = ".daybook-cache.json";
 
 /// What the external checker found.
 #[derive(Debug, Default)]
-pub struct ExternalReport {
+pub(crate) struct ExternalReport {
     /// One diagnostic per citing place of each dead/unverified/skipped URL.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Unique URLs by verdict.
-    pub tally: LinkTally,
+    pub(crate) tally: LinkTally,
     /// Non-fatal problems (an unreadable or unwritable cache, no working DNS).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// How long the check took, collecting included.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 impl ExternalReport {
     /// The [`tally_line`], when the run had any external link (checked or excluded).
-    pub fn summary(&self) -> Option<String> {
+    pub(crate) fn summary(&self) -> Option<String> {
         (self.tally.unique() > 0 || self.tally.excluded > 0).then(|| tally_line(&self.tally, self.elapsed))
     }
 }
@@ -79,7 +76,7 @@ pub struct LinkTally {
     pub unverified: usize,
     pub skipped: usize,
     /// Left out by `links.include` / `links.exclude`.
-    pub excluded: usize,
+    pub(crate) excluded: usize,
     /// Answered by the cache.
     pub cached: usize,
     /// HTTP requests sent (hops and retries included).
@@ -87,7 +84,7 @@ pub struct LinkTally {
 }
 
 impl LinkTally {
-    pub fn unique(&self) -> usize {
+    pub(crate) fn unique(&self) -> usize {
         self.ok + self.dead + self.unverified + self.skipped
     }
 }
@@ -415,7 +412,7 @@ pub fn check_options(settings: &LinkSettings, run: &ExternalOptions, github: Git
 
 /// Check every external http(s) link of `docs` (the notes and the README, parsed).
 /// Each unique URL is requested once; every citing place gets its own diagnostic.
-pub fn check_external(
+pub(crate) fn check_external(
     docs: &[Note],
     settings: &LinkSettings,
     run: &ExternalOptions,
@@ -455,7 +452,7 @@ pub fn check_external(
 }
 
 /// `links: 120 URLs in 2.4s: 115 ok, 3 dead, 1 unverified, 1 skipped (80 from cache, 45 requests)`.
-pub fn tally_line(t: &LinkTally, elapsed: Duration) -> String {
+pub(crate) fn tally_line(t: &LinkTally, elapsed: Duration) -> String {
     let mut s = format!(
         "links: {} unique URLs in {:.1}s: {} ok, {} dead, {} unverified, {} skipped",
         t.unique(),

@@ -18,7 +18,7 @@ use super::check::HopError;
 
 /// Whether `ip` is a globally routable unicast address, i.e. one a link checker
 /// may connect to without `--allow-private`.
-pub fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => is_public_v6(v6),
@@ -80,7 +80,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 /// Why a name gave no address to connect to. Carried through reqwest's error
 /// chain so the checker can tell "skipped" and "dead" from "flaky".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResolveError {
+pub(crate) enum ResolveError {
     /// The name does not exist (NXDOMAIN, no address records).
     NotFound(String),
     /// The resolver failed for a reason that may pass (timeout, SERVFAIL).
@@ -114,7 +114,7 @@ pub enum Lookup {
 /// A resolver that drops non-public addresses unless allowed, and remembers
 /// answers for the run (a run asks for the same few hundred hosts over and over).
 #[derive(Clone)]
-pub struct FilteringResolver {
+pub(crate) struct FilteringResolver {
     inner: Arc<Inner>,
 }
 
@@ -125,18 +125,14 @@ struct Inner {
 }
 
 impl FilteringResolver {
-    pub fn new(lookup: Lookup, allow_private: bool) -> Self {
+    pub(crate) fn new(lookup: Lookup, allow_private: bool) -> Self {
         FilteringResolver {
             inner: Arc::new(Inner { lookup, allow_private, cache: Mutex::new(HashMap::new()) }),
         }
     }
 
-    pub fn allow_private(&self) -> bool {
-        self.inner.allow_private
-    }
-
     /// The addresses of `host` that may be connected to.
-    pub async fn resolve_host(&self, host: &str) -> Result<Vec<IpAddr>, ResolveError> {
+    pub(crate) async fn resolve_host(&self, host: &str) -> Result<Vec<IpAddr>, ResolveError> {
         let key = host.to_ascii_lowercase();
         if let Some(hit) = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return hit.clone();

@@ -12,28 +12,28 @@ use crate::config::links::{LinksConfig, StatusSpec};
 /// `links:` from daybook.yml, compiled. Built once per run and passed by reference.
 #[derive(Debug, Clone)]
 pub struct LinkSettings {
-    pub max_concurrency: usize,
-    pub max_per_host: usize,
-    pub connect_timeout: Duration,
-    pub timeout: Duration,
-    pub max_redirects: usize,
-    pub retries: u32,
-    pub backoff: Duration,
-    pub backoff_max: Duration,
-    pub retry_after_max: Duration,
-    pub max_body_bytes: usize,
-    pub accept: Vec<(u16, u16)>,
+    pub(crate) max_concurrency: usize,
+    pub(crate) max_per_host: usize,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) max_redirects: usize,
+    pub(crate) retries: u32,
+    pub(crate) backoff: Duration,
+    pub(crate) backoff_max: Duration,
+    pub(crate) retry_after_max: Duration,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) accept: Vec<(u16, u16)>,
     /// When not empty, only URLs matching one of these are checked.
-    pub include: RegexSet,
+    pub(crate) include: RegexSet,
     /// URLs matching one of these are never checked (wins over `include`).
-    pub exclude: RegexSet,
-    pub user_agent: String,
+    pub(crate) exclude: RegexSet,
+    pub(crate) user_agent: String,
     pub cache_max_age: Duration,
-    pub anchors: bool,
-    pub github_api: bool,
-    pub hosts: HostRules,
+    pub(crate) anchors: bool,
+    pub(crate) github_api: bool,
+    pub(crate) hosts: HostRules,
     /// The `hosts:` settings as written (stable JSON), for the cache fingerprint.
-    pub hosts_digest: String,
+    pub(crate) hosts_digest: String,
 }
 
 /// Why `links:` does not compile; the message names the key at fault.
@@ -41,8 +41,8 @@ pub struct LinkSettings {
 pub struct InvalidLinks {
     /// The key at fault as a path from the top of daybook.yml (`["links", "exclude"]`),
     /// for [`crate::config::links::locate`].
-    pub key: Vec<String>,
-    pub message: String,
+    pub(crate) key: Vec<String>,
+    pub(crate) message: String,
 }
 
 impl InvalidLinks {
@@ -63,7 +63,7 @@ impl std::error::Error for InvalidLinks {}
 impl LinkSettings {
     /// Compile `cfg`, checking what serde cannot express (regexes compile, ranges
     /// make sense, header names are header names). The first problem found is reported.
-    pub fn compile(cfg: &LinksConfig) -> Result<Self, InvalidLinks> {
+    pub(crate) fn compile(cfg: &LinksConfig) -> Result<Self, InvalidLinks> {
         cfg.check_ranges().map_err(|e| InvalidLinks { key: e.key, message: e.message })?;
         let include = regex_set("include", &cfg.include).map_err(|e| InvalidLinks::at(&["include"], e))?;
         let exclude = regex_set("exclude", &cfg.exclude).map_err(|e| InvalidLinks::at(&["exclude"], e))?;
@@ -95,7 +95,7 @@ impl LinkSettings {
     }
 
     /// Whether `url` (the full URL, fragment included) is left out by `include` / `exclude`.
-    pub fn excludes(&self, url: &str) -> bool {
+    pub(crate) fn excludes(&self, url: &str) -> bool {
         (!self.include.is_empty() && !self.include.is_match(url)) || self.exclude.is_match(url)
     }
 }

@@ -13,19 +13,19 @@ use crate::note::{LinkKind, Note, Span};
 
 /// One place a URL is cited.
 #[derive(Debug, Clone)]
-pub struct Citation {
-    pub file: Arc<SourceFile>,
+pub(crate) struct Citation {
+    pub(crate) file: Arc<SourceFile>,
     /// The link destination's span.
-    pub span: Span,
+    pub(crate) span: Span,
     /// The `#fragment` this citation points at, if any (percent-encoded, as written).
-    pub fragment: Option<String>,
+    pub(crate) fragment: Option<String>,
 }
 
 /// A unique URL (fragment removed) and everywhere it is cited.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub url: Url,
-    pub citations: Vec<Citation>,
+    pub(crate) url: Url,
+    pub(crate) citations: Vec<Citation>,
 }
 
 /// Targets of `docs`, plus diagnostics for URLs that do not parse, plus how many

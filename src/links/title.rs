@@ -28,7 +28,7 @@ const MAX_DESCRIPTION_CHARS: usize = 500;
 pub struct PageInfo {
     pub title: String,
     /// `og:description`, `description` or WeChat's `msg_desc`, when the page has one.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
 }
 
 /// Why a page gave no title (the caller writes the URL instead).
@@ -152,7 +152,7 @@ impl Checker {
 /// The body as text: the charset of `Content-Type`, else of a `<meta>` in the
 /// first bytes, else a byte order mark, else UTF-8 (bad bytes replaced).
 /// Fails when the body is not HTML.
-pub fn decode(body: &[u8], content_type: Option<&str>) -> Result<String, String> {
+pub(crate) fn decode(body: &[u8], content_type: Option<&str>) -> Result<String, String> {
     let ct = content_type.map(|c| c.to_ascii_lowercase());
     match ct.as_deref().map(|c| c.split(';').next().unwrap_or("").trim()) {
         Some("text/html" | "application/xhtml+xml") => {}
@@ -212,7 +212,7 @@ fn tokenizer(html: &str) -> html5gum::Tokenizer<html5gum::StringReader<'_>> {
 }
 
 /// The title and description of an HTML page, if it names itself.
-pub fn read_page(html: &str) -> Option<PageInfo> {
+pub(crate) fn read_page(html: &str) -> Option<PageInfo> {
     #[derive(Default)]
     struct Found {
         og_title: Option<String>,

@@ -31,7 +31,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Successes in a row after which the window grows by one slot.
-pub const GROW_RUN: usize = 4;
+pub(crate) const GROW_RUN: usize = 4;
 
 /// Refusals after which the run a probe waits for stops doubling
 /// ([`GROW_RUN`] × 2⁵ = 128 successes).

@@ -10,34 +10,34 @@ use super::Span;
 
 /// The syntax of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub(crate) enum Syntax {
     Yaml,
     Toml,
 }
 
 /// A front matter block and what it says.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FrontMatter {
-    pub syntax: Syntax,
+pub(crate) struct FrontMatter {
+    pub(crate) syntax: Syntax,
     /// The whole block, fences included, and its line break.
-    pub span: Span,
+    pub(crate) span: Span,
     /// The text between the fences.
-    pub body: Span,
+    pub(crate) body: Span,
     /// The top-level keys in order, each with the span of its key on its line.
-    pub keys: Vec<(String, Span)>,
+    pub(crate) keys: Vec<(String, Span)>,
     /// The parsed mapping (YAML, or TOML turned into the same values), or why
     /// it is not one: a message and the byte offset it points at.
-    pub values: Result<yaml_serde::Mapping, (usize, String)>,
+    pub(crate) values: Result<yaml_serde::Mapping, (usize, String)>,
 }
 
 impl FrontMatter {
     /// The value of a top-level key.
-    pub fn get(&self, key: &str) -> Option<&yaml_serde::Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&yaml_serde::Value> {
         self.values.as_ref().ok()?.get(key)
     }
 
     /// The span of a top-level key (the block's first line when it is not written).
-    pub fn key_span(&self, key: &str) -> Span {
+    pub(crate) fn key_span(&self, key: &str) -> Span {
         self.keys
             .iter()
             .find(|(k, _)| k == key)
@@ -49,7 +49,7 @@ impl FrontMatter {
     /// `2024-01-02T10:30:00Z`: the calendar day as written, in the zone it was
     /// written in. `None` when the key is absent; `Some(Err)` when its value
     /// is no date.
-    pub fn date(&self, key: &str) -> Option<Result<NaiveDate, String>> {
+    pub(crate) fn date(&self, key: &str) -> Option<Result<NaiveDate, String>> {
         let v = self.get(key)?;
         let text = match v {
             yaml_serde::Value::String(s) => s.clone(),
@@ -60,7 +60,7 @@ impl FrontMatter {
 }
 
 /// The day a date or datetime string names, as written.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim().trim_matches(['"', '\'']);
     let head = t.get(..10)?;
     let rest = &t[10..];
@@ -79,7 +79,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// The front matter at `start` (after a byte order mark) of `text`, if the
 /// first line is exactly `---` (or `+++`) and a closing fence follows.
-pub fn find(text: &str, start: usize) -> Option<FrontMatter> {
+pub(crate) fn find(text: &str, start: usize) -> Option<FrontMatter> {
     let rest = &text[start..];
     let first_end = rest.find('\n')?;
     let fence = rest[..first_end].trim_end_matches('\r');

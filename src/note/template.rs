@@ -20,13 +20,14 @@ use crate::config::block_scalar_line;
 use crate::diag::SourceFile;
 
 /// The seed's note: title, the rule under it, the today section, the footer.
-pub const DEFAULT_NOTE_TEMPLATE: &str = "# {{ title }}\n\n------\n\n## {{ today }}\n\n## {{ footer }}\n";
+pub(crate) const DEFAULT_NOTE_TEMPLATE: &str =
+    "# {{ title }}\n\n------\n\n## {{ today }}\n\n## {{ footer }}\n";
 
 /// Why a note template was refused; `line` is 1-based within the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteTemplateError {
-    pub line: Option<usize>,
-    pub message: String,
+pub(crate) struct NoteTemplateError {
+    pub(crate) line: Option<usize>,
+    pub(crate) message: String,
 }
 
 impl std::fmt::Display for NoteTemplateError {
@@ -50,7 +51,7 @@ impl NoteTemplateError {
 }
 
 /// The compiled note template.
-pub struct NoteTemplate {
+pub(crate) struct NoteTemplate {
     env: Environment<'static>,
     custom: bool,
 }
@@ -67,7 +68,7 @@ const VARIABLES: &[&str] = &["title", "today", "footer", "date", "year", "month"
 impl NoteTemplate {
     /// Compile `source` (the built-in template when `None`) and check it
     /// against a sample day with the run's patterns and headings.
-    pub fn new(source: Option<&str>, parse: &ParseContext) -> Result<NoteTemplate, NoteTemplateError> {
+    pub(crate) fn new(source: Option<&str>, parse: &ParseContext) -> Result<NoteTemplate, NoteTemplateError> {
         let mut env = crate::util::jinja::environment();
         let text = source.unwrap_or(DEFAULT_NOTE_TEMPLATE).to_owned();
         env.add_template_owned(NAME, text).map_err(|e| NoteTemplateError::from_jinja(&e))?;
@@ -82,12 +83,13 @@ impl NoteTemplate {
     }
 
     /// Whether the template comes from daybook.yml.
-    pub fn is_custom(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_custom(&self) -> bool {
         self.custom
     }
 
     /// The note for `date`, with `\n` line breaks.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         date: NaiveDate,
         parse: &ParseContext,
@@ -163,7 +165,7 @@ impl NoteTemplate {
 
 /// Whether `daybook new` can make notes for the first note set (the one it
 /// writes to): `Err` says why not.
-pub fn writable_set(parse: &ParseContext) -> Result<(), String> {
+pub(crate) fn writable_set(parse: &ParseContext) -> Result<(), String> {
     let Some(set) = parse.sets.first() else { return Err("there is no note set".into()) };
     if set.kind != crate::config::NoteKind::Items {
         return Err(format!("the first note set `{}` holds articles, not dated items notes", set.name));
@@ -180,7 +182,7 @@ pub fn writable_set(parse: &ParseContext) -> Result<(), String> {
 
 /// Byte offset of the top-level `template:` key in daybook.yml, moved down to
 /// the template's own `line` when it is a block scalar (`|`), for errors.
-pub fn locate_in_yaml(yaml: &str, line: Option<usize>) -> usize {
+pub(crate) fn locate_in_yaml(yaml: &str, line: Option<usize>) -> usize {
     let mut offset = 0;
     for l in yaml.split_inclusive('\n') {
         if let Some(rest) = l.strip_prefix("template:") {

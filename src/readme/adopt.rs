@@ -30,33 +30,33 @@ use crate::note::parse::ParseContext;
 use crate::util::text::collapse_ws;
 
 /// The label of the seed README's date line.
-pub const UPDATED_LABEL: &str = "更新今日时间";
+pub(crate) const UPDATED_LABEL: &str = "更新今日时间";
 
 /// One region wrapped by `init`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wrapped {
-    pub region: RegionName,
+pub(crate) struct Wrapped {
+    pub(crate) region: RegionName,
     /// 1-based lines of the original README the region covers; `None` when the
     /// section was empty and an empty region was inserted after `after_line`.
-    pub lines: Option<(usize, usize)>,
+    pub(crate) lines: Option<(usize, usize)>,
     /// The heading line the region belongs to (or the line it was inserted after).
-    pub after_line: usize,
+    pub(crate) after_line: usize,
 }
 
 /// Settings the README's style needs beyond the current config.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Settings {
-    pub order: Option<Order>,
-    pub updated_template: Option<String>,
+pub(crate) struct Settings {
+    pub(crate) order: Option<Order>,
+    pub(crate) updated_template: Option<String>,
 }
 
 impl Settings {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.order.is_none() && self.updated_template.is_none()
     }
 
     /// The settings as daybook.yml text.
-    pub fn to_yaml(&self) -> String {
+    pub(crate) fn to_yaml(&self) -> String {
         #[derive(serde::Serialize)]
         struct Readme<'a> {
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,16 +78,16 @@ impl Settings {
 
 /// What adopting a README does.
 #[derive(Debug, Clone, Default)]
-pub struct Adoption {
+pub(crate) struct Adoption {
     /// The README with the new markers (equal to the input when nothing was wrapped).
-    pub text: String,
-    pub wrapped: Vec<Wrapped>,
+    pub(crate) text: String,
+    pub(crate) wrapped: Vec<Wrapped>,
     /// Regions the README already had.
-    pub already: Vec<RegionName>,
+    pub(crate) already: Vec<RegionName>,
     /// Regions neither present nor found.
-    pub not_found: Vec<RegionName>,
+    pub(crate) not_found: Vec<RegionName>,
     /// Settings needed to reproduce the README's style.
-    pub settings: Settings,
+    pub(crate) settings: Settings,
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ struct Heading {
 /// Find the today section, history block and date line of `text` and wrap each
 /// in markers; `ctx` is compiled from `cfg` (its notes pattern dates the history's
 /// links). Fails only when the README's existing markers are broken.
-pub fn adopt(text: &str, cfg: &Config, ctx: &ParseContext) -> Result<Adoption, MarkerProblem> {
+pub(crate) fn adopt(text: &str, cfg: &Config, ctx: &ParseContext) -> Result<Adoption, MarkerProblem> {
     // A byte order mark is no part of the first line: set it aside, so a heading
     // or date line on line 1 is found and a marker never lands in front of it.
     match text.strip_prefix('\u{feff}') {
@@ -432,7 +432,7 @@ fn find_updated(text: &str, code: &[Range<usize>], taken: &[Range<usize>]) -> Op
 /// A template reproducing a date line spelled differently from the built-in
 /// one, or `None` when the built-in one already reproduces it (or the line
 /// holds no recognisable date).
-pub fn updated_template(line: &str) -> Option<String> {
+pub(crate) fn updated_template(line: &str) -> Option<String> {
     let line = line.trim_start_matches('\u{feff}');
     let re = regex::Regex::new(r"^(.*?)(\d{4})([./\-年])(\d{1,2})([./\-月])(\d{1,2})(.*)$").ok()?;
     let c = re.captures(line)?;

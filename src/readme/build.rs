@@ -41,7 +41,7 @@ fn read_regions(root: &Path, cfg: &Config) -> Result<(ReadmeFile, Vec<Region>), 
 
 /// [`generate`] with the patterns, templates and `ignore` globs compiled once
 /// for the run.
-pub fn generate_with(
+pub(crate) fn generate_with(
     root: &Path,
     cfg: &Config,
     ctx: &ParseContext,

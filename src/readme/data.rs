@@ -10,91 +10,91 @@ use crate::config::Order;
 
 /// One note as templates see it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct NoteData {
+pub(crate) struct NoteData {
     /// `2022-04-14`; none for an undated note, like `year` to `dd`.
-    pub date: Option<String>,
-    pub year: Option<i32>,
-    pub month: Option<u32>,
-    pub day: Option<u32>,
-    pub mm: Option<String>,
-    pub dd: Option<String>,
-    pub title: String,
+    pub(crate) date: Option<String>,
+    pub(crate) year: Option<i32>,
+    pub(crate) month: Option<u32>,
+    pub(crate) day: Option<u32>,
+    pub(crate) mm: Option<String>,
+    pub(crate) dd: Option<String>,
+    pub(crate) title: String,
     /// The link to the note from the README, as written in the file system.
-    pub path: String,
+    pub(crate) path: String,
     /// `path` percent-encoded (spaces, non-ASCII, parentheses): safe as a link destination.
-    pub url: String,
-    pub file: String,
-    pub number: usize,
+    pub(crate) url: String,
+    pub(crate) file: String,
+    pub(crate) number: usize,
     /// The note set's name.
-    pub set: String,
+    pub(crate) set: String,
     /// The folder of the note relative to its set's root (`` at the root).
-    pub folder: String,
+    pub(crate) folder: String,
     /// What `{slug}` stood for in the path, else the file name without `.md`.
-    pub slug: String,
+    pub(crate) slug: String,
     /// What `{n}` stood for in the path.
-    pub n: Option<u64>,
+    pub(crate) n: Option<u64>,
     /// `n` as written in the path (`062`).
-    pub n_text: Option<String>,
+    pub(crate) n_text: Option<String>,
     /// The display name of `folder` (`readme.topics`, else its words capitalized).
-    pub topic: String,
+    pub(crate) topic: String,
     /// The note's front matter (an empty mapping without one).
-    pub front_matter: yaml_serde::Mapping,
+    pub(crate) front_matter: yaml_serde::Mapping,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthData {
-    pub year: i32,
-    pub month: u32,
+pub(crate) struct MonthData {
+    pub(crate) year: i32,
+    pub(crate) month: u32,
     /// The month's English name (`January`).
-    pub name: &'static str,
-    pub mm: String,
-    pub count: usize,
-    pub notes: Vec<NoteData>,
+    pub(crate) name: &'static str,
+    pub(crate) mm: String,
+    pub(crate) count: usize,
+    pub(crate) notes: Vec<NoteData>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct YearData {
-    pub year: i32,
-    pub count: usize,
-    pub months: Vec<MonthData>,
+pub(crate) struct YearData {
+    pub(crate) year: i32,
+    pub(crate) count: usize,
+    pub(crate) months: Vec<MonthData>,
 }
 
 /// Everything a region template can use.
 #[derive(Debug, Clone, Serialize)]
-pub struct Context {
-    pub today: String,
-    pub newest: NoteData,
-    pub oldest: NoteData,
-    pub notes: Vec<NoteData>,
-    pub years: Vec<YearData>,
-    pub count: usize,
-    pub order: &'static str,
+pub(crate) struct Context {
+    pub(crate) today: String,
+    pub(crate) newest: NoteData,
+    pub(crate) oldest: NoteData,
+    pub(crate) notes: Vec<NoteData>,
+    pub(crate) years: Vec<YearData>,
+    pub(crate) count: usize,
+    pub(crate) order: &'static str,
     /// Every dated note, newest first.
-    pub newest_first: Vec<NoteData>,
+    pub(crate) newest_first: Vec<NoteData>,
     /// The newest `readme.latest` dated notes, newest first.
-    pub latest: Vec<NoteData>,
+    pub(crate) latest: Vec<NoteData>,
     /// The notes grouped by folder, topics sorted by display name and notes by
     /// title, both case-insensitively.
-    pub topics: Vec<TopicData>,
+    pub(crate) topics: Vec<TopicData>,
 }
 
 /// The notes of one folder.
 #[derive(Debug, Clone, Serialize)]
-pub struct TopicData {
+pub(crate) struct TopicData {
     /// The note set's name.
-    pub set: String,
+    pub(crate) set: String,
     /// The folder, relative to the note set's root.
-    pub folder: String,
+    pub(crate) folder: String,
     /// Its display name.
-    pub title: String,
+    pub(crate) title: String,
     /// The anchor GitHub gives a heading of `title`.
-    pub anchor: String,
-    pub count: usize,
-    pub notes: Vec<NoteData>,
+    pub(crate) anchor: String,
+    pub(crate) count: usize,
+    pub(crate) notes: Vec<NoteData>,
 }
 
 /// English month names, for the `by-month` style.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -111,7 +111,7 @@ pub const MONTHS: [&str; 12] = [
 
 /// Month names by language, for the `month_name` filter and for reading a
 /// hand-made index's headings. Each as the language writes it in running text.
-pub const MONTH_NAMES: &[(&str, [&str; 12])] = &[
+pub(crate) const MONTH_NAMES: &[(&str, [&str; 12])] = &[
     ("en", MONTHS),
     (
         "de",
@@ -218,13 +218,13 @@ pub const MONTH_NAMES: &[(&str, [&str; 12])] = &[
 ];
 
 /// The name of month `m` (1-12) in `lang` (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`).
-pub fn month_name(m: u32, lang: &str) -> Option<&'static str> {
+pub(crate) fn month_name(m: u32, lang: &str) -> Option<&'static str> {
     let (_, names) = MONTH_NAMES.iter().find(|(l, _)| *l == lang)?;
     names.get((m as usize).checked_sub(1)?).copied()
 }
 
 /// How many notes `latest` holds by default.
-pub const DEFAULT_LATEST: usize = 10;
+pub(crate) const DEFAULT_LATEST: usize = 10;
 
 /// Words shown in capitals in a topic's default display name.
 const ACRONYMS: &[&str] = &[
@@ -235,7 +235,7 @@ const ACRONYMS: &[&str] = &[
 
 /// The display name of a folder: `topics[folder]`, else each word of its last
 /// part capitalized (`claude-code` -> `Claude Code`, `aws` -> `AWS`).
-pub fn topic_name(folder: &str, topics: &BTreeMap<String, String>) -> String {
+pub(crate) fn topic_name(folder: &str, topics: &BTreeMap<String, String>) -> String {
     if let Some(t) = topics.get(folder) {
         return t.clone();
     }
@@ -256,7 +256,7 @@ pub fn topic_name(folder: &str, topics: &BTreeMap<String, String>) -> String {
 
 impl Context {
     /// Build the context from notes sorted oldest first (`number` already set).
-    pub fn new(sorted: Vec<NoteData>, today: String, order: Order) -> Option<Context> {
+    pub(crate) fn new(sorted: Vec<NoteData>, today: String, order: Order) -> Option<Context> {
         let dated = |n: &&NoteData| n.date.is_some();
         let oldest = sorted.iter().find(dated).or(sorted.first())?.clone();
         let newest = sorted.iter().rev().find(dated).or(sorted.last())?.clone();
@@ -337,7 +337,7 @@ impl Context {
     }
 
     /// Keep the newest `n` notes in `latest`.
-    pub fn with_latest(mut self, n: usize) -> Context {
+    pub(crate) fn with_latest(mut self, n: usize) -> Context {
         self.latest = self.newest_first.iter().take(n).cloned().collect();
         self
     }
@@ -345,7 +345,7 @@ impl Context {
     /// The context as one minijinja value, built once and shared by every
     /// region's render (a `Serialize` context would be converted on each
     /// render). Each note's value is shared between `notes` and `years`.
-    pub fn value(&self) -> Value {
+    pub(crate) fn value(&self) -> Value {
         let by_file: HashMap<&str, Value> =
             self.notes.iter().map(|n| (n.file.as_str(), Value::from_serialize(n))).collect();
         let note =
@@ -421,7 +421,7 @@ impl Context {
     }
 
     /// A small context for checking user templates when the config is loaded.
-    pub fn sample() -> Context {
+    pub(crate) fn sample() -> Context {
         let note = |y: i32, m: u32, d: u32, number: usize| sample_note(y, m, d, number, "笔记");
         let notes = vec![note(2021, 12, 31, 1), note(2022, 1, 1, 1), note(2022, 1, 2, 2)];
         Context::new(notes, "1. [item](https://example.com)       :star:".to_owned(), Order::Ascending)

@@ -13,17 +13,17 @@ use super::{floor_boundary, line_of};
 #[diagnostic(code(daybook::readme))]
 pub struct LocatedError {
     /// Display path of the file (relative to the repository root).
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line.
-    pub line: usize,
-    pub message: String,
+    pub(crate) line: usize,
+    pub(crate) message: String,
     #[help]
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
     #[source_code]
-    pub src: NamedSource<String>,
+    pub(crate) src: NamedSource<String>,
     #[label("{label}")]
-    pub span: SourceSpan,
-    pub label: String,
+    pub(crate) span: SourceSpan,
+    pub(crate) label: String,
 }
 
 impl LocatedError {
@@ -171,7 +171,7 @@ pub(super) fn template_error(f: TemplateFailure) -> ReadmeError {
 }
 
 /// Turn a marker problem into an error at the marker's line.
-pub fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
+pub(crate) fn marker_error(file: &str, text: &str, p: &MarkerProblem) -> ReadmeError {
     let line = |o: usize| line_of(text, o);
     let (message, label, help) = match p {
         MarkerProblem::Unclosed { name, .. } => (

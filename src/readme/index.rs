@@ -28,41 +28,41 @@ use crate::config::Order;
 mod dates;
 
 /// Which note set a path would belong to, and the date it spells.
-pub type Claims<'a> = dyn Fn(&str) -> Option<(usize, Option<NaiveDate>)> + 'a;
+pub(crate) type Claims<'a> = dyn Fn(&str) -> Option<(usize, Option<NaiveDate>)> + 'a;
 
 /// A note as the index finder sees it.
 #[derive(Debug, Clone)]
-pub struct IndexNote {
+pub(crate) struct IndexNote {
     /// Repository-relative path.
-    pub path: String,
-    pub title: String,
-    pub date: Option<NaiveDate>,
-    pub set: usize,
+    pub(crate) path: String,
+    pub(crate) title: String,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) set: usize,
     /// Folder relative to its set's root.
-    pub folder: String,
+    pub(crate) folder: String,
     /// `{n}` as written in the path.
-    pub n_text: Option<String>,
+    pub(crate) n_text: Option<String>,
 }
 
 /// The index found, and how to regenerate it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FoundIndex {
+pub(crate) struct FoundIndex {
     /// Whole lines of the README holding the index.
-    pub lines: Range<usize>,
+    pub(crate) lines: Range<usize>,
     /// The note set it lists.
-    pub set: usize,
+    pub(crate) set: usize,
     /// How many lines link a note.
-    pub linked: usize,
+    pub(crate) linked: usize,
     /// The history template reproducing it.
-    pub template: String,
+    pub(crate) template: String,
     /// `readme.order` it needs.
-    pub order: Order,
+    pub(crate) order: Order,
     /// `readme.latest` it needs (it lists the newest few only).
-    pub latest: Option<usize>,
+    pub(crate) latest: Option<usize>,
     /// Display names of folders that differ from the default ones.
-    pub topics: BTreeMap<String, String>,
+    pub(crate) topics: BTreeMap<String, String>,
     /// What it is, in words (`a list of 12 notes, newest first`).
-    pub description: String,
+    pub(crate) description: String,
 }
 
 struct LinkLine<'a> {
@@ -81,7 +81,7 @@ struct LinkLine<'a> {
 /// Find the index in `text` (the README, in folder `readme_dir`). `claims`
 /// says which note set a path that is no existing note would belong to, and
 /// the date the path spells.
-pub fn find_index(
+pub(crate) fn find_index(
     text: &str,
     readme_dir: &str,
     notes: &[IndexNote],

@@ -22,16 +22,16 @@ mod fields;
 mod kind;
 mod yaml;
 
-pub use fields::Vocabulary;
-pub use kind::ItemsShape;
+pub(crate) use fields::Vocabulary;
+pub(crate) use kind::ItemsShape;
 use kind::describe_and_refine;
 
 /// One proposed note set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InferredSet {
-    pub config: NotesConfig,
+pub(crate) struct InferredSet {
+    pub(crate) config: NotesConfig,
     /// The paths it covers, sorted.
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,7 +44,7 @@ enum Tok {
 
 /// Propose note sets for `paths` (repository-relative Markdown files, the
 /// README excluded), dated sets first.
-pub fn infer_sets(paths: &[String]) -> Vec<InferredSet> {
+pub(crate) fn infer_sets(paths: &[String]) -> Vec<InferredSet> {
     // key: the template with free folders as `*`; value: (tokens of each path, path).
     let mut groups: BTreeMap<Vec<String>, Vec<(Vec<Tok>, String)>> = BTreeMap::new();
     for p in paths {
@@ -344,32 +344,32 @@ fn numbered(s: &str) -> Option<String> {
 
 /// What `daybook init` inferred about a repository with no daybook.yml.
 #[derive(Debug, Clone)]
-pub struct Inference {
+pub(crate) struct Inference {
     /// How many Markdown files were looked at (the README excluded).
-    pub files: usize,
+    pub(crate) files: usize,
     /// The proposed sets, in `config.notes` order, with what was inferred of each.
-    pub sets: Vec<(InferredSet, String)>,
+    pub(crate) sets: Vec<(InferredSet, String)>,
     /// What the `items` notes share, when a set holds them.
-    pub shape: Option<ItemsShape>,
+    pub(crate) shape: Option<ItemsShape>,
     /// The field vocabulary of the `items` notes, when a set holds them.
-    pub fields: Option<Vocabulary>,
+    pub(crate) fields: Option<Vocabulary>,
     /// The configuration to write.
-    pub config: Config,
+    pub(crate) config: Config,
     /// The README, when there is one.
-    pub readme: Option<super::ReadmeFile>,
+    pub(crate) readme: Option<super::ReadmeFile>,
     /// The index found in it.
-    pub index: Option<super::index::FoundIndex>,
+    pub(crate) index: Option<super::index::FoundIndex>,
     /// The README with the index wrapped in markers (the README unchanged when none was found).
-    pub new_readme: Option<String>,
+    pub(crate) new_readme: Option<String>,
     /// The README already has daybook markers.
-    pub already_adopted: bool,
+    pub(crate) already_adopted: bool,
 }
 
 impl Inference {
     /// Whether the repository looks like the seed: its one set is the default one.
     /// Also when no set was found: the defaults are then the best guess,
     /// and `init` adopts the README the seed's way.
-    pub fn is_seed_layout(&self) -> bool {
+    pub(crate) fn is_seed_layout(&self) -> bool {
         let default = NotesConfig::default();
         self.sets
             .first()
@@ -379,7 +379,7 @@ impl Inference {
 
 /// Infer the note sets of the repository at `root` and find its README's
 /// index. Reads files, writes nothing.
-pub fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inference, crate::Error> {
+pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Result<Inference, crate::Error> {
     let mut scan = Config {
         notes: crate::config::NoteSets(vec![NotesConfig {
             root: ".".into(),

@@ -10,7 +10,7 @@
 
 /// True when `dest` must be left alone: everything but a relative path (a
 /// Windows drive, `C:\x`, is one: no one-letter scheme exists).
-pub fn is_absolute(dest: &str) -> bool {
+pub(crate) fn is_absolute(dest: &str) -> bool {
     !matches!(crate::util::url::classify(dest), crate::util::url::Dest::RelativePath)
 }
 
@@ -34,7 +34,7 @@ fn push_segments(out: &mut Vec<String>, path: &str) {
 
 /// The directory part of a `/`-separated repository path (`notes/202104` for
 /// `notes/202104/0410.md`, `` for `README.md`).
-pub fn parent(path: &str) -> &str {
+pub(crate) fn parent(path: &str) -> &str {
     path.rfind('/').map(|i| &path[..i]).unwrap_or("")
 }
 
@@ -42,7 +42,7 @@ pub fn parent(path: &str) -> &str {
 /// points at the same target from a document in directory `to_dir` (both
 /// `/`-separated and relative to the repository root). Returns `None` when the
 /// link is left as written (absolute, a fragment, or nothing would change).
-pub fn rebase(dest: &str, from_dir: &str, to_dir: &str) -> Option<String> {
+pub(crate) fn rebase(dest: &str, from_dir: &str, to_dir: &str) -> Option<String> {
     if is_absolute(dest) {
         return None;
     }

@@ -34,24 +34,24 @@ const FIRST_READ: usize = 1024;
 
 /// What the history needs of a note.
 #[derive(Debug, Clone)]
-pub struct Head<'a> {
+pub(crate) struct Head<'a> {
     /// The note's file; for a head-only read, only its first part.
-    pub file: Arc<SourceFile>,
-    pub path_date: Option<NaiveDate>,
-    pub title: Option<Title>,
+    pub(crate) file: Arc<SourceFile>,
+    pub(crate) path_date: Option<NaiveDate>,
+    pub(crate) title: Option<Title>,
     /// The note set it belongs to.
-    pub set: usize,
+    pub(crate) set: usize,
     /// How its path matched the set's pattern.
-    pub path_match: Option<PathMatch>,
+    pub(crate) path_match: Option<PathMatch>,
     /// Its date, from the set's date source.
-    pub date: Option<NaiveDate>,
-    pub front_matter: Option<FrontMatter>,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) front_matter: Option<FrontMatter>,
     /// The fully parsed note, when the caller already has it.
-    pub full: Option<&'a Note>,
+    pub(crate) full: Option<&'a Note>,
 }
 
 impl<'a> Head<'a> {
-    pub fn of(note: &'a Note) -> Head<'a> {
+    pub(crate) fn of(note: &'a Note) -> Head<'a> {
         Head {
             file: note.file.clone(),
             path_date: note.path_date,
@@ -80,7 +80,7 @@ impl<'a> Head<'a> {
 
 /// Discover the notes and read their heads in parallel. Returns the heads
 /// (sorted by path) and one diagnostic per file that could not be read.
-pub fn load_heads(
+pub(crate) fn load_heads(
     root: &Path,
     cfg: &Config,
     ctx: &ParseContext,
@@ -95,7 +95,10 @@ pub fn load_heads(
 /// Read the heads of `candidates` (files found by a walk already) in parallel:
 /// `init` walks the repository once and reads the heads of the files its
 /// inferred sets claim, instead of walking it again.
-pub fn heads_of(candidates: &[Candidate], ctx: &ParseContext) -> (Vec<Head<'static>>, Vec<Diagnostic>) {
+pub(crate) fn heads_of(
+    candidates: &[Candidate],
+    ctx: &ParseContext,
+) -> (Vec<Head<'static>>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let results: Vec<Result<Head<'static>, Box<Diagnostic>>> =
         candidates.par_iter().map(|c| read_head(c, ctx)).collect();
@@ -110,7 +113,7 @@ pub fn heads_of(candidates: &[Candidate], ctx: &ParseContext) -> (Vec<Head<'stat
 }
 
 /// Read and parse a whole note (the newest one, whose today section is copied).
-pub fn read_full(path: &str, abs: &Path, ctx: &ParseContext) -> Result<Note, Box<Diagnostic>> {
+pub(crate) fn read_full(path: &str, abs: &Path, ctx: &ParseContext) -> Result<Note, Box<Diagnostic>> {
     read_source(path, abs).map(|file| parse_note(file, ctx))
 }
 

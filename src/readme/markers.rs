@@ -35,9 +35,9 @@ pub enum RegionName {
 }
 
 impl RegionName {
-    pub const ALL: [RegionName; 3] = [RegionName::Today, RegionName::History, RegionName::Updated];
+    pub(crate) const ALL: [RegionName; 3] = [RegionName::Today, RegionName::History, RegionName::Updated];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RegionName::Today => "today",
             RegionName::History => "history",
@@ -45,17 +45,17 @@ impl RegionName {
         }
     }
 
-    pub fn parse(name: &str) -> Option<RegionName> {
+    pub(crate) fn parse(name: &str) -> Option<RegionName> {
         RegionName::ALL.into_iter().find(|r| r.as_str() == name)
     }
 
     /// The start marker line, without line break.
-    pub fn start_marker(self) -> String {
+    pub(crate) fn start_marker(self) -> String {
         format!("<!-- daybook:{} -->", self.as_str())
     }
 
     /// The end marker line, without line break.
-    pub fn end_marker(self) -> String {
+    pub(crate) fn end_marker(self) -> String {
         format!("<!-- /daybook:{} -->", self.as_str())
     }
 }
@@ -69,20 +69,20 @@ impl std::fmt::Display for RegionName {
 /// One region found in a README.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
-    pub name: RegionName,
+    pub(crate) name: RegionName,
     /// The start marker line including its line break.
-    pub start_marker: Range<usize>,
+    pub(crate) start_marker: Range<usize>,
     /// The replaceable bytes: from after the start marker's line break to the
     /// first byte of the end marker line.
-    pub inner: Range<usize>,
+    pub(crate) inner: Range<usize>,
     /// The end marker line including its line break, if it has one.
-    pub end_marker: Range<usize>,
+    pub(crate) end_marker: Range<usize>,
     /// 1-based line of the start marker.
-    pub start_line: usize,
+    pub(crate) start_line: usize,
     /// 1-based line of the end marker.
-    pub end_line: usize,
+    pub(crate) end_line: usize,
     /// The line break the start marker line ends with; generated text uses it.
-    pub eol: &'static str,
+    pub(crate) eol: &'static str,
 }
 
 /// Why a README's markers cannot be used. Offsets are byte offsets of the
@@ -107,7 +107,7 @@ pub enum MarkerProblem {
 
 impl MarkerProblem {
     /// Offset of the marker line the problem is reported at.
-    pub fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         match self {
             MarkerProblem::Unclosed { offset, .. }
             | MarkerProblem::Nested { offset, .. }
@@ -122,14 +122,14 @@ impl MarkerProblem {
 
 /// A marker line, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Marker<'a> {
-    pub end: bool,
+pub(crate) struct Marker<'a> {
+    pub(crate) end: bool,
     /// The name as written (may be unknown).
-    pub name: &'a str,
+    pub(crate) name: &'a str,
 }
 
 /// Parse one line (without its line break) as a marker.
-pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
+pub(crate) fn parse_marker(line: &str) -> Option<Marker<'_>> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
@@ -151,16 +151,16 @@ pub fn parse_marker(line: &str) -> Option<Marker<'_>> {
 /// A line of `text`: its byte range including the line break, and its content
 /// without the line break.
 #[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
-    pub start: usize,
-    pub end: usize,
-    pub content: &'a str,
+pub(crate) struct Line<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) content: &'a str,
     /// `"\r\n"`, `"\n"` or `""` (last line without a line break).
-    pub eol: &'static str,
+    pub(crate) eol: &'static str,
 }
 
 /// The lines of `text`, each with its range and line break.
-pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
     let mut offset = 0;
     text.split_inclusive('\n').map(move |raw| {
         let start = offset;
@@ -180,14 +180,14 @@ pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 /// CommonMark opens and closes them, so marker-looking lines inside them are
 /// ignored.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct FenceTracker {
+pub(crate) struct FenceTracker {
     open: Option<(u8, usize)>,
 }
 
 impl FenceTracker {
     /// Feed one line; returns true when the line is part of a fenced block
     /// (including its opening and closing fence lines).
-    pub fn in_code(&mut self, line: &str) -> bool {
+    pub(crate) fn in_code(&mut self, line: &str) -> bool {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let fence = (indent <= 3).then(|| fence_run(&line[indent..])).flatten();
         match (self.open, fence) {
@@ -290,7 +290,7 @@ pub fn scan(text: &str) -> Result<Vec<Region>, MarkerProblem> {
 /// Turn generated text (`\n` line breaks) into a region's content: line breaks
 /// become `eol`, and non-empty content ends with exactly one line break so the
 /// end marker stays on a line of its own.
-pub fn region_content(generated: &str, eol: &str) -> String {
+pub(crate) fn region_content(generated: &str, eol: &str) -> String {
     let text = generated.trim_end_matches(['\n', '\r']);
     if text.is_empty() {
         return String::new();

@@ -51,17 +51,17 @@
 //! directory, flushed to disk, given the original's permissions, then renamed
 //! over it. A crash leaves either the old README or the new one.
 
-pub mod adopt;
+pub(crate) mod adopt;
 mod build;
-pub mod data;
+pub(crate) mod data;
 mod errors;
-pub mod index;
-pub mod infer;
-pub mod links;
-pub mod load;
+pub(crate) mod index;
+pub(crate) mod infer;
+pub(crate) mod links;
+pub(crate) mod load;
 pub mod markers;
-pub mod rules;
-pub mod template;
+pub(crate) mod rules;
+pub(crate) mod template;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -69,8 +69,10 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::util::text::floor_char_boundary as floor_boundary;
-pub use build::{compile, generate, generate_with, regenerate};
-pub use errors::{LocatedError, ReadmeError, marker_error};
+pub(crate) use build::generate_with;
+pub use build::{compile, generate, regenerate};
+pub use errors::ReadmeError;
+pub(crate) use errors::marker_error;
 use markers::Region;
 pub use write::write;
 
@@ -78,11 +80,11 @@ pub use write::write;
 #[derive(Debug, Clone)]
 pub struct Generated {
     /// Where the README is read from and written to.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The README's path relative to the repository root, `/`-separated.
     pub display_path: String,
     /// The README's current text.
-    pub old: String,
+    pub(crate) old: String,
     /// The regenerated text.
     pub new: String,
     /// Findings made along the way (skipped notes, future dates), sorted.
@@ -112,9 +114,9 @@ impl Generated {
 /// The README file as read from disk.
 #[derive(Debug, Clone)]
 pub struct ReadmeFile {
-    pub path: PathBuf,
-    pub display_path: String,
-    pub text: String,
+    pub(crate) path: PathBuf,
+    pub(crate) display_path: String,
+    pub(crate) text: String,
 }
 
 impl ReadmeFile {
@@ -148,7 +150,7 @@ impl ReadmeFile {
     }
 
     /// Directory of the README relative to the repository root (`` at the root).
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         links::parent(&self.display_path)
     }
 }

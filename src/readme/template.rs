@@ -41,12 +41,12 @@ use super::markers::RegionName;
 use crate::config::{ReadmeStyle, block_scalar_line};
 
 /// The seed README's today region: the section as the note has it.
-pub const DEFAULT_TODAY: &str = "{{ today }}\n";
+pub(crate) const DEFAULT_TODAY: &str = "{{ today }}\n";
 
 /// The seed README's history markup: one `<pre>` per year (its `<details>` is
 /// closed by `</pre>`), one `<details>` per month, four-space-indented numbered
 /// links.
-pub const DEFAULT_HISTORY: &str = r#"{% for year in years %}
+pub(crate) const DEFAULT_HISTORY: &str = r#"{% for year in years %}
 <pre><details><summary>{{ year.year }}年</summary>
 {% for month in year.months %}
 <details><summary>{{ month.month }}月</summary>
@@ -60,11 +60,12 @@ pub const DEFAULT_HISTORY: &str = r#"{% for year in years %}
 "#;
 
 /// The seed README's date line.
-pub const DEFAULT_UPDATED: &str = "更新今日时间：{{ newest.year }}.{{ newest.month }}.{{ newest.day }}\n";
+pub(crate) const DEFAULT_UPDATED: &str =
+    "更新今日时间：{{ newest.year }}.{{ newest.month }}.{{ newest.day }}\n";
 
 /// The `by-month` style's history: a heading per year and per month (in
 /// English), a bullet per note.
-pub const BY_MONTH_HISTORY: &str = r#"{% for year in years %}
+pub(crate) const BY_MONTH_HISTORY: &str = r#"{% for year in years %}
 ### {{ year.year }}
 
 {% for month in year.months %}
@@ -80,7 +81,7 @@ pub const BY_MONTH_HISTORY: &str = r#"{% for year in years %}
 
 /// The `by-topic` style (a TIL collection): a count line, the topics linking
 /// to their sections, then a section per folder listing its notes by title.
-pub const BY_TOPIC_HISTORY: &str = r#"_{{ count }} TILs and counting..._
+pub(crate) const BY_TOPIC_HISTORY: &str = r#"_{{ count }} TILs and counting..._
 
 {% for topic in topics %}
 * [{{ topic.title }}](#{{ topic.anchor }})
@@ -97,16 +98,16 @@ pub const BY_TOPIC_HISTORY: &str = r#"_{{ count }} TILs and counting..._
 "#;
 
 /// The `latest` style: the newest notes, newest first.
-pub const LATEST_HISTORY: &str = r#"{% for note in latest %}
+pub(crate) const LATEST_HISTORY: &str = r#"{% for note in latest %}
 - [{{ note.title }}]({{ note.url }}){{ " (" ~ note.date ~ ")" if note.date else "" }}
 {% endfor %}
 "#;
 
 /// The date line of every style but the seed's.
-pub const ENGLISH_UPDATED: &str = "Last updated: {{ newest.date }}\n";
+pub(crate) const ENGLISH_UPDATED: &str = "Last updated: {{ newest.date }}\n";
 
 /// The built-in template of `region` in `style`.
-pub fn style_template(region: RegionName, style: ReadmeStyle) -> &'static str {
+pub(crate) fn style_template(region: RegionName, style: ReadmeStyle) -> &'static str {
     match (style, region) {
         (ReadmeStyle::Seed, r) => default_template(r),
         (_, RegionName::Today) => DEFAULT_TODAY,
@@ -117,7 +118,7 @@ pub fn style_template(region: RegionName, style: ReadmeStyle) -> &'static str {
     }
 }
 
-pub fn default_template(region: RegionName) -> &'static str {
+pub(crate) fn default_template(region: RegionName) -> &'static str {
     match region {
         RegionName::Today => DEFAULT_TODAY,
         RegionName::History => DEFAULT_HISTORY,
@@ -127,15 +128,15 @@ pub fn default_template(region: RegionName) -> &'static str {
 
 /// A template that failed to compile or render.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateFailure {
-    pub region: RegionName,
+pub(crate) struct TemplateFailure {
+    pub(crate) region: RegionName,
     /// Whether the template is the user's (from daybook.yml) or built in.
-    pub custom: bool,
+    pub(crate) custom: bool,
     /// 1-based line within the template, when known.
-    pub line: Option<usize>,
-    pub message: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) message: String,
     /// The failure was an undefined value (a missing variable, attribute or index).
-    pub undefined: bool,
+    pub(crate) undefined: bool,
 }
 
 impl TemplateFailure {
@@ -156,7 +157,7 @@ impl TemplateFailure {
 
 /// `html` filter: escape what would not display as written inside HTML text or
 /// a double-quoted attribute, and nothing else (so `R&D` and `A/B` stay as they are).
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         match c {
@@ -205,12 +206,12 @@ impl Templates {
     /// Compile the configured templates (built-ins for regions not configured).
     /// Unknown region names in `configured` are reported as a failure of the
     /// closest region; config validation catches them first with a better message.
-    pub fn new(configured: &BTreeMap<String, String>) -> Result<Templates, TemplateFailure> {
+    pub(crate) fn new(configured: &BTreeMap<String, String>) -> Result<Templates, TemplateFailure> {
         Templates::with_style(configured, ReadmeStyle::Seed)
     }
 
     /// [`Templates::new`] with the built-ins of `style`.
-    pub fn with_style(
+    pub(crate) fn with_style(
         configured: &BTreeMap<String, String>,
         style: ReadmeStyle,
     ) -> Result<Templates, TemplateFailure> {
@@ -242,7 +243,7 @@ impl Templates {
     }
 
     /// Whether `region` uses a template from daybook.yml.
-    pub fn is_custom(&self, region: RegionName) -> bool {
+    pub(crate) fn is_custom(&self, region: RegionName) -> bool {
         self.custom.contains(&region)
     }
 
@@ -278,7 +279,7 @@ impl Templates {
     }
 
     /// Render one region's template.
-    pub fn render(&self, region: RegionName, ctx: &Value) -> Result<String, TemplateFailure> {
+    pub(crate) fn render(&self, region: RegionName, ctx: &Value) -> Result<String, TemplateFailure> {
         let custom = self.is_custom(region);
         let t =
             self.env.get_template(region.as_str()).map_err(|e| TemplateFailure::new(region, custom, &e))?;
@@ -289,7 +290,7 @@ impl Templates {
 /// Check `readme.templates` from daybook.yml: known region names, templates that
 /// compile and render against a sample history. Used by config validation so
 /// mistakes are reported at the template's line in daybook.yml.
-pub fn check_configured(
+pub(crate) fn check_configured(
     configured: &BTreeMap<String, String>,
 ) -> Result<(), (String, Option<usize>, String)> {
     for key in configured.keys() {
@@ -330,7 +331,7 @@ pub fn check_configured(
 /// Byte offset in daybook.yml of `readme.templates.<region>`, moved down to the
 /// template's own `line` when the template is a block scalar (`|`), so an error
 /// points at the line to fix. Best effort: falls back to the `templates:` key.
-pub fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
+pub(crate) fn locate_in_yaml(yaml: &str, region: &str, line: Option<usize>) -> usize {
     let mut offset = 0;
     let mut templates_at = None;
     for l in yaml.split_inclusive('\n') {

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 ///
 /// Control characters are shown escaped first (`report::safe`): a CR would end
 /// the command's line for the runner, ESC is echoed raw into the log.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in super::safe::controls(s).chars() {
         match c {
@@ -27,7 +27,7 @@ pub fn escape_data(s: &str) -> String {
 
 /// Escape a property value (`file=`, `title=`): the data escapes plus `:` and `,`,
 /// which would otherwise end the property list or the value.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in super::safe::controls(s).chars() {
         match c {
@@ -43,7 +43,7 @@ pub fn escape_property(s: &str) -> String {
 }
 
 /// The workflow command name for a severity.
-pub fn command(severity: Severity) -> &'static str {
+pub(crate) fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -57,15 +57,15 @@ pub fn command(severity: Severity) -> &'static str {
 /// whole line(s)": spans that are empty or cross lines, where a column pair
 /// would be misleading (GitHub also rejects columns on multi-line annotations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnnotationRange {
-    pub start_line: usize,
-    pub end_line: usize,
-    pub start_column: Option<usize>,
-    pub end_column: Option<usize>,
+pub(crate) struct AnnotationRange {
+    pub(crate) start_line: usize,
+    pub(crate) end_line: usize,
+    pub(crate) start_column: Option<usize>,
+    pub(crate) end_column: Option<usize>,
 }
 
 impl AnnotationRange {
-    pub fn of(d: &Diagnostic) -> Self {
+    pub(crate) fn of(d: &Diagnostic) -> Self {
         let start_line = d.start.line.max(1);
         // A span ending right after a newline ends on the previous line.
         let mut end_line = d.end.line.max(start_line);
@@ -86,7 +86,7 @@ impl AnnotationRange {
 }
 
 /// The message shown in the annotation: the finding, then what to do about it.
-pub fn annotation_message(d: &Diagnostic) -> String {
+pub(crate) fn annotation_message(d: &Diagnostic) -> String {
     let mut msg = d.message.clone();
     if let Some(help) = &d.help {
         msg.push_str("\nhelp: ");
@@ -99,7 +99,7 @@ pub fn annotation_message(d: &Diagnostic) -> String {
 }
 
 /// One workflow command line (without the trailing newline).
-pub fn workflow_command(d: &Diagnostic) -> String {
+pub(crate) fn workflow_command(d: &Diagnostic) -> String {
     let r = AnnotationRange::of(d);
     let mut props = format!("file={},line={}", escape_property(&d.path), r.start_line);
     if let Some(c) = r.start_column {
@@ -125,7 +125,7 @@ pub fn render(diags: &[Diagnostic]) -> String {
 
 /// A workflow command without a location (`::notice::...`), e.g. to say once
 /// that the Checks API was not available.
-pub fn plain(severity: Severity, title: &str, message: &str) -> String {
+pub(crate) fn plain(severity: Severity, title: &str, message: &str) -> String {
     format!("::{} title={}::{}", command(severity), escape_property(title), escape_data(message))
 }
 

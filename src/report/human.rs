@@ -127,7 +127,7 @@ fn fixable_part(diags: &[Diagnostic], opts: &RenderOptions) -> String {
 
 /// `Found 2 errors and 1 warning in 2 files (12 files checked).`, and how
 /// many of them `daybook fix` would fix when any would be.
-pub fn summary(diags: &[Diagnostic], checked: usize, opts: &RenderOptions) -> String {
+pub(crate) fn summary(diags: &[Diagnostic], checked: usize, opts: &RenderOptions) -> String {
     let color = opts.color;
     let t = Tally::of(diags);
     let files = {

@@ -14,64 +14,64 @@ use crate::diag::{Diagnostic, Fix, Position, Severity, Tally};
 use crate::report::Sources;
 
 /// Version of the JSON shape. Bumped only on incompatible changes.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
-pub struct Document<'a> {
-    pub version: u32,
-    pub tool: Tool,
-    pub diagnostics: Vec<JsonDiagnostic<'a>>,
-    pub summary: Summary,
+pub(crate) struct Document<'a> {
+    pub(crate) version: u32,
+    pub(crate) tool: Tool,
+    pub(crate) diagnostics: Vec<JsonDiagnostic<'a>>,
+    pub(crate) summary: Summary,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+pub(crate) struct Tool {
+    pub(crate) name: &'static str,
+    pub(crate) version: &'static str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct JsonDiagnostic<'a> {
-    pub rule: &'a str,
-    pub severity: Severity,
-    pub path: &'a str,
-    pub start: Position,
-    pub end: Position,
-    pub span: ByteSpan,
-    pub message: &'a str,
-    pub label: Option<&'a str>,
-    pub help: Option<&'a str>,
-    pub related: Vec<JsonRelated<'a>>,
+pub(crate) struct JsonDiagnostic<'a> {
+    pub(crate) rule: &'a str,
+    pub(crate) severity: Severity,
+    pub(crate) path: &'a str,
+    pub(crate) start: Position,
+    pub(crate) end: Position,
+    pub(crate) span: ByteSpan,
+    pub(crate) message: &'a str,
+    pub(crate) label: Option<&'a str>,
+    pub(crate) help: Option<&'a str>,
+    pub(crate) related: Vec<JsonRelated<'a>>,
     /// The finding's fix (applicability, message, byte-span edits), absent
     /// when the rule has none: outputs without fixes keep their old shape.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<&'a Fix>,
+    pub(crate) fix: Option<&'a Fix>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ByteSpan {
-    pub start: usize,
-    pub end: usize,
+pub(crate) struct ByteSpan {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct JsonRelated<'a> {
-    pub path: &'a str,
-    pub start: Position,
-    pub message: &'a str,
+pub(crate) struct JsonRelated<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) start: Position,
+    pub(crate) message: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
+pub(crate) struct Summary {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) infos: usize,
     /// Number of diagnostics per rule name, sorted by name.
-    pub by_rule: BTreeMap<String, usize>,
+    pub(crate) by_rule: BTreeMap<String, usize>,
 }
 
 impl Summary {
-    pub fn of(diags: &[Diagnostic]) -> Self {
+    pub(crate) fn of(diags: &[Diagnostic]) -> Self {
         let Tally { errors, warnings, infos } = Tally::of(diags);
         let mut by_rule = BTreeMap::new();
         for d in diags {
@@ -81,7 +81,7 @@ impl Summary {
     }
 }
 
-pub fn document(diags: &[Diagnostic]) -> Document<'_> {
+pub(crate) fn document(diags: &[Diagnostic]) -> Document<'_> {
     Document {
         version: VERSION,
         tool: Tool { name: "daybook", version: env!("CARGO_PKG_VERSION") },
@@ -110,7 +110,7 @@ pub fn document(diags: &[Diagnostic]) -> Document<'_> {
 }
 
 /// Pretty-printed JSON followed by a newline.
-pub fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
+pub(crate) fn render(diags: &[Diagnostic], _sources: &Sources) -> String {
     // The note text in it reaches terminals and logs: C1 controls escaped too.
     let mut s = super::safe::json_controls(
         serde_json::to_string_pretty(&document(diags)).expect("plain data serializes"),

@@ -3,10 +3,10 @@
 
 pub mod github;
 pub mod human;
-pub mod json;
+pub(crate) mod json;
 pub mod safe;
 pub mod sarif;
-pub mod summary;
+pub(crate) mod summary;
 
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use crate::diag::Diagnostic;
 
 /// An output format. The command line has its own enum for clap and converts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// rustc-style snippets (miette).
     Human,
     /// GitHub workflow commands (`::error file=...`).
@@ -46,7 +46,12 @@ impl Default for RenderOptions {
 }
 
 /// Render `diags` (already sorted) in `format`.
-pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+pub(crate) fn render(
+    format: Format,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    opts: &RenderOptions,
+) -> String {
     match format {
         Format::Human => human::render(diags, sources, opts),
         Format::Github => github::render(diags),
@@ -60,7 +65,7 @@ pub fn render(format: Format, diags: &[Diagnostic], sources: &Sources, opts: &Re
 /// is left as it was). GitHub places
 /// annotations and code-scanning alerts by paths from the top of the
 /// repository, not from the folder daybook was pointed at.
-pub fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Diagnostic>, Sources) {
+pub(crate) fn rebase(diags: &[Diagnostic], sources: &Sources, prefix: &str) -> (Vec<Diagnostic>, Sources) {
     if prefix.is_empty() {
         return (diags.to_vec(), sources.clone());
     }

@@ -56,25 +56,25 @@ fn escape(s: &str, one_line: bool) -> Cow<'_, str> {
 }
 
 /// `s` with its control characters escaped; line breaks and tabs kept.
-pub fn controls(s: &str) -> Cow<'_, str> {
+pub(crate) fn controls(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
 
 /// `s` with every control character escaped, line breaks and tabs too: for
 /// text that must stay on one line (a log group's title, a one-line finding).
-pub fn one_line(s: &str) -> Cow<'_, str> {
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
 /// Where `text` differs from [`controls`]`(text)`, and by how much: turns
 /// byte offsets into the original into offsets into the escaped text.
-pub struct OffsetMap {
+pub(crate) struct OffsetMap {
     /// (offset just past an escaped character in the original, bytes added up to there)
     grown: Vec<(usize, usize)>,
 }
 
 impl OffsetMap {
-    pub fn of(text: &str) -> OffsetMap {
+    pub(crate) fn of(text: &str) -> OffsetMap {
         let mut grown = Vec::new();
         let mut added = 0;
         let mut chars = text.char_indices().peekable();
@@ -90,7 +90,7 @@ impl OffsetMap {
     }
 
     /// Offset in the escaped text of byte `offset` of the original.
-    pub fn map(&self, offset: usize) -> usize {
+    pub(crate) fn map(&self, offset: usize) -> usize {
         let i = self.grown.partition_point(|&(end, _)| end <= offset);
         offset + if i == 0 { 0 } else { self.grown[i - 1].1 }
     }
@@ -99,7 +99,7 @@ impl OffsetMap {
 /// JSON from serde_json with DEL and the C1 controls escaped too (`\u009b`):
 /// serde_json escapes only U+0000..U+001F. Outside strings JSON is ASCII, so
 /// every such character is inside a string, where the escape means the same.
-pub fn json_controls(json: String) -> String {
+pub(crate) fn json_controls(json: String) -> String {
     if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
         return json;
     }
@@ -111,6 +111,34 @@ pub fn json_controls(json: String) -> String {
             out.push(c);
         }
     }
+    out
+}
+
+/// A fresh token: 128 bits from the operating system's CSPRNG, as hex.
+fn token() -> String {
+    let mut bytes = [0u8; 16];
+    // Without the OS's randomness there is no unguessable token, and a
+    // guessable one would let the text resume command processing: stop.
+    getrandom::fill(&mut bytes).expect("the operating system's random number generator is available");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `text` between `::stop-commands::TOKEN` and `::TOKEN::` with a new token,
+/// the resume on a line of its own even when `text` has no final newline.
+/// Control characters should already be escaped (`report::safe`).
+pub fn guard_for_runner(text: &str) -> String {
+    let token = token();
+    let mut out = String::with_capacity(text.len() + 80);
+    out.push_str("::stop-commands::");
+    out.push_str(&token);
+    out.push('\n');
+    out.push_str(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("::");
+    out.push_str(&token);
+    out.push_str("::\n");
     out
 }
 
@@ -148,5 +176,22 @@ mod tests {
         let safe = json_controls(raw);
         assert_eq!(safe, "\"\\r\\u001b\\u009b\\u007f\"");
         assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), "\r\x1b\u{9b}\u{7f}");
+    }
+
+    #[test]
+    fn tokens_are_fresh_hex() {
+        let (a, b) = (token(), token());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_guard_resumes_on_its_own_line() {
+        let g = guard_for_runner("x\n::add-mask::y");
+        let lines: Vec<&str> = g.lines().collect();
+        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
+        assert_eq!(lines[1..3], ["x", "::add-mask::y"]);
+        assert_eq!(lines[3], format!("::{token}::"));
     }
 }

@@ -24,12 +24,12 @@ use crate::diag::RuleInfo;
 use crate::diag::{Applicability, Diagnostic, Edit, Severity, SourceFile};
 use crate::report::Sources;
 
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `uriBaseId` every location is relative to: the repository root.
-pub const SRCROOT: &str = "%SRCROOT%";
+pub(crate) const SRCROOT: &str = "%SRCROOT%";
 /// Key of our fingerprint in `partialFingerprints`; versioned so a change of the
 /// hashed material can never silently merge unrelated alerts.
-pub const FINGERPRINT_KEY: &str = "daybookLineHash/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "daybookLineHash/v1";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -77,7 +77,7 @@ fn ad_hoc_rule(name: &str, severity: Severity) -> Value {
 /// `dead-link` -> `DeadLink`: SARIF's `name`, a readable identifier. The spec
 /// wants it different from the opaque `id` (validators compare ignoring case), so
 /// one-word ids get a `Rule` suffix: `title` -> `TitleRule`.
-pub fn pascal_case(s: &str) -> String {
+pub(crate) fn pascal_case(s: &str) -> String {
     let name = pascal(s);
     if name.eq_ignore_ascii_case(s) { format!("{name}Rule") } else { name }
 }
@@ -93,7 +93,7 @@ fn pascal(s: &str) -> String {
 }
 
 /// Percent-encode a `/`-separated relative path for use as a URI reference.
-pub fn uri_path(path: &str) -> String {
+pub(crate) fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
@@ -226,7 +226,7 @@ fn line_text<'a>(d: &'a Diagnostic, sources: &'a Sources) -> &'a str {
     }
 }
 
-pub fn fingerprint(rule: &str, path: &str, line_text: &str) -> String {
+pub(crate) fn fingerprint(rule: &str, path: &str, line_text: &str) -> String {
     let mut h = Sha256::new();
     for part in [rule, path, line_text] {
         h.update(part.as_bytes());
@@ -236,7 +236,7 @@ pub fn fingerprint(rule: &str, path: &str, line_text: &str) -> String {
 }
 
 /// The SARIF log as a JSON value.
-pub fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
+pub(crate) fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
     let mut rules: Vec<Value> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for info in crate::catalog::registry() {

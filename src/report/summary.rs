@@ -12,9 +12,9 @@ use crate::diag::{Diagnostic, Severity, Tally};
 use crate::report::sarif::uri_path;
 
 /// Hard ceiling of one rendered summary (the runner's limit is 1 MiB).
-pub const MAX_BYTES: usize = 128 * 1024;
+pub(crate) const MAX_BYTES: usize = 128 * 1024;
 /// At most this many diagnostics are listed in the table.
-pub const MAX_ROWS: usize = 50;
+pub(crate) const MAX_ROWS: usize = 50;
 /// Budget of the diagnostics table.
 const TABLE_BUDGET: usize = 64 * 1024;
 /// Budget of the README diff.
@@ -24,14 +24,14 @@ const MAX_MESSAGE_CHARS: usize = 300;
 
 /// Where file links point: `{server}/{repository}/blob/{sha}/{path}#L{line}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Links {
-    pub server_url: String,
-    pub repository: String,
-    pub sha: String,
+pub(crate) struct Links {
+    pub(crate) server_url: String,
+    pub(crate) repository: String,
+    pub(crate) sha: String,
 }
 
 impl Links {
-    pub fn line(&self, path: &str, line: usize) -> String {
+    pub(crate) fn line(&self, path: &str, line: usize) -> String {
         format!(
             "{}/{}/blob/{}/{}#L{}",
             self.server_url.trim_end_matches('/'),
@@ -42,14 +42,14 @@ impl Links {
         )
     }
 
-    pub fn commit(&self, sha: &str) -> String {
+    pub(crate) fn commit(&self, sha: &str) -> String {
         format!("{}/{}/commit/{}", self.server_url.trim_end_matches('/'), self.repository, sha)
     }
 }
 
 /// What happened to the README in this run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum ReadmeStatus {
+pub(crate) enum ReadmeStatus {
     /// The README step did not run.
     #[default]
     NotRun,
@@ -68,25 +68,25 @@ pub enum ReadmeStatus {
 
 /// Everything the summary shows.
 #[derive(Debug, Default)]
-pub struct Input<'a> {
-    pub title: &'a str,
-    pub diags: &'a [Diagnostic],
+pub(crate) struct Input<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) diags: &'a [Diagnostic],
     /// Whether warnings fail the run.
-    pub deny_warnings: bool,
-    pub links: Option<Links>,
-    pub readme: ReadmeStatus,
-    pub readme_path: &'a str,
+    pub(crate) deny_warnings: bool,
+    pub(crate) links: Option<Links>,
+    pub(crate) readme: ReadmeStatus,
+    pub(crate) readme_path: &'a str,
     /// URL of the check run carrying every annotation, when one was made.
-    pub check_run_url: Option<String>,
+    pub(crate) check_run_url: Option<String>,
     /// Extra lines (e.g. "the Checks API was not available: ...").
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// A step that could not run at all (the run fails).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// Escape text for a Markdown table cell: no pipes, no raw HTML, no line breaks,
 /// no accidental emphasis or links.
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -111,7 +111,7 @@ pub fn cell(s: &str) -> String {
 /// text as is: no HTML, no emphasis, so nothing inside is escaped), the rest
 /// is escaped by [`cell`]. In a table, a pipe is escaped inside code too (GFM
 /// splits cells before it parses code). An unpaired backtick is plain text.
-pub fn message(s: &str, in_table: bool) -> String {
+pub(crate) fn message(s: &str, in_table: bool) -> String {
     let parts: Vec<&str> = s.split('`').collect();
     // An odd count of parts means every backtick is paired.
     let paired = parts.len() % 2 == 1;
@@ -185,7 +185,7 @@ fn fenced(lang: &str, body: &str) -> String {
 }
 
 /// Whether the run fails on these findings.
-pub fn failed(t: &Tally, deny_warnings: bool) -> bool {
+pub(crate) fn failed(t: &Tally, deny_warnings: bool) -> bool {
     t.errors > 0 || (deny_warnings && t.warnings > 0)
 }
 
@@ -208,7 +208,7 @@ fn readme_diff(out: &mut String, diff: &str) {
 }
 
 /// Render the summary (at most [`MAX_BYTES`]).
-pub fn render(input: &Input<'_>) -> String {
+pub(crate) fn render(input: &Input<'_>) -> String {
     let tally = Tally::of(input.diags);
     let mut out = String::new();
     let title = if input.title.is_empty() { "daybook" } else { input.title };

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Edit, Fix, Severity};
 use crate::note::Note;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const DUPLICATE_URL: RuleInfo = RuleInfo {
+pub(crate) const DUPLICATE_URL: RuleInfo = RuleInfo {
     name: "duplicate-url",
     summary: "The same article URL (an item's opening link) appears in two notes, or twice in one.",
     docs: include_str!("../../docs/rules/duplicate-url.md"),
@@ -17,7 +17,7 @@ pub const DUPLICATE_URL: RuleInfo = RuleInfo {
 };
 
 /// A URL reduced to what identifies the page it points at.
-pub fn normalize_url(raw: &str) -> String {
+pub(crate) fn normalize_url(raw: &str) -> String {
     let raw = raw.trim();
     fast_normalize(raw).unwrap_or_else(|| slow_normalize(raw))
 }
@@ -132,29 +132,29 @@ fn slow_normalize(raw: &str) -> String {
 }
 
 /// One item's opening link.
-pub struct Citation<'a> {
-    pub note: &'a Note,
+pub(crate) struct Citation<'a> {
+    pub(crate) note: &'a Note,
     /// Index in `note.items`.
-    pub item: usize,
+    pub(crate) item: usize,
     /// Index in `note.links`.
-    pub link: usize,
+    pub(crate) link: usize,
 }
 
 /// Whether `note` takes part: items repeat across notes; an article's links
 /// are its own business.
-pub fn in_scope(note: &Note, cx: &RuleContext<'_>) -> bool {
+pub(crate) fn in_scope(note: &Note, cx: &RuleContext<'_>) -> bool {
     cx.parse.set(note.set).kind == crate::config::NoteKind::Items
 }
 
 /// The citations of `note` with the key they are grouped by (the normalized
 /// URL): every item whose opening link has a destination.
-pub fn citations(note: &Note) -> impl Iterator<Item = (String, Citation<'_>)> {
+pub(crate) fn citations(note: &Note) -> impl Iterator<Item = (String, Citation<'_>)> {
     (0..note.items.len()).filter_map(move |i| citations_of_item(note, i))
 }
 
 /// Report every repeated article. `notes` may come in any order: the first
 /// occurrence is the one in the earliest note (by date, then path, then offset).
-pub fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
+pub(crate) fn check<'a>(notes: &[&'a Note]) -> Vec<Diagnostic> {
     // Normalizing is the costly part and independent per note: spread it over
     // the cores. Grouping sorts rather than hashing into a map with an entry
     // per item (most of them cited once), and sorts 16-byte entries keyed by a
@@ -223,7 +223,7 @@ fn url_digest(url: &str) -> u64 {
 /// The findings of one article's citations (any order, at least two): every
 /// citation but the first (by note date, path, offset) names the first. Also
 /// what `daybook server` runs on the groups its index says a changed note is in.
-pub fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagnostic>) {
     cites.sort_by(|a, b| {
         let key =
             |c: &Citation<'a>| (c.note.date(), c.note.file.path.as_str(), c.note.links[c.link].span.start);
@@ -341,7 +341,7 @@ fn drop_item(note: &Note, index: usize, first: u64) -> Option<Fix> {
     Some(Fix::unsafe_(message, edits))
 }
 
-pub struct DuplicateUrl;
+pub(crate) struct DuplicateUrl;
 impl Check for DuplicateUrl {
     fn rules(&self) -> &'static [&'static RuleInfo] {
         &[&DUPLICATE_URL]

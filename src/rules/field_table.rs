@@ -8,13 +8,13 @@ use crate::config::FieldConfig;
 
 /// Field labels resolved once per run: canonical labels, aliases and numbered variants.
 #[derive(Debug, Clone, Default)]
-pub struct CompiledFields {
-    pub fields: Vec<FieldConfig>,
+pub(crate) struct CompiledFields {
+    pub(crate) fields: Vec<FieldConfig>,
     by_label: HashMap<String, usize>,
 }
 
 impl CompiledFields {
-    pub fn new(fields: &[FieldConfig]) -> Self {
+    pub(crate) fn new(fields: &[FieldConfig]) -> Self {
         let mut by_label = HashMap::new();
         for (i, f) in fields.iter().enumerate() {
             by_label.entry(f.label.clone()).or_insert(i);
@@ -27,7 +27,8 @@ impl CompiledFields {
 
     /// The field a label (as written) stands for: exact label or alias, or a
     /// numbered variant (`Paper2`) of a field that allows them.
-    pub fn resolve(&self, label: &str) -> Option<&FieldConfig> {
+    #[cfg(test)]
+    pub(crate) fn resolve(&self, label: &str) -> Option<&FieldConfig> {
         if let Some(&i) = self.by_label.get(label) {
             return Some(&self.fields[i]);
         }
@@ -42,7 +43,7 @@ impl CompiledFields {
     }
 
     /// Every accepted spelling, for did-you-mean suggestions.
-    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn spellings(&self) -> impl Iterator<Item = &str> {
         self.fields
             .iter()
             .flat_map(|f| std::iter::once(f.label.as_str()).chain(f.aliases.iter().map(String::as_str)))
@@ -51,16 +52,16 @@ impl CompiledFields {
 
 /// Which configured field (and which numbered variant of it) a label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FieldKey {
+pub(crate) struct FieldKey {
     /// Index into `config.fields`.
-    pub field: usize,
+    pub(crate) field: usize,
     /// `Some(2)` for `Paper2`.
-    pub number: Option<u64>,
+    pub(crate) number: Option<u64>,
 }
 
 /// The outcome of looking a label up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     Known(FieldKey),
     /// `Tips2` where `Tips` exists but is not `numbered`.
     NotNumbered {
@@ -70,7 +71,7 @@ pub enum Lookup {
 }
 
 impl CompiledFields {
-    pub fn field(&self, i: usize) -> &FieldConfig {
+    pub(crate) fn field(&self, i: usize) -> &FieldConfig {
         &self.fields[i]
     }
 
@@ -89,7 +90,7 @@ impl CompiledFields {
     }
 
     /// Which field (and numbered variant) a label as written names.
-    pub fn lookup(&self, label: &str) -> Lookup {
+    pub(crate) fn lookup(&self, label: &str) -> Lookup {
         let label = label.trim();
         if let Some(field) = self.index_of(label) {
             return Lookup::Known(FieldKey { field, number: None });
@@ -108,7 +109,7 @@ impl CompiledFields {
     }
 
     /// The spelling an unknown label most likely meant (`code2` -> `Code2`).
-    pub fn suggest(&self, label: &str) -> Option<String> {
+    pub(crate) fn suggest(&self, label: &str) -> Option<String> {
         let label = label.trim();
         let (base, digits) = split_number(label);
         if !digits.is_empty() {
@@ -125,7 +126,7 @@ impl CompiledFields {
     /// Whether `suggestion` (from [`Self::suggest`]) is the only spelling that
     /// close to `label`: a case-only difference, or no other spelling at the
     /// same edit distance. Only then may a fix pick it without asking.
-    pub fn suggestion_is_unique(&self, label: &str, suggestion: &str) -> bool {
+    pub(crate) fn suggestion_is_unique(&self, label: &str, suggestion: &str) -> bool {
         let label = label.trim();
         if label.to_lowercase() == suggestion.to_lowercase() {
             return true;

@@ -12,35 +12,35 @@ use crate::note::{Field, Item, Note};
 use crate::rules::field_table::{FieldKey, Lookup, split_number};
 use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
 
-pub const UNKNOWN_FIELD: RuleInfo = RuleInfo {
+pub(crate) const UNKNOWN_FIELD: RuleInfo = RuleInfo {
     name: "unknown-field",
     summary: "A field label that is not configured (a typo such as `GtiHub` or `code`), with a did-you-mean.",
     docs: include_str!("../../docs/rules/unknown-field.md"),
     default_severity: Severity::Error,
 };
 
-pub const MISSING_FIELD: RuleInfo = RuleInfo {
+pub(crate) const MISSING_FIELD: RuleInfo = RuleInfo {
     name: "missing-field",
     summary: "An item lacks a field marked `required: true` (by default `Abstract`).",
     docs: include_str!("../../docs/rules/missing-field.md"),
     default_severity: Severity::Error,
 };
 
-pub const DUPLICATE_FIELD: RuleInfo = RuleInfo {
+pub(crate) const DUPLICATE_FIELD: RuleInfo = RuleInfo {
     name: "duplicate-field",
     summary: "The same field appears twice in one item (`Tips` twice, or `Paper` and its alias `论文`).",
     docs: include_str!("../../docs/rules/duplicate-field.md"),
     default_severity: Severity::Error,
 };
 
-pub const EMPTY_FIELD: RuleInfo = RuleInfo {
+pub(crate) const EMPTY_FIELD: RuleInfo = RuleInfo {
     name: "empty-field",
     summary: "A field has a label but no value (`- Tips:` and nothing after it).",
     docs: include_str!("../../docs/rules/empty-field.md"),
     default_severity: Severity::Error,
 };
 
-pub const FIELD_LINK: RuleInfo = RuleInfo {
+pub(crate) const FIELD_LINK: RuleInfo = RuleInfo {
     name: "field-link",
     summary: "A field configured with `link: true` (Paper, Code) holds no link.",
     docs: include_str!("../../docs/rules/field-link.md"),
@@ -48,7 +48,7 @@ pub const FIELD_LINK: RuleInfo = RuleInfo {
 };
 
 /// The field rules.
-pub struct Fields;
+pub(crate) struct Fields;
 impl Check for Fields {
     fn items_only(&self) -> bool {
         true

@@ -9,21 +9,21 @@ use crate::note::front_matter::Syntax;
 use crate::note::{FrontMatter, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const FRONT_MATTER: RuleInfo = RuleInfo {
+pub(crate) const FRONT_MATTER: RuleInfo = RuleInfo {
     name: "front-matter",
     summary: "A note's front matter must be valid YAML (or TOML between `+++` lines) and hold the keys, types and values its note set's `front_matter` asks for.",
     docs: include_str!("../../docs/rules/front-matter.md"),
     default_severity: Severity::Error,
 };
 
-pub const DATE_MISMATCH: RuleInfo = RuleInfo {
+pub(crate) const DATE_MISMATCH: RuleInfo = RuleInfo {
     name: "date-mismatch",
     summary: "Two sources of a note's date disagree: its front matter and its path, or its front matter and its title.",
     docs: include_str!("../../docs/rules/date-mismatch.md"),
     default_severity: Severity::Error,
 };
 
-pub struct FrontMatterRules;
+pub(crate) struct FrontMatterRules;
 
 impl Check for FrontMatterRules {
     fn rules(&self) -> &'static [&'static RuleInfo] {

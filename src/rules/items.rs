@@ -7,28 +7,28 @@ use crate::note::{Item, Note, StrayField};
 use crate::rules::field_table::Lookup;
 use crate::rules::{Check, CompiledFields, RuleContext, RuleInfo};
 
-pub const ITEM_LINK: RuleInfo = RuleInfo {
+pub(crate) const ITEM_LINK: RuleInfo = RuleInfo {
     name: "item-link",
     summary: "An item of the today section does not open with a `[title](url)` link to the article.",
     docs: include_str!("../../docs/rules/item-link.md"),
     default_severity: Severity::Error,
 };
 
-pub const STARS: RuleInfo = RuleInfo {
+pub(crate) const STARS: RuleInfo = RuleInfo {
     name: "stars",
     summary: "An item has no star rating after its link, or more or fewer stars than `stars.min..=stars.max`.",
     docs: include_str!("../../docs/rules/stars.md"),
     default_severity: Severity::Error,
 };
 
-pub const FIELD_NOT_NESTED: RuleInfo = RuleInfo {
+pub(crate) const FIELD_NOT_NESTED: RuleInfo = RuleInfo {
     name: "field-not-nested",
     summary: "A field bullet (`- Paper: ...`) is not indented under its item, which ends the numbered list.",
     docs: include_str!("../../docs/rules/field-not-nested.md"),
     default_severity: Severity::Error,
 };
 
-pub const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
+pub(crate) const ITEM_IN_HTML_BLOCK: RuleInfo = RuleInfo {
     name: "item-in-html-block",
     summary: "An item right after a raw HTML block (`</div>` then `2. [...]`, no blank line) that GitHub renders as plain text.",
     docs: include_str!("../../docs/rules/item-in-html-block.md"),
@@ -330,7 +330,7 @@ fn content_column(note: &Note, item: &Item) -> Option<usize> {
 }
 
 /// The item rules: one walk over the items and the stray field bullets.
-pub struct Items;
+pub(crate) struct Items;
 impl Check for Items {
     fn items_only(&self) -> bool {
         true

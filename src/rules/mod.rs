@@ -14,18 +14,18 @@
 //! rules' default severity; [`apply_levels`] then applies the `rules:`
 //! overrides of `daybook.yml` and the `strict_since` cap in one place.
 
-pub mod duplicates;
-pub mod field_table;
-pub mod fields;
-pub mod front_matter;
-pub mod items;
-pub mod local_links;
-pub mod note_sets;
-pub mod path;
-pub mod sections;
+pub(crate) mod duplicates;
+pub(crate) mod field_table;
+pub(crate) mod fields;
+pub(crate) mod front_matter;
+pub(crate) mod items;
+pub(crate) mod local_links;
+pub(crate) mod note_sets;
+pub(crate) mod path;
+pub(crate) mod sections;
 #[cfg(test)]
 pub(crate) mod test_support;
-pub mod title;
+pub(crate) mod title;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,60 +34,66 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-pub use crate::diag::RuleInfo;
+pub(crate) use crate::diag::RuleInfo;
 use crate::note::Note;
 use crate::note::parse::ParseContext;
-pub use field_table::CompiledFields;
+pub(crate) use field_table::CompiledFields;
 
 /// Everything a check may look at besides the note itself.
-pub struct RuleContext<'a> {
-    pub config: &'a Config,
+pub(crate) struct RuleContext<'a> {
+    pub(crate) config: &'a Config,
     /// Repository root (for rules that look at files on disk, e.g. local links).
-    pub root: &'a Path,
-    pub parse: &'a ParseContext,
-    pub fields: &'a CompiledFields,
+    pub(crate) root: &'a Path,
+    pub(crate) parse: &'a ParseContext,
+    pub(crate) fields: &'a CompiledFields,
     /// Cached directory listings and anchors for the local link rules.
-    pub local_links: &'a local_links::LocalLinks,
+    pub(crate) local_links: &'a local_links::LocalLinks,
     /// The rules that report in this run.
-    pub rules: RuleSet,
+    pub(crate) rules: RuleSet,
 }
 
 impl RuleContext<'_> {
     /// Whether `rule` reports in this run.
-    pub fn enabled(&self, rule: &RuleInfo) -> bool {
+    pub(crate) fn enabled(&self, rule: &RuleInfo) -> bool {
         self.rules.has(rule)
     }
 }
 
 /// What a [`RuleContext`] borrows, built once per run: the compiled patterns,
 /// the field table and the local-link cache of the repository at `root`.
-pub struct Prepared {
-    pub parse: ParseContext,
-    pub fields: CompiledFields,
-    pub local_links: local_links::LocalLinks,
+pub(crate) struct Prepared {
+    pub(crate) parse: ParseContext,
+    pub(crate) fields: CompiledFields,
+    pub(crate) local_links: local_links::LocalLinks,
 }
 
 impl Prepared {
     /// Compile what the rules need from `config` (tests and one-off callers;
     /// a run hands over what `Settings` compiled through [`Prepared::from_compiled`]).
-    pub fn new(root: &Path, config: &Config) -> Result<Self, crate::error::Error> {
+    #[cfg(test)]
+    pub(crate) fn new(root: &Path, config: &Config) -> Result<Self, crate::error::Error> {
         let parse = ParseContext::new(config)?;
         Ok(Self::from_compiled(root, &parse, &CompiledFields::new(&config.fields)))
     }
 
     /// From patterns and fields compiled once per run (copies share the
     /// compiled regexes), plus the repository's file index.
-    pub fn from_compiled(root: &Path, parse: &ParseContext, fields: &CompiledFields) -> Self {
+    pub(crate) fn from_compiled(root: &Path, parse: &ParseContext, fields: &CompiledFields) -> Self {
         let local_links = local_links::LocalLinks::for_repo(root, parse);
         Prepared { parse: parse.clone(), fields: fields.clone(), local_links }
     }
 
     /// A context in which every rule reports.
-    pub fn context<'a>(&'a self, config: &'a Config, root: &'a Path) -> RuleContext<'a> {
+    pub(crate) fn context<'a>(&'a self, config: &'a Config, root: &'a Path) -> RuleContext<'a> {
         self.context_with(config, root, RuleSet::all())
     }
 
-    pub fn context_with<'a>(&'a self, config: &'a Config, root: &'a Path, rules: RuleSet) -> RuleContext<'a> {
+    pub(crate) fn context_with<'a>(
+        &'a self,
+        config: &'a Config,
+        root: &'a Path,
+        rules: RuleSet,
+    ) -> RuleContext<'a> {
         RuleContext {
             config,
             root,
@@ -104,33 +110,33 @@ impl Prepared {
 /// `off` in `daybook.yml` does not take a rule out of the set: its findings are
 /// dropped after suppressions, so a comment suppressing one is not reported unused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RuleSet {
+pub(crate) struct RuleSet {
     /// `None`: every rule.
     only: Option<Vec<String>>,
 }
 
 impl RuleSet {
-    pub fn all() -> Self {
+    pub(crate) fn all() -> Self {
         RuleSet { only: None }
     }
 
     /// Only the rules named (names of no rule select nothing).
-    pub fn only<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
+    pub(crate) fn only<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Self {
         RuleSet { only: Some(names.into_iter().map(|n| n.as_ref().to_owned()).collect()) }
     }
 
-    pub fn has(&self, rule: &RuleInfo) -> bool {
+    pub(crate) fn has(&self, rule: &RuleInfo) -> bool {
         self.only.as_ref().is_none_or(|only| only.iter().any(|n| n == rule.name))
     }
 
     /// Whether any of `rules` reports: a check none of whose rules does is skipped.
-    pub fn any(&self, rules: &[&RuleInfo]) -> bool {
+    pub(crate) fn any(&self, rules: &[&RuleInfo]) -> bool {
         rules.iter().any(|r| self.has(r))
     }
 }
 
 /// One pass over the notes, reporting the rules it lists.
-pub trait Check: Sync + Send {
+pub(crate) trait Check: Sync + Send {
     /// The rules this check reports, in documentation order.
     fn rules(&self) -> &'static [&'static RuleInfo];
 
@@ -166,7 +172,7 @@ pub trait Check: Sync + Send {
 /// Every note check, in documentation order of the rules they report. A new
 /// note rule is its file (and docs page) plus one line here; the catalog and
 /// `daybook rules` pick it up.
-pub fn checks() -> &'static [&'static dyn Check] {
+pub(crate) fn checks() -> &'static [&'static dyn Check] {
     static ALL: &[&dyn Check] = &[
         &path::NotePath,
         &title::Title,
@@ -183,7 +189,7 @@ pub fn checks() -> &'static [&'static dyn Check] {
 
 /// Whether `check` looks at `note` at all: a check of items only skips
 /// the notes of `article` sets.
-pub fn applies(check: &dyn Check, note: &Note, cx: &RuleContext<'_>) -> bool {
+pub(crate) fn applies(check: &dyn Check, note: &Note, cx: &RuleContext<'_>) -> bool {
     !check.items_only() || cx.parse.set(note.set).kind == crate::config::NoteKind::Items
 }
 
@@ -193,19 +199,19 @@ pub fn note_rules() -> impl Iterator<Item = &'static RuleInfo> {
 }
 
 /// The checks that report at least one rule of `set`.
-pub fn selected(set: &RuleSet) -> impl Iterator<Item = &'static dyn Check> + '_ {
+pub(crate) fn selected(set: &RuleSet) -> impl Iterator<Item = &'static dyn Check> + '_ {
     checks().iter().copied().filter(|c| set.any(c.rules()))
 }
 
 /// Whether `rule` is capped at warning on notes older than `strict_since`.
-pub fn is_relaxed_before_strict_since(rule: &str) -> bool {
+pub(crate) fn is_relaxed_before_strict_since(rule: &str) -> bool {
     checks().iter().any(|c| c.relaxed_before_strict_since() && c.rules().iter().any(|r| r.name == rule))
 }
 
 /// Final severities: the `rules:` override of daybook.yml (`off` drops the
 /// finding), then the `strict_since` cap for field rules on older notes.
 /// `note_dates` maps a note's display path to its date.
-pub fn apply_levels(
+pub(crate) fn apply_levels(
     diags: Vec<Diagnostic>,
     config: &Config,
     note_dates: &HashMap<String, NaiveDate>,

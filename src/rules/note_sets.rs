@@ -6,14 +6,14 @@ use crate::diag::{Diagnostic, Position, Severity};
 use crate::note::{Note, PathMatch};
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const NOTE_SET_EMPTY: RuleInfo = RuleInfo {
+pub(crate) const NOTE_SET_EMPTY: RuleInfo = RuleInfo {
     name: "note-set-empty",
     summary: "A note set of daybook.yml matches no note: its pattern never matches, or every file under its root fails it.",
     docs: include_str!("../../docs/rules/note-set-empty.md"),
     default_severity: Severity::Warning,
 };
 
-pub struct NoteSets;
+pub(crate) struct NoteSets;
 
 impl Check for NoteSets {
     fn rules(&self) -> &'static [&'static RuleInfo] {

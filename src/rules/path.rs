@@ -5,14 +5,14 @@ use crate::note::{Note, PathMatch};
 use crate::pattern::DateMismatch;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const NOTE_PATH: RuleInfo = RuleInfo {
+pub(crate) const NOTE_PATH: RuleInfo = RuleInfo {
     name: "note-path",
     summary: "A note's path must match its note set's `pattern` and spell a real date, its month folder agreeing with its file name.",
     docs: include_str!("../../docs/rules/note-path.md"),
     default_severity: Severity::Error,
 };
 
-pub struct NotePath;
+pub(crate) struct NotePath;
 
 impl Check for NotePath {
     fn rules(&self) -> &'static [&'static RuleInfo] {

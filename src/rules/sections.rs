@@ -6,21 +6,21 @@ use crate::diag::{Diagnostic, Severity};
 use crate::note::{Heading, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
+pub(crate) const MISSING_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "missing-today-section",
     summary: "A note has no today section (the `## :paperclip:  今日要点` heading holding its items).",
     docs: include_str!("../../docs/rules/missing-today-section.md"),
     default_severity: Severity::Error,
 };
 
-pub const EMPTY_TODAY_SECTION: RuleInfo = RuleInfo {
+pub(crate) const EMPTY_TODAY_SECTION: RuleInfo = RuleInfo {
     name: "empty-today-section",
     summary: "The today section holds no numbered item.",
     docs: include_str!("../../docs/rules/empty-today-section.md"),
     default_severity: Severity::Error,
 };
 
-pub const SECTION_ORDER: RuleInfo = RuleInfo {
+pub(crate) const SECTION_ORDER: RuleInfo = RuleInfo {
     name: "section-order",
     summary: "Headings out of order: the title is not first, the footer comes before the today section, or a section repeats.",
     docs: include_str!("../../docs/rules/section-order.md"),
@@ -247,7 +247,7 @@ fn repeated(note: &Note, h: &Heading, first: &Heading, what: &str) -> Diagnostic
 }
 
 /// The section rules: each looks at the note's headings once.
-pub struct Sections;
+pub(crate) struct Sections;
 impl Check for Sections {
     fn items_only(&self) -> bool {
         true

@@ -7,14 +7,14 @@ use crate::note::Note;
 use crate::pattern::DatePattern;
 use crate::rules::{Check, RuleContext, RuleInfo};
 
-pub const TITLE: RuleInfo = RuleInfo {
+pub(crate) const TITLE: RuleInfo = RuleInfo {
     name: "title",
     summary: "A note needs an H1 title matching `title.pattern` whose date is the date of the note's path.",
     docs: include_str!("../../docs/rules/title.md"),
     default_severity: Severity::Error,
 };
 
-pub struct Title;
+pub(crate) struct Title;
 
 impl Check for Title {
     fn rules(&self) -> &'static [&'static RuleInfo] {

@@ -33,39 +33,39 @@ use crate::settings::Settings;
 /// What to add.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AddOptions {
-    pub date: Option<NaiveDate>,
-    pub stars: Option<u32>,
-    pub paper: Option<String>,
-    pub code: Option<String>,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) stars: Option<u32>,
+    pub(crate) paper: Option<String>,
+    pub(crate) code: Option<String>,
     /// Fetch nothing: every title is its URL.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Let titles be fetched from loopback and private addresses.
-    pub allow_private: bool,
+    pub(crate) allow_private: bool,
     /// Overrides `links.timeout` for the title requests.
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
 }
 
 /// One item written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AddedItem {
-    pub number: u64,
-    pub url: String,
-    pub title: String,
+    pub(crate) number: u64,
+    pub(crate) url: String,
+    pub(crate) title: String,
     /// Why the URL stands for the title (`None`: the page's own title).
-    pub no_title: Option<String>,
+    pub(crate) no_title: Option<String>,
     /// The labels of required fields left empty, for the owner to write.
-    pub to_write: Vec<String>,
+    pub(crate) to_write: Vec<String>,
 }
 
 /// What `add` did.
 #[derive(Debug, Clone)]
 pub(crate) struct Added {
-    pub place: NotePlace,
+    pub(crate) place: NotePlace,
     /// The note did not exist and was made from the template first.
-    pub created: bool,
-    pub items: Vec<AddedItem>,
+    pub(crate) created: bool,
+    pub(crate) items: Vec<AddedItem>,
     /// Notes on the input (a URL given without its scheme).
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
 }
 
 /// Why nothing was added (the note is untouched in every case).

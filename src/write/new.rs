@@ -11,9 +11,9 @@ use crate::util::jail::{self, Refused};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotePlace {
     /// From the repository root, with `/` (`notes/202612/1202.md`).
-    pub rel: String,
+    pub(crate) rel: String,
     /// `root` joined with `rel`.
-    pub abs: PathBuf,
+    pub(crate) abs: PathBuf,
 }
 
 /// Why no note was created.

@@ -39,7 +39,7 @@ use self::transport::Incoming;
 use crate::cli::{Cli, ServerArgs};
 use crate::diag::{Diagnostic, SourceFile};
 
-pub fn run(cli: &Cli, _args: &ServerArgs) -> miette::Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, _args: &ServerArgs) -> miette::Result<ExitCode> {
     let (tx, rx) = mpsc::channel();
     // Not joined: at `exit` the process ends with the reader still blocked on stdin.
     std::thread::spawn(move || transport::read_loop(std::io::stdin(), &tx));

@@ -1,47 +1,40 @@
 //! What the parser needs from the config, compiled once.
 
-use chrono::NaiveDate;
-
 use crate::config::{Config, DateSource, FrontMatterSchema, NoteKind, UndatedOrder, Unmatched};
 use crate::pattern::{Captured, DateMismatch, DatePattern};
 use crate::util::text::collapse_ws;
 
 /// One note set, compiled.
 #[derive(Debug, Clone)]
-pub struct CompiledSet {
+pub(crate) struct CompiledSet {
     /// Position in `notes`.
-    pub index: usize,
+    pub(crate) index: usize,
     /// `name`, else the root as written.
-    pub name: String,
+    pub(crate) name: String,
     /// `root` without leading `./` or trailing `/`; empty for the repository root.
-    pub root: String,
-    pub pattern: DatePattern,
-    pub kind: NoteKind,
-    pub date: DateSource,
-    pub date_key: String,
+    pub(crate) root: String,
+    pub(crate) pattern: DatePattern,
+    pub(crate) kind: NoteKind,
+    pub(crate) date: DateSource,
+    pub(crate) date_key: String,
     /// The title pattern; `None` accepts any title.
-    pub title: Option<DatePattern>,
-    pub order_by: UndatedOrder,
-    pub front_matter: FrontMatterSchema,
+    pub(crate) title: Option<DatePattern>,
+    pub(crate) order_by: UndatedOrder,
+    pub(crate) front_matter: FrontMatterSchema,
     /// Which files under the root that match no pattern are misnamed notes.
-    pub unmatched: Unmatched,
+    pub(crate) unmatched: Unmatched,
 }
 
 impl CompiledSet {
     /// The path relative to the set's root, or `None` when it is not under it.
-    pub fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+    pub(crate) fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
         relative(&self.root, path)
-    }
-
-    /// Whether the set's notes carry a date from somewhere.
-    pub fn may_be_dated(&self) -> bool {
-        self.date != DateSource::None
     }
 }
 
 /// Where a file stands among the note sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathMatch {
+pub(crate) enum PathMatch {
     /// The path has the set's pattern's shape and, when dated, names a real day.
     Matched(Captured),
     /// The shape, but the digits name no day (or disagree with each other).
@@ -54,18 +47,18 @@ pub enum PathMatch {
 #[derive(Debug, Clone)]
 pub struct ParseContext {
     /// The first set's root without leading `./` or trailing `/`.
-    pub notes_root: String,
+    pub(crate) notes_root: String,
     /// The first set's pattern.
-    pub path_pattern: DatePattern,
+    pub(crate) path_pattern: DatePattern,
     /// `title.pattern`: the title of `items` notes.
-    pub title_pattern: DatePattern,
+    pub(crate) title_pattern: DatePattern,
     /// Every note set, in configuration order.
-    pub sets: Vec<CompiledSet>,
+    pub(crate) sets: Vec<CompiledSet>,
     /// Today heading text with whitespace runs collapsed.
-    pub today_heading: String,
+    pub(crate) today_heading: String,
     /// Footer heading text with whitespace runs collapsed.
-    pub footer_heading: String,
-    pub star_token: String,
+    pub(crate) footer_heading: String,
+    pub(crate) star_token: String,
 }
 
 impl ParseContext {
@@ -116,16 +109,10 @@ impl ParseContext {
         })
     }
 
-    /// The path of a note relative to the first set's root (`202104/0425.md`
-    /// for `notes/202104/0425.md`), or `None` when it is not under the root.
-    pub fn relative_to_root<'p>(&self, path: &'p str) -> Option<&'p str> {
-        relative(&self.notes_root, path)
-    }
-
     /// The set a repository-relative path belongs to, and how: the first set
     /// whose pattern it has the shape of; else the first set that claims it
     /// (a dedicated folder, or a near miss of a pattern). `None`: no note.
-    pub fn classify(&self, path: &str) -> Option<(usize, PathMatch)> {
+    pub(crate) fn classify(&self, path: &str) -> Option<(usize, PathMatch)> {
         for set in &self.sets {
             let Some(rel) = set.relative(path) else { continue };
             match set.pattern.captures(rel) {
@@ -147,21 +134,12 @@ impl ParseContext {
     }
 
     /// Whether a repository-relative path is a note (of some set, or meant to be).
-    pub fn is_note(&self, path: &str) -> bool {
+    pub(crate) fn is_note(&self, path: &str) -> bool {
         self.classify(path).is_some()
     }
 
-    /// The date a repository-relative path spells, if it matches its set's
-    /// pattern and names a real day.
-    pub fn path_date(&self, path: &str) -> Option<NaiveDate> {
-        match self.classify(path)? {
-            (_, PathMatch::Matched(c)) => c.date,
-            _ => None,
-        }
-    }
-
     /// The set of a note (the first set for a path no set claims).
-    pub fn set(&self, index: usize) -> &CompiledSet {
+    pub(crate) fn set(&self, index: usize) -> &CompiledSet {
         self.sets.get(index).unwrap_or(&self.sets[0])
     }
 }

@@ -38,7 +38,8 @@ use pulldown_cmark::{Event, Options, Parser};
 use super::{Comment, Heading, Item, Link, Note, Span, StrayField, Title, front_matter};
 use crate::diag::SourceFile;
 use crate::util::text::collapse_ws;
-pub use context::{CompiledSet, ParseContext, PathMatch};
+pub use context::ParseContext;
+pub(crate) use context::{CompiledSet, PathMatch};
 
 /// Parse a note: its set, path date and date come from the file's
 /// repository-relative path (a path no set claims is read as the first set's).
@@ -56,13 +57,13 @@ pub fn parse_note(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
 
 /// Parse any other Markdown document (the README) with the same parser; it has
 /// no path date.
-pub fn parse_markdown(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
+pub(crate) fn parse_markdown(file: Arc<SourceFile>, ctx: &ParseContext) -> Note {
     parse_document(file, ctx, None, 0)
 }
 
 /// The date of a note from its set's source. `auto`: the path's when the
 /// pattern spells one, else the front matter's, else the title's.
-pub fn resolve_date(note: &Note, set: &CompiledSet) -> Option<NaiveDate> {
+pub(crate) fn resolve_date(note: &Note, set: &CompiledSet) -> Option<NaiveDate> {
     use crate::config::DateSource;
     let front = || note.front_matter.as_ref()?.date(&set.date_key)?.ok();
     let title = || note.title.as_ref()?.date;

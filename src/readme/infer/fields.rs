@@ -26,26 +26,26 @@ const REQUIRED_PERCENT: usize = 90;
 
 /// What the notes' labels say.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     /// The fields, in order of use (most notes first).
-    pub fields: Vec<FieldConfig>,
+    pub(crate) fields: Vec<FieldConfig>,
     /// How many notes were read, and how many of them have a labelled field.
-    pub notes: usize,
-    pub with_fields: usize,
+    pub(crate) notes: usize,
+    pub(crate) with_fields: usize,
     /// Per field label: the notes it (or an alias) is written in.
-    pub uses: BTreeMap<String, usize>,
+    pub(crate) uses: BTreeMap<String, usize>,
     /// Labels taken for typos: (label, the field it misspells, notes it is in).
-    pub typos: Vec<(String, String, usize)>,
+    pub(crate) typos: Vec<(String, String, usize)>,
 }
 
 impl Vocabulary {
     /// Whether the vocabulary is the seed's: nothing to write.
-    pub fn is_default(&self) -> bool {
+    pub(crate) fn is_default(&self) -> bool {
         self.with_fields == 0 || self.fields == default_fields()
     }
 
     /// What was inferred, in words, one line each.
-    pub fn describe(&self) -> Vec<String> {
+    pub(crate) fn describe(&self) -> Vec<String> {
         let mut out = vec![format!(
             "fields of the `items` notes, from the labels of {} notes ({} with labelled fields): {}",
             self.notes,

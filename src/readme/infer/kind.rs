@@ -14,22 +14,22 @@ use crate::util::text::collapse_ws;
 
 /// What the `items` notes of a repository share, from the first `items` set found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemsShape {
+pub(crate) struct ItemsShape {
     /// The heading of the today section, whitespace runs collapsed.
-    pub today: String,
+    pub(crate) today: String,
     /// Numbered item lines seen under it, and how many of them carry `token`.
-    pub items: usize,
-    pub starred: usize,
+    pub(crate) items: usize,
+    pub(crate) starred: usize,
     /// The rating token most of those items carry after their link
     /// (`:star:`, `⭐`, `★`, `:star2:`...), the seed's when none does.
-    pub token: String,
+    pub(crate) token: String,
     /// The closing section most of those notes end with, if they share one.
-    pub footer: Option<String>,
+    pub(crate) footer: Option<String>,
 }
 
 impl ItemsShape {
     /// Whether most items are rated with the token.
-    pub fn rated(&self) -> bool {
+    pub(crate) fn rated(&self) -> bool {
         self.starred * 2 >= self.items
     }
 }

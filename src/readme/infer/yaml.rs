@@ -8,7 +8,7 @@ use crate::config::{Config, NotesConfig};
 impl Inference {
     /// daybook.yml as `init` writes it: what was inferred, from how many
     /// notes, as comments, then the settings.
-    pub fn yaml(&self) -> String {
+    pub(crate) fn yaml(&self) -> String {
         let mut out =
             String::from("# Written by `daybook init`, which inferred these settings from the repository:\n");
         out.push_str(&format!("# {} Markdown files (the README aside).\n", self.files));
@@ -123,7 +123,7 @@ impl Inference {
     /// On a repository of the seed's layout whose notes use labels the seed's
     /// fields do not spell: the inferred `fields:`, with what was inferred as
     /// comments, for `init` to write beside the README's settings.
-    pub fn seed_fields_yaml(&self) -> Option<String> {
+    pub(crate) fn seed_fields_yaml(&self) -> Option<String> {
         let v = self.fields.as_ref()?;
         let seed = crate::config::default_fields();
         let known = |l: &str| seed.iter().any(|f| f.label == l || f.aliases.iter().any(|a| a == l));

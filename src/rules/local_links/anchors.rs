@@ -14,42 +14,42 @@ use crate::util::percent::percent_decode;
 
 /// Anchors of a Markdown file: its heading slugs and explicit HTML ids.
 #[derive(Debug, Default)]
-pub struct Anchors {
-    pub headings: Vec<String>,
-    pub html_ids: HashSet<String>,
+pub(crate) struct Anchors {
+    pub(crate) headings: Vec<String>,
+    pub(crate) html_ids: HashSet<String>,
 }
 
 impl Anchors {
-    pub fn from_headings<'a>(headings: impl IntoIterator<Item = &'a Heading>, text: &str) -> Self {
+    pub(crate) fn from_headings<'a>(headings: impl IntoIterator<Item = &'a Heading>, text: &str) -> Self {
         Anchors {
             headings: headings.into_iter().map(|h| h.anchor.clone()).collect(),
             html_ids: html_ids(text),
         }
     }
 
-    pub fn contains(&self, fragment: &str) -> bool {
+    pub(crate) fn contains(&self, fragment: &str) -> bool {
         self.headings.iter().any(|a| a == fragment) || self.html_ids.contains(fragment)
     }
 }
 
 /// Parses a Markdown file (repository-relative path, text) into its anchors.
-pub type AnchorLoader = Box<dyn Fn(&str, String) -> Anchors + Send + Sync>;
+pub(crate) type AnchorLoader = Box<dyn Fn(&str, String) -> Anchors + Send + Sync>;
 
 /// Anchors of Markdown files that `#fragment` links point into, parsed on first use.
-pub struct AnchorIndex {
+pub(crate) struct AnchorIndex {
     root: PathBuf,
     loader: AnchorLoader,
     cache: RwLock<HashMap<String, Option<Arc<Anchors>>>>,
 }
 
 impl AnchorIndex {
-    pub fn new(root: impl Into<PathBuf>, loader: AnchorLoader) -> Self {
+    pub(crate) fn new(root: impl Into<PathBuf>, loader: AnchorLoader) -> Self {
         AnchorIndex { root: root.into(), loader, cache: RwLock::new(HashMap::new()) }
     }
 
     /// Anchors of the repository-relative Markdown file `rel`, or `None` when it
     /// cannot be read as UTF-8 (another rule reports unreadable notes).
-    pub fn get(&self, rel: &str) -> Option<Arc<Anchors>> {
+    pub(crate) fn get(&self, rel: &str) -> Option<Arc<Anchors>> {
         if let Some(a) = self.cache.read().unwrap_or_else(|e| e.into_inner()).get(rel) {
             return a.clone();
         }

@@ -14,7 +14,7 @@ struct DirListing {
 
 /// What a repository-relative path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
+pub(crate) enum Found {
     File,
     Dir,
     /// Does not exist. `suggestion`: an existing path that differs only in case
@@ -27,13 +27,13 @@ pub enum Found {
 /// Cached, case-exact view of the repository's directories. Each directory is
 /// read once per run however many links point into it.
 #[derive(Debug)]
-pub struct FsIndex {
+pub(crate) struct FsIndex {
     root: PathBuf,
     dirs: RwLock<HashMap<String, Option<Arc<DirListing>>>>,
 }
 
 impl FsIndex {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(root: impl Into<PathBuf>) -> Self {
         FsIndex { root: root.into(), dirs: RwLock::new(HashMap::new()) }
     }
 
@@ -57,7 +57,7 @@ impl FsIndex {
     }
 
     /// Look up normalized components (no `.`/`..`), relative to the root.
-    pub fn lookup(&self, components: &[&str]) -> Found {
+    pub(crate) fn lookup(&self, components: &[&str]) -> Found {
         let mut dir = String::new();
         for (i, name) in components.iter().enumerate() {
             let last = i + 1 == components.len();

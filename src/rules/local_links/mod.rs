@@ -17,11 +17,11 @@ mod wiki;
 use std::path::Path;
 
 use self::anchors::check_fragment;
-pub use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
-pub use self::fs_index::{Found, FsIndex};
-pub use self::schemeless::{bare_url_fix, looks_like_host};
+pub(crate) use self::anchors::{AnchorIndex, AnchorLoader, Anchors};
+pub(crate) use self::fs_index::{Found, FsIndex};
+pub(crate) use self::schemeless::{bare_url_fix, looks_like_host};
 use self::schemeless::{is_email, prefix_fix};
-pub use self::wiki::WikiIndex;
+pub(crate) use self::wiki::WikiIndex;
 use crate::diag::{Diagnostic, Severity, SourceFile};
 use crate::note::parse::{ParseContext, parse_markdown};
 use crate::note::{Link, LinkForm, LinkKind, Note};
@@ -29,35 +29,35 @@ use crate::rules::{Check, RuleContext, RuleInfo};
 use crate::util::percent::percent_decode;
 use crate::util::url::{Dest, classify};
 
-pub const BARE_URL: RuleInfo = RuleInfo {
+pub(crate) const BARE_URL: RuleInfo = RuleInfo {
     name: "bare-url",
     summary: "A link target is a web address without a scheme (`arxiv.org/abs/...`), which GitHub resolves as a file path.",
     docs: include_str!("../../../docs/rules/bare-url.md"),
     default_severity: Severity::Error,
 };
 
-pub const MAILTO: RuleInfo = RuleInfo {
+pub(crate) const MAILTO: RuleInfo = RuleInfo {
     name: "mailto",
     summary: "A link target is an e-mail address without `mailto:`.",
     docs: include_str!("../../../docs/rules/mailto.md"),
     default_severity: Severity::Error,
 };
 
-pub const MISSING_FILE: RuleInfo = RuleInfo {
+pub(crate) const MISSING_FILE: RuleInfo = RuleInfo {
     name: "missing-file",
     summary: "A relative link or image (Markdown, or raw HTML `src`/`href`) points at a file that does not exist.",
     docs: include_str!("../../../docs/rules/missing-file.md"),
     default_severity: Severity::Error,
 };
 
-pub const MISSING_ANCHOR: RuleInfo = RuleInfo {
+pub(crate) const MISSING_ANCHOR: RuleInfo = RuleInfo {
     name: "missing-anchor",
     summary: "A `#fragment` names no heading of the target Markdown file (or of the same file for `#x` links).",
     docs: include_str!("../../../docs/rules/missing-anchor.md"),
     default_severity: Severity::Error,
 };
 
-pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
+pub(crate) const OUTSIDE_REPO: RuleInfo = RuleInfo {
     name: "outside-repo",
     summary: "A relative link climbs out of the repository root with `..`, or a `file:` link names the writer's disk.",
     docs: include_str!("../../../docs/rules/outside-repo.md"),
@@ -66,15 +66,15 @@ pub const OUTSIDE_REPO: RuleInfo = RuleInfo {
 
 /// Shared state of the local link rules for one run.
 #[derive(Debug)]
-pub struct LocalLinks {
-    pub fs: FsIndex,
-    pub anchors: AnchorIndex,
+pub(crate) struct LocalLinks {
+    pub(crate) fs: FsIndex,
+    pub(crate) anchors: AnchorIndex,
     /// Files by name, for wiki links.
-    pub wiki: WikiIndex,
+    pub(crate) wiki: WikiIndex,
 }
 
 impl LocalLinks {
-    pub fn new(root: &Path, loader: AnchorLoader) -> Self {
+    pub(crate) fn new(root: &Path, loader: AnchorLoader) -> Self {
         LocalLinks {
             fs: FsIndex::new(root),
             anchors: AnchorIndex::new(root, loader),
@@ -84,7 +84,7 @@ impl LocalLinks {
 
     /// The state for one run over the repository at `root`: targets of
     /// `#fragment` links are parsed with the run's parser settings.
-    pub fn for_repo(root: &Path, parse: &ParseContext) -> Self {
+    pub(crate) fn for_repo(root: &Path, parse: &ParseContext) -> Self {
         let parse = parse.clone();
         let abs_root = root.to_path_buf();
         let loader: AnchorLoader = Box::new(move |rel, text| {
@@ -127,7 +127,7 @@ fn is_markdown(name: &str) -> bool {
 }
 
 /// The local link rules.
-pub struct LocalLinkRules;
+pub(crate) struct LocalLinkRules;
 impl Check for LocalLinkRules {
     fn rules(&self) -> &'static [&'static RuleInfo] {
         &[&BARE_URL, &MAILTO, &MISSING_FILE, &MISSING_ANCHOR, &OUTSIDE_REPO]

@@ -18,7 +18,7 @@ const FILE_EXTENSIONS: &[&str] = &[
 
 /// `arxiv.org/abs/2111.08687` -> `https://arxiv.org/abs/2111.08687`; `None` when
 /// the target does not start with something shaped like a host name.
-pub fn bare_url_fix(dest: &str) -> Option<String> {
+pub(crate) fn bare_url_fix(dest: &str) -> Option<String> {
     let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
     let (first, rest) = dest.split_at(end);
     let host = match first.rsplit_once(':') {
@@ -67,7 +67,7 @@ pub(super) fn prefix_fix(file: &SourceFile, link: &Link, scheme: &str) -> Option
 }
 
 /// For help texts elsewhere: a word that is a host name (plus path) without a scheme.
-pub fn looks_like_host(word: &str) -> bool {
+pub(crate) fn looks_like_host(word: &str) -> bool {
     scheme(word).is_none() && bare_url_fix(word).is_some()
 }
 

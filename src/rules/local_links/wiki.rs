@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 /// Every file of the repository by lowercase name and by lowercase path
 /// without `.md`, built on the first wiki link of a run.
 #[derive(Debug)]
-pub struct WikiIndex {
+pub(crate) struct WikiIndex {
     root: PathBuf,
     files: OnceLock<Files>,
 }
@@ -25,7 +25,7 @@ struct Files {
 }
 
 impl WikiIndex {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(root: impl Into<PathBuf>) -> Self {
         WikiIndex { root: root.into(), files: OnceLock::new() }
     }
 
@@ -35,7 +35,7 @@ impl WikiIndex {
 
     /// The repository path `target` (as written, without `#heading`) names
     /// from a note in folder `from_dir`.
-    pub fn resolve(&self, target: &str, from_dir: &str) -> Option<String> {
+    pub(crate) fn resolve(&self, target: &str, from_dir: &str) -> Option<String> {
         let t = target.trim().trim_start_matches("./").to_lowercase();
         let files = self.files();
         let t_md = t.strip_suffix(".md").unwrap_or(&t).to_owned();

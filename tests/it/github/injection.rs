@@ -375,7 +375,7 @@ proptest! {
             .with_help(format!("resolves to `notes/{text}`"));
         let sources = Sources::from([(file.path.clone(), file.clone())]);
         let opts = RenderOptions { color: false, width: 100, unsafe_fixes: false };
-        let mut out = daybook::commands::output::guard_for_runner(&human::render(std::slice::from_ref(&d), &sources, &opts));
+        let mut out = daybook::report::safe::guard_for_runner(&human::render(std::slice::from_ref(&d), &sources, &opts));
         out.push_str(&github::render(std::slice::from_ref(&d)));
         let repo = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(repo.path().join("notes/202401")).unwrap();
