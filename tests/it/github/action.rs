@@ -65,6 +65,9 @@ pub(super) struct Run {
     /// Written as the payload instead of `event` (a broken one); `Some("")`
     /// leaves `GITHUB_EVENT_PATH` unset.
     pub raw_event: Option<String>,
+    /// Given as `GITHUB_EVENT_PATH` instead of the payload written (a file
+    /// that is not there).
+    pub event_path: Option<PathBuf>,
     pub git_ref: String,
     pub sha: String,
     pub with: BTreeMap<&'static str, String>,
@@ -80,6 +83,7 @@ impl Run {
             event_name,
             event,
             raw_event: None,
+            event_path: None,
             git_ref: git_ref.into(),
             sha: sha.into(),
             with: BTreeMap::new(),
@@ -127,7 +131,11 @@ impl Run {
             .env("GITHUB_EVENT_NAME", self.event_name)
             .env(
                 "GITHUB_EVENT_PATH",
-                if self.raw_event.as_deref() == Some("") { Path::new("") } else { &event_path },
+                match (&self.event_path, self.raw_event.as_deref()) {
+                    (Some(p), _) => p.as_path(),
+                    (None, Some("")) => Path::new(""),
+                    (None, _) => &event_path,
+                },
             )
             .env("GITHUB_REF", &self.git_ref)
             .env("GITHUB_REF_NAME", branch)

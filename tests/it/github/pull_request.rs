@@ -261,9 +261,24 @@ async fn without_the_commits_the_files_come_from_the_api_every_page() {
 fn a_broken_or_missing_payload_lints_everything_with_one_notice() {
     let pr = pull_request(2, NEW, &note(2024, 1, 10, "新笔记"));
     let all_errors = 2;
-    for raw in ["{\"action\": \"opened\", \"pull_request\": {", "", "{\"action\": \"opened\"}"] {
+    let cases = [
+        ("{\"action\": \"opened\", \"pull_request\": {", false),
+        ("", false),
+        ("{\"action\": \"opened\"}", false),
+        // Commits that are not strings.
+        (
+            "{\"number\": 7, \"pull_request\": {\"number\": 7, \"base\": {\"sha\": 1}, \"head\": {\"sha\": []}}}",
+            false,
+        ),
+        // GITHUB_EVENT_PATH names a file that is not there.
+        ("{}", true),
+    ];
+    for (raw, no_file) in cases {
         let mut run = pr.run();
         run.raw_event = Some(raw.to_owned());
+        if no_file {
+            run.event_path = Some(run.dir.path().join("no-such-event.json"));
+        }
         run.with.insert("command", "lint".into());
         let out = run.run();
         let log = stdout(&out);
