@@ -3,7 +3,7 @@
 //!
 //! Config validation, suppressions, `daybook rules`, SARIF rule metadata and
 //! the README's rule table all read this one list. The note rules come from
-//! [`crate::rules::checks`] (a note rule is added there); the rules of the
+//! `crate::rules::checks` (a note rule is added there); the rules of the
 //! other stages are listed here, one line each.
 
 use std::sync::OnceLock;

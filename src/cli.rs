@@ -1,8 +1,11 @@
 //! Command-line interface (clap derive). Each subcommand's behaviour lives in
-//! [`crate::commands`]; this file only defines flags and dispatches.
+//! `crate::commands`; this file only defines flags and dispatches.
 //!
 //! Exit codes: 0 clean, 1 findings (errors, warnings with `--deny-warnings`, a
 //! stale README with `--check`), 2 usage, config or I/O problems.
+
+// The doc comments below are clap's help text, where `<repo>` is a placeholder.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -272,7 +272,7 @@ pub(crate) fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box
     source_from_bytes(path, abs, bytes)
 }
 
-/// The checks of [`read_source`] that need no file system (also used by tests).
+/// The checks of `read_source` that need no file system (also used by tests).
 pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -18,7 +18,47 @@
 //! fails the tests when an import goes the wrong way.
 //!
 //! I/O lives at the edges (`discover`, `util`, `links::check`, `github`);
-//! everything in between is pure functions over [`note::Note`] and [`settings::Settings`].
+//! everything in between is pure functions over `note::Note` and [`Settings`].
+//!
+//! # The public API
+//!
+//! The `daybook` binary is a thin shell over this crate; what it builds on is
+//! public, everything else is `pub(crate)`:
+//!
+//! - [`Config`] is `daybook.yml` as written; [`Settings`] is it compiled once
+//!   for a run ([`Settings::from_yaml`], [`Settings::compile`],
+//!   `Settings::default()` for the built-in configuration).
+//! - [`lint`]: [`lint::load_notes`] walks and parses a repository;
+//!   [`lint::lint_source`] runs every note rule on one note held in memory.
+//! - [`readme`]: [`readme::generate`] regenerates the README's regions from the
+//!   notes, [`readme::write`] writes the result atomically.
+//! - [`links`]: [`links::collect_targets`] gathers the external URLs,
+//!   [`links::check_targets`] checks them, [`links::diagnostics`] reports them.
+//! - [`report`]: [`report::human`], [`report::github`] and [`report::sarif`]
+//!   render [`Diagnostic`]s; [`diag`] holds them and the [`SourceFile`]s they
+//!   point into.
+//!
+//! The modules marked `doc(hidden)` (`catalog`, `cli`, `discover`, `github`,
+//! `note`, `rules`) are public only for the binary and the integration tests.
+//!
+//! Linting one note from a string:
+//!
+//! ```
+//! use daybook::{Settings, SourceFile};
+//!
+//! let root = tempfile::tempdir()?;
+//! let path = "notes/202104/0411.md";
+//! let text = "# 公众号内容拓展学习笔记（2021.4.11）\n\n## :paperclip:  今日要点\n\n\
+//!             1. [Paper A](https://a.example/) :star::star::star:\n   - Abstrat: a first look\n";
+//! let note = SourceFile::new(path, root.path().join(path), text.to_owned());
+//! let found = daybook::lint::lint_source(note, root.path(), &Settings::default())?;
+//! let rules: Vec<&str> = found.iter().map(|d| d.rule.as_str()).collect();
+//! assert_eq!(rules, ["unknown-field"], "{found:?}");
+//! // As the Actions runner reads them: one annotation per finding.
+//! let log = daybook::report::github::render(&found);
+//! assert!(log.contains("notes/202104/0411.md"), "{log}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 // The library never prints; warnings, tallies and progress go back to the
 // binary as values or through a sink (typos' habit).
@@ -69,3 +109,4 @@ mod write;
 pub use config::Config;
 pub use diag::{Diagnostic, Severity, SourceFile};
 pub use error::Error;
+pub use settings::Settings;

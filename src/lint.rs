@@ -1,7 +1,7 @@
 //! The lint pipeline: discover -> parse (in parallel) -> rules -> sorted diagnostics.
 //!
 //! [`load_notes`] is the part shared with the README generator (discover, read,
-//! parse); [`lint`] runs every note rule on top of it; [`finalize`] applies what
+//! parse); `lint` runs every note rule on top of it; `finalize` applies what
 //! needs every finding at once, including the external link checker's:
 //! inline suppressions, then the `rules:` overrides and the `strict_since` cap.
 

@@ -83,8 +83,8 @@ impl Default for Settings {
     }
 }
 
-/// An error about `section.key` (or a line found by `at`), located in the
-/// YAML text when there is one.
+/// An error at the offset `offset` finds in the YAML text (the line of a
+/// `section.key`, say), or one naming the configuration when there is no text.
 fn located(yaml: Option<(&str, &Path)>, offset: impl FnOnce(&str) -> usize, message: String) -> Error {
     match yaml {
         Some((text, path)) => Error::config(path, text, offset(text), message),

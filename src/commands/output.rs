@@ -6,7 +6,8 @@
 //! a README line in a diff) could otherwise mask secrets, set outputs or forge
 //! annotations. On Actions such text is printed between
 //! `::stop-commands::TOKEN` and `::TOKEN::`, which turns command processing off
-//! and on again; the token is random, so the text cannot end the block early.
+//! and on again (`report::safe::guard_for_runner`); the token is random, so
+//! the text cannot end the block early.
 //! daybook's own annotations are printed outside it.
 
 use std::io::Write;

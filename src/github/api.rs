@@ -2,8 +2,8 @@
 //! calls they leave, and errors that carry the HTTP status so callers can
 //! tell a race (409/422) from a missing permission (403) from a broken network.
 //!
-//! Callers use octocrab's handlers and models ([`Api::checks`], [`Api::git`],
-//! [`Api::repos`], [`Api::pulls`]) through [`Api::send`], which classifies
+//! Callers use octocrab's handlers and models (`Api::checks`, `Api::git`,
+//! `Api::repos`, `Api::pulls`) through `Api::send`, which classifies
 //! their failures. Where octocrab has no handler for a request, or its handler
 //! sends something else than the request daybook means, the caller sends it
 //! raw (`get`, `post`, `put`, `delete` with its own request body, still reading

@@ -3,7 +3,7 @@
 //! A docker action gets its inputs as `INPUT_<NAME>` variables (the name
 //! upper-cased, spaces turned into `_`, hyphens kept — which is why every
 //! input of action.yml uses underscores), plus the `GITHUB_*` variables and
-//! the event payload at `GITHUB_EVENT_PATH`. Reading them through [`Env`]
+//! the event payload at `GITHUB_EVENT_PATH`. Reading them through `Env`
 //! rather than `std::env` keeps all of this testable without a process.
 
 use std::collections::BTreeMap;

@@ -1,10 +1,10 @@
 //! What a pull request changed, and which findings belong to it.
 //!
 //! On a pull request the findings are filtered to the PR's diff the way
-//! reviewdog filters them (`-filter-mode`): [`FilterMode::Added`] keeps
-//! findings on the lines the PR added or changed, [`FilterMode::DiffContext`]
-//! also those on the context lines of its hunks, [`FilterMode::File`] (the
-//! default) everything in the files it touched, [`FilterMode::NoFilter`]
+//! reviewdog filters them (`-filter-mode`): `FilterMode::Added` keeps
+//! findings on the lines the PR added or changed, `FilterMode::DiffContext`
+//! also those on the context lines of its hunks, `FilterMode::File` (the
+//! default) everything in the files it touched, `FilterMode::NoFilter`
 //! everything. The changed lines come from a unified diff — `git diff` when
 //! both commits are in the checkout, else each file's `patch` from
 //! `GET /repos/{owner}/{repo}/pulls/{n}/files` — parsed here.

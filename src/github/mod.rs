@@ -10,7 +10,7 @@
 //!   modes that keep the findings to it.
 //! - [`review`]: one pull request review with suggested fixes, updated in place.
 //! - [`commit`]: the README committed through the Git Data API (verified commits).
-//! - [`git`]: the README committed with the git CLI and pushed, never forced.
+//! - `git`: the README committed with the git CLI and pushed, never forced.
 //!
 //! Both commit paths share one contract: only the README goes into the commit,
 //! only when its bytes changed, on top of the commit the README was generated

@@ -1,5 +1,5 @@
 //! The HTTP side of the external link checker: one [`Checker`] per run, one
-//! call of [`Checker::check`] per unique URL.
+//! call of `Checker::check` per unique URL.
 //!
 //! Redirects are followed here, not by reqwest, so that every hop is checked
 //! against the address policy, a loop is recognised as a loop, per-host headers
@@ -7,9 +7,9 @@
 //! slot of its own host. A hop takes its host's slot before a global one: a task
 //! waiting for a busy host then holds nothing the other hosts need.
 //!
-//! Around it: [`super::hosts`] (per-host rules), [`super::retry`] (when to ask
-//! again), [`super::anchors`] (fragments), [`super::github_api`] (repository links);
-//! within it, [`hop`] sends one request.
+//! Around it: `super::hosts` (per-host rules), `super::retry` (when to ask
+//! again), `super::anchors` (fragments), `super::github_api` (repository links);
+//! within it, `hop` sends one request.
 
 use std::collections::{BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -115,7 +115,7 @@ impl CheckOptions {
         CheckOptions { settings: settings.clone(), allow_private, lookup: Lookup::System, github }
     }
 
-    /// [`CheckOptions::new`] from the `links:` section as written.
+    /// `CheckOptions::new` from the `links:` section as written.
     pub fn from_config(
         cfg: &LinksConfig,
         allow_private: bool,

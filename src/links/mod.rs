@@ -7,7 +7,7 @@
 //!       -> diagnostics (one per citing place)
 //! ```
 //!
-//! The `links:` section is compiled once into a [`LinkSettings`]. [`check_external`]
+//! The `links:` section is compiled once into a [`LinkSettings`]. `check_external`
 //! is what `daybook lint` calls; [`check_targets`] is the internal API the tests
 //! drive directly. Nothing here prints: warnings and the tally come back as
 //! values, progress goes to a [`Progress`] the caller provides.
@@ -383,7 +383,7 @@ pub struct ExternalOptions {
     /// Write the link cache but do not read the file already there (a pull
     /// request's checkout may carry a forged one).
     pub ignore_cache_file: bool,
-    /// The cache file (default: [`DEFAULT_CACHE_FILE`] at the repository root).
+    /// The cache file (default: `DEFAULT_CACHE_FILE` at the repository root).
     pub cache: Option<PathBuf>,
     /// Allow requests to loopback, private and link-local addresses.
     pub allow_private: bool,

@@ -6,7 +6,7 @@
 //! the resolver the HTTP client connects through: the address that is checked is
 //! the address that is connected to, so a name that resolves to a public address
 //! once and to 127.0.0.1 the next time (DNS rebinding) gains nothing. IP-literal
-//! hosts never reach a resolver and are checked by the caller with [`is_public`].
+//! hosts never reach a resolver and are checked by the caller with `is_public`.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

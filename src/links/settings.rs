@@ -107,7 +107,7 @@ impl Default for LinkSettings {
     }
 }
 
-/// Checks serde cannot express, for config validation: [`LinkSettings::compile`]
+/// Checks serde cannot express, for config validation: `LinkSettings::compile`
 /// with the result dropped.
 pub fn validate_config(links: &LinksConfig) -> Result<(), InvalidLinks> {
     LinkSettings::compile(links).map(drop)

@@ -19,7 +19,7 @@ use crate::note::{LinkKind, Note};
 /// Regenerate the README of the repository at `root`. `today` only decides which
 /// notes are "from the future" (a warning). Reads files, writes nothing.
 /// Compiles what it needs from `cfg`; a run holding `Settings` calls
-/// [`generate_with`] with what they compiled.
+/// `generate_with` with what they compiled.
 pub fn generate(root: &Path, cfg: &Config, today: NaiveDate) -> Result<Generated, ReadmeError> {
     let (readme, regions) = read_regions(root, cfg)?;
     let templates = compile(cfg)?;

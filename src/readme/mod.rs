@@ -26,7 +26,7 @@
 //!   `sections.today`: items and images, the footer excluded), leading and
 //!   trailing blank lines trimmed, copied verbatim except that relative links
 //!   (Markdown links and images, raw HTML `src`/`href`) are rewritten to resolve
-//!   from the README (see [`links`]).
+//!   from the README (see `links`).
 //! * **history**: every note, grouped by year then month, numbered within each
 //!   month, each linking to its note with the note's H1 title as the label, in
 //!   the seed README's exact markup. `readme.order: descending` reverses years,
@@ -43,7 +43,7 @@
 //!
 //! Each region is rendered by a minijinja template; the built-in ones reproduce
 //! the seed README, `readme.templates.{today,history,updated}` in daybook.yml
-//! replace them. The variables are documented in [`template`].
+//! replace them. The variables are documented in `template`.
 //!
 //! # Writing
 //!

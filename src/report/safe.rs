@@ -5,6 +5,9 @@
 //! every C0 and C1 control and DEL is shown escaped, Rust-style (`\r`,
 //! `\x1b`, `\u{9b}`), except the line structure: `\n`, `\t` and the CR of a
 //! CRLF line ending, which the runner reads as one line break.
+//!
+//! On Actions, text printed to the log is also fenced off from command
+//! processing altogether: [`guard_for_runner`].
 
 use std::borrow::Cow;
 

@@ -13,7 +13,7 @@
 //!
 //! A finding's fix travels as SARIF `fixes` (one `artifactChange` on the
 //! finding's own file, a `replacement` per edit), which reviewdog turns into
-//! suggestions; see [`fixes`].
+//! suggestions; see `fixes`.
 
 use std::collections::HashMap;
 

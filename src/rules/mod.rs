@@ -2,16 +2,16 @@
 //!
 //! A rule is one [`RuleInfo`] constant — its stable kebab-case name, default
 //! severity, one-line summary and docs (`docs/rules/NAME.md`, included) — in the
-//! file of the [`Check`] that reports it. A check is one pass: rules that look
+//! file of the `Check` that reports it. A check is one pass: rules that look
 //! at the same thing share it (the five field rules resolve each label once),
-//! and the run's [`RuleSet`] says which of them report. [`checks`] lists every
+//! and the run's `RuleSet` says which of them report. `checks` lists every
 //! check in documentation order; `crate::catalog` adds the rules of the other
 //! stages.
 //!
 //! `check_note` sees one parsed note at a time (run in parallel),
 //! `check_readme` the parsed README, `check_repo` every note at once
 //! (cross-note checks such as duplicates). Checks emit diagnostics at their
-//! rules' default severity; [`apply_levels`] then applies the `rules:`
+//! rules' default severity; `apply_levels` then applies the `rules:`
 //! overrides of `daybook.yml` and the `strict_since` cap in one place.
 
 pub(crate) mod duplicates;

@@ -12,7 +12,7 @@
 //!   the section;
 //! - an HTML block only ends at a blank line, so `</div>` directly followed by
 //!   `2. [title](url)` swallows item 2 into raw HTML. Such items are recovered by
-//!   re-parsing the swallowed lines, and flagged with [`Item::in_html_block`] so a
+//!   re-parsing the swallowed lines, and flagged with `Item::in_html_block` so a
 //!   rule can say why GitHub shows them as plain text.
 //!
 //! The submodules split the work by what they collect: `links` (Markdown links,
