@@ -76,6 +76,8 @@ struct LinkLine<'a> {
     link: Range<usize>,
     text: &'a str,
     dest: &'a str,
+    /// The destination is written `<...>`.
+    angle: bool,
 }
 
 /// Find the index in `text` (the README, in folder `readme_dir`). `claims`
@@ -99,7 +101,7 @@ pub(crate) fn find_index(
             code[i] = true;
             continue;
         }
-        let Some((link, ltext, dest)) = first_link(line.content) else { continue };
+        let Some((link, ltext, dest, angle)) = first_link(line.content) else { continue };
         let Some(path) = resolve(dest, readme_dir) else { continue };
         let (note, set, date) = match by_path.get(path.as_str()) {
             Some(&n) => (Some(n), notes[n].set, notes[n].date),
@@ -108,7 +110,7 @@ pub(crate) fn find_index(
                 None => continue,
             },
         };
-        found.push((i, LinkLine { content: line.content, note, set, date, link, text: ltext, dest }));
+        found.push((i, LinkLine { content: line.content, note, set, date, link, text: ltext, dest, angle }));
     }
     if found.is_empty() {
         return None;
@@ -175,7 +177,16 @@ pub(crate) fn find_index(
     let lines = all[start].start..all[last].end;
     let linked = found.len();
     let set_count = notes.iter().filter(|n| n.set == set).count();
-    let sample = found.iter().find_map(|(_, l)| l.note.map(|n| (l, &notes[n])));
+    // A line whose path needs escaping shows how the README escapes it.
+    let needs_escaping = |l: &LinkLine<'_>| {
+        let d = crate::util::percent::percent_decode(l.dest);
+        l.angle || crate::util::percent::percent_encode_path(&d) != d
+    };
+    let sample = found
+        .iter()
+        .filter(|(_, l)| needs_escaping(l))
+        .chain(found.iter())
+        .find_map(|(_, l)| l.note.map(|n| (l, &notes[n])));
     let line_template = match sample {
         Some((l, n)) => line_template(l, n),
         None => "- [{{ note.title }}]({{ note.url }})".to_owned(),
@@ -308,20 +319,46 @@ pub(crate) fn find_index(
     Some(FoundIndex { lines, set, linked, template, order, latest, topics, description })
 }
 
-/// The first `[text](dest)` of a line: its range, text and destination.
-fn first_link(line: &str) -> Option<(Range<usize>, &str, &str)> {
+/// The first `[text](dest)` of a line: its range, text and destination, and
+/// whether the destination is written in `<...>`. A bare destination ends at
+/// the `)` that balances the opening one, so raw parentheses and spaces
+/// (`2023 (Semester 5)/x.md`, not a link to CommonMark but meant as one) are
+/// read as the path they spell; a `"title"` after it is left out.
+fn first_link(line: &str) -> Option<(Range<usize>, &str, &str, bool)> {
     let mut from = 0;
     while let Some(open) = line[from..].find('[').map(|i| from + i) {
         let close = open + line[open..].find("](")?;
-        let dest_start = close + 2;
-        let dest_len = line[dest_start..].find(')')?;
-        let dest =
-            line[dest_start..dest_start + dest_len].trim().trim_start_matches('<').trim_end_matches('>');
         let text = &line[open + 1..close];
-        if !text.contains('[') {
-            return Some((open..dest_start + dest_len + 1, text, dest));
+        if text.contains('[') {
+            from = open + 1;
+            continue;
         }
-        from = open + 1;
+        let dest_start = close + 2;
+        let rest = &line[dest_start..];
+        if let Some(inner) = rest.strip_prefix('<') {
+            let gt = inner.find('>')?;
+            let paren = inner[gt + 1..].find(')')?;
+            return Some((open..dest_start + 1 + gt + 1 + paren + 1, text, &inner[..gt], true));
+        }
+        let mut depth = 0usize;
+        let mut end = None;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = Some(i);
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let end = end?;
+        let mut dest = rest[..end].trim();
+        if let Some(q) = dest.strip_suffix('"').and_then(|d| d.rfind(" \"")) {
+            dest = dest[..q].trim_end();
+        }
+        return Some((open..dest_start + end + 1, text, dest, false));
     }
     None
 }
@@ -368,7 +405,21 @@ fn line_template(l: &LinkLine<'_>, note: &IndexNote) -> String {
     } else {
         "{{ note.title }}".to_owned()
     };
-    let dest = if l.dest.starts_with("./") { "./{{ note.url }}" } else { "{{ note.url }}" };
+    let bare = l.dest.strip_prefix("./").unwrap_or(l.dest);
+    let decoded = crate::util::percent::percent_decode(bare);
+    let path = if l.angle {
+        "<{{ note.path }}>"
+    } else if bare == crate::util::percent::percent_encode_path(&decoded) {
+        "{{ note.url }}"
+    } else if bare == super::links::md_dest(&decoded) || bare == decoded {
+        // Encoded only where Markdown needs it, or not at all (raw spaces,
+        // which no renderer takes for a link): only what Markdown needs.
+        "{{ note.path | md_dest }}"
+    } else {
+        "{{ note.url }}"
+    };
+    let dot = if l.dest.starts_with("./") { "./" } else { "" };
+    let dest = format!("{dot}{path}");
     format!("{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
 }
 

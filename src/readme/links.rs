@@ -14,6 +14,41 @@ pub(crate) fn is_absolute(dest: &str) -> bool {
     !matches!(crate::util::url::classify(dest), crate::util::url::Dest::RelativePath)
 }
 
+/// `path` as a bare Markdown link destination, changed only where Markdown
+/// would end or misread it: spaces, controls, `<`, `>`, `\\`, `#`, `?` and `%`
+/// (so a `%20` in a file name stays one) percent-encoded, parentheses too
+/// when they do not balance; non-ASCII and balanced parentheses as written.
+pub fn md_dest(path: &str) -> String {
+    let mut depth = 0i64;
+    let mut balanced = true;
+    for c in path.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                balanced &= depth >= 0;
+            }
+            _ => {}
+        }
+    }
+    balanced &= depth == 0;
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let escape = c.is_control()
+            || matches!(c, ' ' | '<' | '>' | '\\' | '#' | '?' | '%')
+            || (!balanced && matches!(c, '(' | ')'));
+        if escape {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Split a path into `/`-separated segments, resolving `.` and `..`. Leading
 /// `..` that climb above the start are kept.
 fn push_segments(out: &mut Vec<String>, path: &str) {
@@ -74,6 +109,15 @@ pub(crate) fn rebase(dest: &str, from_dir: &str, to_dir: &str) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn md_dest_escapes_only_what_markdown_needs() {
+        assert_eq!(md_dest("2023 (Sem 5)/今天.md"), "2023%20(Sem%205)/今天.md");
+        assert_eq!(md_dest("a)b(.md"), "a%29b%28.md");
+        assert_eq!(md_dest("100%.md"), "100%25.md");
+        assert_eq!(md_dest("<x>#y?.md"), "%3Cx%3E%23y%3F.md");
+        assert_eq!(md_dest("plain/path.md"), "plain/path.md");
+    }
 
     #[test]
     fn rebases_relative_paths() {

@@ -30,7 +30,10 @@
 //! Filters besides minijinja's built-ins: `html` escapes `<`, `>`, `"` and an
 //! `&` that would start a character reference, for text placed in HTML;
 //! `month_name(lang)` names a month number in `en`, `de`, `fr`, `es`, `it`,
-//! `pt` or `nl` (`{{ month.month | month_name("de") }}` is `März` for 3).
+//! `pt` or `nl` (`{{ month.month | month_name("de") }}` is `März` for 3);
+//! `md_dest` escapes a path as a link destination only where Markdown needs it
+//! (spaces, `<`, `>`, `%`, unbalanced parentheses), where `note.url`
+//! percent-encodes every space, parenthesis and non-ASCII character.
 
 use std::collections::BTreeMap;
 
@@ -217,6 +220,7 @@ impl Templates {
     ) -> Result<Templates, TemplateFailure> {
         let mut env = crate::util::jinja::environment();
         env.add_filter("html", |s: String| html_escape(&s));
+        env.add_filter("md_dest", |s: String| super::links::md_dest(&s));
         env.add_filter("month_name", |m: u32, lang: String| {
             super::data::month_name(m, &lang).ok_or_else(|| {
                 minijinja::Error::new(

@@ -438,3 +438,43 @@ fn a_diary_in_details_by_year_and_german_month() {
         ],
     });
 }
+
+/// Link destinations as people write them to folders with spaces and
+/// parentheses: raw (which GitHub does not take for a link), in `<...>`, or
+/// percent-encoded only where needed. `init` takes each for an index line and
+/// `readme` writes each link-safe in the README's own style.
+#[test]
+fn raw_angle_and_partly_encoded_destinations_are_index_lines() {
+    let paths = [
+        "2024-01-10 2024-06-01 (Semester 6)/2024-02-01.md",
+        "2023-08-12 2024-01-09 (Semester 5)/2023-12-12.md",
+        "2023-08-12 2024-01-09 (Semester 5)/2023-12-11.md",
+        "2023-12-09.md",
+        "2023-12-08.md",
+        "2023-12-07.md",
+    ];
+    let raw = |p: &str| p.to_owned();
+    let angle = |p: &str| format!("<{p}>");
+    let spaces = |p: &str| p.replace(' ', "%20");
+    type Dest<'a> = &'a dyn Fn(&str) -> String;
+    let styles: [(&str, Dest<'_>, Dest<'_>); 3] =
+        [("raw", &raw, &spaces), ("angle", &angle, &angle), ("spaces encoded", &spaces, &spaces)];
+    for (style, written, fixed) in styles {
+        let list = |dest: &dyn Fn(&str) -> String| -> String {
+            paths.iter().map(|p| format!("- [{}]({})\n", &p[p.len() - 13..p.len() - 3], dest(p))).collect()
+        };
+        let dir = temp_copy(&fixtures("shapes").join("journal"));
+        let root = dir.path();
+        std::fs::write(root.join("README.md"), format!("# Journal\n\n{}\n## Topics\n", list(written)))
+            .unwrap();
+        let out = daybook().arg("init").arg(root).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{style}: {stdout}");
+        assert!(stdout.contains("a list of 6 notes, newest first"), "{style}: {stdout}");
+        daybook().arg("readme").arg(root).assert().success();
+        let text = read(&root.join("README.md"));
+        let want = format!("<!-- daybook:history -->\n{}<!-- /daybook:history -->\n", list(fixed));
+        assert!(text.contains(&want), "{style}: {text}");
+        daybook().args(["readme", "--check"]).arg(root).assert().success();
+    }
+}
