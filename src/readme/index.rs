@@ -187,8 +187,20 @@ pub(crate) fn find_index(
         .filter(|(_, l)| needs_escaping(l))
         .chain(found.iter())
         .find_map(|(_, l)| l.note.map(|n| (l, &notes[n])));
+    // A numbered list counts up from 1 or down to 1, as the README does.
+    let item_number = |l: &LinkLine<'_>| -> Option<usize> {
+        let t = l.content.trim_start();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        (digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")))
+            .then(|| t[..digits].parse().ok())?
+    };
+    let numbering = match found.first().and_then(|(_, l)| item_number(l)) {
+        Some(1) => Some("{{ loop.index }}"),
+        Some(n) if n == found.len() && n > 1 => Some("{{ loop.revindex }}"),
+        _ => None,
+    };
     let line_template = match sample {
-        Some((l, n)) => line_template(l, n),
+        Some((l, n)) => line_template(l, n, numbering),
         None => "- [{{ note.title }}]({{ note.url }})".to_owned(),
     };
     let (filter, topic_filter, count_var) = if set_names.len() > 1 {
@@ -395,8 +407,14 @@ fn count_template(line: &str, count: &str) -> String {
 }
 
 /// The template of one index line, from a line linking `note`.
-fn line_template(l: &LinkLine<'_>, note: &IndexNote) -> String {
+fn line_template(l: &LinkLine<'_>, note: &IndexNote, numbering: Option<&str>) -> String {
     let prefix = &l.content[..l.link.start];
+    let lead = prefix.len() - prefix.trim_start().len();
+    let digits = prefix[lead..].bytes().take_while(u8::is_ascii_digit).count();
+    let (number, prefix) = match numbering {
+        Some(var) if digits > 0 => (format!("{}{var}", &prefix[..lead]), &prefix[lead + digits..]),
+        _ => (String::new(), prefix),
+    };
     let suffix = &l.content[l.link.end..];
     let text = if l.text == note.title {
         "{{ note.title }}".to_owned()
@@ -420,7 +438,7 @@ fn line_template(l: &LinkLine<'_>, note: &IndexNote) -> String {
     };
     let dot = if l.dest.starts_with("./") { "./" } else { "" };
     let dest = format!("{dot}{path}");
-    format!("{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
+    format!("{number}{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
 }
 
 /// Literal text with the note's number and date as variables.

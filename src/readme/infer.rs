@@ -182,12 +182,12 @@ fn tokens(path: &str) -> Vec<Tok> {
     let file_has_date = matches!(&file_tok, Tok::Pat(s) if s.contains("{dd}"));
     let mut out: Vec<Tok> = Vec::with_capacity(segs.len());
     let mut month_seen = false;
+    let mut year_seen = false;
     for f in folders {
         let t = folder_token(f, file_has_date, month_seen);
-        if let Tok::Pat(s) = &t
-            && s.contains("{mm}")
-        {
-            month_seen = true;
+        if let Tok::Pat(s) = &t {
+            month_seen |= s.contains("{mm}");
+            year_seen |= s.contains("{yyyy}");
         }
         out.push(t);
     }
@@ -197,6 +197,13 @@ fn tokens(path: &str) -> Vec<Tok> {
             Tok::Pat(format!("{{mm}}{{dd}}{ext}"))
         }
         Tok::Pat(s) if s == "{slug}.md" && month_seen && is_dd(stem) => Tok::Pat(format!("{{dd}}{ext}")),
+        // `01-02.md` under a year folder: month and day.
+        Tok::Pat(s) if s == "{slug}.md" && year_seen && !month_seen && month_day(stem).is_some() => {
+            Tok::Pat(format!("{}{ext}", month_day(stem).unwrap_or_default()))
+        }
+        Tok::Pat(s) if s == "{slug}.md" && year_seen && !month_seen && is_mmdd(stem) => {
+            Tok::Pat(format!("{{mm}}{{dd}}{ext}"))
+        }
         t => t,
     };
     out.push(file_tok);
@@ -227,6 +234,14 @@ fn tokens(path: &str) -> Vec<Tok> {
 
 fn is_mmdd(s: &str) -> bool {
     s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && month_ok(&s[..2]) && day_ok(&s[2..])
+}
+
+/// `01-02` or `01_02`: the template of a month and day.
+fn month_day(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let sep = *b.get(2)?;
+    (b.len() == 5 && matches!(sep, b'-' | b'_' | b'.') && is_dd(&s[3..]) && month_ok(&s[..2]))
+        .then(|| format!("{{mm}}{}{{dd}}", sep as char))
 }
 
 fn is_dd(s: &str) -> bool {
@@ -585,6 +600,17 @@ mod tests {
                 ("notes", "week{n}-{slug}/README.md", 3)
             ])
         );
+    }
+
+    #[test]
+    fn month_and_day_files_in_year_folders() {
+        let got = infer(&[
+            "diary/2023/12-31.md",
+            "diary/2024/01-02.md",
+            "diary/2024/0203.md",
+            "diary/2024/0204.md",
+        ]);
+        assert_eq!(got, owned(&[("diary", "{yyyy}/{mm}-{dd}.md", 2), ("diary", "{yyyy}/{mm}{dd}.md", 2)]));
     }
 
     #[test]

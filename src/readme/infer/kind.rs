@@ -126,6 +126,7 @@ pub(super) fn describe_and_refine(
 ) -> String {
     let sample: Vec<&String> = s.paths.iter().take(200).collect();
     let mut front = 0;
+    let mut front_dated = 0;
     let mut notes: Vec<Sections> = Vec::new();
     let mut titles: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
     let pattern = DatePattern::general(&s.config.pattern).ok();
@@ -134,8 +135,15 @@ pub(super) fn describe_and_refine(
         let Ok(text) = std::fs::read_to_string(root.join(p)) else { continue };
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let fm = crate::note::front_matter::find(body, 0);
-        if fm.is_some() {
+        if let Some(f) = &fm {
             front += 1;
+            // `date: ...` (YAML) or `date = ...` (TOML): the `auto` date source reads it.
+            let dated = body[f.span.clone()]
+                .lines()
+                .any(|l| l.strip_prefix("date").is_some_and(|r| r.trim_start().starts_with([':', '='])));
+            if dated {
+                front_dated += 1;
+            }
         }
         let body = &body[fm.map_or(0, |f| f.span.end)..];
         notes.push(sections(body));
@@ -224,7 +232,13 @@ pub(super) fn describe_and_refine(
             }
         }
     }
-    parts.push(if dated { "dated by their path".to_owned() } else { "undated: listed by title".to_owned() });
+    parts.push(if dated {
+        "dated by their path".to_owned()
+    } else if front_dated * 2 > sample.len() {
+        format!("dated by their front matter `date` ({front_dated} of {})", sample.len())
+    } else {
+        "undated: listed by title".to_owned()
+    });
     if front > 0 {
         parts.push(format!("{front} of {} have front matter", sample.len()));
     }

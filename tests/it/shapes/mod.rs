@@ -271,6 +271,7 @@ fn a_readme_without_an_index_still_gets_a_config() {
     assert!(!dir.path().join("daybook.yml").exists());
     assert_eq!(read(&dir.path().join("README.md")), read(&fixtures("shapes").join("posts/README.md")));
 }
+mod common;
 mod prop;
 mod stars;
 

@@ -1,0 +1,120 @@
+//! Shapes people commonly use beyond the fixtures': small repositories written
+//! by each test, adopted with no config. Where the README's index was right,
+//! `init` then `readme` must leave it as it was (markers aside), and `lint`
+//! must find nothing in notes that hold no defect.
+
+use std::path::Path;
+
+use assert_cmd::prelude::OutputAssertExt as _;
+
+use crate::common::daybook;
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// init -> lint -> readme -> readme --check; returns init's output and daybook.yml.
+fn adopt_unchanged(files: &[(&str, &str)]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, files);
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let out = daybook().arg("init").arg(root).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "init failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let config = std::fs::read_to_string(root.join("daybook.yml")).unwrap();
+    let out = daybook().args(["lint", "--offline"]).arg(root).output().unwrap();
+    assert!(out.status.success(), "lint found defects: {}\n{config}", String::from_utf8_lossy(&out.stdout));
+    if stdout.contains("wrapped the index") {
+        daybook().arg("readme").arg(root).assert().success();
+        let text = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let unwrapped: String =
+            text.split_inclusive('\n').filter(|l| !l.trim_start().starts_with("<!-- ")).collect();
+        assert_eq!(unwrapped, readme, "readme changed a right index; daybook.yml:\n{config}");
+        daybook().args(["readme", "--check"]).arg(root).assert().success();
+    }
+    (stdout, config)
+}
+
+fn note(date: &str) -> String {
+    format!("# {date}\n\nWrote a little.\n")
+}
+
+#[test]
+fn year_and_month_folders_with_a_file_per_day() {
+    let n = [note("2024-01-01"), note("2024-01-02"), note("2024-02-01")];
+    let (_, config) = adopt_unchanged(&[
+        ("2024/01/01.md", &n[0]),
+        ("2024/01/02.md", &n[1]),
+        ("2024/02/01.md", &n[2]),
+        (
+            "README.md",
+            "# Log\n\n- [2024-02-01](2024/02/01.md)\n- [2024-01-02](2024/01/02.md)\n- [2024-01-01](2024/01/01.md)\n",
+        ),
+    ]);
+    assert!(
+        config.contains("pattern: '**/{yyyy}/{mm}/{dd}.md'")
+            || config.contains("pattern: '{yyyy}/{mm}/{dd}.md'"),
+        "{config}"
+    );
+}
+
+/// `1. `, `2. `... numbered as the README numbers them.
+#[test]
+fn year_folders_indexed_by_a_numbered_list() {
+    let n = [note("2023-12-30"), note("2024-01-01"), note("2024-01-02")];
+    let (_, config) = adopt_unchanged(&[
+        ("2023/2023-12-30.md", &n[0]),
+        ("2024/2024-01-01.md", &n[1]),
+        ("2024/2024-01-02.md", &n[2]),
+        (
+            "README.md",
+            "# Log\n\n1. [2023-12-30](2023/2023-12-30.md)\n2. [2024-01-01](2024/2024-01-01.md)\n3. [2024-01-02](2024/2024-01-02.md)\n\nEnd.\n",
+        ),
+    ]);
+    assert!(config.contains("{{ loop.index }}. ["), "{config}");
+}
+
+/// `diary/2024/01-02.md`: the month and day after a year folder are a date,
+/// and a Markdown table's date column is the note's date.
+#[test]
+fn month_day_files_in_year_folders_indexed_by_a_table() {
+    let day = |d: &str| format!("# Day {d}\n\nText.\n");
+    let (_, config) = adopt_unchanged(&[
+        ("diary/2023/12-31.md", &day("12-31")),
+        ("diary/2024/01-02.md", &day("01-02")),
+        ("diary/2024/02-10.md", &day("02-10")),
+        (
+            "README.md",
+            "# Diary\n\n| Date | Entry |\n|---|---|\n| 2024-02-10 | [Day 02-10](diary/2024/02-10.md) |\n| 2024-01-02 | [Day 01-02](diary/2024/01-02.md) |\n| 2023-12-31 | [Day 12-31](diary/2023/12-31.md) |\n",
+        ),
+    ]);
+    assert!(config.contains("pattern: '{yyyy}/{mm}-{dd}.md'"), "{config}");
+    assert!(config.contains("| {{ note.date }} | [{{ note.title }}]({{ note.url }}) |"), "{config}");
+}
+
+/// Hugo page bundles with TOML front matter and a README linking only the
+/// site: nothing to adopt in the README, a config all the same, exit 0.
+#[test]
+fn hugo_bundles_with_toml_front_matter_and_an_external_index() {
+    let post = |t: &str, d: &str| {
+        format!("+++\ntitle = \"{t}\"\ndate = {d}T10:00:00+01:00\ndraft = false\n+++\n\nBody.\n")
+    };
+    let (stdout, config) = adopt_unchanged(&[
+        ("content/posts/hello/index.md", &post("Hello", "2024-01-02")),
+        ("content/posts/world/index.md", &post("World", "2024-01-05")),
+        ("content/posts/again/index.md", &post("Again", "2024-02-01")),
+        ("content/about.md", "+++\ntitle = \"About\"\n+++\n\nMe.\n"),
+        (
+            "README.md",
+            "# Blog\n\nThe [site](https://example.com).\n\n- [Hello](https://example.com/posts/hello/)\n- [World](https://example.com/posts/world/)\n",
+        ),
+    ]);
+    assert!(stdout.contains("no index of the notes found"), "{stdout}");
+    assert!(config.contains("root: content/posts") && config.contains("pattern: '*/index.md'"), "{config}");
+    assert!(config.contains("dated by their front matter"), "{config}");
+}
