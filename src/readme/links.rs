@@ -18,7 +18,7 @@ pub(crate) fn is_absolute(dest: &str) -> bool {
 /// would end or misread it: spaces, controls, `<`, `>`, `\\`, `#`, `?` and `%`
 /// (so a `%20` in a file name stays one) percent-encoded, parentheses too
 /// when they do not balance; non-ASCII and balanced parentheses as written.
-pub fn md_dest(path: &str) -> String {
+pub(crate) fn md_dest(path: &str) -> String {
     let mut depth = 0i64;
     let mut balanced = true;
     for c in path.chars() {
