@@ -40,6 +40,21 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let mut fields = None;
     if explicit.is_none() && !root.join(CONFIG_FILE).exists() {
         let inference = readme::infer::infer_repository(root, "README.md")?;
+        // Markdown files, but no set among them and not the seed's folder
+        // either: the seed's "no heading `今日要点`" would send the user after
+        // the wrong shape. (With no Markdown file at all, or markers in the
+        // README, the seed's adoption below says what it finds.)
+        let seed_root = crate::config::NotesConfig::default().root;
+        let markers =
+            std::fs::read_to_string(root.join("README.md")).is_ok_and(|t| t.contains("<!-- daybook:"));
+        if inference.sets.is_empty() && inference.files > 0 && !markers && !root.join(&seed_root).is_dir() {
+            outln!(
+                "scanned {} Markdown file{} (the README aside): nothing to adopt. No two of them share a dated name, a numbered one or a folder, so no note set was inferred and no {CONFIG_FILE} was written; write one with a `notes:` set to use daybook here",
+                inference.files,
+                plural(inference.files)
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         if !inference.is_seed_layout() {
             return adopt_any(root, &inference, args.dry_run);
         }

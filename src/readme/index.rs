@@ -203,6 +203,17 @@ pub(crate) fn find_index(
         Some((l, n)) => line_template(l, n, numbering),
         None => "- [{{ note.title }}]({{ note.url }})".to_owned(),
     };
+    // In groups, the numbers count within each group: as the first group's do.
+    let first_run = found.windows(2).take_while(|w| w[1].0 == w[0].0 + 1).count() + 1;
+    let group_numbering = match found.first().and_then(|(_, l)| item_number(l)) {
+        Some(1) if first_run > 1 || found.len() == 1 => Some("{{ loop.index }}"),
+        Some(n) if n == first_run => Some("{{ loop.revindex }}"),
+        _ => None,
+    };
+    let group_line = match sample {
+        Some((l, n)) if group_numbering.is_some() => self::line_template(l, n, group_numbering),
+        _ => line_template.clone(),
+    };
     let (filter, topic_filter, count_var) = if set_names.len() > 1 {
         let name = quote(&set_names[set]);
         (format!(" if note.set == {name}"), format!(" if topic.set == {name}"), format!("set_counts[{name}]"))
@@ -233,7 +244,7 @@ pub(crate) fn find_index(
         if set_names.len() > 1 { format!("set_years[{}]", quote(&set_names[set])) } else { "years".into() };
     let dated: Vec<(usize, Option<NaiveDate>)> = found.iter().map(|(i, l)| (*i, l.date)).collect();
     if dated.iter().any(|(_, d)| d.is_some())
-        && let Some(d) = dates::date_groups(&all, &code, &dated, &years, &line_template)
+        && let Some(d) = dates::date_groups(&all, &code, &dated, &years, &group_line)
     {
         let order_words = match order {
             Order::Descending => "newest first",
@@ -651,5 +662,18 @@ mod tests {
             format!("# Log\n\n## Sep 2024\n{}\n## Aug 2024\n{}", link(2024, 9, 1), link(2024, 8, 9),);
         let f = round_trip(&readme, &[(2024, 9, 1), (2024, 8, 9)]);
         assert!(f.template.contains("(month.month | month_name(\"en\"))[:3]"), "{}", f.template);
+    }
+
+    #[test]
+    fn numbered_within_each_group() {
+        let num = |n: usize, y: i32, m: u32, d: u32| link(y, m, d).replacen("- ", &format!("{n}. "), 1);
+        let readme = format!(
+            "# Log\n\n<details>\n<summary>2024</summary>\n\n#### January\n\n{}{}\n</details>\n\n<details>\n<summary>2023</summary>\n\n#### December\n\n{}\n</details>\n",
+            num(2, 2024, 1, 5),
+            num(1, 2024, 1, 2),
+            num(1, 2023, 12, 30)
+        );
+        let f = round_trip(&readme, &[(2024, 1, 5), (2024, 1, 2), (2023, 12, 30)]);
+        assert!(f.template.contains("{{ loop.revindex }}. ["), "{}", f.template);
     }
 }

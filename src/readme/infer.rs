@@ -311,6 +311,21 @@ fn file_token(stem: &str, ext: &str) -> Tok {
     {
         return Tok::Pat(format!("{date}{slug}{ext}"));
     }
+    // A date after a prefix of words: `daily.journal.2024.01.02`, `standup-2024-01-02`.
+    for (i, c) in stem.char_indices() {
+        if !matches!(c, '.' | '-' | '_' | ' ') {
+            continue;
+        }
+        let prefix = &stem[..=i];
+        if prefix.bytes().any(|b| b.is_ascii_digit()) || prefix.contains(['*', '{', '}']) {
+            break;
+        }
+        if let Some((date, rest)) = leading_date(&stem[i + 1..])
+            && let Some(slug) = slug_rest(rest)
+        {
+            return Tok::Pat(format!("{prefix}{date}{slug}{ext}"));
+        }
+    }
     if let Some(t) = numbered(stem) {
         return Tok::Pat(format!("{t}{ext}"));
     }

@@ -118,3 +118,35 @@ fn hugo_bundles_with_toml_front_matter_and_an_external_index() {
     assert!(config.contains("root: content/posts") && config.contains("pattern: '*/index.md'"), "{config}");
     assert!(config.contains("dated by their front matter"), "{config}");
 }
+
+/// Dendron's dotted daily notes at the repository root: a date after a prefix.
+#[test]
+fn dendron_dotted_daily_notes_at_the_root() {
+    let fm = |d: &str| format!("---\nid: {d}\ntitle: '{d}'\n---\n\nText.\n");
+    let (_, config) = adopt_unchanged(&[
+        ("daily.journal.2024.01.02.md", &fm("2024.01.02")),
+        ("daily.journal.2024.01.03.md", &fm("2024.01.03")),
+        ("daily.journal.2024.02.01.md", &fm("2024.02.01")),
+        ("root.md", "---\nid: root\ntitle: Root\n---\n\n# Root\n"),
+        (
+            "README.md",
+            "# Notes\n\n- [2024.02.01](daily.journal.2024.02.01.md)\n- [2024.01.03](daily.journal.2024.01.03.md)\n- [2024.01.02](daily.journal.2024.01.02.md)\n",
+        ),
+    ]);
+    assert!(config.contains("daily.journal.{yyyy}.{mm}.{dd}.md"), "{config}");
+}
+
+/// No file looks like a note: init says there is nothing to adopt, writes
+/// nothing and exits 0 (not the seed's "no heading `今日要点`").
+#[test]
+fn a_repository_without_notes_is_nothing_to_adopt() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = "# Hi\n\nSee [x](https://x.example).\n";
+    write(dir.path(), &[("README.md", readme), ("CONTRIBUTING.md", "# C\n"), ("docs/guide.md", "# Guide\n")]);
+    let out = daybook().arg("init").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("nothing to adopt") && !stdout.contains("今日要点"), "{stdout}");
+    assert!(!dir.path().join("daybook.yml").exists());
+    assert_eq!(std::fs::read_to_string(dir.path().join("README.md")).unwrap(), readme);
+}
