@@ -28,6 +28,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The name daybook.yml and every output format use: `info`, `warning`, `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -47,7 +48,9 @@ impl fmt::Display for Severity {
 /// because that is what editors and GitHub annotations show for CJK text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in Unicode scalar values.
     pub column: usize,
 }
 
@@ -64,12 +67,16 @@ pub(crate) struct Related {
 pub struct Diagnostic {
     /// Stable kebab-case rule name, e.g. `unknown-field`.
     pub rule: String,
+    /// The rule's default, until the run applies daybook.yml's `rules:` and
+    /// `strict_since`.
     pub severity: Severity,
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
     /// Byte range in the file; empty range for file-level findings.
     pub(crate) span: Range<usize>,
+    /// Where the byte range starts.
     pub start: Position,
+    /// Where the byte range ends.
     pub end: Position,
     /// One sentence: what is wrong.
     pub message: String,
@@ -112,6 +119,7 @@ pub struct Edit {
 }
 
 impl Edit {
+    /// Replace the bytes `span` with `content`.
     pub fn replace(span: Range<usize>, content: impl Into<String>) -> Self {
         Edit { span, content: content.into() }
     }
@@ -120,6 +128,7 @@ impl Edit {
         Edit { span: at..at, content: content.into() }
     }
 
+    /// Delete the bytes `span`.
     pub fn delete(span: Range<usize>) -> Self {
         Edit { span, content: String::new() }
     }
@@ -142,10 +151,13 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// A fix that keeps the note's meaning: `daybook fix` applies it.
     pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
         Fix { applicability: Applicability::Safe, message: message.into(), edits, rename: None }
     }
 
+    /// A fix that may change what the note says: applied only with
+    /// `--unsafe-fixes`.
     pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
         Fix { applicability: Applicability::Unsafe, message: message.into(), edits, rename: None }
     }
@@ -188,6 +200,7 @@ impl Diagnostic {
         }
     }
 
+    /// The finding with `fix` attached.
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
@@ -201,11 +214,13 @@ impl Diagnostic {
         self
     }
 
+    /// The finding with `help`: what to do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// The finding with `label`, the text drawn under its span.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
@@ -290,6 +305,8 @@ pub(crate) fn text_digest(text: &str) -> u64 {
 const COLUMN_STRIDE: usize = 4096;
 
 impl SourceFile {
+    /// The file `path` (repository-relative, `/`-separated: what findings
+    /// name), found at `abs` on disk, holding `text`.
     pub fn new(path: impl Into<String>, abs: impl Into<PathBuf>, text: String) -> Arc<Self> {
         let mut line_starts: Vec<usize> =
             std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
@@ -514,6 +531,7 @@ pub struct RuleInfo {
     /// Long Markdown doc: what it checks, why it matters, a failing and a fixed
     /// example, and the config that tunes it.
     pub docs: &'static str,
+    /// Its severity unless daybook.yml's `rules:` says otherwise.
     pub default_severity: Severity,
 }
 

@@ -23,6 +23,7 @@ pub struct ConfigError {
     pub(crate) span: SourceSpan,
 }
 
+/// Why a run could not go on: what the binary prints before it exits with 2.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     /// `daybook.yml` is malformed; points at the offending line.
@@ -30,11 +31,15 @@ pub enum Error {
     #[diagnostic(transparent)]
     Config(Box<ConfigError>),
 
+    /// A file could not be read or written.
     #[error("could not {action} {}: {source}", path.display())]
     #[diagnostic(code(daybook::io))]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What was being done, e.g. `read`.
         action: &'static str,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },

@@ -37,6 +37,7 @@ use crate::config::links::{LinksConfig, MethodChoice, SoftVerdict};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// Answered with an accepted status.
     Ok,
     /// Gone for good: 404, 410, unknown host, refused connection, soft 404.
     Dead,
@@ -60,6 +61,7 @@ impl Verdict {
 /// The result for one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// What became of the URL.
     pub verdict: Verdict,
     /// The status or failure, e.g. `404 Not Found`, `timed out (4 attempts)`.
     pub detail: String,
@@ -67,6 +69,7 @@ pub struct Outcome {
     pub status: Option<u16>,
     /// Where the redirects ended (the URL itself when there were none).
     pub final_url: Url,
+    /// Redirects followed.
     pub redirects: usize,
     /// Answered from the cache, no request sent.
     pub cached: bool,
@@ -106,6 +109,7 @@ pub struct Request {
 pub struct CheckOptions {
     pub(crate) settings: LinkSettings,
     pub(crate) allow_private: bool,
+    /// How host names resolve.
     pub lookup: Lookup,
     pub(crate) github: GithubApi,
 }
@@ -130,10 +134,20 @@ impl CheckOptions {
 pub enum HostEvent {
     /// The host answered 429 or 503, or asked to wait: none of its links go
     /// out before `wait` has passed.
-    Paused { host: String, wait: Duration },
+    Paused {
+        /// The host, as URLs spell it.
+        host: String,
+        /// How long its links wait.
+        wait: Duration,
+    },
     /// The host stopped answering or refuses connections: its remaining links
     /// are reported without requests, for this reason.
-    Broken { host: String, why: String },
+    Broken {
+        /// The host, as URLs spell it.
+        host: String,
+        /// What went wrong, as its links' findings say.
+        why: String,
+    },
 }
 
 /// One run's HTTP machinery.
@@ -200,6 +214,7 @@ pub(super) enum Attempt {
 }
 
 impl Checker {
+    /// A checker with its own HTTP client; fails when the client cannot be built.
     pub fn new(opts: CheckOptions) -> Result<Self, String> {
         // reqwest is built without a default crypto provider; ring is the one we ship.
         let _ = rustls::crypto::ring::default_provider().install_default();

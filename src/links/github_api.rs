@@ -24,6 +24,9 @@ pub struct GithubApi {
 }
 
 impl GithubApi {
+    /// The API at `api_url` (default `https://api.github.com`), with the host
+    /// of `server_url` as a web host beside github.com, and the token sent to
+    /// the API host only. Fails when either URL does not parse.
     pub fn new(
         api_url: Option<&str>,
         server_url: Option<&str>,

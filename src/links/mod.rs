@@ -71,9 +71,13 @@ impl ExternalReport {
 /// Unique URLs by verdict.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct LinkTally {
+    /// [`Verdict::Ok`].
     pub ok: usize,
+    /// [`Verdict::Dead`].
     pub dead: usize,
+    /// [`Verdict::Unverified`].
     pub unverified: usize,
+    /// [`Verdict::Skipped`].
     pub skipped: usize,
     /// Left out by `links.include` / `links.exclude`.
     pub(crate) excluded: usize,
@@ -92,15 +96,21 @@ impl LinkTally {
 /// How the run uses the cache.
 #[derive(Debug, Clone)]
 pub enum CacheMode {
+    /// No cache: every URL is asked.
     Off,
+    /// Start from the cache file and write it at the end.
     File {
+        /// The cache file.
         path: PathBuf,
+        /// How long a success stays fresh (`links.cache_max_age`).
         max_age: Duration,
     },
     /// Start from an empty cache, whatever the file holds, and write it at the end
     /// (on a pull request the file came with the checkout: it may be forged).
     WriteOnly {
+        /// The cache file.
         path: PathBuf,
+        /// How long a success stays fresh (`links.cache_max_age`).
         max_age: Duration,
     },
 }
@@ -110,6 +120,7 @@ pub enum CacheMode {
 pub struct LinkRun {
     /// One per target, in the same order.
     pub outcomes: Vec<Outcome>,
+    /// The unique URLs by verdict, and the requests sent.
     pub tally: LinkTally,
     /// Non-fatal problems (an unreadable or unwritable cache, no working DNS), for the caller to show.
     pub warnings: Vec<String>,

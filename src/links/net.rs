@@ -105,6 +105,7 @@ impl std::error::Error for ResolveError {}
 /// anyone who wants to pin names).
 #[derive(Debug, Clone, Default)]
 pub enum Lookup {
+    /// The operating system's resolver.
     #[default]
     System,
     /// Names in the table resolve to its addresses; other names do not exist.

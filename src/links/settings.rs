@@ -28,6 +28,7 @@ pub struct LinkSettings {
     /// URLs matching one of these are never checked (wins over `include`).
     pub(crate) exclude: RegexSet,
     pub(crate) user_agent: String,
+    /// How long a success in the cache stays fresh.
     pub cache_max_age: Duration,
     pub(crate) anchors: bool,
     pub(crate) github_api: bool,

@@ -53,7 +53,10 @@ impl LocatedError {
 /// Why the README could not be regenerated. Each names the file (and line when
 /// there is one) and says what to do; the README is never touched.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+// A variant's fields are what its message names.
+#[allow(missing_docs)]
 pub enum ReadmeError {
+    /// There is no README at the configured path.
     #[error("{display_path}: README not found (looked for {})", path.display())]
     #[diagnostic(
         code(daybook::readme::missing),
@@ -63,6 +66,7 @@ pub enum ReadmeError {
     )]
     Missing { path: std::path::PathBuf, display_path: String },
 
+    /// Reading or writing the README failed.
     #[error("{display_path}: could not {action}: {source}")]
     #[diagnostic(
         code(daybook::readme::io),
@@ -75,10 +79,12 @@ pub enum ReadmeError {
         source: std::io::Error,
     },
 
+    /// The README is not UTF-8.
     #[error("{display_path}:{line}:{column}: not valid UTF-8 (first bad byte at offset {offset})")]
     #[diagnostic(code(daybook::readme::encoding), help("save the README as UTF-8"))]
     NotUtf8 { display_path: String, offset: usize, line: usize, column: usize },
 
+    /// The README has no region markers.
     #[error("{display_path}: no daybook markers, so there is nothing to regenerate")]
     #[diagnostic(
         code(daybook::readme::no_markers),
@@ -93,6 +99,7 @@ pub enum ReadmeError {
     #[diagnostic(transparent)]
     Located(Box<LocatedError>),
 
+    /// A region template of daybook.yml failed to compile or render.
     #[error("{config}: readme.templates.{region}{}: {message}", line.map(|l| format!(" (template line {l})")).unwrap_or_default())]
     #[diagnostic(
         code(daybook::readme::template),
@@ -100,10 +107,12 @@ pub enum ReadmeError {
     )]
     Template { config: String, region: RegionName, line: Option<usize>, message: String },
 
+    /// A built-in template failed: a bug.
     #[error("built-in {region} template failed: {message}")]
     #[diagnostic(code(daybook::readme::bug), help("this is a bug in daybook; please report it"))]
     BuiltinTemplate { region: RegionName, message: String },
 
+    /// No file matches the notes pattern.
     #[error("{root}: no notes found (notes are `{root}/{pattern}`)")]
     #[diagnostic(
         code(daybook::readme::no_notes),
@@ -111,6 +120,7 @@ pub enum ReadmeError {
     )]
     NoNotes { root: String, pattern: String },
 
+    /// There are notes, but none the README can list.
     #[error("{root}: none of the {count} notes can be listed: {reason}")]
     #[diagnostic(
         code(daybook::readme::no_usable_notes),
@@ -118,6 +128,7 @@ pub enum ReadmeError {
     )]
     NoUsableNotes { root: String, count: usize, reason: String },
 
+    /// `daybook init` found no today section, history or date line to wrap.
     #[error(
         "{display_path}: found nothing to adopt (no heading `{today}`, no `<pre><details>` history block, no `更新今日时间：` line)"
     )]
@@ -129,6 +140,7 @@ pub enum ReadmeError {
     )]
     NothingToAdopt { display_path: String, today: String },
 
+    /// The README is a symlink out of the repository.
     #[error(
         "{display_path} is a symlink to {}, outside the repository; daybook writes only inside it, so nothing was written",
         target.display()
@@ -139,6 +151,8 @@ pub enum ReadmeError {
     )]
     Outside { display_path: String, target: std::path::PathBuf },
 
+    /// The README is not a bounded regular file inside the repository (a
+    /// FIFO, a device, a link to a file of the runner, too large).
     #[error("{display_path} is not read: {reason}")]
     #[diagnostic(
         code(daybook::readme::refused),
@@ -146,6 +160,7 @@ pub enum ReadmeError {
     )]
     Refused { display_path: String, reason: String },
 
+    /// The README changed while it was being regenerated.
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]
     ChangedOnDisk { display_path: String },

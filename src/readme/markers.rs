@@ -88,6 +88,8 @@ pub struct Region {
 /// Why a README's markers cannot be used. Offsets are byte offsets of the
 /// offending marker line; the caller turns them into file:line errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// The fields are the regions involved and where their markers are.
+#[allow(missing_docs)]
 pub enum MarkerProblem {
     /// A start marker whose end marker never comes.
     Unclosed { name: RegionName, offset: usize },

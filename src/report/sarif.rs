@@ -315,6 +315,7 @@ pub(crate) fn document(diags: &[Diagnostic], sources: &Sources) -> Value {
     })
 }
 
+/// `diags` as one SARIF 2.1.0 log, for `github/codeql-action/upload-sarif`.
 pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
     // The note text in it reaches terminals and logs: C1 controls escaped too.
     let mut s = super::safe::json_controls(
