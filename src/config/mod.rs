@@ -420,23 +420,29 @@ impl Config {
         for (section, key, value, index) in roots.chain([("readme", "path", readme_path, 0)]) {
             let p = Path::new(value);
             let climbs = p.components().any(|c| matches!(c, std::path::Component::ParentDir));
-            if p.has_root() || climbs || value.trim().is_empty() {
-                let offset = if section == "notes" {
-                    notes::locate_set_key(text, index, key)
-                } else {
-                    at_in(section, key)
-                };
-                return Err(Error::config(
-                    path,
-                    text,
-                    offset,
-                    format!(
-                        "{section}.{key} is `{value}`: it must be a path inside the repository, relative to \
-                         its root and without `..` (for example `{}`)",
-                        if section == "notes" { "notes" } else { "README.md" }
-                    ),
-                ));
-            }
+            let problem = if p.has_root() || climbs || value.trim().is_empty() {
+                format!(
+                    "it must be a path inside the repository, relative to its root and without `..` (for example `{}`)",
+                    if section == "notes" { "notes" } else { "README.md" }
+                )
+            } else if p.components().any(|c| c.as_os_str().eq_ignore_ascii_case(".git")) {
+                // Whatever daybook wrote there would be git's configuration or
+                // hooks; case-blind, as some file systems are.
+                "it points into `.git`, git's own folder, which holds no notes".to_owned()
+            } else {
+                continue;
+            };
+            let offset = if section == "notes" {
+                notes::locate_set_key(text, index, key)
+            } else {
+                at_in(section, key)
+            };
+            return Err(Error::config(
+                path,
+                text,
+                offset,
+                format!("{section}.{key} is `{value}`: {problem}"),
+            ));
         }
         if let Err(e) = crate::pattern::DatePattern::new(&self.title.pattern) {
             return Err(Error::config(path, text, at_in("title", "pattern"), format!("title.pattern: {e}")));
@@ -612,6 +618,32 @@ mod tests {
         let yaml = "notes:\n  pattern: \"{yyyy}{mm}/{mm}{dd}.md\"\ntitle:\n  pattern: \"Notes {yyyy}\"\n";
         assert_eq!(line(yaml), 4);
         assert_eq!(line("links:\n  timeout: 10s\nstars:\n  max: 2\n  min: 3\n"), 5);
+    }
+
+    /// daybook.yml comes with the pull request: its paths may not leave the
+    /// repository, nor point into git's own folder (a README "regenerated" into
+    /// `.git/config` or `.git/hooks/` would be git configuration or code).
+    #[test]
+    fn paths_stay_in_the_repository_and_out_of_git_s_folder() {
+        let err = |yaml: &str| match Config::from_yaml(yaml, Path::new("daybook.yml")).unwrap_err() {
+            Error::Config(e) => (e.line, e.message),
+            err => panic!("{err:?}"),
+        };
+        for bad in ["../x.md", "/tmp/x.md", "notes/../../x.md"] {
+            let (line, msg) = err(&format!("readme:\n  path: \"{bad}\"\n"));
+            assert_eq!(line, 2, "{msg}");
+            assert!(msg.contains("inside the repository"), "{msg}");
+        }
+        for bad in [".git/config", ".git/hooks/post-checkout", "sub/.GIT/x.md", "./.git"] {
+            let (line, msg) = err(&format!("readme:\n  path: \"{bad}\"\n"));
+            assert_eq!(line, 2, "{msg}");
+            assert!(msg.contains("git's own folder"), "{bad}: {msg}");
+        }
+        let (line, msg) = err("notes:\n  root: .git\n");
+        assert_eq!(line, 2, "{msg}");
+        assert!(msg.contains("git's own folder"), "{msg}");
+        // A folder that merely starts with `.git` is fine.
+        assert!(Config::from_yaml("readme:\n  path: .github/README.md\n", Path::new("daybook.yml")).is_ok());
     }
 
     /// Editors put the schema's address in the file (`$schema: ...`); it was an unknown key.
