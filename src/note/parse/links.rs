@@ -6,8 +6,6 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use html5gum::Tokenizer;
-use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 use super::autolink::{Bare, bare_links};
@@ -160,60 +158,8 @@ impl<'t> Builder<'t, '_> {
         if !html.contains('<') {
             return;
         }
-        #[derive(Default)]
-        struct State {
-            tag: Vec<u8>,
-            tag_start: usize,
-            attr: Vec<u8>,
-            pending: Vec<(LinkKind, Range<usize>)>,
-            links: Vec<(LinkKind, Range<usize>, Range<usize>)>,
-            comments: Vec<(String, Range<usize>)>,
-        }
-        let mut st = State::default();
-        let emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: html5gum::Span<usize>| {
-            match event {
-                CallbackEvent::OpenStartTag { name } => {
-                    st.tag.clear();
-                    st.tag.extend_from_slice(name);
-                    st.tag_start = span.start;
-                    st.pending.clear();
-                }
-                CallbackEvent::AttributeName { name } => {
-                    st.attr.clear();
-                    st.attr.extend_from_slice(name);
-                }
-                CallbackEvent::AttributeValue { .. } => {
-                    let kind = match (st.tag.as_slice(), st.attr.as_slice()) {
-                        (
-                            b"img" | b"video" | b"audio" | b"source" | b"iframe" | b"embed" | b"track",
-                            b"src",
-                        ) => Some(LinkKind::HtmlSrc),
-                        (b"a" | b"link" | b"area", b"href") => Some(LinkKind::HtmlHref),
-                        _ => None,
-                    };
-                    if let Some(kind) = kind {
-                        st.pending.push((kind, span.start..span.end));
-                    }
-                }
-                CallbackEvent::CloseStartTag { .. } => {
-                    let tag = st.tag_start..span.end;
-                    for (kind, v) in st.pending.drain(..) {
-                        st.links.push((kind, v, tag.clone()));
-                    }
-                }
-                CallbackEvent::Comment { value } => {
-                    st.comments
-                        .push((String::from_utf8_lossy(value).trim().to_owned(), span.start..span.end));
-                }
-                _ => {}
-            }
-            None::<std::convert::Infallible>
-        });
-        let _ = Tokenizer::new_with_emitter(html, emitter).finish();
-        // A tag cut off by the end of the chunk still names its attributes.
-        let tail_tag = st.tag_start..html.len();
-        let pending: Vec<_> = st.pending.drain(..).map(|(k, v)| (k, v, tail_tag.clone())).collect();
-        for (kind, v, tag) in st.links.into_iter().chain(pending) {
+        let parts = super::html::parts(html);
+        for (kind, v, tag) in parts.links {
             let dest_span = clamp(base + v.start, base + v.end, self.text);
             let span = clamp(base + tag.start, base + tag.end, self.text);
             self.out.links.push(Link {
@@ -225,7 +171,7 @@ impl<'t> Builder<'t, '_> {
                 text: String::new(),
             });
         }
-        for (text, span) in st.comments {
+        for (text, span) in parts.comments {
             let span = clamp(base + span.start, base + span.end, self.text);
             self.out.comments.push(Comment { text, span });
         }

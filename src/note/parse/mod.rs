@@ -24,6 +24,7 @@
 mod autolink;
 mod context;
 mod headings;
+mod html;
 mod items;
 mod links;
 mod spans;
