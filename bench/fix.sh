@@ -22,7 +22,7 @@ SRC=${BENCH_DIR:-/tmp/daybook-bench}/notes-$NOTES
 [ -d "$SRC" ] || "$BIN/examples/gen_notes" --notes "$NOTES" --out "$SRC" --defects 50
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-echo "machine: $(nproc) cores; $PROFILE build; $NOTES notes; median of $RUNS runs"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $PROFILE build; $NOTES notes; median of $RUNS runs"
 walls=()
 for _ in $(seq "$RUNS"); do
   rm -rf "$WORK/repo" && cp -r "$SRC" "$WORK/repo"

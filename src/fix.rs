@@ -186,25 +186,40 @@ pub(crate) fn fix_with(
     settings: &Settings,
     options: FixOptions,
 ) -> FixOutcome {
-    let mut current = file;
+    fix_note(&parse_note(file, &settings.parse), cx, settings, options).0
+}
+
+/// [`fix_with`] on a note already parsed; also the note parsed from the
+/// fixed text, when a fix changed it (a lint run hands its notes over as it
+/// parses them, then checks the fixed note: each is parsed once more only
+/// when it changed).
+pub(crate) fn fix_note(
+    note: &Note,
+    cx: &RuleContext<'_>,
+    settings: &Settings,
+    options: FixOptions,
+) -> (FixOutcome, Option<Note>) {
     let mut fixed = Vec::new();
     let mut triage = Triage::default();
+    let mut owned: Option<Note> = None;
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
         // Parsed once a round: the lint and every fix's safety check read it.
-        let note = parse_note(current.clone(), &settings.parse);
-        let candidates = triage.candidates(&note, findings(&note, cx), options, &settings.parse);
+        let current = owned.as_ref().unwrap_or(note);
+        let candidates = triage.candidates(current, findings(current, cx), options, &settings.parse);
         let fixes: Vec<&Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
-        let applied = apply(note.text(), &fixes);
-        if applied.applied.is_empty() || applied.text == note.text() {
+        let applied = apply(current.text(), &fixes);
+        if applied.applied.is_empty() || applied.text == current.text() {
             break;
         }
         fixed.extend(applied.applied.iter().map(|&i| candidates[i].clone()));
-        current = SourceFile::new(current.path.clone(), current.abs.clone(), applied.text);
+        let file = SourceFile::new(current.file.path.clone(), current.file.abs.clone(), applied.text);
+        owned = Some(parse_note(file, &settings.parse));
     }
+    let text = owned.as_ref().unwrap_or(note).file.text.clone();
     let Triage { refused, rename, .. } = triage;
-    FixOutcome { text: current.text.clone(), fixed, refused, rename, rounds }
+    (FixOutcome { text, fixed, refused, rename, rounds }, owned)
 }
 
 /// What the rounds of one file have decided about its findings' fixes.

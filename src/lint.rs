@@ -135,6 +135,21 @@ pub(crate) struct LintOutcome {
 
 /// Run every note rule over the repository at `root`.
 pub(crate) fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> Result<LintOutcome, Error> {
+    lint_with(root, settings, options, |_, _| {})
+}
+
+/// [`lint`], handing every note to `before` as parsed, before any rule sees
+/// it, in the same task: `daybook fix` rewrites the note there, so a run
+/// reads and parses each note once to fix it and to lint what is left.
+pub(crate) fn lint_with<F>(
+    root: &Path,
+    settings: &Settings,
+    options: &LintOptions,
+    before: F,
+) -> Result<LintOutcome, Error>
+where
+    F: Fn(&mut Note, &rules::RuleContext<'_>) + Sync,
+{
     let config = &settings.config;
     let prepared = rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     let set = options.only.as_ref().map_or_else(rules::RuleSet::all, rules::RuleSet::only);
@@ -142,6 +157,7 @@ pub(crate) fn lint(root: &Path, settings: &Settings, options: &LintOptions) -> R
     let cx = prepared.context_with(config, root, set);
 
     let (Loaded { notes, readme, problems }, mut diagnostics) = load_with(root, settings, |note| {
+        before(note, &cx);
         let mut out = Vec::new();
         check_note(&selected, note, &cx, &mut out);
         if !options.full_notes {

@@ -20,11 +20,23 @@ pub(crate) struct Fixed {
     pub(crate) diff: String,
 }
 
+/// One note's fixing, to be settled.
+struct Outcome {
+    path: String,
+    abs: std::path::PathBuf,
+    /// The text as read.
+    original: String,
+    out: crate::fix::FixOutcome,
+    /// The file names its links point at ([`linked_names`]), when known.
+    links: Vec<String>,
+}
+
 /// Fix every note (or only `files`); with `write`, each changed file is
 /// rewritten (atomically), else only its diff is kept. The text is the
 /// file's bytes as read, so a BOM and CRLF line ends stay as they were.
 /// Fixing the whole repository (no `files`) also regenerates a stale README,
-/// from the notes as fixed.
+/// from the notes as fixed. (`daybook fix` itself writes through
+/// [`fix_and_lint`]; this is `--diff`.)
 pub(crate) fn fix_repository(
     root: &Path,
     settings: &Settings,
@@ -41,7 +53,7 @@ pub(crate) fn fix_repository(
     // run); what touches the disk then goes in path order.
     let prepared = crate::rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
     let cx = prepared.context(&settings.config, root);
-    let outcomes: Vec<_> = {
+    let outcomes: Vec<Outcome> = {
         use rayon::prelude::*;
         let wanted: Vec<_> =
             found.notes.iter().filter(|c| files.is_none_or(|f| f.contains(&c.path))).collect();
@@ -53,64 +65,269 @@ pub(crate) fn fix_repository(
                 let out = crate::fix::fix_with(file, &cx, settings, options);
                 // Only what has something to write or say is kept, not every note's text.
                 let idle = !out.changed(&original) && out.rename.is_none() && out.refused.is_empty();
-                (!idle).then_some((*c, original, out))
+                (!idle).then(|| Outcome {
+                    path: c.path.clone(),
+                    abs: c.abs.clone(),
+                    original,
+                    out,
+                    links: Vec::new(),
+                })
             })
             .collect()
     };
-    for (c, original, out) in outcomes {
+    settle(root, outcomes, write, &mut done, &mut fixed_texts, &mut moved)?;
+    if files.is_none() {
+        readme(root, settings, &found.notes, &fixed_texts, &moved, write, &mut done)?;
+    }
+    Ok(done)
+}
+
+/// Passes of [`fix_and_lint`] before the last one lints from the disk.
+const PASSES: usize = 3;
+
+/// `daybook fix` and the lint of what it leaves, reading and parsing each
+/// note once: [`crate::lint::lint_with`] hands every note to the fixer as
+/// parsed, and the rules check it as fixed; the fixed notes are then written
+/// in path order. Fixes found against another note's text are not sure once
+/// that note is fixed too (an anchor into a title whose date a fix changes):
+/// a note linking to a note a fix changes waits for another pass, which reads
+/// the files as fixed, and so does every finding of a note linking to one
+/// (up to [`PASSES`]; then the repository is linted from the disk). Last, a
+/// stale README is regenerated and checked again.
+pub(crate) fn fix_and_lint(
+    root: &Path,
+    settings: &Settings,
+    options: FixOptions,
+    files: Option<&BTreeSet<String>>,
+    lint_options: &crate::lint::LintOptions,
+) -> miette::Result<(Fixed, crate::lint::LintOutcome)> {
+    let mut done = Fixed::default();
+    let mut fixed_paths = BTreeSet::new();
+    let mut pass = 1;
+    let (settled, outcome) = loop {
+        let (outcome, outcomes, linked) = fix_pass(root, settings, options, files, lint_options)?;
+        let (outcomes, deferred) = if pass < PASSES { defer(outcomes) } else { (outcomes, false) };
+        let settled = settle(root, outcomes, true, &mut done, &mut BTreeMap::new(), &mut BTreeMap::new())?;
+        fixed_paths.extend(settled.fixed.iter().cloned());
+        let stale =
+            deferred || settled.moved || settled.changed.iter().any(|p| linked.contains(file_name(p)));
+        if !stale {
+            break (settled, Some(outcome));
+        }
+        if pass == PASSES {
+            break (settled, None);
+        }
+        pass += 1;
+    };
+    done.files = fixed_paths.len();
+    let regenerated =
+        files.is_none() && readme(root, settings, &[], &BTreeMap::new(), &BTreeMap::new(), true, &mut done)?;
+    let outcome = match outcome {
+        Some(mut outcome) => {
+            if regenerated || !settled.changed.is_empty() {
+                check_readme_again(root, settings, &mut outcome);
+            }
+            outcome
+        }
+        None => crate::lint::lint(root, settings, lint_options)?,
+    };
+    Ok((done, outcome))
+}
+
+/// One pass of [`fix_and_lint`]: the lint of the notes as fixed in memory,
+/// what fixing did to each note that changed (or has something to say), in
+/// path order, and every file name the notes link to.
+fn fix_pass(
+    root: &Path,
+    settings: &Settings,
+    options: FixOptions,
+    files: Option<&BTreeSet<String>>,
+    lint_options: &crate::lint::LintOptions,
+) -> miette::Result<(crate::lint::LintOutcome, Vec<Outcome>, BTreeSet<String>)> {
+    use std::sync::{Mutex, PoisonError};
+    let outcomes: Mutex<Vec<Outcome>> = Mutex::new(Vec::new());
+    let linked: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let outcome = crate::lint::lint_with(root, settings, lint_options, |note, cx| {
+        let names = linked_names(note);
+        if files.is_none_or(|f| f.contains(&note.file.path)) {
+            let original = note.file.clone();
+            let (out, fixed) = crate::fix::fix_note(note, cx, settings, options);
+            if let Some(fixed) = fixed {
+                *note = fixed;
+            }
+            if out.changed(&original.text) || out.rename.is_some() || !out.refused.is_empty() {
+                let o = Outcome {
+                    path: original.path.clone(),
+                    abs: original.abs.clone(),
+                    original: original.text.clone(),
+                    links: names.clone(),
+                    out,
+                };
+                outcomes.lock().unwrap_or_else(PoisonError::into_inner).push(o);
+            }
+        }
+        if !names.is_empty() {
+            linked.lock().unwrap_or_else(PoisonError::into_inner).extend(names);
+        }
+    })?;
+    let mut outcomes = outcomes.into_inner().unwrap_or_else(PoisonError::into_inner);
+    outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((outcome, outcomes, linked.into_inner().unwrap_or_else(PoisonError::into_inner)))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Leave out the fixes of every note that links to another note a fix
+/// changes (and that links to none itself): they were found against the
+/// text that fix replaces. Whether any was left out.
+fn defer(outcomes: Vec<Outcome>) -> (Vec<Outcome>, bool) {
+    let changes = |o: &Outcome| o.out.changed(&o.original) || o.out.rename.is_some();
+    let changed: BTreeSet<&str> =
+        outcomes.iter().filter(|o| changes(o)).map(|o| file_name(&o.path)).collect();
+    let leans = |o: &Outcome, on: &BTreeSet<&str>| {
+        o.links.iter().any(|l| l != file_name(&o.path) && on.contains(l.as_str()))
+    };
+    let sure: BTreeSet<&str> =
+        outcomes.iter().filter(|o| changes(o) && !leans(o, &changed)).map(|o| file_name(&o.path)).collect();
+    let wait: Vec<bool> = outcomes.iter().map(|o| changes(o) && leans(o, &sure)).collect();
+    let deferred = wait.contains(&true);
+    let kept = outcomes.into_iter().zip(wait).filter(|(_, w)| !w).map(|(o, _)| o).collect();
+    (kept, deferred)
+}
+
+/// The file names local links of `note` point at (`0410.md` of
+/// `../202104/0410.md#x`; a wiki link's name with `.md` too): more than the
+/// files they resolve to, never fewer, so a note linking to a fixed file is
+/// never missed.
+fn linked_names(note: &crate::note::Note) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in &note.links {
+        let dest = l.dest.split(['#', '?']).next().unwrap_or("");
+        if dest.is_empty() || dest.contains(':') {
+            continue;
+        }
+        let name = dest.rsplit(['/', '\\']).next().unwrap_or(dest);
+        out.push(name.to_owned());
+        out.push(format!("{name}.md"));
+        if name.contains('%') {
+            out.push(crate::util::percent::percent_decode(name).into_owned());
+        }
+    }
+    out
+}
+
+/// The README's own findings again, read from the disk as fixing left it
+/// (regenerated, or linking to notes a fix changed), in place of those the
+/// lint pass found in it before.
+fn check_readme_again(root: &Path, settings: &Settings, outcome: &mut crate::lint::LintOutcome) {
+    let Some(old) = &outcome.readme else { return };
+    let (path, abs) = (old.file.path.clone(), old.file.abs.clone());
+    let Ok(file) = crate::discover::read_source(&path, &abs) else { return };
+    let readme = crate::note::parse::parse_markdown(file, &settings.parse);
+    let prepared = crate::rules::Prepared::from_compiled(root, &settings.parse, &settings.fields);
+    let cx = prepared.context(&settings.config, root);
+    outcome.diagnostics.retain(|d| d.path != path);
+    for c in crate::rules::checks() {
+        c.check_readme(&readme, &cx, &mut outcome.diagnostics);
+    }
+    crate::lint::sort(&mut outcome.diagnostics);
+    outcome.sources.insert(path, readme.file.clone());
+    outcome.readme = Some(readme);
+}
+
+/// What [`settle`] did.
+#[derive(Default)]
+struct Settled {
+    /// Notes whose text changed (or would), by path as they were.
+    changed: Vec<String>,
+    /// Whether a note moved (or would).
+    moved: bool,
+    /// Notes with a finding fixed.
+    fixed: Vec<String>,
+}
+
+/// Write (with `write`) or diff the fixed notes of `outcomes`, in their
+/// order, and move the ones a fix renames; say what was refused.
+fn settle(
+    root: &Path,
+    outcomes: Vec<Outcome>,
+    write: bool,
+    done: &mut Fixed,
+    fixed_texts: &mut BTreeMap<String, String>,
+    moved: &mut BTreeMap<String, String>,
+) -> miette::Result<Settled> {
+    let mut settled = Settled::default();
+    for Outcome { path, abs, original, out, .. } in outcomes {
         for r in &out.refused {
-            eprintln!("{}: fix for `{}` not applied: {}", c.path, r.diagnostic.rule, r.reason);
+            eprintln!("{path}: fix for `{}` not applied: {}", r.diagnostic.rule, r.reason);
         }
         let changed = out.changed(&original);
         if !changed && out.rename.is_none() {
             continue;
         }
+        if changed {
+            settled.changed.push(path.clone());
+        }
         if write && changed {
-            crate::util::fs::write_atomic(&c.abs, out.text.as_bytes())
-                .map_err(|e| miette::miette!("{}: the fixed note is not written: {e}", c.path))?;
+            crate::util::fs::write_atomic(&abs, out.text.as_bytes())
+                .map_err(|e| miette::miette!("{path}: the fixed note is not written: {e}"))?;
         }
         let mut fixed = out.fixed.len();
         if let Some((d, to)) = &out.rename {
-            let moves = if write { move_note(root, &c.abs, to) } else { free(root, to) };
+            let moves = if write { move_note(root, &abs, to) } else { free(root, to) };
             match moves {
                 Ok(()) => {
                     fixed += 1;
+                    settled.moved = true;
                     if write {
-                        eprintln!("{}: renamed to `{to}`", c.path);
+                        eprintln!("{path}: renamed to `{to}`");
                     } else {
-                        done.diff.push_str(&crate::fix::diff_moved(&c.path, to, &original, &out.text));
-                        moved.insert(c.path.clone(), to.clone());
+                        done.diff.push_str(&crate::fix::diff_moved(&path, to, &original, &out.text));
+                        moved.insert(path.clone(), to.clone());
                     }
                 }
-                Err(why) => eprintln!("{}: fix for `{}` not applied: {why}", c.path, d.rule),
+                Err(why) => eprintln!("{path}: fix for `{}` not applied: {why}", d.rule),
             }
         }
-        if !write && !moved.contains_key(&c.path) {
-            done.diff.push_str(&crate::fix::diff(&c.path, &original, &out.text));
+        if !write && !moved.contains_key(&path) {
+            done.diff.push_str(&crate::fix::diff(&path, &original, &out.text));
         }
         if fixed == 0 {
             continue;
         }
         done.findings += fixed;
         done.files += 1;
+        settled.fixed.push(path.clone());
         if !write {
-            fixed_texts.insert(c.path.clone(), out.text);
+            fixed_texts.insert(path, out.text);
         }
     }
-    if files.is_none()
-        && let Some(g) = stale_readme(root, settings, &found.notes, &fixed_texts, &moved)?
-    {
-        if write {
-            crate::readme::write(&g)?;
-            let regions = super::readme::changed_regions(&g);
-            eprintln!("{}: regenerated {regions}", crate::report::safe::one_line(&g.display_path));
-        } else {
-            let path = &g.display_path;
-            done.diff.push_str(&format!("diff --git a/{path} b/{path}\n{}", g.diff()));
-        }
-        done.files += 1;
+    Ok(settled)
+}
+
+/// Regenerate a stale README (with `write`), or keep its diff; whether it was stale.
+fn readme(
+    root: &Path,
+    settings: &Settings,
+    notes: &[crate::discover::Candidate],
+    fixed_texts: &BTreeMap<String, String>,
+    moved: &BTreeMap<String, String>,
+    write: bool,
+    done: &mut Fixed,
+) -> miette::Result<bool> {
+    let Some(g) = stale_readme(root, settings, notes, fixed_texts, moved)? else { return Ok(false) };
+    if write {
+        crate::readme::write(&g)?;
+        let regions = super::readme::changed_regions(&g);
+        eprintln!("{}: regenerated {regions}", crate::report::safe::one_line(&g.display_path));
+    } else {
+        let path = &g.display_path;
+        done.diff.push_str(&format!("diff --git a/{path} b/{path}\n{}", g.diff()));
     }
-    Ok(done)
+    done.files += 1;
+    Ok(true)
 }
 
 /// The README regenerated from the notes on disk, or (when `fixed` holds

@@ -25,15 +25,24 @@ pub(crate) fn run(cli: &Cli, args: &LintArgs) -> miette::Result<ExitCode> {
         links.no_progress = true;
         links.no_tally = true;
     }
-    if args.fix || args.diff {
+    let (diags, sources) = if args.fix || args.diff {
         let options = crate::fix::FixOptions { unsafe_fixes: args.unsafe_fixes };
-        let done = super::fix::fix_repository(root, &settings, options, target.files.as_ref(), !args.diff)?;
         if args.diff {
+            let done = super::fix::fix_repository(root, &settings, options, target.files.as_ref(), false)?;
             return diff_only(cli, args, &done, root, &settings, &links, target.files.as_ref());
         }
+        let (done, outcome) = super::fix::fix_and_lint(
+            root,
+            &settings,
+            options,
+            target.files.as_ref(),
+            &lint_options(args.offline),
+        )?;
         eprintln!("fixed {} finding{}", done.findings, if done.findings == 1 { "" } else { "s" });
-    }
-    let (diags, sources) = findings_in(root, &settings, args.offline, &links, target.files.as_ref())?;
+        findings_from(outcome, root, &settings, args.offline, &links, target.files.as_ref())?
+    } else {
+        findings_in(root, &settings, args.offline, &links, target.files.as_ref())?
+    };
 
     let format = args.format.map_or(Format::Human, Format::from);
     let opts = RenderOptions {
@@ -241,7 +250,24 @@ fn findings_in(
     links: &LinkCheckArgs,
     only: Option<&BTreeSet<String>>,
 ) -> miette::Result<(Vec<Diagnostic>, Sources)> {
-    let outcome = lint(root, settings, &LintOptions { keep_links: !offline, ..LintOptions::default() })?;
+    let outcome = lint(root, settings, &lint_options(offline))?;
+    findings_from(outcome, root, settings, offline, links, only)
+}
+
+/// A lint run's options: every link kept when the external ones are checked.
+fn lint_options(offline: bool) -> LintOptions {
+    LintOptions { keep_links: !offline, ..LintOptions::default() }
+}
+
+/// [`findings_in`] from a lint run's `outcome` (`daybook fix` lints as it fixes).
+fn findings_from(
+    outcome: crate::lint::LintOutcome,
+    root: &Path,
+    settings: &Settings,
+    offline: bool,
+    links: &LinkCheckArgs,
+    only: Option<&BTreeSet<String>>,
+) -> miette::Result<(Vec<Diagnostic>, Sources)> {
     let mut diags = outcome.diagnostics;
     let mut docs = outcome.notes;
     let named = |path: &str| only.is_none_or(|files| files.contains(path));

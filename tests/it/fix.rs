@@ -281,3 +281,56 @@ fn a_note_is_never_renamed_onto_another() {
         "# 公众号内容拓展学习笔记（2022.4.11）\n"
     );
 }
+
+/// `(rule, path, line)` of every finding a run printed as JSON.
+fn reported(stdout: &[u8]) -> Vec<(String, String, u64)> {
+    let doc: Value = serde_json::from_slice(stdout).unwrap();
+    let d = doc["diagnostics"].as_array().unwrap().iter();
+    d.map(|d| {
+        let s = |k: &str| d[k].as_str().unwrap().to_owned();
+        (s("rule"), s("path"), d["start"]["line"].as_u64().unwrap())
+    })
+    .collect()
+}
+
+/// `daybook fix` lints as it fixes, in one pass: what it reports must be
+/// what `daybook lint` finds in the files it left.
+#[test]
+fn what_fix_reports_is_what_a_lint_after_it_finds() {
+    let fixtures = crate::common::fixtures("fix");
+    for (fixture, unsafe_fixes) in
+        [("seed", false), ("seed", true), ("cross-note", false), ("../readme/basic", true)]
+    {
+        let dir = crate::common::temp_copy(&fixtures.join(fixture));
+        let mut fix = daybook();
+        fix.args(["fix", "--offline", "--format", "json"]).arg(dir.path());
+        if unsafe_fixes {
+            fix.arg("--unsafe-fixes");
+        }
+        let fixed = fix.output().unwrap();
+        let lint =
+            daybook().args(["lint", "--offline", "--format", "json"]).arg(dir.path()).output().unwrap();
+        assert_eq!(reported(&fixed.stdout), reported(&lint.stdout), "{fixture} {unsafe_fixes}");
+        assert_eq!(fixed.status.code(), lint.status.code(), "{fixture} {unsafe_fixes}");
+    }
+}
+
+#[test]
+fn a_fix_to_an_anchor_waits_for_the_fix_of_the_note_it_points_into() {
+    // Written first: 0103.md links to `0101.md#…202411`, the anchor 0101.md's
+    // title has once its date is fixed. One run fixed both notes against the
+    // files as they were: the title, and the link "back" to `…202412`, the
+    // anchor the title had; the second run then put the link back again.
+    let dir = crate::common::temp_copy(&crate::common::fixtures("fix").join("cross-note"));
+    let root = dir.path();
+    let linking = root.join("notes/202401/0103.md");
+    let before = std::fs::read_to_string(&linking).unwrap();
+    let out = daybook().args(["fix", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 1 finding\n"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&linking).unwrap(), before, "the link was right once the title is");
+    assert_eq!(reported(&out.stdout), vec![], "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+    let again = daybook().args(["fix", "--offline"]).arg(root).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fixed 0 findings"));
+}
