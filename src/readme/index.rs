@@ -267,17 +267,26 @@ pub(crate) fn find_index(
         // Groups: each heading's notes should share a folder.
         let mut heading: Option<&str> = None;
         let mut ok = true;
+        // The headings in the README's order, and the titles listed under each.
+        let mut headings: Vec<&str> = Vec::new();
+        let mut listed_titles: Vec<Vec<String>> = Vec::new();
         for i in start..=last {
             if code[i] {
                 continue;
             }
             if heading_level(all[i].content) == Some(level) {
-                heading = Some(all[i].content.trim_start().trim_start_matches('#').trim());
+                let h = all[i].content.trim_start().trim_start_matches('#').trim();
+                heading = Some(h);
+                headings.push(h);
+                listed_titles.push(Vec::new());
                 continue;
             }
             if let Some((_, l)) = found.iter().find(|(j, _)| *j == i)
                 && let Some(n) = l.note
             {
+                if let Some(t) = listed_titles.last_mut() {
+                    t.push(notes[n].title.to_lowercase());
+                }
                 let folder = &notes[n].folder;
                 match (heading, topics.get(folder)) {
                     (Some(h), Some(prev)) if prev != h => ok = false,
@@ -291,6 +300,18 @@ pub(crate) fn find_index(
         if !ok {
             topics.clear();
         }
+        // Topics come sorted by title and their notes by title: a README
+        // listing both the other way round (newest reviews first) is reversed.
+        let mut sorted = headings.clone();
+        sorted.sort_by_key(|h| h.to_lowercase());
+        let reversed_topics =
+            headings.len() > 1 && headings != sorted && headings.iter().rev().eq(sorted.iter());
+        let topic_list = if reversed_topics { "topics | reverse" } else { "topics" };
+        let (down, up) = listed_titles
+            .iter()
+            .flat_map(|t| t.windows(2))
+            .fold((0, 0), |(d, u), w| (d + usize::from(w[0] > w[1]), u + usize::from(w[0] < w[1])));
+        let topic_notes = if down > up { "topic.notes | reverse" } else { "topic.notes" };
         let hashes = "#".repeat(level);
         let mut t = String::new();
         if let Some(c) = count_line {
@@ -301,11 +322,11 @@ pub(crate) fn find_index(
             let content = all[c].content;
             let prefix = &content[..content.find('[').unwrap_or(0)];
             t.push_str(&format!(
-                "{{% for topic in topics{topic_filter} %}}\n{prefix}[{{{{ topic.title }}}}](#{{{{ topic.anchor }}}})\n{{% endfor %}}\n\n"
+                "{{% for topic in {topic_list}{topic_filter} %}}\n{prefix}[{{{{ topic.title }}}}](#{{{{ topic.anchor }}}})\n{{% endfor %}}\n\n"
             ));
         }
         t.push_str(&format!(
-            "{{% for topic in topics{topic_filter} %}}\n{hashes} {{{{ topic.title }}}}\n\n{{% for note in topic.notes %}}\n{line_template}\n{{% endfor %}}\n\n{{% endfor %}}\n"
+            "{{% for topic in {topic_list}{topic_filter} %}}\n{hashes} {{{{ topic.title }}}}\n\n{{% for note in {topic_notes} %}}\n{line_template}\n{{% endfor %}}\n\n{{% endfor %}}\n"
         ));
         let groups = topics.len();
         (t, format!("{linked} links to notes in {groups} groups under `{hashes}` headings, by title"))

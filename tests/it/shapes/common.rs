@@ -150,3 +150,22 @@ fn a_repository_without_notes_is_nothing_to_adopt() {
     assert!(!dir.path().join("daybook.yml").exists());
     assert_eq!(std::fs::read_to_string(dir.path().join("README.md")).unwrap(), readme);
 }
+
+/// Weekly and monthly reviews in folders of their own, listed newest first,
+/// the weekly section first: the topics and their notes keep that order.
+#[test]
+fn weekly_and_monthly_reviews_newest_first() {
+    let n = |t: &str| format!("# {t}\n\nReviewed.\n");
+    let (_, config) = adopt_unchanged(&[
+        ("weekly/2024-W01.md", &n("2024-W01")),
+        ("weekly/2024-W02.md", &n("2024-W02")),
+        ("monthly/2024-01.md", &n("2024-01")),
+        ("monthly/2024-02.md", &n("2024-02")),
+        (
+            "README.md",
+            "# Reviews\n\n## Weekly\n\n- [2024-W02](weekly/2024-W02.md)\n- [2024-W01](weekly/2024-W01.md)\n\n## Monthly\n\n- [2024-02](monthly/2024-02.md)\n- [2024-01](monthly/2024-01.md)\n",
+        ),
+    ]);
+    assert!(config.contains("{% for topic in topics | reverse %}"), "{config}");
+    assert!(config.contains("{% for note in topic.notes | reverse %}"), "{config}");
+}
