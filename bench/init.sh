@@ -66,9 +66,19 @@ for i, d in enumerate(days):
     w(f"{out}/items/log/{d:%Y-%m-%d}.md",
       f"# {d:%Y-%m-%d}\n\n## Today\n\n1. [a](https://example.com/{d}) :star:\n   - {label}: x\n   - Source: [s](https://s.example/{i})\n{repo}\n## Elsewhere\n\n- me\n")
 w(f"{out}/items/README.md", "# Log\n\n" + "\n".join(f"- [{d:%Y-%m-%d}](log/{d:%Y-%m-%d}.md)" for d in reversed(days)) + "\n")
+# a diary indexed by year and month headings, newest first
+import itertools
+for d in days:
+    w(f"{out}/months/journal/{d:%Y-%m-%d}.md", f"# {d:%Y-%m-%d}\n\nText.\n")
+lines = []
+for y, ds in itertools.groupby(reversed(days), key=lambda d: d.year):
+    lines += [f"## {y}", ""]
+    for m, ms in itertools.groupby(ds, key=lambda d: d.month):
+        lines += [f"### {datetime.date(2000, m, 1):%B}", ""] + [f"- [{d:%Y-%m-%d}](journal/{d:%Y-%m-%d}.md)" for d in ms] + [""]
+w(f"{out}/months/README.md", "# Diary\n\n" + "\n".join(lines))
 PY
-echo "machine: $(nproc) cores; wall seconds and peak RSS of one 'daybook init --dry-run'"
-for shape in seed til journal posts folders vault items; do
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wall seconds and peak RSS of one 'daybook init --dry-run'"
+for shape in seed til journal posts folders vault items months; do
   /usr/bin/time -f '%e %M' -o "$OUT/time" "$BIN" init --dry-run "$OUT/$shape" > "$OUT/$shape.out" 2>&1 || true
   read -r wall kb < <(tail -n 1 "$OUT/time")
   printf '%-8s %6d files %7.2f s %8.1f MB  %s\n' "$shape" "$(find "$OUT/$shape" -name '*.md' | wc -l)" "$wall" \

@@ -697,4 +697,16 @@ mod tests {
         let f = round_trip(&readme, &[(2024, 1, 5), (2024, 1, 2), (2023, 12, 30)]);
         assert!(f.template.contains("{{ loop.revindex }}. ["), "{}", f.template);
     }
+
+    #[test]
+    fn chinese_year_and_month_numbers() {
+        let readme = format!(
+            "# 笔记\n\n### 2024年\n\n#### 2月\n\n{}\n#### 1月\n\n{}\n### 2023年\n\n#### 12月\n\n{}",
+            link(2024, 2, 1),
+            link(2024, 1, 9),
+            link(2023, 12, 30)
+        );
+        let f = round_trip(&readme, &[(2024, 2, 1), (2024, 1, 9), (2023, 12, 30)]);
+        assert!(f.template.contains("#### {{ month.month }}月"), "{}", f.template);
+    }
 }
