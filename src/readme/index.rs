@@ -452,6 +452,8 @@ fn line_template(l: &LinkLine<'_>, note: &IndexNote, numbering: Option<&str>) ->
         "{{ note.title }}".to_owned()
     } else if let Some(lead) = note.title.strip_suffix(l.text).filter(|_| !l.text.is_empty()) {
         format!("{{{{ note.title | replace({}, \"\") }}}}", expr_with_n(lead, note))
+    } else if let Some(t) = note.date.and_then(|d| date_text(l.text, d)) {
+        t.to_owned()
     } else {
         "{{ note.title }}".to_owned()
     };
@@ -473,9 +475,27 @@ fn line_template(l: &LinkLine<'_>, note: &IndexNote, numbering: Option<&str>) ->
     format!("{number}{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
 }
 
-/// Literal text with the note's number and date as variables.
+/// The template of a link text that spells the note's date, in one of the
+/// usual forms.
+fn date_text(text: &str, d: NaiveDate) -> Option<&'static str> {
+    const FORMS: [(&str, &str); 5] = [
+        ("%Y-%m-%d", "{{ note.date }}"),
+        ("%Y/%m/%d", "{{ note.year }}/{{ note.mm }}/{{ note.dd }}"),
+        ("%Y.%m.%d", "{{ note.year }}.{{ note.mm }}.{{ note.dd }}"),
+        ("%Y_%m_%d", "{{ note.year }}_{{ note.mm }}_{{ note.dd }}"),
+        ("%Y%m%d", "{{ note.year }}{{ note.mm }}{{ note.dd }}"),
+    ];
+    FORMS.iter().find(|(f, _)| d.format(f).to_string() == text).map(|(_, t)| *t)
+}
+
+/// Literal text with the note's title (after a date-like link text: `[2024-01-02](...) A walk`),
+/// number and date as variables.
 fn text_with_vars(s: &str, note: &IndexNote) -> String {
     let mut out = escape(s);
+    // Short titles (`Log`) may be words of the line's own text.
+    if note.title.chars().count() >= 4 && out == s && out.contains(note.title.as_str()) {
+        out = out.replacen(note.title.as_str(), "{{ note.title }}", 1);
+    }
     if let Some(n) = &note.n_text
         && !n.is_empty()
     {

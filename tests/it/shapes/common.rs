@@ -169,3 +169,18 @@ fn weekly_and_monthly_reviews_newest_first() {
     assert!(config.contains("{% for topic in topics | reverse %}"), "{config}");
     assert!(config.contains("{% for note in topic.notes | reverse %}"), "{config}");
 }
+
+/// Link texts that are the notes' dates, with their titles after the link.
+#[test]
+fn date_link_texts_with_the_title_after_the_link() {
+    let (_, config) = adopt_unchanged(&[
+        ("journal/2024-01-02.md", "# A walk by the river\n\nText.\n"),
+        ("journal/2024-01-05.md", "# Bread, at last\n\nText.\n"),
+        ("journal/2024-02-01.md", "# Snow\n\nText.\n"),
+        (
+            "README.md",
+            "# Journal\n\n- [2024-02-01](journal/2024-02-01.md) Snow\n- [2024-01-05](journal/2024-01-05.md) Bread, at last\n- [2024-01-02](journal/2024-01-02.md) A walk by the river\n",
+        ),
+    ]);
+    assert!(config.contains("- [{{ note.date }}]({{ note.url }}) {{ note.title }}"), "{config}");
+}
