@@ -122,6 +122,30 @@ pub(crate) fn find_index(
     }
     let set = counts.iter().max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s))).map(|(s, _)| *s)?;
     found.retain(|(_, l)| l.set == set);
+    // Index lines are written alike (list items, table rows, numbered items):
+    // a link to a note in a paragraph above the index is not one of them.
+    let kind = |l: &LinkLine<'_>| -> u8 {
+        let t = l.content[..l.link.start].trim_start();
+        match t.bytes().next() {
+            None => b'[',
+            Some(b'-' | b'*' | b'+') => b'-',
+            Some(b @ (b'|' | b'<')) => b,
+            Some(b)
+                if b.is_ascii_digit()
+                    && t.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['.', ')']) =>
+            {
+                b'1'
+            }
+            Some(_) => b'a',
+        }
+    };
+    let mut kinds: BTreeMap<u8, usize> = BTreeMap::new();
+    for (_, l) in &found {
+        *kinds.entry(kind(l)).or_default() += 1;
+    }
+    if let Some((&best, _)) = kinds.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) {
+        found.retain(|(_, l)| kind(l) == best);
+    }
     let first = found.first()?.0;
     let last = found.last()?.0;
 

@@ -184,3 +184,21 @@ fn date_link_texts_with_the_title_after_the_link() {
     ]);
     assert!(config.contains("- [{{ note.date }}]({{ note.url }}) {{ note.title }}"), "{config}");
 }
+
+/// A link to a note in the README's prose, above the index, is no index line:
+/// the index is the lines written like most of the links (list items here).
+#[test]
+fn a_link_in_the_prose_above_the_index_stays_prose() {
+    let n = |t: &str| format!("# {t}\n\nText.\n");
+    let (stdout, _) = adopt_unchanged(&[
+        ("lang/rust/borrow.md", &n("borrow")),
+        ("lang/rust/traits.md", &n("traits")),
+        ("lang/go/channels.md", &n("channels")),
+        ("tools/git/bisect.md", &n("bisect")),
+        (
+            "README.md",
+            "# TIL\n\nMy favourite: [traits](lang/rust/traits.md). Read it first.\n\n## Index\n\n### Git\n\n- [bisect](tools/git/bisect.md)\n\n### Go\n\n- [channels](lang/go/channels.md)\n\n### Rust\n\n- [borrow](lang/rust/borrow.md)\n- [traits](lang/rust/traits.md)\n\n## License\n\nMIT\n",
+        ),
+    ]);
+    assert!(stdout.contains("(lines 7-18: 4 links to notes in 3 groups"), "{stdout}");
+}
