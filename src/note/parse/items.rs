@@ -106,10 +106,10 @@ impl<'t> Builder<'t, '_> {
         let span = trim_end_span(self.text, events[0].1.clone());
         let head = head_range(events)?;
         let head_text = &self.text[head.clone()];
-        let (label, sep, sep_len) = split_label(head_text)?;
+        let (label, sep, value_at) = split_label(head_text)?;
         let label_start = head.start + (label.as_ptr() as usize - head_text.as_ptr() as usize);
         let label_span = label_start..label_start + label.len();
-        let after = label_span.end + (head_text[label_span.end - head.start..].find(sep)?) + sep_len;
+        let after = head.start + value_at;
         let raw_value = &self.text[after..head.end];
         let lead = raw_value.len() - raw_value.trim_start().len();
         let value_span = after + lead..after + raw_value.trim_end().len();
@@ -218,26 +218,39 @@ fn head_range(events: &[Ev<'_>]) -> Option<Range<usize>> {
     }
 }
 
-/// `Label: value` / `Label：value`: label, separator and its byte length.
-/// A label is a short run of letters, digits, spaces, `_` or `-`; anything else
-/// (a link, a URL, a sentence) is not a field.
+/// `Label: value` / `Label：value`: label, separator and where the value
+/// starts in `head`. A label is a short run of letters, digits, spaces, `_` or
+/// `-`; anything else (a link, a URL, a sentence) is not a field. The label may
+/// be bold, as notes write it to stand out: `**Label**: value`, `**Label:** value`.
 fn split_label(head: &str) -> Option<(&str, char, usize)> {
+    if let Some(bold) = ["**", "__"].into_iter().find(|b| head.starts_with(b)) {
+        let inner = &head[2..];
+        let close = inner.find(bold)?;
+        let (label_part, rest) = (&inner[..close], &inner[close + 2..]);
+        // `**Label:** value`: the separator inside the bold run.
+        if let Some(sep) = label_part.chars().last().filter(|c| matches!(c, ':' | '：')) {
+            let label = label_part[..label_part.len() - sep.len_utf8()].trim();
+            return is_label(label).then_some((label, sep, 2 + close + 2));
+        }
+        // `**Label**: value`.
+        let sep = rest.chars().next().filter(|c| matches!(c, ':' | '：'))?;
+        let label = label_part.trim();
+        return is_label(label).then_some((label, sep, 2 + close + 2 + sep.len_utf8()));
+    }
     let pos = head.find([':', '：'])?;
     let sep = head[pos..].chars().next()?;
     let label = head[..pos].trim();
-    if label.is_empty() || label.chars().count() > 24 {
-        return None;
-    }
     if sep == ':' && head[pos..].starts_with("://") {
         return None;
     }
-    if !label.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_' || c == '-') {
-        return None;
-    }
-    if label.split_whitespace().count() > 3 {
-        return None;
-    }
-    Some((label, sep, sep.len_utf8()))
+    is_label(label).then_some((label, sep, pos + sep.len_utf8()))
+}
+
+fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.chars().count() <= 24
+        && label.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_' || c == '-')
+        && label.split_whitespace().count() <= 3
 }
 
 /// The star rating in `text[range]`: the first run of `token`, repeated with

@@ -133,6 +133,21 @@ fn free_form_items_keep_other_bullets() {
 }
 
 #[test]
+fn bold_labels_are_fields() {
+    let text = "## :paperclip:  今日要点\n\n1. [a](https://a.example/) :star:\n   - **Abstract**: first\n   - **Paper:** [P](https://p.example/)\n   - __Tips__：third\n   - **not a label**\n";
+    let n = parse("notes/202103/0321.md", text);
+    let f = &n.items[0].fields;
+    let labels: Vec<_> = f.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels, ["Abstract", "Paper", "Tips"]);
+    assert_eq!(at(&n, &f[0].label_span), "Abstract");
+    assert_eq!(f[0].value, "first");
+    assert_eq!(f[1].value, "[P](https://p.example/)");
+    assert_eq!(f[1].links.len(), 1);
+    assert_eq!(f[2].value, "third");
+    assert_eq!(n.items[0].other_bullets.len(), 1);
+}
+
+#[test]
 fn headings_anchors_are_deduplicated() {
     let n = parse("README.md", "# Hello, World!\n## A_b - c\n## a_b - c\n## 今日 要点\n");
     let anchors: Vec<_> = n.headings.iter().map(|h| h.anchor.as_str()).collect();
