@@ -55,7 +55,9 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
-        if !inference.is_seed_layout() {
+        // The seed's layout with notes of another shape (`## Today`, `⭐`, English
+        // titles): the defaults would call every note wrong, so write what was inferred.
+        if !inference.is_seed_layout() || inference.shape_differs_from_seed() {
             return adopt_any(root, &inference, args.dry_run);
         }
         fields = inference.seed_fields_yaml();

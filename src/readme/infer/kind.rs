@@ -94,14 +94,14 @@ fn sections(body: &str) -> Sections {
         let t = line.trim_start();
         let indent = line.len() - t.len();
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-        if indent <= 3 && digits > 0 && t[digits..].starts_with(". [") {
+        if indent <= 3 && digits > 0 && (t[digits..].starts_with(". [") || t[digits..].starts_with(") [")) {
             let e = seen.entry(h.clone()).or_default();
             e.0 += 1;
             if let Some(token) = rating_token(&t[digits + 2..]) {
                 *e.1.entry(token).or_default() += 1;
             }
         } else if indent >= 2
-            && let Some(rest) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* "))
+            && let Some(rest) = t.strip_prefix(['-', '*', '+']).and_then(|r| r.strip_prefix(" "))
             && rest.find([':', '：']).is_some_and(|i| i > 0 && !rest[..i].contains(char::is_whitespace))
         {
             seen.entry(h.clone()).or_default().2 += 1;
@@ -231,6 +231,12 @@ pub(super) fn describe_and_refine(
                 break;
             }
         }
+        if s.config.title.is_none()
+            && let Some((candidate, n)) = TITLE_FORMATS.iter().find_map(|f| framed_title(f, &titles, most))
+        {
+            parts.push(format!("titled `# {candidate}` ({n} of {})", titles.len()));
+            s.config.title = Some(candidate);
+        }
     }
     parts.push(if dated {
         "dated by their path".to_owned()
@@ -243,6 +249,28 @@ pub(super) fn describe_and_refine(
         parts.push(format!("{front} of {} have front matter", sample.len()));
     }
     parts.join(", ")
+}
+
+/// `format` with the words the first title spelling its date writes around
+/// it (`Daily notes {yyyy}-{mm}-{dd}`), when most titles agree with that.
+fn framed_title(
+    format: &str,
+    titles: &[(String, Option<chrono::NaiveDate>)],
+    most: impl Fn(usize) -> bool,
+) -> Option<(String, usize)> {
+    let tp = DatePattern::new(format).ok()?;
+    let (title, at, len) = titles.iter().find_map(|(t, d)| {
+        let spelled = tp.format((*d)?);
+        t.find(&spelled).map(|i| (t, i, spelled.len()))
+    })?;
+    let (before, after) = (&title[..at], &title[at + len..]);
+    if before.contains(['{', '}', '*']) || after.contains(['{', '}', '*']) {
+        return None;
+    }
+    let candidate = format!("{before}{format}{after}");
+    let framed = DatePattern::new(&candidate).ok()?;
+    let n = titles.iter().filter(|(t, d)| d.is_some_and(|d| framed.format(d) == *t)).count();
+    most(n).then_some((candidate, n))
 }
 
 /// Titles that spell the note's date, tried in order.

@@ -120,6 +120,18 @@ impl Inference {
         out
     }
 
+    /// Whether the notes' today heading, footer, rating or titles are not the
+    /// seed's, so the defaults do not describe them even in the seed's layout.
+    pub(crate) fn shape_differs_from_seed(&self) -> bool {
+        let (c, d) = (&self.config, Config::default());
+        self.shape.is_some()
+            && (c.sections.today != d.sections.today
+                || c.sections.footer != d.sections.footer
+                || c.stars.token != d.stars.token
+                || c.stars.required != d.stars.required
+                || self.sets.iter().any(|(s, _)| s.config.title.is_some()))
+    }
+
     /// On a repository of the seed's layout whose notes use labels the seed's
     /// fields do not spell: the inferred `fields:`, with what was inferred as
     /// comments, for `init` to write beside the README's settings.

@@ -274,6 +274,7 @@ fn a_readme_without_an_index_still_gets_a_config() {
 mod common;
 mod prop;
 mod stars;
+mod variants;
 
 /// `readme` follows the rule levels: with `title: off` a note whose H1 does
 /// not match `title.pattern` is listed under it; with the rule on, the error

@@ -1,0 +1,75 @@
+//! Items notes in the seed's layout (`notes/YYYYMM/MMDD.md`) kept the way a
+//! person copying the seed's habit plausibly writes them, with none of its
+//! Chinese: English headings and titles, `⭐` ratings, `1)` numbers, `*`
+//! bullets, bold labels. `init` must describe them, so that `lint` right after
+//! finds nothing in notes that hold no defect.
+
+use crate::common::daybook;
+
+fn write(root: &std::path::Path, files: &[(String, String)]) {
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// init then lint on `files`; returns daybook.yml and lint's output.
+fn init_then_lint(files: &[(String, String)]) -> (String, bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    let out = daybook().arg("init").arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
+    let config = std::fs::read_to_string(dir.path().join("daybook.yml")).unwrap_or_default();
+    let out = daybook().args(["lint", "--offline", "--color", "never"]).arg(dir.path()).output().unwrap();
+    (config, out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `notes/YYYYMM/MMDD.md` notes titled `Daily notes YYYY-MM-DD`, a README indexing them.
+fn english_repo(number: &str, bullet: &str) -> Vec<(String, String)> {
+    let days = ["2024-01-02", "2024-01-03", "2024-01-05", "2024-02-01"];
+    let mut files: Vec<(String, String)> = days
+        .iter()
+        .map(|d| {
+            let path = format!("notes/{}{}/{}{}.md", &d[..4], &d[5..7], &d[5..7], &d[8..]);
+            let text = format!(
+                "# Daily notes {d}\n\n------\n\n## Today\n\n\
+                 1{number} [Attention Is All You Need {d}](https://example.com/a/{d})  ⭐⭐⭐\n   \
+                 {bullet} **Abstract**: the transformer\n   \
+                 {bullet} **Paper**: [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n   \
+                 {bullet} **Tips**: multi-head attention\n\n\
+                 2{number} [BERT {d}](https://example.com/b/{d})  ⭐\n   \
+                 {bullet} **Abstract**: bidirectional pretraining\n   \
+                 {bullet} **Tips**: masked language modelling\n\n\
+                 ## Others\n\nNothing else today.\n"
+            );
+            (path, text)
+        })
+        .collect();
+    let index: String = files
+        .iter()
+        .zip(days)
+        .enumerate()
+        .map(|(i, ((p, _), d))| format!("{}. <a href=\"{p}\">Daily notes {d}</a>\n", i + 1))
+        .collect();
+    files.push(("README.md".into(), format!("# reading\n\n## History\n\n{index}\n## Others\n\n* hi\n")));
+    files
+}
+
+#[test]
+fn english_headings_titles_and_star_emoji_in_the_seed_layout() {
+    let (config, clean, out) = init_then_lint(&english_repo(".", "-"));
+    assert!(clean, "lint found defects:\n{out}\ndaybook.yml:\n{config}");
+    assert!(config.contains("today: Today"), "{config}");
+    assert!(config.contains("Daily notes {yyyy}-{mm}-{dd}"), "{config}");
+    assert!(config.contains("token: ⭐"), "{config}");
+}
+
+#[test]
+fn parenthesised_numbers_and_other_bullets() {
+    for (number, bullet) in [(")", "*"), (".", "+"), (")", "-")] {
+        let (config, clean, out) = init_then_lint(&english_repo(number, bullet));
+        assert!(clean, "1{number} and {bullet}: lint found defects:\n{out}\ndaybook.yml:\n{config}");
+        assert!(config.contains("today: Today"), "{config}");
+    }
+}
