@@ -38,6 +38,7 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
     let explicit = cli.config.as_deref().filter(|p| !p.as_os_str().is_empty());
     // The seed's layout may still use labels of its own: their fields.
     let mut fields = None;
+    let mut inferred = None;
     if explicit.is_none() && !root.join(CONFIG_FILE).exists() {
         let inference = readme::infer::infer_repository(root, "README.md")?;
         // Markdown files, but no set among them and not the seed's folder
@@ -56,11 +57,17 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         // The seed's layout with notes of another shape (`## Today`, `⭐`, English
-        // titles): the defaults would call every note wrong, so write what was inferred.
-        if !inference.is_seed_layout() || inference.shape_differs_from_seed() {
+        // titles): the defaults would call every note wrong, so what was
+        // inferred is written, beside the seed's README adoption when the
+        // README is the seed's kind (`<pre><details>`), else as any repository's.
+        let other_shape = inference.shape_differs_from_seed();
+        if !inference.is_seed_layout() || (other_shape && inference.index.is_some()) {
             return adopt_any(root, &inference, args.dry_run);
         }
         fields = inference.seed_fields_yaml();
+        if other_shape {
+            inferred = Some(inference);
+        }
     }
     let repo = super::open_repo(cli, root)?;
     let (config, config_path) = (&repo.config, repo.path.clone());
@@ -72,6 +79,9 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
 
     if a.wrapped.is_empty() {
         if a.already.is_empty() {
+            if let Some(inference) = &inferred {
+                return adopt_any(root, inference, args.dry_run);
+            }
             return Err(ReadmeError::NothingToAdopt {
                 display_path: name.clone(),
                 today: config.sections.today.clone(),

@@ -67,20 +67,6 @@ impl Inference {
             templates: &'a BTreeMap<String, String>,
         }
         #[derive(serde::Serialize)]
-        struct Sections<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            today: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            footer: Option<&'a str>,
-        }
-        #[derive(serde::Serialize)]
-        struct Stars<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            token: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            required: Option<bool>,
-        }
-        #[derive(serde::Serialize)]
         struct Doc<'a> {
             notes: &'a [NotesConfig],
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,16 +90,7 @@ impl Inference {
                 });
         let c = &self.config;
         let defaults = Config::default();
-        let sections = Sections {
-            today: (c.sections.today != defaults.sections.today).then_some(c.sections.today.as_str()),
-            footer: (c.sections.footer != defaults.sections.footer).then_some(c.sections.footer.as_str()),
-        };
-        let sections = (sections.today.is_some() || sections.footer.is_some()).then_some(sections);
-        let stars = Stars {
-            token: (c.stars.token != defaults.stars.token).then_some(c.stars.token.as_str()),
-            required: (c.stars.required != defaults.stars.required).then_some(c.stars.required),
-        };
-        let stars = (stars.token.is_some() || stars.required.is_some()).then_some(stars);
+        let (sections, stars) = (Sections::of(c), Stars::of(c));
         let fields = (c.fields != defaults.fields).then(|| c.fields.iter().map(Field::from).collect());
         let doc = Doc { notes: &c.notes.0, title: None, sections, stars, fields, readme };
         out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
@@ -132,27 +109,100 @@ impl Inference {
                 || self.sets.iter().any(|(s, _)| s.config.title.is_some()))
     }
 
-    /// On a repository of the seed's layout whose notes use labels the seed's
-    /// fields do not spell: the inferred `fields:`, with what was inferred as
-    /// comments, for `init` to write beside the README's settings.
+    /// On a repository of the seed's layout whose notes are not the seed's
+    /// shape, or use labels the seed's fields do not spell: the settings that
+    /// describe them (title, sections, stars, fields), with what was inferred
+    /// as comments, for `init` to write beside the README's settings.
     pub(crate) fn seed_fields_yaml(&self) -> Option<String> {
         let v = self.fields.as_ref()?;
+        let shape = self.shape_differs_from_seed();
         let seed = crate::config::default_fields();
         let known = |l: &str| seed.iter().any(|f| f.label == l || f.aliases.iter().any(|a| a == l));
-        if !v.fields.iter().any(|f| !known(&f.label) || f.aliases.iter().any(|a| !known(a))) {
+        let new_labels = v.fields.iter().any(|f| !known(&f.label) || f.aliases.iter().any(|a| !known(a)));
+        if !shape && !new_labels {
             return None;
         }
         #[derive(serde::Serialize)]
+        struct Title<'a> {
+            pattern: &'a str,
+        }
+        #[derive(serde::Serialize)]
         struct Doc<'a> {
-            fields: Vec<Field<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            title: Option<Title<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            sections: Option<Sections<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stars: Option<Stars<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fields: Option<Vec<Field<'a>>>,
         }
         let mut out = String::new();
-        for line in v.describe() {
-            out.push_str(&format!("# {line}.\n"));
+        let title = self.sets.first().and_then(|(s, _)| s.config.title.as_deref());
+        if let (Some((_, why)), true) = (self.sets.first(), shape) {
+            out.push_str(&format!("# The notes: {why}.\n"));
         }
-        let doc = Doc { fields: v.fields.iter().map(Field::from).collect() };
+        if let (Some(sh), true) = (&self.shape, shape) {
+            out.push_str(&format!(
+                "# Their today section is `## {}`; {} of its {} items are rated with `{}`.\n",
+                sh.today, sh.starred, sh.items, self.config.stars.token
+            ));
+        }
+        let fields = (new_labels || (shape && !v.is_default())).then(|| {
+            for line in v.describe() {
+                out.push_str(&format!("# {line}.\n"));
+            }
+            v.fields.iter().map(Field::from).collect()
+        });
+        let c = &self.config;
+        let doc = Doc {
+            title: title.filter(|_| shape).map(|pattern| Title { pattern }),
+            sections: Sections::of(c).filter(|_| shape),
+            stars: Stars::of(c).filter(|_| shape),
+            fields,
+        };
         out.push_str(&yaml_serde::to_string(&doc).unwrap_or_default());
         Some(out)
+    }
+}
+
+/// `sections:` as daybook.yml spells it: the keys not at their defaults.
+#[derive(serde::Serialize)]
+struct Sections<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    today: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    footer: Option<&'a str>,
+}
+
+impl<'a> Sections<'a> {
+    fn of(c: &'a Config) -> Option<Self> {
+        let d = Config::default().sections;
+        let s = Sections {
+            today: (c.sections.today != d.today).then_some(c.sections.today.as_str()),
+            footer: (c.sections.footer != d.footer).then_some(c.sections.footer.as_str()),
+        };
+        (s.today.is_some() || s.footer.is_some()).then_some(s)
+    }
+}
+
+/// `stars:` as daybook.yml spells it: the keys not at their defaults.
+#[derive(serde::Serialize)]
+struct Stars<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required: Option<bool>,
+}
+
+impl<'a> Stars<'a> {
+    fn of(c: &'a Config) -> Option<Self> {
+        let d = Config::default().stars;
+        let s = Stars {
+            token: (c.stars.token != d.token).then_some(c.stars.token.as_str()),
+            required: (c.stars.required != d.required).then_some(c.stars.required),
+        };
+        (s.token.is_some() || s.required.is_some()).then_some(s)
     }
 }
 

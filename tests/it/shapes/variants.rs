@@ -73,3 +73,34 @@ fn parenthesised_numbers_and_other_bullets() {
         assert!(config.contains("today: Today"), "{config}");
     }
 }
+
+#[test]
+fn the_seeds_readme_index_is_still_wrapped_for_notes_of_another_shape() {
+    let mut files = english_repo(".", "-");
+    let lines: String = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("notes/"))
+        .enumerate()
+        .map(|(i, (p, t))| {
+            let title = t.lines().next().unwrap().trim_start_matches("# ");
+            format!("    {}. <a href=\"{p}\" target=\"_blank\">{title}</a>\n", i + 1)
+        })
+        .collect();
+    let readme = format!(
+        "# reading\n\n## :paperclip:  历史更新\n\n<pre>\n<details><summary>2024年</summary>\n{lines}</details>\n</pre>\n"
+    );
+    *files.last_mut().unwrap() = ("README.md".into(), readme);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &files);
+    let out = daybook().arg("init").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "init failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    assert!(text.contains("<!-- daybook:history -->"), "{stdout}\n{text}");
+    let config = std::fs::read_to_string(dir.path().join("daybook.yml")).unwrap();
+    for want in ["today: Today", "pattern: Daily notes {yyyy}-{mm}-{dd}", "token: ⭐"] {
+        assert!(config.contains(want), "daybook.yml lacks {want:?}:\n{config}");
+    }
+    let out = daybook().args(["lint", "--offline", "--color", "never"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "lint found defects:\n{}\n{config}", String::from_utf8_lossy(&out.stdout));
+}
