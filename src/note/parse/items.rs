@@ -76,9 +76,10 @@ impl<'t> Builder<'t, '_> {
             Some(h) => h.clone(),
             None => span.start..line_end(self.text, span.start).min(span.end),
         };
-        // The first inline element decides whether the item opens with a link.
+        // The first inline element decides whether the item opens with a link;
+        // a link in bold or italics (`**[title](url)**`) still opens it.
         let first_inline = events[1..].iter().find(|(e, _)| match e {
-            Event::Start(Tag::Paragraph) => false,
+            Event::Start(Tag::Paragraph | Tag::Strong | Tag::Emphasis) => false,
             Event::Text(t) => !t.trim().is_empty(),
             _ => true,
         });

@@ -148,6 +148,17 @@ fn bold_labels_are_fields() {
 }
 
 #[test]
+fn an_item_may_open_with_its_link_in_bold() {
+    let text = "## :paperclip:  今日要点\n\n1. **[a](https://a.example/)**   :star::star:\n   - Abstract: x\n\n2. **Note** [b](https://b.example/) :star:\n   - Abstract: y\n";
+    let n = parse("notes/202103/0321.md", text);
+    let link = n.items[0].link.map(|i| n.links[i].dest.as_str());
+    assert_eq!(link, Some("https://a.example/"));
+    assert_eq!(n.items[0].stars.as_ref().map(|s| s.count), Some(2));
+    // A bold word before the link is not the link.
+    assert!(n.items[1].link.is_none());
+}
+
+#[test]
 fn headings_anchors_are_deduplicated() {
     let n = parse("README.md", "# Hello, World!\n## A_b - c\n## a_b - c\n## 今日 要点\n");
     let anchors: Vec<_> = n.headings.iter().map(|h| h.anchor.as_str()).collect();
