@@ -202,3 +202,25 @@ fn a_link_in_the_prose_above_the_index_stays_prose() {
     ]);
     assert!(stdout.contains("(lines 7-18: 4 links to notes in 3 groups"), "{stdout}");
 }
+
+/// The seed's markup (`<pre><details>` per year and month, numbered HTML
+/// links) on another layout, with English month names.
+#[test]
+fn html_links_in_details_by_year_and_month() {
+    let n = |t: &str| format!("# {t}\n\nText.\n");
+    let (stdout, config) = adopt_unchanged(&[
+        ("log/2023-12-30.md", &n("Snow & ice")),
+        ("log/2024-01-02.md", &n("A walk")),
+        ("log/2024-01-05.md", &n("Bread")),
+        ("log/2024-02-01.md", &n("February")),
+        (
+            "README.md",
+            "# Log\n\n<pre><details><summary>2023</summary>\n<details><summary>December</summary>\n    1. <a href=\"log/2023-12-30.md\" target=\"_blank\">Snow & ice</a>\n</details>\n</pre>\n<pre><details><summary>2024</summary>\n<details><summary>January</summary>\n    1. <a href=\"log/2024-01-02.md\" target=\"_blank\">A walk</a>\n    2. <a href=\"log/2024-01-05.md\" target=\"_blank\">Bread</a>\n</details>\n<details><summary>February</summary>\n    1. <a href=\"log/2024-02-01.md\" target=\"_blank\">February</a>\n</details>\n</pre>\n\nThe end.\n",
+        ),
+    ]);
+    assert!(stdout.contains("4 links to notes grouped by year and month, oldest first"), "{stdout}");
+    assert!(
+        config.contains("    {{ loop.index }}. <a href=\"{{ note.path|html }}\" target=\"_blank\">{{ note.title|html }}</a>"),
+        "{config}"
+    );
+}
