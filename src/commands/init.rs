@@ -61,7 +61,9 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         // inferred is written, beside the seed's README adoption when the
         // README is the seed's kind (`<pre><details>`), else as any repository's.
         let other_shape = inference.shape_differs_from_seed();
-        if !inference.is_seed_layout() || (other_shape && inference.index.is_some()) {
+        // (An index of `<a href>` lines on the seed's layout is the seed's history.)
+        let other_index = inference.index.as_ref().is_some_and(|i| !i.html);
+        if !inference.is_seed_layout() || (other_shape && other_index) {
             return adopt_any(root, &inference, args.dry_run);
         }
         fields = inference.seed_fields_yaml();

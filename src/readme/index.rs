@@ -63,6 +63,8 @@ pub(crate) struct FoundIndex {
     pub(crate) topics: BTreeMap<String, String>,
     /// What it is, in words (`a list of 12 notes, newest first`).
     pub(crate) description: String,
+    /// Its lines link with HTML (`<a href>`), as the seed's history does.
+    pub(crate) html: bool,
 }
 
 struct LinkLine<'a> {
@@ -298,6 +300,7 @@ pub(crate) fn find_index(
         Order::Ascending
     };
 
+    let html = found.iter().all(|(_, l)| l.html.is_some());
     // Grouped by year, or year and month: the headings name the groups' dates.
     let years =
         if set_names.len() > 1 { format!("set_years[{}]", quote(&set_names[set])) } else { "years".into() };
@@ -309,15 +312,29 @@ pub(crate) fn find_index(
             Order::Descending => "newest first",
             Order::Ascending => "oldest first",
         };
+        // A count line above the groups (`_365 days written_`) is part of the index.
+        let mut first = d.first;
+        let mut template = d.template;
+        let mut above = d.first;
+        while above > 0 && !code[above - 1] && all[above - 1].content.trim().is_empty() {
+            above -= 1;
+        }
+        if above > 0 && !code[above - 1] && is_count_line(all[above - 1].content.trim()) {
+            first = above - 1;
+            let blank = "\n".repeat(d.first - above);
+            template =
+                format!("{}\n{blank}{template}", count_template(all[first].content.trim_end(), &count_var));
+        }
         return Some(FoundIndex {
-            lines: all[d.first].start..all[d.last].end,
+            lines: all[first].start..all[d.last].end,
             set,
             linked,
-            template: d.template,
+            template,
             order,
             latest: None,
             topics: BTreeMap::new(),
             description: format!("{}, {order_words}", d.description),
+            html,
         });
     }
 
@@ -419,7 +436,7 @@ pub(crate) fn find_index(
         (t, how)
     };
     let latest = None;
-    Some(FoundIndex { lines, set, linked, template, order, latest, topics, description })
+    Some(FoundIndex { lines, set, linked, template, order, latest, topics, description, html })
 }
 
 /// The first `[text](dest)` of a line: its range, text and destination, and

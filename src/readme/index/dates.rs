@@ -455,8 +455,19 @@ pub(super) fn date_groups(
     }
     let mut head = render(&strip(&yh), yms[0]);
     head.extend(render(&strip(&mh), yms[0]));
-    if head.is_empty() || head.len() > leading.len() || leading[leading.len() - head.len()..] != head[..] {
+    if head.is_empty() || head.len() > leading.len() {
         return None;
+    }
+    // The newest (or oldest) year alone may be open: `<details open>`.
+    let above = &leading[leading.len() - head.len()..];
+    let first_open = above != &head[..];
+    if first_open {
+        let mut opened = head.clone();
+        let at = opened[..strip(&yh).len()].iter().position(|l| l.contains("<details>"))?;
+        opened[at] = opened[at].replacen("<details>", "<details open>", 1);
+        if above != &opened[..] {
+            return None;
+        }
     }
     let first = first_line - head.len();
     let tail: Vec<String> = render(&mf, yms[0]).into_iter().chain(render(&yf, yms[0])).collect();
@@ -491,7 +502,13 @@ pub(super) fn date_groups(
     if !year_has_header {
         t.push_str("{% set year_first = loop.first %}\n");
     }
-    guarded(&mut t, &yh, "not loop.first");
+    let mut year_header = String::new();
+    guarded(&mut year_header, &yh, "not loop.first");
+    if first_open {
+        year_header =
+            year_header.replacen("<details>", "<details{{ \" open\" if loop.first else \"\" }}>", 1);
+    }
+    t.push_str(&year_header);
     t.push_str("{% for month in year.months %}\n");
     guarded(&mut t, &mh, if year_has_header { "not loop.first" } else { "not (loop.first and year_first)" });
     t.push_str(&format!("{{% for note in month.notes %}}\n{note_line}\n{{% endfor %}}\n"));

@@ -187,3 +187,31 @@ fn chinese_year_and_month_numbers() {
     let f = round_trip(&readme, &[(2024, 2, 1), (2024, 1, 9), (2023, 12, 30)]);
     assert!(f.template.contains("#### {{ month.month }}月"), "{}", f.template);
 }
+
+#[test]
+fn a_count_line_above_groups_by_year() {
+    let readme = format!(
+        "# Log\n\n_3 days written_\n\n## 2024\n\n{}{}\n## 2023\n\n{}\nBye\n",
+        link(2024, 3, 1),
+        link(2024, 1, 9),
+        link(2023, 8, 2)
+    );
+    let f = round_trip(&readme, &[(2024, 3, 1), (2024, 1, 9), (2023, 8, 2)]);
+    assert!(
+        f.template.starts_with("_{{ count }} days written_\n\n{% for year in years %}"),
+        "{}",
+        f.template
+    );
+}
+
+#[test]
+fn the_first_year_alone_open() {
+    let readme = format!(
+        "# Log\n\n<details open><summary>2024</summary>\n\n{}{}\n</details>\n<details><summary>2023</summary>\n\n{}\n</details>\n\nBye\n",
+        link(2024, 3, 1),
+        link(2024, 1, 9),
+        link(2023, 8, 2)
+    );
+    let f = round_trip(&readme, &[(2024, 3, 1), (2024, 1, 9), (2023, 8, 2)]);
+    assert!(f.template.contains("<details{{ \" open\" if loop.first else \"\" }}>"), "{}", f.template);
+}
