@@ -22,7 +22,7 @@ pub(super) const FREQUENT: usize = 3;
 const SAMPLE: usize = 1000;
 
 /// A field present in at least this share of the items (in percent) is required.
-const REQUIRED_PERCENT: usize = 90;
+pub(super) const REQUIRED_PERCENT: usize = 90;
 
 /// What the notes' labels say.
 #[derive(Debug, Clone, PartialEq, Default)]

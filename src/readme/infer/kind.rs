@@ -28,9 +28,11 @@ pub(crate) struct ItemsShape {
 }
 
 impl ItemsShape {
-    /// Whether most items are rated with the token.
+    /// Whether the rating is required: nearly every item carries it, as a
+    /// field is required (fields::REQUIRED_PERCENT). Rated papers beside
+    /// unrated posts in every note are a habit, not forgotten ratings.
     pub(crate) fn rated(&self) -> bool {
-        self.starred * 2 >= self.items
+        self.starred * 100 >= self.items * super::fields::REQUIRED_PERCENT
     }
 }
 

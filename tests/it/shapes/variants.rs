@@ -104,3 +104,20 @@ fn the_seeds_readme_index_is_still_wrapped_for_notes_of_another_shape() {
     let out = daybook().args(["lint", "--offline", "--color", "never"]).arg(dir.path()).output().unwrap();
     assert!(out.status.success(), "lint found defects:\n{}\n{config}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// Papers rated, blog posts not: a third of the items, in every note, carry no
+/// rating. That is the owner's habit, not a forgotten rating.
+#[test]
+fn a_rating_on_most_items_but_not_all_is_not_required() {
+    let mut files = english_repo(".", "-");
+    for (path, text) in files.iter_mut().filter(|(p, _)| p.starts_with("notes/")) {
+        let day = &path[path.len() - 7..path.len() - 3];
+        let post = format!(
+            "3. [A blog post {day}](https://example.com/c/{day})\n   - Abstract: no rating for blog posts\n\n## Others"
+        );
+        *text = text.replace("## Others", &post);
+    }
+    let (config, clean, out) = init_then_lint(&files);
+    assert!(clean, "lint found defects:\n{out}\ndaybook.yml:\n{config}");
+    assert!(config.contains("required: false"), "{config}");
+}
