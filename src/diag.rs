@@ -308,8 +308,12 @@ impl SourceFile {
     /// The file `path` (repository-relative, `/`-separated: what findings
     /// name), found at `abs` on disk, holding `text`.
     pub fn new(path: impl Into<String>, abs: impl Into<PathBuf>, text: String) -> Arc<Self> {
-        let mut line_starts: Vec<usize> =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // memchr's SIMD search, into room for one line per 48 bytes (notes
+        // average 67): grown by doubling from nothing, then shrunk, the index
+        // cost a copy per step and `match_indices` 3 instructions a byte.
+        let mut line_starts = Vec::with_capacity(text.len() / 48 + 2);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         // Every file of a run stays in memory: no growth slack.
         line_starts.shrink_to_fit();
         let mut column_marks = Vec::new();
