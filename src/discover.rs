@@ -69,7 +69,17 @@ pub(crate) fn discover(root: &Path, config: &Config) -> Result<Discovered, Error
 /// Walks the root of every note set and keeps the files some set claims
 /// (see [`ParseContext::classify`]).
 pub(crate) fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> Result<Discovered, Error> {
-    let ctx = ParseContext::new(config)?;
+    discover_in(root, config, ignored, &ParseContext::new(config)?)
+}
+
+/// [`discover_with`] with the note sets compiled already too (a run's
+/// `Settings`: compiling their patterns again cost as much as walking 250 notes).
+pub(crate) fn discover_in(
+    root: &Path,
+    config: &Config,
+    ignored: &GlobSet,
+    ctx: &ParseContext,
+) -> Result<Discovered, Error> {
     // Walk each root once: a root inside another walked root is walked with it.
     let mut roots: Vec<&str> = ctx.sets.iter().map(|s| s.root.as_str()).collect();
     roots.sort();
@@ -88,7 +98,7 @@ pub(crate) fn discover_with(root: &Path, config: &Config, ignored: &GlobSet) -> 
     }
     let mut out = Discovered::default();
     for r in existing {
-        walk_root(root, r, config, ignored, &ctx, &mut out)?;
+        walk_root(root, r, config, ignored, ctx, &mut out)?;
     }
     if walked.len() > 1 {
         out.notes.sort_by(|a, b| a.abs.cmp(&b.abs));

@@ -49,7 +49,7 @@ where
     F: Fn(&mut Note) -> Vec<Diagnostic> + Sync,
 {
     let (config, ctx) = (&settings.config, &settings.parse);
-    let found = discover::discover_with(root, config, &settings.ignore)?;
+    let found = discover::discover_in(root, config, &settings.ignore, ctx)?;
     let mut problems = found.problems;
     let results: Vec<Parsed> = found
         .notes
