@@ -98,7 +98,7 @@ impl NoteTemplate {
     ) -> Result<String, NoteTemplateError> {
         let t = self.env.get_template(NAME).map_err(|e| NoteTemplateError::from_jinja(&e))?;
         let ctx = context! {
-            title => parse.sets.first().and_then(|s| s.title.as_ref()).unwrap_or(&parse.title_pattern).format(date),
+            title => title_of(parse, date),
             today => today,
             footer => footer,
             date => date.format("%Y-%m-%d").to_string(),
@@ -143,7 +143,7 @@ impl NoteTemplate {
                     "the note it makes has no `# ` title line; start it with `# {{ title }}`".into(),
                 );
             }
-            Some(d) if d != Some(sample) => {
+            Some(d) if d != Some(sample) && title_is_dated(parse) => {
                 return refuse(
                     "the note it makes has a title that does not spell its day as `title.pattern` does; \
                      use `# {{ title }}`"
@@ -196,6 +196,25 @@ pub(crate) fn locate_in_yaml(yaml: &str, line: Option<usize>) -> usize {
         offset += l.len();
     }
     0
+}
+
+/// The title pattern of the first set (`title.pattern` for an `items` set without its own).
+fn title_pattern(parse: &ParseContext) -> &crate::pattern::DatePattern {
+    parse.sets.first().and_then(|s| s.title.as_ref()).unwrap_or(&parse.title_pattern)
+}
+
+fn title_is_dated(parse: &ParseContext) -> bool {
+    title_pattern(parse).is_dated()
+}
+
+/// The title of the note made for `date`: its title pattern spelled, or the
+/// date itself when the pattern spells none (`{slug}`: any title).
+fn title_of(parse: &ParseContext, date: NaiveDate) -> String {
+    if title_is_dated(parse) {
+        title_pattern(parse).format(date)
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
 }
 
 #[cfg(test)]

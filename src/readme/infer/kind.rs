@@ -239,6 +239,16 @@ pub(super) fn describe_and_refine(
             parts.push(format!("titled `# {candidate}` ({n} of {})", titles.len()));
             s.config.title = Some(candidate);
         }
+        // Titles no pattern spells (`Reading notes: January 2, 2024`): the
+        // seed's Chinese one would fail every note, so any title is taken.
+        let with_title = titles.iter().filter(|t| !t.0.is_empty()).count();
+        if items && s.config.title.is_none() && most(with_title) {
+            parts.push(format!(
+                "titled freely: no date pattern fits ({with_title} of {} have an H1)",
+                titles.len()
+            ));
+            s.config.title = Some("{slug}".to_owned());
+        }
     }
     parts.push(if dated {
         "dated by their path".to_owned()

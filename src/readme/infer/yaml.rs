@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Inference;
+use super::{Inference, is_dated};
 use crate::config::{Config, NotesConfig};
 
 impl Inference {
@@ -129,6 +129,8 @@ impl Inference {
         #[derive(serde::Serialize)]
         struct Doc<'a> {
             #[serde(skip_serializing_if = "Option::is_none")]
+            notes: Option<&'a [NotesConfig]>,
+            #[serde(skip_serializing_if = "Option::is_none")]
             title: Option<Title<'a>>,
             #[serde(skip_serializing_if = "Option::is_none")]
             sections: Option<Sections<'a>>,
@@ -155,8 +157,12 @@ impl Inference {
             v.fields.iter().map(Field::from).collect()
         });
         let c = &self.config;
+        // `title.pattern` must spell a date; a set's title need not (`{slug}`: any).
+        let title = title.filter(|_| shape);
+        let undated = title.filter(|t| !is_dated(t));
         let doc = Doc {
-            title: title.filter(|_| shape).map(|pattern| Title { pattern }),
+            notes: undated.map(|_| c.notes.0.as_slice()),
+            title: title.filter(|t| is_dated(t)).map(|pattern| Title { pattern }),
             sections: Sections::of(c).filter(|_| shape),
             stars: Stars::of(c).filter(|_| shape),
             fields,

@@ -121,3 +121,39 @@ fn a_rating_on_most_items_but_not_all_is_not_required() {
     assert!(clean, "lint found defects:\n{out}\ndaybook.yml:\n{config}");
     assert!(config.contains("required: false"), "{config}");
 }
+
+/// Titles that spell the date in words (`Reading notes: January 2, 2024`): no
+/// date pattern fits them, so any title is taken rather than the seed's
+/// Chinese one, which every note would fail; a note without a title is still found.
+#[test]
+fn titles_no_date_pattern_fits_are_taken_as_written() {
+    let months = ["January", "February"];
+    let mut files = english_repo(".", "-");
+    for (path, text) in files.iter_mut().filter(|(p, _)| p.starts_with("notes/")) {
+        let (m, d) = (&path[10..12], &path[path.len() - 5..path.len() - 3]);
+        let title = format!(
+            "# Reading notes: {} {}, 2024",
+            months[m.parse::<usize>().unwrap() - 1],
+            d.parse::<u32>().unwrap()
+        );
+        let first = text.lines().next().unwrap().to_owned();
+        *text = text.replacen(&first, &title, 1);
+    }
+    let (config, clean, out) = init_then_lint(&files);
+    assert!(clean, "lint found defects:\n{out}\ndaybook.yml:\n{config}");
+    assert!(config.contains("title: '{slug}'"), "{config}");
+}
+
+#[test]
+fn a_note_made_for_titles_taken_as_written_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("daybook.yml"),
+        "notes:\n- root: notes\n  pattern: '{yyyy}{mm}/{mm}{dd}.md'\n  kind: items\n  title: '{slug}'\nsections:\n  today: Today\n",
+    )
+    .unwrap();
+    let out = daybook().args(["new", "--date", "2024-03-01"]).current_dir(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("notes/202403/0301.md")).unwrap();
+    assert!(text.starts_with("# 2024-03-01\n"), "{text}");
+}
