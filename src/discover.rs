@@ -21,6 +21,12 @@ use crate::note::parse::ParseContext;
 /// that would make every later stage slow.
 pub(crate) const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
+/// The largest README daybook reads or writes. Larger than a note may be: the
+/// index of a long history is (about 110 bytes a note in the seed's style, so
+/// 5 MB at 50,000 notes); bounded, because a pull request may commit any file
+/// as the README.
+pub(crate) const MAX_README_SIZE: u64 = 32 * 1024 * 1024;
+
 /// Rule name of file-level problems.
 pub(crate) const UNREADABLE_FILE: &str = "unreadable-file";
 
@@ -235,6 +241,33 @@ fn err_path(err: &ignore::Error) -> Option<&Path> {
 
 /// Read a file as a [`SourceFile`], or the one diagnostic saying why it cannot be linted.
 pub(crate) fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    read_limited(
+        path,
+        abs,
+        MAX_FILE_SIZE,
+        "a note may have",
+        "split the note, or add the file to `ignore` in daybook.yml",
+    )
+}
+
+/// The README, read as a note is but up to [`MAX_README_SIZE`].
+pub(crate) fn read_readme_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    read_limited(
+        path,
+        abs,
+        MAX_README_SIZE,
+        "a README may have",
+        "list fewer notes in the README (`readme.latest`)",
+    )
+}
+
+fn read_limited(
+    path: &str,
+    abs: &Path,
+    limit: u64,
+    whose: &str,
+    split: &str,
+) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     let bad = |msg: String, help: &str| {
         Box::new(Diagnostic::file_level(UNREADABLE_FILE, Severity::Error, path, msg).with_help(help))
     };
@@ -260,19 +293,13 @@ pub(crate) fn read_source(path: &str, abs: &Path) -> Result<Arc<SourceFile>, Box
         ));
     }
     let too_large = |size: u64| {
-        bad(
-            format!(
-                "the file is {size} bytes, more than the {} MB a note may have",
-                MAX_FILE_SIZE / (1024 * 1024)
-            ),
-            "split the note, or add the file to `ignore` in daybook.yml",
-        )
+        bad(format!("the file is {size} bytes, more than the {} MB {whose}", limit / (1024 * 1024)), split)
     };
-    if meta.len() > MAX_FILE_SIZE {
+    if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
     // Bounded and type-checked again on the open file: it may have changed.
-    let bytes = match crate::util::jail::read_regular(abs, MAX_FILE_SIZE) {
+    let bytes = match crate::util::jail::read_regular(abs, limit) {
         Ok(b) => b,
         Err(crate::util::jail::Refused::TooLarge { size, .. }) => return Err(too_large(size)),
         Err(e) => {

@@ -89,7 +89,7 @@ where
         );
         None
     } else if readme_abs.is_file() || std::fs::symlink_metadata(&readme_abs).is_ok() {
-        match read_source(readme_path, &readme_abs) {
+        match discover::read_readme_source(readme_path, &readme_abs) {
             Ok(file) => Some(parse_markdown(file, ctx)),
             Err(d) => {
                 problems.push(*d);

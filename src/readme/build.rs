@@ -193,6 +193,14 @@ fn build(
     let new = markers::splice(&readme.text, regions, |r| {
         rendered.iter_mut().find(|(name, _)| *name == r.name).map(|(_, text)| std::mem::take(text))
     });
+    // What daybook writes it must be able to read back (`readme --check`).
+    if new.len() as u64 > crate::discover::MAX_README_SIZE {
+        return Err(ReadmeError::WouldBeTooLarge {
+            display_path: readme.display_path.clone(),
+            size: new.len() as u64,
+            limit: crate::discover::MAX_README_SIZE,
+        });
+    }
 
     let mut diagnostics = crate::levels::apply_overrides(diagnostics, cfg);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -160,6 +160,28 @@ pub enum ReadmeError {
     )]
     Refused { display_path: String, reason: String },
 
+    /// The README is larger than daybook reads.
+    #[error("{display_path} is not read: it is {size} bytes or more, over the limit of {limit} bytes")]
+    #[diagnostic(
+        code(daybook::readme::too_large),
+        help(
+            "keep the README under 32 MB: list fewer notes in it (`readme.latest`, or a template grouping them by year)"
+        )
+    )]
+    TooLarge { display_path: String, size: u64, limit: u64 },
+
+    /// The regenerated README would be larger than daybook reads back.
+    #[error(
+        "{display_path}: the regenerated README would be {size} bytes, over the limit of {limit} bytes; nothing was written"
+    )]
+    #[diagnostic(
+        code(daybook::readme::too_large),
+        help(
+            "keep the README under 32 MB: list fewer notes in it (`readme.latest`, or a template grouping them by year)"
+        )
+    )]
+    WouldBeTooLarge { display_path: String, size: u64, limit: u64 },
+
     /// The README changed while it was being regenerated.
     #[error("{display_path}: changed on disk while it was being regenerated; nothing was written")]
     #[diagnostic(code(daybook::readme::race), help("run the command again"))]

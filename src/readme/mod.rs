@@ -127,8 +127,11 @@ impl ReadmeFile {
         // A pull request may make the README a link to a file of the runner,
         // a FIFO or a device: it is read only as a bounded regular file inside.
         use crate::util::jail::{Refused, read_in_repo};
-        let bytes = match read_in_repo(root, &path, crate::discover::MAX_FILE_SIZE) {
+        let bytes = match read_in_repo(root, &path, crate::discover::MAX_README_SIZE) {
             Ok(b) => b,
+            Err(Refused::TooLarge { size, limit }) => {
+                return Err(ReadmeError::TooLarge { display_path, size, limit });
+            }
             Err(Refused::Missing) if std::fs::symlink_metadata(&path).is_err() => {
                 return Err(ReadmeError::Missing { path, display_path });
             }

@@ -213,3 +213,47 @@ fn a_readme_that_is_not_utf8_names_the_line() {
         .code(2)
         .stderr(predicate::str::contains("README.md:3:15: not valid UTF-8"));
 }
+
+/// The README of a long history is larger than a note may be: `readme` wrote a
+/// 5.4 MB index for 50,000 notes that `readme --check` then refused to read.
+#[test]
+fn a_readme_larger_than_a_note_is_regenerated_and_checked() {
+    let dir = TempDir::new().unwrap();
+    write_note(dir.path(), "2022-04-14", "1. [a](https://example.org/a)       :star:\n");
+    let prose = format!("{}\n", "long prose. ".repeat(6 * 1024 * 1024 / 12));
+    fs::write(dir.path().join("README.md"), format!("{MARKED}\n{prose}")).unwrap();
+    readme_cmd(dir.path(), &[]).assert().code(0);
+    readme_cmd(dir.path(), &["--check"]).assert().code(0);
+    // lint reads it too (its links), with the README's limit, not a note's.
+    let lint = daybook_in(dir.path()).args(["lint", ".", "--offline"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&lint.stderr);
+    let stdout = String::from_utf8_lossy(&lint.stdout);
+    assert!(!stdout.contains("unreadable-file") && !stderr.contains("unreadable-file"), "{stdout}{stderr}");
+}
+
+/// Past the README limit the message is about size, not about file types.
+#[test]
+fn a_readme_over_the_limit_is_refused_with_its_size() {
+    let huge = format!("{MARKED}{}\n", "x".repeat(33 * 1024 * 1024));
+    fails(
+        Some(&huge),
+        |_| {},
+        &["README.md is not read: it is", "33554432 bytes", "keep the README under 32 MB"],
+    );
+}
+
+/// A template that renders more than the README may hold writes nothing.
+#[test]
+fn a_readme_that_would_grow_over_the_limit_is_not_written() {
+    fails(
+        Some(MARKED),
+        |root| {
+            fs::write(
+                root.join("daybook.yml"),
+                "readme:\n  templates:\n    updated: \"{{ 'x' * 40000000 }}\"\n",
+            )
+            .unwrap();
+        },
+        &["README.md: the regenerated README would be", "33554432 bytes", "nothing was written"],
+    );
+}
