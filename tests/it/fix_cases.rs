@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{daybook, fixtures, temp_copy};
+use crate::common::{daybook, files_under, fixtures, temp_copy};
 
 /// The rules that have a fix; each one's docs page has a `## Fix` paragraph.
 const FIXABLE: &[&str] = &[
@@ -36,20 +36,7 @@ fn case(name: &str) -> PathBuf {
 
 /// Every `.md` file under `root`, by repository-relative path.
 fn notes(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    files_under(root, |p| p.extension().is_some_and(|x| x == "md"))
 }
 
 /// `(path, line, message)` of every finding of `rule`, and of those with a fix.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{daybook, fixtures, temp_copy};
+use crate::common::{daybook, files_under, fixtures, temp_copy};
 
 const SAFE: &str = "notes/202401/0101.md";
 const LEFT: &str = "notes/202401/0102.md";
@@ -64,20 +64,7 @@ fn unsafe_only() -> Vec<(String, String, u64, bool)> {
 
 /// Every file of the repository, by relative path.
 fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    files_under(root, |_| true)
 }
 
 fn fix(root: &Path, extra: &[&str]) -> (Option<i32>, String) {

@@ -60,6 +60,25 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The contents of every file under `root` that `keep` accepts, by
+/// repository-relative `/` path (to compare a tree before and after a run).
+pub fn files_under(root: &Path, keep: impl Fn(&Path) -> bool) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if keep(&p) {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
 /// A temporary copy of a fixture repository, for tests that change files:
 /// the fixture itself is never touched.
 pub fn temp_copy(fixture: &Path) -> TempDir {
