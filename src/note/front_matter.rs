@@ -48,9 +48,15 @@ impl FrontMatter {
     /// The date a key holds: `2024-01-02`, `2024-01-02 10:30:00 +0100`,
     /// `2024-01-02T10:30:00Z`: the calendar day as written, in the zone it was
     /// written in. `None` when the key is absent; `Some(Err)` when its value
-    /// is no date.
+    /// is no date. A mapping holding `created` is dated by it: MkDocs
+    /// Material's blog writes `date: {created: 2024-01-02, updated: ...}`.
     pub(crate) fn date(&self, key: &str) -> Option<Result<NaiveDate, String>> {
-        let v = self.get(key)?;
+        let mut v = self.get(key)?;
+        if let yaml_serde::Value::Mapping(m) = v
+            && let Some(created) = m.get("created")
+        {
+            v = created;
+        }
         let text = match v {
             yaml_serde::Value::String(s) => s.clone(),
             other => yaml_serde::to_string(other).unwrap_or_default().trim().to_owned(),
@@ -255,6 +261,10 @@ mod tests {
         assert_eq!(fm.date("date"), Some(Ok(NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())));
         assert_eq!(fm.get("title").and_then(|v| v.as_str()), Some("Hello"));
         assert_eq!(fm.date("missing"), None);
+        let mkdocs = find("---\ndate:\n  created: 2024-04-04\n  updated: 2024-05-01\n---\n", 0).unwrap();
+        assert_eq!(mkdocs.date("date"), Some(Ok(NaiveDate::from_ymd_opt(2024, 4, 4).unwrap())));
+        let other = find("---\ndate:\n  when: 2024-04-04\n---\n", 0).unwrap();
+        assert!(matches!(other.date("date"), Some(Err(_))));
     }
 
     /// Hugo writes TOML front matter: its keys, dates and lists are read like

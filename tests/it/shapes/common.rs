@@ -9,7 +9,7 @@ use assert_cmd::prelude::OutputAssertExt as _;
 
 use crate::common::daybook;
 
-fn write(root: &Path, files: &[(&str, &str)]) {
+pub(super) fn write(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let p = root.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -18,7 +18,7 @@ fn write(root: &Path, files: &[(&str, &str)]) {
 }
 
 /// init -> lint -> readme -> readme --check; returns init's output and daybook.yml.
-fn adopt_unchanged(files: &[(&str, &str)]) -> (String, String) {
+pub(super) fn adopt_unchanged(files: &[(&str, &str)]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, files);

@@ -273,6 +273,7 @@ fn a_readme_without_an_index_still_gets_a_config() {
 }
 mod common;
 mod prop;
+mod sites;
 mod stars;
 mod variants;
 
