@@ -418,7 +418,10 @@ impl Config {
         let readme_path = self.readme.path.as_deref().unwrap_or("README.md");
         let roots = self.notes.iter().enumerate().map(|(i, n)| ("notes", "root", n.root.as_str(), i));
         for (section, key, value, index) in roots.chain([("readme", "path", readme_path, 0)]) {
-            let p = Path::new(value);
+            // Checked as used: daybook reads a `\` in these paths as `/`, so
+            // `..\x` climbs and `.git\hooks\pre-push` is a hook.
+            let slashed = value.replace('\\', "/");
+            let p = Path::new(&slashed);
             let climbs = p.components().any(|c| matches!(c, std::path::Component::ParentDir));
             let problem = if p.has_root() || climbs || value.trim().is_empty() {
                 format!(

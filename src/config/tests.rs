@@ -35,19 +35,35 @@ fn paths_stay_in_the_repository_and_out_of_git_s_folder() {
         Error::Config(e) => (e.line, e.message),
         err => panic!("{err:?}"),
     };
-    for bad in ["../x.md", "/tmp/x.md", "notes/../../x.md"] {
-        let (line, msg) = err(&format!("readme:\n  path: \"{bad}\"\n"));
+    // Single quotes: a backslash is read as `/` where the path is used, so
+    // `..\\x` climbs and `.git\\hooks\\pre-push` is a hook (it was written).
+    for bad in ["../x.md", "/tmp/x.md", "notes/../../x.md", "..\\x.md", "notes\\..\\..\\x.md", "\\tmp\\x.md"]
+    {
+        let (line, msg) = err(&format!("readme:\n  path: '{bad}'\n"));
         assert_eq!(line, 2, "{msg}");
         assert!(msg.contains("inside the repository"), "{msg}");
     }
-    for bad in [".git/config", ".git/hooks/post-checkout", "sub/.GIT/x.md", "./.git"] {
-        let (line, msg) = err(&format!("readme:\n  path: \"{bad}\"\n"));
+    for bad in [
+        ".git/config",
+        ".git/hooks/post-checkout",
+        "sub/.GIT/x.md",
+        "./.git",
+        ".git\\hooks\\pre-push",
+        ".\\.git\\config",
+    ] {
+        let (line, msg) = err(&format!("readme:\n  path: '{bad}'\n"));
         assert_eq!(line, 2, "{msg}");
         assert!(msg.contains("git's own folder"), "{bad}: {msg}");
     }
     let (line, msg) = err("notes:\n  root: .git\n");
     assert_eq!(line, 2, "{msg}");
     assert!(msg.contains("git's own folder"), "{msg}");
+    let (line, msg) = err("notes:\n  root: 'notes\\.git'\n");
+    assert_eq!(line, 2, "{msg}");
+    assert!(msg.contains("git's own folder"), "{msg}");
+    let (line, msg) = err("notes:\n  root: '..\\..'\n");
+    assert_eq!(line, 2, "{msg}");
+    assert!(msg.contains("inside the repository"), "{msg}");
     // A folder that merely starts with `.git` is fine.
     assert!(Config::from_yaml("readme:\n  path: .github/README.md\n", Path::new("daybook.yml")).is_ok());
 }
