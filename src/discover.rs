@@ -194,15 +194,17 @@ fn walk_root(
             // the log (diagnostic snippets) or even in the README.
             let target = std::fs::canonicalize(entry.path());
             if let (Some(croot), Ok(target)) = (&canonical_root, &target)
-                && !target.starts_with(croot)
+                && (!target.starts_with(croot) || crate::util::jail::in_git_dir(croot, target))
             {
+                let where_ =
+                    if target.starts_with(croot) { "in git's own folder" } else { "outside the repository" };
                 out.problems.push(
                     Diagnostic::file_level(
                         UNREADABLE_FILE,
                         Severity::Error,
                         &path,
                         format!(
-                            "the file is a symbolic link to `{}`, outside the repository, so it is not read",
+                            "the file is a symbolic link to `{}`, {where_}, so it is not read",
                             target.display()
                         ),
                     )

@@ -184,7 +184,7 @@ pub(crate) fn resolve_within(root: &Path, path: &Path) -> Result<PathBuf, WriteE
         action: "resolve",
         source,
     })?;
-    if target.starts_with(&croot) {
+    if target.starts_with(&croot) && !crate::util::jail::in_git_dir(&croot, &target) {
         Ok(target)
     } else {
         Err(WriteError::Outside { path: path.to_path_buf(), target, root: root.to_path_buf() })

@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 /// Why a file was not read.
 #[derive(Debug)]
 pub(crate) enum Refused {
-    /// `path`, after resolving symbolic links, is outside the repository.
+    /// `path`, after resolving symbolic links, is outside the repository, or
+    /// in git's own folder (`into_git`).
     Outside {
         target_dir: PathBuf,
+        into_git: bool,
     },
     /// A FIFO, socket, device or folder where a file was expected.
     NotAFile {
@@ -36,8 +38,11 @@ pub(crate) enum Refused {
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refused::Outside { target_dir } => {
+            Refused::Outside { target_dir, into_git: false } => {
                 write!(f, "a symbolic link leads it into `{}`, outside the repository", target_dir.display())
+            }
+            Refused::Outside { target_dir, into_git: true } => {
+                write!(f, "a symbolic link leads it into `{}`, git's own folder", target_dir.display())
             }
             Refused::NotAFile { kind } => write!(f, "it is {kind}, not a regular file"),
             Refused::TooLarge { size, limit } => {
@@ -93,11 +98,21 @@ pub(crate) fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, Refuse
         }
         Err(e) => return Err(Refused::Io(e)),
     };
-    if !resolved.starts_with(&croot) {
+    let into_git = in_git_dir(&croot, &resolved);
+    if into_git || !resolved.starts_with(&croot) {
         let target_dir = resolved.parent().map(Path::to_path_buf).unwrap_or_default();
-        return Err(Refused::Outside { target_dir });
+        return Err(Refused::Outside { target_dir, into_git });
     }
     Ok(resolved)
+}
+
+/// Whether `resolved` (canonical, under the canonical root `croot`) is in a
+/// `.git` folder: git's configuration (with actions/checkout, the token),
+/// hooks it runs, never a note or a README. Case-blind, as file systems may be.
+pub(crate) fn in_git_dir(croot: &Path, resolved: &Path) -> bool {
+    resolved
+        .strip_prefix(croot)
+        .is_ok_and(|rel| rel.components().any(|c| c.as_os_str().eq_ignore_ascii_case(".git")))
 }
 
 /// Whether `path` names a place inside `root` as written (before symlinks).
@@ -191,7 +206,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("daybook.yml")).unwrap();
         let err = read_in_repo(dir.path(), &dir.path().join("daybook.yml"), 1 << 20).unwrap_err();
-        let Refused::Outside { target_dir } = &err else { panic!("{err:?}") };
+        let Refused::Outside { target_dir, into_git: false } = &err else { panic!("{err:?}") };
         assert_eq!(target_dir, &std::fs::canonicalize(outside.path()).unwrap());
         assert!(!err.to_string().contains("TOKEN"), "{err}");
         // A folder on the way counts too.

@@ -538,3 +538,31 @@ fn a_report_is_not_written_out_of_the_repository_through_a_symlinked_folder() {
         .success();
     assert!(theirs.exists());
 }
+
+/// A note or daybook.yml linked into `.git` was read, and its lines quoted in
+/// the report: `.git/config` holds the checkout's remote and, with
+/// actions/checkout, its token. Git's folder is refused like the outside.
+#[cfg(unix)]
+#[test]
+fn a_note_or_config_linked_into_git_s_folder_is_not_read() {
+    let dir = copy_fixture("clean");
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let secret = "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n";
+    std::fs::write(dir.path().join(".git/config"), format!("[core]\n\tbare = false\n{secret}")).unwrap();
+    std::os::unix::fs::symlink("../../.git/config", dir.path().join("notes/202301/0105.md")).unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(!shown.contains("[core]") && !shown.contains("c2VjcmV0"), "{shown}");
+    assert!(shown.contains("git's own folder"), "{shown}");
+
+    std::fs::remove_file(dir.path().join("notes/202301/0105.md")).unwrap();
+    let config = dir.path().join("daybook.yml");
+    let _ = std::fs::remove_file(&config);
+    std::os::unix::fs::symlink(".git/config", &config).unwrap();
+    let out = daybook().arg("lint").arg(dir.path()).arg("--offline").output().unwrap();
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(!shown.contains("[core]") && !shown.contains("bare = false"), "{shown}");
+    assert!(shown.contains("git's own folder"), "{shown}");
+}

@@ -160,3 +160,29 @@ fn a_readme_linked_out_of_the_repository_is_not_read() {
         assert!(shown.contains("outside the repository"), "{args:?}: {shown}");
     }
 }
+
+/// `README.md -> .git/hooks/pre-push` was regenerated: a README with markers
+/// written into git's own folder is a hook the next push runs (and
+/// `.git/config` holds the checkout's token). `.git` is no place to read or
+/// write through a link, like outside the repository.
+#[cfg(unix)]
+#[test]
+fn a_readme_linked_into_git_s_folder_is_neither_read_nor_written() {
+    let dir = repo("basic");
+    let hooks = dir.path().join(".git/hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    let hook = hooks.join("pre-push");
+    fs::rename(dir.path().join("README.md"), &hook).unwrap();
+    let before = read(&hook);
+    std::os::unix::fs::symlink(".git/hooks/pre-push", dir.path().join("README.md")).unwrap();
+    for args in [&["--check"][..], &["--stdout"], &[]] {
+        let out = readme_cmd(dir.path(), args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).replace('│', " ");
+        let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("git's own folder"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    assert_eq!(read(&hook), before);
+    assert_eq!(fs::read_dir(&hooks).unwrap().count(), 1, "no temporary file beside the hook");
+}
