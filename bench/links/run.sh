@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Link-checking benchmark: daybook and lychee on the same files, against the same
 # local server (bench/links/server.py), in one run. For each scenario it prints
-# wall time, requests the server saw, the peak in flight per host and the
+# wall time (and CPU time), requests the server saw, the peak in flight per host and the
 # verdicts right/wrong (bench/links/score.py):
 #
 #   hosts25      5,000 URLs on 25 hosts, 80 ms per answer, 3% dead, 2% 503 once
@@ -67,11 +67,14 @@ run() {
   local name=$1 tool=$2 expected=$3 report=$4; shift 4
   get reset >/dev/null
   local t0 t1
+  local timed=() cpu=
+  [ -x /usr/bin/time ] && timed=(/usr/bin/time -f '%U %S' -o "$report.cpu")
   t0=$(now)
-  "$@" >/dev/null 2>"$report.err" || true
+  "${timed[@]}" "$@" >/dev/null 2>"$report.err" || true
   t1=$(now)
+  [ -s "$report.cpu" ] && cpu=$(python3 -c 'import sys;u,s=open(sys.argv[1]).read().split()[-2:];print(f", {float(u)+float(s):.2f} s CPU")' "$report.cpu")
   read -r right wrong <<<"$(python3 "$HERE/score.py" "$tool" "$expected" "$report")"
-  printf '  %-34s %7s s  %s; verdicts %s right, %s wrong\n' "$name" "$(secs "$t0" "$t1")" "$(served)" "$right" "$wrong"
+  printf '  %-34s %7s s%s  %s; verdicts %s right, %s wrong\n' "$name" "$(secs "$t0" "$t1")" "$cpu" "$(served)" "$right" "$wrong"
   grep '^links:' "$report.err" | sed 's/^/      /' || true
   if [ -n "${LINKS_LOG:-}" ] && [ "$tool" = daybook ]; then python3 "$HERE/tail.py" "$LINKS_LOG"; fi
 }
