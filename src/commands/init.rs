@@ -206,6 +206,21 @@ fn adopt_any(
         (Some(r), _, _) if inference.already_adopted => {
             outln!("{}: already has daybook markers; left as it is", r.display_path)
         }
+        (Some(r), _, _) if inference.unreproduced.is_some() => {
+            let u = inference.unreproduced.as_ref().expect("checked above");
+            outln!(
+                "{}: found an index (lines {}-{}: {}), but the template inferred from it writes only {} of its {} lines linking notes again (line {} would read `{}`, not `{}`): left as it is, unwrapped; write `readme.templates.history` for it (docs/readme.md), then wrap it in `<!-- daybook:history -->` and `<!-- /daybook:history -->` lines",
+                r.display_path,
+                readme::line_of(&r.text, u.lines.start),
+                readme::line_of(&r.text, u.lines.end.saturating_sub(1)),
+                u.description,
+                u.kept,
+                u.total,
+                u.line,
+                u.written,
+                u.readme_line
+            )
+        }
         (Some(r), _, _) => outln!(
             "{}: no index of the notes found (no run of lines linking notes); add `<!-- daybook:history -->` and `<!-- /daybook:history -->` lines where it should go",
             r.display_path

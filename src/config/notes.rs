@@ -40,7 +40,8 @@ pub(crate) struct NotesConfig {
     /// `title.pattern` for `items` notes; any title for `article` notes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) title: Option<String>,
-    /// Order of undated notes in the README: `title` (case-insensitive) or `path`.
+    /// Order of undated notes in the README: `title` (case-insensitive) or `path`; notes
+    /// numbered by `{n}` come in the order of their numbers first (day 2 before day 10).
     pub(crate) order_by: UndatedOrder,
     /// Markdown files under `root` that match no set's pattern: `report` them all
     /// (`note-path`), report only `near` misses of the pattern, or `ignore` them.

@@ -73,6 +73,20 @@ fn generate_from(
     Ok(Generated { path: readme.path, display_path: readme.display_path, old: readme.text, new, diagnostics })
 }
 
+/// The text `readme` regenerates to from `heads` alone, reading no file: for
+/// `init` to check that an inferred template writes the index it was read from.
+pub(crate) fn regenerate_heads(
+    readme: &ReadmeFile,
+    heads: Vec<load::Head<'_>>,
+    cfg: &Config,
+    ctx: &ParseContext,
+) -> Result<String, ReadmeError> {
+    let regions = readme.regions()?;
+    let templates = compile(cfg)?;
+    let today = chrono::Local::now().date_naive();
+    build(readme, &regions, heads, ctx, false, &templates, cfg, today).map(|(text, _)| text)
+}
+
 /// Compile the configured templates.
 pub fn compile(cfg: &Config) -> Result<Templates, ReadmeError> {
     Templates::with_style(&cfg.readme.templates, cfg.readme.style).map_err(template_error)
@@ -121,8 +135,14 @@ fn build(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => {
             let by_title = ctx.set(a.head.set).order_by == crate::config::UndatedOrder::Title;
-            let key =
-                |c: &Chosen<'_>| (c.head.set, if by_title { c.title.to_lowercase() } else { String::new() });
+            // Numbered notes (`day{n}.md`) in the order of their numbers: day 2 before day 10.
+            let number = |c: &Chosen<'_>| match &c.head.path_match {
+                Some(crate::note::PathMatch::Matched(m)) => m.number,
+                _ => None,
+            };
+            let key = |c: &Chosen<'_>| {
+                (c.head.set, number(c), if by_title { c.title.to_lowercase() } else { String::new() })
+            };
             key(a).cmp(&key(b)).then_with(|| a.head.file.path.cmp(&b.head.file.path))
         }
     });

@@ -65,6 +65,8 @@ pub(crate) struct FoundIndex {
     pub(crate) description: String,
     /// Its lines link with HTML (`<a href>`), as the seed's history does.
     pub(crate) html: bool,
+    /// The lines linking a note that exists, as written, with their line numbers.
+    pub(crate) note_lines: Vec<(usize, String)>,
 }
 
 struct LinkLine<'a> {
@@ -301,6 +303,11 @@ pub(crate) fn find_index(
     };
 
     let html = found.iter().all(|(_, l)| l.html.is_some());
+    let note_lines: Vec<(usize, String)> = found
+        .iter()
+        .filter(|(_, l)| l.note.is_some())
+        .map(|(i, l)| (i + 1, l.content.trim_end().to_owned()))
+        .collect();
     // Grouped by year, or year and month: the headings name the groups' dates.
     let years =
         if set_names.len() > 1 { format!("set_years[{}]", quote(&set_names[set])) } else { "years".into() };
@@ -335,6 +342,7 @@ pub(crate) fn find_index(
             topics: BTreeMap::new(),
             description: format!("{}, {order_words}", d.description),
             html,
+            note_lines,
         });
     }
 
@@ -436,7 +444,7 @@ pub(crate) fn find_index(
         (t, how)
     };
     let latest = None;
-    Some(FoundIndex { lines, set, linked, template, order, latest, topics, description, html })
+    Some(FoundIndex { lines, set, linked, template, order, latest, topics, description, html, note_lines })
 }
 
 /// The first `[text](dest)` of a line: its range, text and destination, and
@@ -611,11 +619,36 @@ fn text_with_vars(s: &str, note: &IndexNote) -> String {
     if let Some(n) = &note.n_text
         && !n.is_empty()
     {
-        out = out.replace(n.as_str(), "{{ note.n_text }}");
+        // The number as the path writes it (`062`), else unpadded (`day01.md` listed as `| 1 |`);
+        // a whole number only, not digits of another (`2021`).
+        let unpadded = n.trim_start_matches('0');
+        let unpadded = if unpadded.is_empty() { "0" } else { unpadded };
+        let replaced = replace_number(&out, n, "{{ note.n_text }}");
+        out = if replaced != out || unpadded == n {
+            replaced
+        } else {
+            replace_number(&out, unpadded, "{{ note.n }}")
+        };
     }
     if let Some(d) = note.date {
         out = out.replace(&d.format("%Y-%m-%d").to_string(), "{{ note.date }}");
     }
+    out
+}
+
+/// `s` with every whole run of digits that is `digits` replaced by `with`.
+fn replace_number(s: &str, digits: &str, with: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(digits) {
+        let end = i + digits.len();
+        let before = rest[..i].bytes().next_back().is_some_and(|b| b.is_ascii_digit());
+        let after = rest[end..].bytes().next().is_some_and(|b| b.is_ascii_digit());
+        out.push_str(&rest[..i]);
+        out.push_str(if before || after { &rest[i..end] } else { with });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 

@@ -20,6 +20,7 @@ use crate::pattern::DatePattern;
 
 mod fields;
 mod kind;
+mod verify;
 mod yaml;
 
 pub(crate) use fields::Vocabulary;
@@ -393,6 +394,9 @@ pub(crate) struct Inference {
     pub(crate) new_readme: Option<String>,
     /// The README already has daybook markers.
     pub(crate) already_adopted: bool,
+    /// An index was found, but the template inferred from it does not write
+    /// it again: it is left unwrapped.
+    pub(crate) unreproduced: Option<verify::Unreproduced>,
 }
 
 impl Inference {
@@ -477,6 +481,7 @@ pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Res
         index: None,
         new_readme: None,
         already_adopted: false,
+        unreproduced: None,
     };
     if inference.sets.is_empty() {
         return Ok(inference);
@@ -524,9 +529,10 @@ pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Res
         Some((s, crate::note::PathMatch::BadDate(_))) => Some((s, None)),
         _ => None,
     };
-    let index = super::index::find_index(&readme.text, &readme_dir, &notes, &names, &claims);
+    let mut index = super::index::find_index(&readme.text, &readme_dir, &notes, &names, &claims);
     if let Some(i) = &index {
-        let r = &mut inference.config.readme;
+        let mut config = inference.config.clone();
+        let r = &mut config.readme;
         r.order = i.order;
         for (folder, title) in &i.topics {
             if super::data::topic_name(folder, &BTreeMap::new()) != *title {
@@ -534,7 +540,17 @@ pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Res
             }
         }
         r.templates.insert("history".into(), i.template.clone());
-        inference.new_readme = Some(wrap(&readme.text, i.lines.clone()));
+        let wrapped = wrap(&readme.text, i.lines.clone());
+        match verify::unreproduced(&readme, i, &wrapped, heads, &config, &ctx) {
+            None => {
+                inference.config = config;
+                inference.new_readme = Some(wrapped);
+            }
+            Some(u) => {
+                inference.unreproduced = Some(u);
+                index = None;
+            }
+        }
     }
     inference.index = index;
     inference.readme = Some(readme);

@@ -50,6 +50,18 @@ impl Inference {
             (Some(r), None) if self.already_adopted => {
                 out.push_str(&format!("# - {}: already has daybook markers.\n", r.display_path))
             }
+            (Some(r), None) if self.unreproduced.is_some() => {
+                let u = self.unreproduced.as_ref().expect("checked above");
+                out.push_str(&format!(
+                    "# - {}: its index (lines {}-{}: {}) was left unwrapped: no template inferred from it\n#   writes more than {} of its {} lines linking notes again; write `readme.templates.history` for it.\n",
+                    r.display_path,
+                    crate::readme::line_of(&r.text, u.lines.start),
+                    crate::readme::line_of(&r.text, u.lines.end.saturating_sub(1)),
+                    u.description,
+                    u.kept,
+                    u.total
+                ))
+            }
             (Some(r), None) => out.push_str(&format!(
                 "# - {}: no index of the notes was found; add `<!-- daybook:history -->` and\n#   `<!-- /daybook:history -->` lines where it should go.\n",
                 r.display_path

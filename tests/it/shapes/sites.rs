@@ -29,3 +29,52 @@ fn mkdocs_material_blog_posts_dated_by_created() {
     ]);
     assert!(config.contains("{{ note.date }}"), "{config}");
 }
+
+/// A "100 days of code" log: `day1.md` ... `day12.md`, indexed by a table
+/// whose rows number the days as the file names do, unpadded, in the order of
+/// the days (day 2 before day 10).
+#[test]
+fn hundred_days_log_indexed_by_a_table_of_numbered_days() {
+    let days: Vec<(String, String)> = (1..=12)
+        .map(|n| {
+            (format!("log/day{n:02}.md"), format!("# Day {n}: built thing {n}\n\n**Progress:** some.\n"))
+        })
+        .collect();
+    let mut readme = String::from("# 100 Days Of Code\n\n| Day | Entry |\n|---|---|\n");
+    for n in 1..=12 {
+        readme.push_str(&format!("| {n} | [Day {n}: built thing {n}](log/day{n:02}.md) |\n"));
+    }
+    let mut files: Vec<(&str, &str)> = days.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    files.push(("README.md", &readme));
+    let (_, config) = adopt_unchanged(&files);
+    assert!(config.contains("| {{ note.n }} | ["), "{config}");
+}
+
+/// An index whose lines hold text no note carries (hours studied per day):
+/// no inferred template writes it again, so `init` leaves the README as it is
+/// and says so, rather than wrap it for `readme` to overwrite with wrong rows.
+#[test]
+fn an_index_no_template_reproduces_is_left_unwrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let hours = [3, 1, 4, 1, 5, 9];
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut readme = String::from("# Study log\n\n| Hours | Day |\n|---|---|\n");
+    for (i, h) in hours.iter().enumerate() {
+        let day = format!("2024-01-{:02}", i + 1);
+        files.push((format!("log/{day}.md"), format!("# {day}\n\nStudied.\n")));
+        readme.push_str(&format!("| {h}h | [{day}](log/{day}.md) |\n"));
+    }
+    files.push(("README.md".into(), readme.clone()));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    super::common::write(root, &refs);
+    let out = crate::common::daybook().arg("init").arg(root).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("left as it is"), "{stdout}");
+    assert!(stdout.contains("line 6 would read `| 3h | [2024-01-02](log/2024-01-02.md) |`"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(root.join("README.md")).unwrap(), readme);
+    let config = std::fs::read_to_string(root.join("daybook.yml")).unwrap();
+    assert!(!config.contains("history:"), "{config}");
+    assert!(config.contains("no template"), "{config}");
+}
