@@ -35,7 +35,7 @@ pub(crate) const CONFIG_FILE: &str = "daybook.yml";
 pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/daybook-rs/daybook/main/daybook.schema.json";
 
 /// A daybook.yml is a few KB; anything near this is not a config.
-const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
 /// The configuration of a daybook repository (`daybook.yml` at its root).
 /// Every key is optional: the defaults describe the seed repository.

@@ -150,7 +150,8 @@ fn read_head(c: &Candidate, ctx: &ParseContext) -> Result<Head<'static>, Box<Dia
 /// The text before the note's first `## ` line, when it lies in the first
 /// [`HEAD_BYTES`] of an ordinary file; `None` sends the caller down the full path.
 fn head_text(abs: &Path) -> Option<String> {
-    let mut f = std::fs::File::open(abs).ok()?;
+    // A FIFO named like a note would block a plain open until a writer came.
+    let mut f = crate::util::jail::open_nonblocking(abs).ok()?;
     let meta = f.metadata().ok()?;
     if !meta.is_file() || meta.len() > MAX_FILE_SIZE {
         return None;

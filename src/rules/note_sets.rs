@@ -29,7 +29,12 @@ impl Check for NoteSets {
     ) {
         // Only sets somebody wrote: the built-in default is no claim about the repository.
         let path = crate::config::CONFIG_FILE;
-        let Ok(yaml) = std::fs::read_to_string(cx.root.join(path)) else { return };
+        // Not necessarily the config in use (`--config` names another), so
+        // read as a pull request's file: a bounded regular file inside, or not
+        // at all (a FIFO hung the run, a link to `/dev/zero` ate the memory).
+        let bytes =
+            crate::util::jail::read_in_repo(cx.root, &cx.root.join(path), crate::config::MAX_CONFIG_SIZE);
+        let Some(yaml) = bytes.ok().and_then(|b| String::from_utf8(b).ok()) else { return };
         if !yaml.lines().any(|l| l.starts_with("notes:")) {
             return;
         }

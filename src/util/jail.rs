@@ -171,7 +171,7 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> 
 
 /// Opening a FIFO for reading blocks until a writer comes; with `O_NONBLOCK`
 /// it returns at once, and the type check after it refuses the pipe.
-fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

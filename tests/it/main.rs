@@ -12,6 +12,7 @@ mod fix;
 mod fix_cases;
 mod fix_seed;
 mod github;
+mod hostile;
 mod install;
 mod links;
 mod links_dump;

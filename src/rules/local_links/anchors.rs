@@ -53,10 +53,14 @@ impl AnchorIndex {
         if let Some(a) = self.cache.read().unwrap_or_else(|e| e.into_inner()).get(rel) {
             return a.clone();
         }
-        let anchors = std::fs::read(self.root.join(rel))
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .map(|text| Arc::new((self.loader)(rel, text)));
+        // A pull request may make the target a link out of the repository
+        // (its headings were listed in the help), to `/dev/zero` or a FIFO: it
+        // is read as notes are, a bounded regular file inside, or not at all.
+        let anchors =
+            crate::util::jail::read_in_repo(&self.root, &self.root.join(rel), crate::discover::MAX_FILE_SIZE)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(|text| Arc::new((self.loader)(rel, text)));
         self.cache.write().unwrap_or_else(|e| e.into_inner()).insert(rel.to_owned(), anchors.clone());
         anchors
     }

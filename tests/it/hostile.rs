@@ -1,0 +1,101 @@
+//! A pull request controls every byte and every file type of the checkout.
+//! These cases are files a note links to, or sits beside, that daybook must
+//! neither read outside the repository nor wait on: links to a file outside
+//! (its headings were quoted), to `/dev/zero` (read until memory ran out) and
+//! to a FIFO (the job hung), and a FIFO named like a note.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{daybook, fixtures, temp_copy};
+
+/// Run `c`, killing it if it is still running after a minute: a hang is a
+/// failure, not a test that never ends. (No speed is asserted: a minute is
+/// hundreds of times what these runs take.)
+fn run_or_kill(mut c: Command) -> Output {
+    let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!("hung; killed after a minute: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn shown(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+/// `[a](docs.md#nope)` with `docs.md` a link out of the repository: the
+/// `missing-anchor` help listed the outside file's headings; `docs.md` a
+/// link to `/dev/zero` was read until memory ran out, a FIFO never returned.
+#[cfg(unix)]
+#[test]
+fn an_anchor_link_target_is_read_only_inside_and_bounded() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("s.md"), "# Secret heading\n\n## Another secret\n").unwrap();
+    let dir = temp_copy(&fixtures("lint").join("clean"));
+    let note = dir.path().join("notes/202301/0101.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(
+        &note,
+        format!("{text}- [a](../../out.md#nope) [b](../../zero.md#nope) [c](../../fifo.md#nope)\n"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("s.md"), dir.path().join("out.md")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.md")).unwrap();
+    mkfifo(&dir.path().join("fifo.md"));
+    let mut c = daybook();
+    c.arg("lint").arg(dir.path()).arg("--offline");
+    let out = run_or_kill(c);
+    let shown = shown(&out);
+    assert!(!shown.to_lowercase().contains("secret"), "{shown}");
+    assert!(out.status.code().is_some(), "{shown}");
+}
+
+/// A FIFO named like a note: `lint` said it is no regular file, but
+/// `readme`, `readme --check` and `fix` opened it to read its title and hung.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_note_hangs_no_command() {
+    let dir = temp_copy(&fixtures("github").join("repo"));
+    mkfifo(&dir.path().join("notes/202401/0110.md"));
+    for args in [&["lint", "--offline"][..], &["readme", "--check"], &["readme"], &["fix"]] {
+        let mut c = daybook();
+        c.args(args).arg(dir.path());
+        let out = run_or_kill(c);
+        assert!(out.status.code().is_some(), "{args:?}: {}", shown(&out));
+    }
+}
+
+/// With the config given elsewhere (`--config`, the action's `config:`), a
+/// `daybook.yml` at the root is no config, yet `note-set-empty` read it
+/// unbounded: a FIFO hung `lint`, a link to `/dev/zero` took 13 GB in 10 s.
+#[cfg(unix)]
+#[test]
+fn a_root_daybook_yml_beside_the_given_config_is_read_bounded() {
+    let dir = temp_copy(&fixtures("github").join("repo"));
+    std::fs::write(dir.path().join("c.yml"), "notes:\n  root: notes\n").unwrap();
+    let yml = dir.path().join("daybook.yml");
+    mkfifo(&yml);
+    let lint = || {
+        let mut c = daybook();
+        c.args(["lint", "--offline", "--config"]).arg(dir.path().join("c.yml")).arg(dir.path());
+        run_or_kill(c)
+    };
+    let out = lint();
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+    std::fs::remove_file(&yml).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &yml).unwrap();
+    let out = lint();
+    assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
+}
