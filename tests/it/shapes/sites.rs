@@ -78,3 +78,73 @@ fn an_index_no_template_reproduces_is_left_unwrapped() {
     assert!(!config.contains("history:"), "{config}");
     assert!(config.contains("no template"), "{config}");
 }
+
+/// A static site's source: a path with a leading `/` is the built site's, not the
+/// repository's. Hugo and Docusaurus serve `static/` at the site's root, and a
+/// page's address (`/about/`, `/docs/intro`) names no file of the repository.
+#[test]
+fn site_absolute_links_in_hugo_docusaurus_and_jekyll_sources() {
+    let hugo_post = |t: &str| {
+        format!(
+            "+++\ntitle = \"{t}\"\n+++\n\n![plan](/images/plan.png) and [about](/about/) and [tags](/tags/rust).\n"
+        )
+    };
+    let (h1, h2) = (hugo_post("One"), hugo_post("Two"));
+    adopt_unchanged(&[
+        ("hugo.toml", "baseURL = \"https://example.org/\"\n"),
+        ("static/images/plan.png", ""),
+        ("content/posts/2024-02-03-one.md", &h1),
+        ("content/posts/2024-02-07-two.md", &h2),
+        ("README.md", "# Blog\n"),
+    ]);
+    let docu_post = |t: &str| {
+        format!("---\ntitle: {t}\n---\n\nSee the [intro](/docs/intro) and ![logo](/img/logo.png).\n")
+    };
+    let (d1, d2) = (docu_post("One"), docu_post("Two"));
+    adopt_unchanged(&[
+        ("docusaurus.config.js", "module.exports = {};\n"),
+        ("static/img/logo.png", ""),
+        ("docs/intro.md", "# Intro\n"),
+        ("blog/2024-03-01-one.md", &d1),
+        ("blog/2024-03-05-two.md", &d2),
+        ("README.md", "# Website\n"),
+    ]);
+    let jekyll_post = |t: &str| {
+        format!("---\ntitle: {t}\n---\n\n[About](/about/), [feed](/feed.xml), ![cat](/assets/cat.png).\n")
+    };
+    let (j1, j2) = (jekyll_post("One"), jekyll_post("Two"));
+    adopt_unchanged(&[
+        ("_config.yml", "title: Blog\n"),
+        ("assets/cat.png", ""),
+        ("_posts/2024-01-02-one.md", &j1),
+        ("_posts/2024-01-09-two.md", &j2),
+        ("README.md", "# Blog\n"),
+    ]);
+}
+
+/// A site-absolute file that is in no folder the generator serves is still missing.
+#[test]
+fn a_site_absolute_image_in_no_served_folder_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let post = "+++\ntitle = \"One\"\n+++\n\n![gone](/images/gone.png)\n";
+    super::common::write(
+        root,
+        &[
+            ("hugo.toml", "baseURL = \"https://example.org/\"\n"),
+            ("static/images/plan.png", ""),
+            ("content/posts/2024-02-03-one.md", post),
+            ("content/posts/2024-02-07-two.md", post),
+        ],
+    );
+    crate::common::daybook().arg("init").arg(root).output().unwrap();
+    let out =
+        crate::common::daybook().args(["--color", "never", "lint", "--offline"]).arg(root).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert_eq!(stdout.matches("error[missing-file]").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("the site's root: it is served from `static/`, where `images/gone.png` is not"),
+        "{stdout}"
+    );
+}
