@@ -154,6 +154,11 @@ impl Inputs {
     }
 }
 
+/// A full or abbreviated commit id: 7 to 64 hex digits (SHA-1 or SHA-256).
+fn is_commit_id(s: &str) -> bool {
+    (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn is_pull_request_event(name: &str) -> bool {
     matches!(name, "pull_request" | "pull_request_target")
 }
@@ -262,8 +267,7 @@ impl Context {
         }
         let pr = self.event.get("pull_request").ok_or("the event payload has no `pull_request`")?;
         let str_at = |ptr: &str| pr.pointer(ptr).and_then(Value::as_str).map(str::to_owned);
-        let sha =
-            |ptr: &str| str_at(ptr).filter(|s| s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+        let sha = |ptr: &str| str_at(ptr).filter(|s| is_commit_id(s));
         let number = pr
             .get("number")
             .or_else(|| self.event.get("number"))
@@ -283,8 +287,11 @@ impl Context {
     /// The commit annotations and check runs belong to: a pull request's head
     /// (what the PR page shows), else `GITHUB_SHA`.
     pub(crate) fn head_sha(&self) -> Option<String> {
+        // The payload is a file in the job; a head that is no commit id (it
+        // was put into the summary's links as Markdown) is not used.
         if self.is_pull_request()
             && let Some(s) = self.event.pointer("/pull_request/head/sha").and_then(Value::as_str)
+            && is_commit_id(s)
         {
             return Some(s.to_owned());
         }
@@ -387,8 +394,23 @@ mod tests {
 
     #[test]
     fn pull_requests_annotate_their_head() {
-        let ev = serde_json::json!({"pull_request": {"head": {"sha": "head"}}});
-        assert_eq!(ctx("pull_request", "refs/pull/1/merge", ev).head_sha().as_deref(), Some("head"));
+        let ev = serde_json::json!({"pull_request": {"head": {"sha": "0123abc"}}});
+        assert_eq!(ctx("pull_request", "refs/pull/1/merge", ev).head_sha().as_deref(), Some("0123abc"));
         assert_eq!(ctx("push", "refs/heads/main", Value::Null).head_sha().as_deref(), Some("merge"));
+    }
+
+    /// The payload's head was put into the job summary's links as it came:
+    /// `abc) <b>x</b> ![i](https://evil.example/i.png` wrote Markdown and HTML
+    /// into the summary. A head that is no commit id is not used.
+    #[test]
+    fn a_head_that_is_no_commit_id_is_not_used() {
+        for bad in ["0123abc) <b>x</b> ![i](https://evil.example/i.png", "head", "0123ab", "", "0123abc\n"] {
+            let ev = serde_json::json!({"pull_request": {"head": {"sha": bad}}});
+            assert_eq!(
+                ctx("pull_request", "refs/pull/1/merge", ev).head_sha().as_deref(),
+                Some("merge"),
+                "{bad}"
+            );
+        }
     }
 }

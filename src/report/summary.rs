@@ -32,18 +32,20 @@ pub(crate) struct Links {
 
 impl Links {
     pub(crate) fn line(&self, path: &str, line: usize) -> String {
+        // The commit id is encoded like the path: a `)` or a space in it
+        // would end the Markdown link and let the rest be Markdown.
         format!(
             "{}/{}/blob/{}/{}#L{}",
             self.server_url.trim_end_matches('/'),
             self.repository,
-            self.sha,
+            uri_path(&self.sha),
             uri_path(path),
             line
         )
     }
 
     pub(crate) fn commit(&self, sha: &str) -> String {
-        format!("{}/{}/commit/{}", self.server_url.trim_end_matches('/'), self.repository, sha)
+        format!("{}/{}/commit/{}", self.server_url.trim_end_matches('/'), self.repository, uri_path(sha))
     }
 }
 
@@ -304,7 +306,8 @@ pub(crate) fn render(input: &Input<'_>) -> String {
             let loc = format!("{}:{}:{}", d.path, d.start.line, d.start.column);
             let loc = match &input.links {
                 Some(l) => format!("[{}]({})", cell(&loc), l.line(&d.path, d.start.line)),
-                None => format!("`{}`", super::safe::one_line(&loc).replace('`', "'")),
+                // GFM splits a row at every unescaped pipe, inside code too.
+                None => format!("`{}`", super::safe::one_line(&loc).replace('`', "'").replace('|', "\\|")),
             };
             let row = format!(
                 "| {} | {} | `{}` | {} |\n",
@@ -434,6 +437,23 @@ mod tests {
         });
         assert!(s.len() < MAX_BYTES, "{}", s.len());
         assert!(s.contains("more bytes of the diff left out"), "{}", &s[..500]);
+    }
+
+    /// A note named `a|<img src=x>|.md` split the location's table cell (GFM
+    /// splits rows at pipes even inside code), and the `<img>` between the
+    /// pipes was a cell of raw HTML. A commit id with `)` ended the link.
+    #[test]
+    fn hostile_paths_and_commit_ids_stay_in_their_cell() {
+        let mut d = Diagnostic::file_level("title", Severity::Error, "notes/a|<img src=x>|.md", "m");
+        d.start.line = 1;
+        let ds = vec![d];
+        let s = render(&Input { diags: &ds, ..Default::default() });
+        let row = s.lines().find(|l| l.contains("notes/a")).unwrap();
+        assert!(!row.contains("a|<img") && row.contains("a\\|<img src=x>\\|.md"), "{row}");
+        let links = Links { sha: "abc) <b>x</b> [e](https://evil.example".into(), ..links() };
+        let s = render(&Input { diags: &ds, links: Some(links), ..Default::default() });
+        let row = s.lines().find(|l| l.contains("notes/a")).unwrap();
+        assert!(!row.contains("<b>") && !row.contains("abc)"), "{row}");
     }
 
     #[test]
