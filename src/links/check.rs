@@ -371,7 +371,12 @@ impl Checker {
                         return last;
                     }
                     let delay = after.unwrap_or_else(|| {
-                        if lone_busy { self.lone_busy_backoff(attempt) } else { self.backoff(attempt) }
+                        if lone_busy {
+                            // Counted in requests: a HEAD's 503 asked again with GET was one wait.
+                            self.lone_busy_backoff(&last.final_url, sent.saturating_sub(1))
+                        } else {
+                            self.backoff(attempt)
+                        }
                     });
                     attempt += 1;
                     use_get |= get_next;
@@ -386,13 +391,14 @@ impl Checker {
         super::retry::backoff(self.opts.settings.backoff, self.opts.settings.backoff_max, attempt)
     }
 
-    /// The delay before asking a page again after a lone 503: a quarter of
-    /// [`Checker::backoff`] (125 to 250 ms at first by default). Most such
-    /// pages answer the next time; one that keeps answering 503 soon has its
-    /// host paused as a whole (two 503s in a row).
-    pub(super) fn lone_busy_backoff(&self, attempt: u32) -> Duration {
+    /// The delay before asking `url` again after a lone 503: at first one of
+    /// its host's answer times, at most a quarter of [`Checker::backoff`] (125
+    /// to 250 ms by default), then that quarter doubled at each attempt (see
+    /// [`super::retry::lone_busy_backoff`]).
+    pub(super) fn lone_busy_backoff(&self, url: &Url, attempt: u32) -> Duration {
         let s = &self.opts.settings;
-        super::retry::backoff(s.backoff / 4, s.backoff_max, attempt)
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        super::retry::lone_busy_backoff(s.backoff, s.backoff_max, self.gates.answer_time(&host), attempt)
     }
 
     /// One attempt: a chain of hops, HEAD first unless `use_get`.
@@ -507,7 +513,7 @@ impl Checker {
                 method = Method::GET;
                 if hop.lone_busy {
                     // The GET is the page asked again: not at once.
-                    tokio::time::sleep(self.lone_busy_backoff(0)).await;
+                    tokio::time::sleep(self.lone_busy_backoff(&url, 0)).await;
                 }
                 continue;
             }

@@ -17,6 +17,27 @@ pub(super) fn backoff(first: Duration, max: Duration, attempt: u32) -> Duration 
     d / 2 + d.mul_f64(random_unit() / 2.0)
 }
 
+/// The delay before asking a page again after a lone 503 (the page's, not
+/// its host's: see `Gate::lone_busy`). The first time, one of the host's
+/// `answer_time`s, at most a quarter of `first`: the host is answering its
+/// other pages meanwhile, and most such pages answer the next time. Waiting a
+/// fixed 125-250 ms instead put that wait, and the request after it, at the end
+/// of the run whenever a busy page was among a host's last (0.3 s of a 2.5 s
+/// run). A page still busy after that waits the quarter backoff, doubled at each
+/// attempt, however fast its host, as a page busy for more than a moment needs.
+pub(super) fn lone_busy_backoff(
+    first: Duration,
+    max: Duration,
+    answer_time: Option<Duration>,
+    attempt: u32,
+) -> Duration {
+    let quarter = first / 4;
+    match (attempt, answer_time) {
+        (0, Some(t)) => backoff(t.min(quarter), max, 0),
+        _ => backoff(quarter, max, attempt),
+    }
+}
+
 /// Say how many attempts a failure took, when it was `retried`: `sent` is the
 /// requests that got a final answer (or failed), so the count is the one the
 /// server saw, a HEAD double-checked by GET counting twice.
@@ -72,6 +93,26 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_lone_503_is_asked_again_after_one_answer_time_of_its_host_then_backs_off() {
+        let (first, max) = (Duration::from_secs(1), Duration::from_secs(20));
+        let ms = Duration::from_millis;
+        let within = |d: Duration, lo: u64, hi: u64| d >= ms(lo) && d <= ms(hi);
+        for _ in 0..50 {
+            let d = lone_busy_backoff(first, max, Some(ms(80)), 0);
+            assert!(within(d, 40, 80), "a host answering in 80 ms: {d:?}");
+            let d = lone_busy_backoff(first, max, Some(ms(3000)), 0);
+            assert!(within(d, 125, 250), "a slow host: a quarter of the backoff at most, {d:?}");
+            let d = lone_busy_backoff(first, max, None, 0);
+            assert!(within(d, 125, 250), "no answer time known yet: {d:?}");
+            // a page still busy: the quarter backoff, doubled per attempt, whatever the host's pace
+            let d = lone_busy_backoff(first, max, Some(ms(80)), 1);
+            assert!(within(d, 250, 500), "second retry: {d:?}");
+            let d = lone_busy_backoff(first, max, Some(ms(80)), 2);
+            assert!(within(d, 500, 1000), "third retry: {d:?}");
+        }
     }
 
     #[test]

@@ -57,6 +57,12 @@ impl Gates {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         Arc::clone(map.entry(host.to_string()).or_insert_with(|| Arc::new(Gate::new(limit))))
     }
+
+    /// How long `host` takes to answer (smoothed), once it has answered.
+    pub(super) fn answer_time(&self, host: &str) -> Option<Duration> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(host).and_then(|g| g.lock().latency)
+    }
 }
 
 pub(super) struct Gate {
