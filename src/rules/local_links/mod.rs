@@ -74,6 +74,9 @@ pub(crate) struct LocalLinks {
     pub(crate) wiki: WikiIndex,
     /// The static site the repository is the source of, if any.
     site: site::Site,
+    /// The repository is a Logseq graph (`logseq/config.edn`): a page that is
+    /// referred to but was never written has no file, and is no dead link.
+    logseq: bool,
 }
 
 impl LocalLinks {
@@ -83,6 +86,7 @@ impl LocalLinks {
             anchors: AnchorIndex::new(root, loader),
             wiki: WikiIndex::new(root),
             site: site::Site::detect(root),
+            logseq: root.join("logseq/config.edn").is_file(),
         }
     }
 
@@ -294,18 +298,30 @@ fn check_link(
 
 /// A wiki link: the note (or file) it names must exist, its `#Heading` be one
 /// of the target's headings.
-fn check_wiki(
-    note: &Note,
-    link: &Link,
+fn check_wiki<'a>(
+    note: &'a Note,
+    link: &'a Link,
     cx: &LocalLinks,
     on: Enabled,
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (target, heading) = match link.dest.split_once('#') {
+    let split = |dest: &'a str| match dest.split_once('#') {
         Some((t, h)) => (t.trim(), Some(h.trim())),
-        None => (link.dest.trim(), None),
+        None => (dest.trim(), None),
     };
+    let (mut target, mut heading) = split(&link.dest);
+    // Dendron writes the label first, `[[label|dev.rust.traits]]`: when the
+    // first part names no file and the second does, the second is the target.
+    if !target.is_empty()
+        && link.text != link.dest
+        && cx.wiki.resolve(target, parent_dir(&note.file.path)).is_none()
+        && let (t, h) = split(&link.text)
+        && !t.is_empty()
+        && cx.wiki.resolve(t, parent_dir(&note.file.path)).is_some()
+    {
+        (target, heading) = (t, h);
+    }
     // Obsidian's `#^block` references name no heading.
     let fragment = heading.filter(|h| !h.starts_with('^')).map(crate::util::slug::slug);
     if target.is_empty() {
@@ -315,9 +331,13 @@ fn check_wiki(
         return;
     }
     let Some(path) = cx.wiki.resolve(target, parent_dir(&note.file.path)) else {
-        if on.missing_file {
+        if on.missing_file && !cx.logseq {
             let file = &note.file;
-            let name = if target.contains('.') { target.to_owned() } else { format!("{target}.md") };
+            // `image.png` names a file, `daily.journal.2024.01.01` a note.
+            let name = match target.rsplit_once('.') {
+                Some((_, ext)) if schemeless::is_file_extension(ext) => target.to_owned(),
+                _ => format!("{target}.md"),
+            };
             out.push(
                 file.diag(
                     MISSING_FILE.name,

@@ -16,6 +16,11 @@ const FILE_EXTENSIONS: &[&str] = &[
     "cfg", "ini",
 ];
 
+/// Whether `ext` (without the dot) ends the name of a file rather than a word.
+pub(super) fn is_file_extension(ext: &str) -> bool {
+    FILE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+}
+
 /// `arxiv.org/abs/2111.08687` -> `https://arxiv.org/abs/2111.08687`; `None` when
 /// the target does not start with something shaped like a host name.
 pub(crate) fn bare_url_fix(dest: &str) -> Option<String> {

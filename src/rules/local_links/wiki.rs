@@ -3,6 +3,7 @@
 //! linking note's folder first, then the shortest path), `[[folder/Note]]` a
 //! path ending so, `[[image.png]]` a file by its whole name; `#Heading` is
 //! checked against the target's headings, `[[#Heading]]` against the note's own.
+//! A Logseq namespace page `[[Rust/Traits]]` is the file `Rust___Traits.md`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,7 +54,16 @@ impl WikiIndex {
                 .map(|(_, p)| p)
                 .collect();
             hits.sort_by_key(|p| (p.len(), (*p).clone()));
-            return hits.first().map(|p| (*p).clone());
+            if let Some(hit) = hits.first() {
+                return Some((*hit).clone());
+            }
+            // Logseq files the page `Rust/Traits` as `Rust___Traits.md` (older
+            // graphs as `Rust%2FTraits.md`).
+            return ["___", "%2f"].iter().find_map(|sep| {
+                let mut c: Vec<&String> = files.by_name.get(&t_md.replace('/', sep))?.iter().collect();
+                c.sort_by_key(|p| (p.len(), (*p).clone()));
+                c.first().map(|p| (*p).clone())
+            });
         }
         let candidates = files.by_name.get(&t_md).or_else(|| files.by_name.get(&t))?;
         let mut sorted: Vec<&String> = candidates.iter().collect();

@@ -148,3 +148,66 @@ fn a_site_absolute_image_in_no_served_folder_is_missing() {
         "{stdout}"
     );
 }
+
+/// A Logseq graph: `[[Rust/Traits]]` is the page Logseq files as
+/// `pages/Rust___Traits.md`, and a page or journal day referred to but never
+/// written (`[[Some Book]]`, `#[[multi word]]`, `[[Jan 1st, 2024]]`) is a page
+/// of the graph with no file yet, not a dead link.
+#[test]
+fn logseq_namespaced_and_unwritten_pages() {
+    let day = "- Worked on [[Rust/Traits]] and [[Garden]]\n\t- with #[[multi word tag]]\n- TODO read [[Some Book]] on [[Jan 1st, 2024]]\n";
+    adopt_unchanged(&[
+        ("logseq/config.edn", "{:meta/version 1}\n"),
+        ("journals/2024_01_02.md", day),
+        ("journals/2024_01_03.md", day),
+        ("pages/Garden.md", "title:: Garden\n\n- Beds\n"),
+        ("pages/Rust___Traits.md", "- Traits are interfaces.\n"),
+        ("README.md", "# Graph\n"),
+    ]);
+}
+
+/// Dendron writes a label before the note's name: `[[label|dev.rust.traits]]`.
+#[test]
+fn dendron_labels_before_the_pipe() {
+    let fm = "---\nid: a\ntitle: Traits\ndesc: ''\nupdated: 1704200000000\ncreated: 1704200000000\n---\n";
+    let day = format!("{fm}\nRead [[the traits|dev.rust.traits#impl]] and [[dev.rust.traits]].\n");
+    adopt_unchanged(&[
+        ("dendron.yml", "version: 5\n"),
+        ("daily.journal.2024.01.02.md", &day),
+        ("daily.journal.2024.01.03.md", &day),
+        ("dev.rust.traits.md", &format!("{fm}\n## Impl\n\nText.\n")),
+        ("README.md", "# Vault\n"),
+    ]);
+}
+
+/// Without a Logseq config a page never written is a dead link, but a
+/// namespace page still resolves to Logseq's file name, and a dotted Dendron
+/// name is a note's name: the message names `daily.journal.2024.01.01.md`.
+#[test]
+fn wiki_links_to_namespace_pages_and_dotted_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let text = "# Day\n\n[[Rust/Traits]] [[daily.journal.2024.01.01]] [[Never Written]]\n";
+    super::common::write(
+        root,
+        &[
+            ("journal/2024-01-02.md", text),
+            ("journal/2024-01-03.md", "# Day\n"),
+            ("pages/Rust___Traits.md", "- Traits.\n"),
+        ],
+    );
+    crate::common::daybook().arg("init").arg(root).output().unwrap();
+    let out =
+        crate::common::daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(
+        messages,
+        [
+            "no file is named `daily.journal.2024.01.01.md` for the wiki link `[[daily.journal.2024.01.01]]`",
+            "no file is named `Never Written.md` for the wiki link `[[Never Written]]`",
+        ],
+        "{messages:#?}"
+    );
+}
