@@ -168,6 +168,7 @@ fn check(note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         outside_repo: cx.enabled(&OUTSIDE_REPO),
     };
     let mut own_anchors: Option<Anchors> = None;
+    fs_index::reset_suggestion_budget();
     for link in &note.links {
         check_link(note, link, cx.local_links, on, &mut own_anchors, out);
     }
