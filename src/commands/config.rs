@@ -1,6 +1,5 @@
 //! `daybook config`: the effective configuration, or the JSON Schema of daybook.yml.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ConfigCommand};
@@ -15,8 +14,7 @@ pub(crate) fn run(cli: &Cli, args: &ConfigCommand) -> miette::Result<ExitCode> {
         }
         ConfigCommand::Schema => schema(),
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    super::output::print_data(&text);
     Ok(ExitCode::SUCCESS)
 }
 

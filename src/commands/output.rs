@@ -31,6 +31,38 @@ pub(crate) fn print_log(text: &str) {
     write_log(&mut std::io::stdout().lock(), text);
 }
 
+/// Print `text`, data holding repository text (a regenerated README, the
+/// effective config), to stdout. Redirected to a file it is exact; on Actions
+/// otherwise the runner reads it as log lines, and a template's line
+/// `::error::...` (or YAML's indented `  ::add-mask::...`) would be a
+/// command: there it is guarded like a report, controls escaped.
+pub(crate) fn print_data(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if in_actions() && !stdout_is_a_file() {
+        write_log(&mut out, &crate::report::safe::controls(text));
+    } else {
+        let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    }
+}
+
+/// Whether stdout is redirected to a regular file (`> README.md`).
+fn stdout_is_a_file() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .and_then(|fd| std::fs::File::from(fd).metadata().ok())
+            .is_some_and(|m| m.is_file())
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// [`write_log`] to stderr: the runner reads commands there too.
 pub(crate) fn eprint_log(text: &str) {
     write_log(&mut std::io::stderr().lock(), text);

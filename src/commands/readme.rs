@@ -6,7 +6,6 @@
 //! along the way (notes left out of the history, notes from the future) go to
 //! stderr and never change the exit code.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, ReadmeArgs};
@@ -22,12 +21,11 @@ pub(crate) fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
     super::output::eprint_log(&render_findings(&g.diagnostics));
     let shown_path = crate::report::safe::one_line(&g.display_path);
 
-    let mut stdout = std::io::stdout().lock();
     if args.stdout {
-        // A closed pipe (`daybook readme --stdout | head`) is not an error.
-        let _ = stdout.write_all(g.new.as_bytes()).and_then(|_| stdout.flush());
+        super::output::print_data(&g.new);
         return Ok(ExitCode::SUCCESS);
     }
+    let mut stdout = std::io::stdout().lock();
     if args.check {
         if g.changed() {
             let diff = crate::report::safe::controls(&g.diff()).into_owned();

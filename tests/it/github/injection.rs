@@ -448,3 +448,34 @@ proptest! {
         prop_assert_eq!(raw_control(&summary), None);
     }
 }
+
+/// `readme --stdout` and `config show` print repository text as data: a
+/// template line `\n::error::x` (or a YAML block scalar's indented
+/// `  ::error::x`) ran as a command on Actions. Guarded when the runner reads
+/// the output; exact bytes when it goes to a file.
+#[test]
+fn readme_stdout_and_config_show_print_guarded() {
+    let dir = repo_copy();
+    attacked(dir.path());
+    for args in [&["readme", "--stdout"][..], &["config", "show"]] {
+        let out = on_actions(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        check(&out, dir.path(), &args.join(" "));
+    }
+    // Redirected to a file, `--stdout` is the README itself, byte for byte.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let mut c = daybook();
+    super::isolate_git(&mut c);
+    let status = c
+        .current_dir(dir.path())
+        .args(["readme", "--stdout"])
+        .env("GITHUB_ACTIONS", "true")
+        .stdout(file.reopen().unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut c = daybook();
+    let plain = c.current_dir(dir.path()).args(["readme", "--stdout"]).output().unwrap();
+    assert_eq!(std::fs::read(file.path()).unwrap(), plain.stdout);
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("\n::stop-commands::pwnd\n"));
+}
