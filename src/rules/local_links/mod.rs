@@ -24,7 +24,7 @@ pub(crate) use self::schemeless::{bare_url_fix, looks_like_host};
 use self::schemeless::{is_email, prefix_fix};
 pub(crate) use self::wiki::WikiIndex;
 use crate::diag::{Diagnostic, Severity, SourceFile};
-use crate::note::parse::{ParseContext, parse_markdown};
+use crate::note::parse::{ParseContext, PathMatch, parse_markdown};
 use crate::note::{Link, LinkForm, LinkKind, Note};
 use crate::rules::{Check, RuleContext, RuleInfo};
 use crate::util::percent::percent_decode;
@@ -170,7 +170,11 @@ fn check(note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut own_anchors: Option<Anchors> = None;
     fs_index::reset_suggestion_budget();
     for link in &note.links {
-        check_link(note, link, cx.local_links, on, &mut own_anchors, out);
+        if link.form == LinkForm::Wiki {
+            check_wiki(note, link, cx.local_links, cx.parse, on, &mut own_anchors, out);
+        } else {
+            check_link(note, link, cx.local_links, on, &mut own_anchors, out);
+        }
     }
 }
 
@@ -182,10 +186,6 @@ fn check_link(
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
 ) {
-    if link.form == LinkForm::Wiki {
-        check_wiki(note, link, cx, on, own_anchors, out);
-        return;
-    }
     // Web addresses are the link checker's business, other schemes nobody's.
     match classify(&link.dest) {
         // A `file:` address names the writer's own disk: like a `..` climb, it
@@ -303,6 +303,7 @@ fn check_wiki<'a>(
     note: &'a Note,
     link: &'a Link,
     cx: &LocalLinks,
+    parse: &ParseContext,
     on: Enabled,
     own_anchors: &mut Option<Anchors>,
     out: &mut Vec<Diagnostic>,
@@ -332,7 +333,11 @@ fn check_wiki<'a>(
         return;
     }
     let Some(path) = cx.wiki.resolve(target, parent_dir(&note.file.path)) else {
-        if on.missing_file && !cx.logseq {
+        // A day of the linking note's set not written (yet): the "next day" link
+        // of a daily note, which Obsidian creates on a click.
+        let day = parse.classify(&join(parent_dir(&note.file.path), &format!("{target}.md")));
+        let unwritten_day = matches!(day, Some((_, PathMatch::Matched(c))) if c.date.is_some());
+        if on.missing_file && !cx.logseq && !unwritten_day {
             let file = &note.file;
             // `image.png` names a file, `daily.journal.2024.01.01` a note.
             let name = match target.rsplit_once('.') {

@@ -211,3 +211,23 @@ fn wiki_links_to_namespace_pages_and_dotted_names() {
         "{messages:#?}"
     );
 }
+
+/// Obsidian daily notes linking the day before and after (`<< [[2024-01-01]] |
+/// [[2024-01-03]] >>`, as navigation templates write them): a day not written
+/// (yet) is a note the vault creates on a click, not a dead link. A name that
+/// is no day of the set still is.
+#[test]
+fn daily_navigation_links_to_unwritten_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let day = |prev: &str, next: &str| format!("# Day\n\n<< [[{prev}]] | [[{next}]] >>\n\nSee [[Garden]].\n");
+    let (d2, d4) = (day("2024-01-01", "2024-01-03"), day("2024-01-03", "2024-01-05"));
+    super::common::write(root, &[("Daily/2024-01-02.md", &d2), ("Daily/2024-01-04.md", &d4)]);
+    crate::common::daybook().arg("init").arg(root).output().unwrap();
+    let out =
+        crate::common::daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(messages, ["no file is named `Garden.md` for the wiki link `[[Garden]]`"; 2], "{messages:#?}");
+}
