@@ -509,6 +509,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_request_given_up_while_waiting_keeps_no_slot_and_nobody_waiting() {
+        let g = Arc::new(Gate::new(1));
+        let held = g.acquire(false).await;
+        let waiter = |follow_up| {
+            let g = Arc::clone(&g);
+            tokio::spawn(async move {
+                let _slot = g.acquire(follow_up).await;
+            })
+        };
+        let gone_early = waiter(true);
+        let handed_then_gone = waiter(false);
+        let last = waiter(false);
+        tokio::task::yield_now().await;
+        // given up before its turn: skipped
+        gone_early.abort();
+        assert!(gone_early.await.unwrap_err().is_cancelled());
+        // given up after the slot was handed to it, before it ran: the slot goes on
+        drop(held);
+        handed_then_gone.abort();
+        assert!(handed_then_gone.await.unwrap_err().is_cancelled());
+        // (a guard against hanging, not a timing: the slot it waits for is free)
+        tokio::time::timeout(Duration::from_secs(10), last).await.expect("the slot went on").unwrap();
+        let s = g.lock();
+        assert_eq!((s.in_flight, s.out), (0, 0), "every slot given back");
+        assert!(s.follow_ups.is_empty() && s.new_links.is_empty());
+    }
+
+    #[tokio::test]
     async fn a_request_after_the_pause_is_not_staggered() {
         let g = Arc::new(Gate::new(4));
         g.answered_in(Duration::from_secs(4)); // one second apart, once released
