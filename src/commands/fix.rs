@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::fix::FixOptions;
 use crate::readme::{Generated, ReadmeError};
+use crate::report::safe::one_line;
 use crate::settings::Settings;
 
 /// What fixing the repository did, or would do.
@@ -264,7 +265,10 @@ fn settle(
     }
     for Outcome { path, abs, original, out, .. } in outcomes {
         for r in &out.refused {
-            eprintln!("{path}: fix for `{}` not applied: {}", r.diagnostic.rule, r.reason);
+            super::output::eprint_status(&one_line(&format!(
+                "{path}: fix for `{}` not applied: {}",
+                r.diagnostic.rule, r.reason
+            )));
         }
         let changed = out.changed(&original);
         if !changed && out.rename.is_none() {
@@ -281,13 +285,16 @@ fn settle(
                     fixed += 1;
                     settled.moved = true;
                     if write {
-                        eprintln!("{path}: renamed to `{to}`");
+                        super::output::eprint_status(&one_line(&format!("{path}: renamed to `{to}`")));
                     } else {
                         done.diff.push_str(&crate::fix::diff_moved(&path, to, &original, &out.text));
                         moved.insert(path.clone(), to.clone());
                     }
                 }
-                Err(why) => eprintln!("{path}: fix for `{}` not applied: {why}", d.rule),
+                Err(why) => super::output::eprint_status(&one_line(&format!(
+                    "{path}: fix for `{}` not applied: {why}",
+                    d.rule
+                ))),
             }
         }
         if !write && !moved.contains_key(&path) {
@@ -353,7 +360,7 @@ fn readme(
     if write {
         crate::readme::write(&g)?;
         let regions = super::readme::changed_regions(&g);
-        eprintln!("{}: regenerated {regions}", crate::report::safe::one_line(&g.display_path));
+        super::output::eprint_status(&format!("{}: regenerated {regions}", one_line(&g.display_path)));
     } else {
         let path = &g.display_path;
         done.diff.push_str(&format!("diff --git a/{path} b/{path}\n{}", g.diff()));

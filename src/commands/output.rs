@@ -63,6 +63,12 @@ fn stdout_is_a_file() -> bool {
     }
 }
 
+/// One status line on stderr (`README.md is up to date`). It may start with a
+/// path daybook.yml or the tree names (`::error::x.md`): guarded on Actions.
+pub(crate) fn eprint_status(line: &str) {
+    eprint_log(&format!("{line}\n"));
+}
+
 /// [`write_log`] to stderr: the runner reads commands there too.
 pub(crate) fn eprint_log(text: &str) {
     write_log(&mut std::io::stderr().lock(), text);

@@ -30,20 +30,20 @@ pub(crate) fn run(cli: &Cli, args: &ReadmeArgs) -> miette::Result<ExitCode> {
         if g.changed() {
             let diff = crate::report::safe::controls(&g.diff()).into_owned();
             super::output::write_log(&mut stdout, &super::output::paint_diff(&diff, color));
-            eprintln!(
+            super::output::eprint_status(&format!(
                 "{shown_path} is stale ({}); run `daybook readme` to regenerate it",
                 changed_regions(&g)
-            );
+            ));
             return Ok(ExitCode::from(1));
         }
-        eprintln!("{shown_path} is up to date");
+        super::output::eprint_status(&format!("{shown_path} is up to date"));
         return Ok(ExitCode::SUCCESS);
     }
     if g.changed() {
         readme::write(&g)?;
-        eprintln!("{shown_path}: regenerated {}", changed_regions(&g));
+        super::output::eprint_status(&format!("{shown_path}: regenerated {}", changed_regions(&g)));
     } else {
-        eprintln!("{shown_path} is up to date");
+        super::output::eprint_status(&format!("{shown_path} is up to date"));
     }
     Ok(ExitCode::SUCCESS)
 }

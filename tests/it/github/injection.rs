@@ -479,3 +479,24 @@ fn readme_stdout_and_config_show_print_guarded() {
     assert_eq!(std::fs::read(file.path()).unwrap(), plain.stdout);
     assert!(String::from_utf8_lossy(&plain.stdout).contains("\n::stop-commands::pwnd\n"));
 }
+
+/// The status lines (`README.md is up to date`, `...: regenerated ...`) start
+/// with the README's path, which daybook.yml names: `readme.path:
+/// '::error::x.md'` (or `::set-output name=...::`) was a command on Actions.
+#[test]
+fn status_lines_naming_the_readme_run_no_command() {
+    let dir = repo_copy();
+    std::fs::rename(dir.path().join("README.md"), dir.path().join("::error::x.md")).unwrap();
+    std::fs::write(dir.path().join("daybook.yml"), "readme:\n  path: '::error::x.md'\n").unwrap();
+    for args in
+        [&["readme", "--check"][..], &["readme"], &["readme"], &["readme", "--check"], &["fix", "--offline"]]
+    {
+        let out = on_actions(dir.path(), args);
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        check(&out, dir.path(), &args.join(" "));
+    }
+}
