@@ -29,6 +29,8 @@ pub(crate) struct DatePattern {
     regex: Regex,
     slots: Vec<Slot>,
     dated: bool,
+    /// The file name is `{slug}` and an extension (`*/{slug}.md`).
+    slug_is_the_name: bool,
 }
 
 /// What a matching text spells besides its shape.
@@ -144,7 +146,9 @@ impl DatePattern {
             ));
         }
         let regex = Regex::new(&re).map_err(|e| e.to_string())?;
-        Ok(DatePattern { source: pattern.to_owned(), regex, slots, dated: date_parts == 3 })
+        let name = pattern.rsplit('/').next().unwrap_or(pattern);
+        let slug_is_the_name = name.starts_with("{slug}.") && !name["{slug}.".len()..].contains(['{', '*']);
+        Ok(DatePattern { source: pattern.to_owned(), regex, slots, dated: date_parts == 3, slug_is_the_name })
     }
 
     pub(crate) fn source(&self) -> &str {
@@ -171,10 +175,24 @@ impl DatePattern {
         }
     }
 
+    /// Whether `text` names a folder's README, `_index.md` or `index.md`: the
+    /// folder's table of contents, which a `{slug}.md` set does not take for a
+    /// note, nor reports as a note misnamed.
+    pub(crate) fn is_folder_index(&self, text: &str) -> bool {
+        let name = text.rsplit('/').next().unwrap_or(text);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        self.slug_is_the_name && ["readme", "_index", "index"].iter().any(|n| stem.eq_ignore_ascii_case(n))
+    }
+
     /// `None` when `text` does not have the pattern's shape; otherwise what it
     /// spells, or why its digits name no date.
     pub(crate) fn captures(&self, text: &str) -> Option<Result<Captured, DateMismatch>> {
         let caps = self.regex.captures(text)?;
+        // A folder's README (or Hugo's `_index.md`, an `index.md`) is its table of
+        // contents, not one of its notes, where the note's whole name is `{slug}`.
+        if self.is_folder_index(text) {
+            return None;
+        }
         let mut values: [Option<u32>; 3] = [None; 3];
         let mut out = Captured::default();
         for (i, slot) in self.slots.iter().enumerate() {
@@ -355,6 +373,11 @@ mod tests {
         assert_eq!((c.date, c.number, c.slug.as_deref()), (None, Some(62), Some("ship-it")));
         assert!(!p.is_dated() && p.has_free_parts());
         let p = DatePattern::general("*/{slug}.md").unwrap();
+        assert_eq!(p.captures("git/README.md"), None, "a folder's README is no note");
+        assert_eq!(p.captures("posts/_index.md"), None);
+        assert!(
+            DatePattern::general("week{n}-{slug}/README.md").unwrap().captures("week1-a/README.md").is_some()
+        );
         assert!(p.captures("aws/s3.md").is_some());
         assert!(p.captures("aws/deep/s3.md").is_none(), "`*` stays within one segment");
         let p = DatePattern::general("**/{yyyy}-{mm}-{dd}.md").unwrap();

@@ -24,7 +24,9 @@ pub(crate) struct NotesConfig {
     /// month, `{dd}` zero-padded day, `{m}`/`{d}` unpadded, `{slug}` any text without `/`,
     /// `{n}` a sequence number; `*` is any text within one folder or file name, `**` any
     /// depth of folders. A placeholder used twice must agree (the month folder and the
-    /// file name). Without date placeholders the notes are undated.
+    /// file name). Without date placeholders the notes are undated. A file named
+    /// `{slug}.md` alone is never a folder's `README.md`, `index.md` or `_index.md`:
+    /// that is the folder's table of contents.
     pub(crate) pattern: String,
     /// What the notes hold: `items` (a today section of numbered, rated items with
     /// labelled fields) or `article` (a title and free text: only the link, front

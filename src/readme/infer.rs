@@ -103,6 +103,21 @@ pub(crate) fn infer_sets(paths: &[String]) -> Vec<InferredSet> {
         paths.sort();
         out.push(InferredSet { config, paths });
     }
+    // Topic folders' READMEs (`*/README.md` beside `*/{slug}.md`) are the
+    // folders' tables of contents, which the `{slug}` set does not take for notes.
+    let slug_sets: Vec<(String, String)> = out
+        .iter()
+        .filter_map(|s| {
+            let (dir, name) = s.config.pattern.rsplit_once('/').unwrap_or(("", &s.config.pattern));
+            (name == "{slug}.md").then(|| (s.config.root.clone(), dir.to_owned()))
+        })
+        .collect();
+    out.retain(|s| {
+        let (dir, name) = s.config.pattern.rsplit_once('/').unwrap_or(("", &s.config.pattern));
+        let index =
+            ["readme", "_index", "index"].iter().any(|n| name.eq_ignore_ascii_case(&format!("{n}.md")));
+        !(index && slug_sets.contains(&(s.config.root.clone(), dir.to_owned())))
+    });
     // Dated sets first (a journal's `**/{yyyy}-{mm}-{dd}.md` before topic
     // folders' `*/{slug}.md`), then by size.
     out.sort_by_key(|s| {
@@ -417,7 +432,7 @@ pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Res
     let mut scan = Config {
         notes: crate::config::NoteSets(vec![NotesConfig {
             root: ".".into(),
-            pattern: "**/{slug}.md".into(),
+            pattern: "**/*.md".into(),
             kind: NoteKind::Article,
             date: DateSource::None,
             unmatched: Some(Unmatched::Ignore),

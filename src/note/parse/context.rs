@@ -125,7 +125,7 @@ impl ParseContext {
             .iter()
             .find(|set| {
                 set.relative(path).is_some_and(|rel| match set.unmatched {
-                    Unmatched::Report => true,
+                    Unmatched::Report => !set.pattern.is_folder_index(rel),
                     Unmatched::Near => set.pattern.near_miss(rel),
                     Unmatched::Ignore => false,
                 })

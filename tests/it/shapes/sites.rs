@@ -231,3 +231,46 @@ fn daily_navigation_links_to_unwritten_days() {
         doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
     assert_eq!(messages, ["no file is named `Garden.md` for the wiki link `[[Garden]]`"; 2], "{messages:#?}");
 }
+
+/// A TIL collection whose topic folders each hold a README listing their
+/// notes (and a Hugo section's `_index.md`): a folder's README or index is
+/// its table of contents, not one of its notes, nor a note set of its own.
+#[test]
+fn topic_folders_with_their_own_readme() {
+    let note = |t: &str| format!("# {t}\n\nText.\n");
+    let (a, b, c, d) = (
+        note("Amend the last commit"),
+        note("Find a bug with bisect"),
+        note("Elide lifetimes"),
+        note("See the dependency tree"),
+    );
+    let (_, config) = adopt_unchanged(&[
+        ("git/amend.md", &a),
+        ("git/bisect.md", &b),
+        (
+            "git/README.md",
+            "# Git\n\n- [Amend the last commit](amend.md)\n- [Find a bug with bisect](bisect.md)\n",
+        ),
+        ("rust/lifetimes.md", &c),
+        ("rust/cargo-tree.md", &d),
+        (
+            "rust/README.md",
+            "# Rust\n\n- [Elide lifetimes](lifetimes.md)\n- [See the dependency tree](cargo-tree.md)\n",
+        ),
+        (
+            "README.md",
+            "# TIL\n\n_4 TILs and counting..._\n\n### Git\n\n- [Amend the last commit](git/amend.md)\n- [Find a bug with bisect](git/bisect.md)\n\n### Rust\n\n- [Elide lifetimes](rust/lifetimes.md)\n- [See the dependency tree](rust/cargo-tree.md)\n",
+        ),
+    ]);
+    assert!(!config.contains("README.md'"), "{config}");
+    let post = |t: &str| format!("---\ntitle: {t}\ndate: 2024-02-01\n---\n\nBody.\n");
+    let (p1, p2) = (post("One"), post("Two"));
+    let (_, config) = adopt_unchanged(&[
+        ("hugo.toml", "baseURL = \"/\"\n"),
+        ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
+        ("content/posts/one.md", &p1),
+        ("content/posts/two.md", &p2),
+        ("README.md", "# Blog\n\n- [One](content/posts/one.md)\n- [Two](content/posts/two.md)\n"),
+    ]);
+    assert!(config.contains("pattern: '{slug}.md'"), "{config}");
+}
