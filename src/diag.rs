@@ -489,6 +489,22 @@ impl Compact {
 
 /// `/`-separated display form of a path relative to `root`.
 pub(crate) fn display_path(root: &Path, path: &Path) -> String {
+    // The walk asks for every file under the notes root: a path that is the
+    // root's text, a `/` and plain `/`-separated names needs no taking apart
+    // (the components below cost the walk a third of its time).
+    if !cfg!(windows)
+        && let (Some(r), Some(p)) = (root.to_str(), path.to_str())
+        && let Some(rest) = p.strip_prefix(r).and_then(|rest| rest.strip_prefix('/'))
+        && !r.is_empty()
+        && is_plain_relative(rest)
+    {
+        return rest.to_owned();
+    }
+    components_path(root, path)
+}
+
+/// [`display_path`] by the path's components.
+fn components_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for (i, c) in rel.components().enumerate() {
@@ -498,6 +514,12 @@ pub(crate) fn display_path(root: &Path, path: &Path) -> String {
         out.push_str(&c.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// `/`-separated names with no empty, `.` or `..` one: what
+/// [`display_path`]'s component walk would give back unchanged.
+fn is_plain_relative(rest: &str) -> bool {
+    !rest.is_empty() && rest.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Counts used by reporters, summaries and exit codes.
@@ -541,6 +563,21 @@ pub struct RuleInfo {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut gives what the component walk gives, for any root and path.
+        #[test]
+        fn display_path_shortcut_is_the_component_walk(
+            root in "(/|\\.|\\./)?[a-z./]{0,8}",
+            rest in "[a-z./]{0,12}",
+        ) {
+            let path = format!("{root}{rest}");
+            let (root, path) = (Path::new(&root), Path::new(&path));
+            prop_assert_eq!(display_path(root, path), components_path(root, path));
+        }
+    }
+
     use super::*;
 
     #[test]

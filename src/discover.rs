@@ -138,7 +138,10 @@ fn walk_root(
     let walker = ignore::WalkBuilder::new(&notes_root)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        // Siblings share their parent, so their names order them as their
+        // paths would, at a fraction of `Path`'s component-wise comparison
+        // (a fifth of the walk's time).
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
             filter_set.is_empty() || !filter_set.is_match(display_path(&root_owned, e.path()))
         })
@@ -273,8 +276,22 @@ fn read_limited(
     let bad = |msg: String, help: &str| {
         Box::new(Diagnostic::file_level(UNREADABLE_FILE, Severity::Error, path, msg).with_help(help))
     };
-    let meta = match std::fs::metadata(abs) {
-        Ok(m) => m,
+    let too_large = |size: u64| {
+        bad(format!("the file is {size} bytes, more than the {} MB {whose}", limit / (1024 * 1024)), split)
+    };
+    // One stat and one fstat per note: `read_regular` checks the type and size
+    // before opening and again on the open file. A stat of our own before it
+    // walked the path a third time for every note.
+    use crate::util::jail::{Refused, read_regular};
+    let bytes = match read_regular(abs, limit) {
+        Ok(b) => b,
+        Err(Refused::TooLarge { size, .. }) => return Err(too_large(size)),
+        Err(Refused::NotAFile { kind }) => {
+            return Err(bad(
+                format!("the file is {kind}, not a regular file, so it is not read"),
+                "remove it, or add it to `ignore` in daybook.yml",
+            ));
+        }
         Err(e) if std::fs::symlink_metadata(abs).is_ok_and(|m| m.file_type().is_symlink()) => {
             return Err(bad(
                 format!("the file is a broken symbolic link ({e})"),
@@ -285,35 +302,21 @@ fn read_limited(
             return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
         }
     };
-    if !meta.is_file() {
-        return Err(bad(
-            format!(
-                "the file is {}, not a regular file, so it is not read",
-                crate::util::jail::kind_of(&meta)
-            ),
-            "remove it, or add it to `ignore` in daybook.yml",
-        ));
-    }
-    let too_large = |size: u64| {
-        bad(format!("the file is {size} bytes, more than the {} MB {whose}", limit / (1024 * 1024)), split)
-    };
-    if meta.len() > limit {
-        return Err(too_large(meta.len()));
-    }
-    // Bounded and type-checked again on the open file: it may have changed.
-    let bytes = match crate::util::jail::read_regular(abs, limit) {
-        Ok(b) => b,
-        Err(crate::util::jail::Refused::TooLarge { size, .. }) => return Err(too_large(size)),
-        Err(e) => {
-            return Err(bad(format!("the file could not be read: {e}"), "check the file's permissions"));
-        }
-    };
     source_from_bytes(path, abs, bytes)
 }
 
 /// The checks of `read_source` that need no file system (also used by tests).
 pub fn source_from_bytes(path: &str, abs: &Path, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
-    let text = match String::from_utf8(bytes) {
+    let valid = simdutf8::basic::from_utf8(&bytes).is_ok();
+    let text = match if valid {
+        // SAFETY: simdutf8 has just checked that `bytes` is UTF-8 (std's
+        // check, which would do it again, was 6% of a lint run on notes
+        // that are not ASCII).
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    } else {
+        // Invalid: std's error says where, for the diagnostic.
+        String::from_utf8(bytes)
+    } {
         Ok(t) => t,
         Err(e) => {
             let (offset, line, column) = crate::diag::utf8_error_position(&e);

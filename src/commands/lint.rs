@@ -290,6 +290,11 @@ fn findings_from(
         diags.extend(external.diagnostics);
     }
     let mut diags = finalize(diags, &settings.config, &docs, outcome.readme.as_ref());
+    // Every note's model is dropped while the report is drawn, not before:
+    // freeing 10,000 of them was 16 M instructions on the one busy core. (If
+    // no thread can be had, the closure and the notes are dropped here.)
+    let readme = outcome.readme;
+    let _ = std::thread::Builder::new().spawn(move || drop((docs, readme)));
     let mut sources = outcome.sources;
     if only.is_some() {
         diags.retain(|d| named(&d.path));

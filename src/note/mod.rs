@@ -92,6 +92,10 @@ pub(crate) struct Title {
     pub(crate) heading: Heading,
     /// `None` when the text does not match the title pattern or names no real date.
     pub(crate) date: Option<NaiveDate>,
+    /// How the text read against the set's title pattern, once, for the
+    /// `title` rule: `None` when it does not have the pattern's shape, else
+    /// whether its digits name a date (a pattern may spell none).
+    pub(crate) shape: Option<Result<(), crate::pattern::DateMismatch>>,
 }
 
 /// A second-level section: heading plus body up to the next heading of level <= 2.

@@ -27,7 +27,8 @@ impl Check for Title {
         // (Logseq journals have none; a front matter `title` is one too).
         let Some(pattern) = &cx.parse.set(note.set).title else { return };
         let spelled = pattern.is_dated() && !pattern.has_free_parts();
-        let expected = note.path_date.filter(|_| spelled).map(|d| format!("# {}", pattern.format(d)));
+        // Only a finding needs it: formatted on demand.
+        let expected = || note.path_date.filter(|_| spelled).map(|d| format!("# {}", pattern.format(d)));
         let Some(title) = &note.title else {
             let first_line = file.line_range(1);
             let mut d = file
@@ -38,7 +39,7 @@ impl Check for Title {
                     "the note has no title (no `# ` heading)",
                 )
                 .with_label("expected the title here");
-            d = match &expected {
+            d = match expected() {
                 Some(e) => d.with_help(format!("start the note with `{e}`")),
                 None => {
                     d.with_help(format!("start the note with a `# ` heading matching `{}`", pattern.source()))
@@ -54,8 +55,8 @@ impl Check for Title {
             Some(i) if !h.text.trim().is_empty() => h.span.start + i..h.span.start + i + h.text.trim().len(),
             _ => h.span.clone(),
         };
-        let parsed = pattern.captures(h.text.trim()).map(|r| r.map(|c| c.date));
-        match (parsed, title.date) {
+        // The parser read the title against this very pattern (the set's).
+        match (&title.shape, title.date) {
             (None, _) => {
                 let mut d = file
                     .diag(
@@ -65,7 +66,7 @@ impl Check for Title {
                         format!("the title does not match the title pattern `{}`", pattern.source()),
                     )
                     .with_label("this title");
-                if let Some(e) = &expected {
+                if let Some(e) = expected() {
                     d = d.with_help(format!("write the title as `{e}`"));
                 }
                 out.push(d);
@@ -79,7 +80,7 @@ impl Check for Title {
                         format!("the title names no real day: {e}"),
                     )
                     .with_label("not a date");
-                if let Some(e) = &expected {
+                if let Some(e) = expected() {
                     d = d.with_help(format!("write the title as `{e}`"));
                 }
                 out.push(d);
@@ -96,7 +97,7 @@ impl Check for Title {
                             format!("the title says {date} but the note's path says {path_date}"),
                         )
                         .with_label(format!("expected {path_date}"));
-                    if let Some(e) = &expected {
+                    if let Some(e) = expected() {
                         d = d.with_help(format!(
                             "write the title as `{e}`, or rename the file if the title is right"
                         ));

@@ -53,7 +53,7 @@ impl<'t> Builder<'t, '_> {
         runs.extend(run);
         for (range, boundary) in runs {
             let Some(chunk) = self.text.get(range.clone()) else { continue };
-            if !(chunk.contains("://") || chunk.contains("www.") || chunk.contains('@')) {
+            if !may_hold_bare_link(chunk) {
                 continue;
             }
             for (found, bare) in bare_links(chunk, boundary) {
@@ -299,6 +299,32 @@ pub(super) fn restore_document_order(
         }
         for s in stray_fields {
             s.field.links.iter_mut().for_each(|i| *i = new_index[*i]);
+        }
+    }
+}
+
+/// Whether `chunk` holds `://`, `www.` or `@`, what every bare link has: one
+/// pass over the bytes, where three `contains` were 3% of a lint run (most
+/// runs of text hold none of them).
+fn may_hold_bare_link(chunk: &str) -> bool {
+    let b = chunk.as_bytes();
+    memchr::memchr3_iter(b':', b'.', b'@', b).any(|i| match b[i] {
+        b':' => b[i + 1..].starts_with(b"//"),
+        b'.' => b[..i].ends_with(b"www"),
+        _ => true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass test says what the three `contains` it replaced said.
+        #[test]
+        fn may_hold_bare_link_is_the_three_contains(s in "[a-z:/.@w 。：]{0,24}") {
+            let slow = s.contains("://") || s.contains("www.") || s.contains('@');
+            prop_assert_eq!(super::may_hold_bare_link(&s), slow);
         }
     }
 }
