@@ -91,6 +91,10 @@ impl Git {
         c.arg("-C").arg(&self.dir).args(args);
         // Never wait for a password prompt in CI; keep messages parseable.
         c.env("GIT_TERMINAL_PROMPT", "0").env("LC_ALL", "C").stdin(Stdio::null());
+        // Paths come from daybook.yml and the tree: a leading `:` or a `*` in
+        // one is pathspec magic (`::x.md` matched nothing, `:(glob)*.md` every
+        // Markdown file). Every path daybook hands git is a file's name.
+        c.env("GIT_LITERAL_PATHSPECS", "1");
         for (k, v) in &self.env {
             c.env(k, v);
         }

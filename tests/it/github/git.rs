@@ -334,3 +334,30 @@ fn on_actions_a_push_to_a_branch_commits_to_that_branch() {
     assert_eq!(after.len(), before.len() + 1);
     assert_eq!(files_of(&remote.bare, &after[0]), vec!["README.md"]);
 }
+
+/// Paths reach git as pathspecs, where a leading `:` is magic: a README
+/// daybook.yml names `:(glob)*.md` or `::x.md` was no file to git (`git add`
+/// failed, or matched other files than the README). Every path is literal.
+#[test]
+fn a_readme_path_with_pathspec_magic_is_committed_as_the_file_it_names() {
+    let remote = Remote::new();
+    for name in ["::x.md", ":(glob)*.md"] {
+        std::fs::copy(remote.work.join("README.md"), remote.work.join(name)).unwrap();
+    }
+    std::fs::write(remote.work.join("daybook.yml"), "readme:\n  path: ':(glob)*.md'\n").unwrap();
+    git(&remote.work, &["--literal-pathspecs", "add", "--", "::x.md", ":(glob)*.md", "daybook.yml"]);
+    git(&remote.work, &["commit", "-qm", "readme elsewhere"]);
+    git(&remote.work, &["push", "-q", "origin", "HEAD:main"]);
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new = &remote.remote_log()[0];
+    assert_eq!(files_of(&remote.bare, new), vec![":(glob)*.md"]);
+
+    std::fs::write(remote.work.join("daybook.yml"), "readme:\n  path: '::x.md'\n").unwrap();
+    git(&remote.work, &["commit", "-qam", "readme elsewhere again"]);
+    git(&remote.work, &["push", "-q", "origin", "HEAD:main"]);
+    let out = publish(&remote, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let new = &remote.remote_log()[0];
+    assert_eq!(files_of(&remote.bare, new), vec!["::x.md"]);
+}
