@@ -63,7 +63,7 @@ pub(crate) fn ignore_set(config: &Config) -> Result<GlobSet, Error> {
 
 /// Whether `path` (repository-relative) is a note file by name: `*.md`.
 pub(crate) fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Walk `<root>/<notes.root>` for note files, compiling the `ignore` globs.

@@ -265,7 +265,7 @@ fn note_data(
         _ => (None, None, None),
     };
     let stem = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = stem.strip_suffix(".md").or_else(|| stem.strip_suffix(".MD")).unwrap_or(stem);
+    let stem = [".md", ".MD", ".markdown"].iter().find_map(|e| stem.strip_suffix(e)).unwrap_or(stem);
     let front_matter = c.head.front_matter.as_ref().and_then(|f| f.values.clone().ok()).unwrap_or_default();
     NoteData {
         date: c.date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -419,7 +419,7 @@ pub(super) fn display_title(note: &load::Head<'_>) -> String {
         return t.trim().to_owned();
     }
     let name = note.file.path.rsplit('/').next().unwrap_or(&note.file.path);
-    name.strip_suffix(".md").unwrap_or(name).to_owned()
+    name.strip_suffix(".md").or_else(|| name.strip_suffix(".markdown")).unwrap_or(name).to_owned()
 }
 
 /// The newest note's today section as it goes into the README: blank lines

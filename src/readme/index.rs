@@ -518,7 +518,8 @@ fn resolve(dest: &str, readme_dir: &str) -> Option<String> {
     let decoded = crate::util::percent::percent_decode(dest);
     let rel = decoded.trim_start_matches("./");
     let joined = if readme_dir.is_empty() { rel.to_owned() } else { format!("{readme_dir}/{rel}") };
-    joined.to_ascii_lowercase().ends_with(".md").then_some(joined)
+    let lower = joined.to_ascii_lowercase();
+    (lower.ends_with(".md") || lower.ends_with(".markdown")).then_some(joined)
 }
 
 fn is_anchor_list_line(line: &str) -> bool {

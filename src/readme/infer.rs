@@ -237,8 +237,8 @@ fn tokens(path: &str) -> Vec<Tok> {
             if let Tok::Pat(s) = t
                 && (s.contains("{yyyy}") || s.contains("{mm}") || s.contains("{dd}"))
             {
-                *t = if s.ends_with(".md") {
-                    Tok::Pat("{slug}.md".into())
+                *t = if let Some(ext) = [".md", ".markdown"].into_iter().find(|e| s.ends_with(e)) {
+                    Tok::Pat(format!("{{slug}}{ext}"))
                 } else {
                     Tok::Free((*seg).to_owned())
                 };
@@ -432,7 +432,7 @@ pub(crate) fn infer_repository(root: &std::path::Path, readme_path: &str) -> Res
     let mut scan = Config {
         notes: crate::config::NoteSets(vec![NotesConfig {
             root: ".".into(),
-            pattern: "**/*.md".into(),
+            pattern: "**/*".into(),
             kind: NoteKind::Article,
             date: DateSource::None,
             unmatched: Some(Unmatched::Ignore),

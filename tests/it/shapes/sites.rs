@@ -274,3 +274,27 @@ fn topic_folders_with_their_own_readme() {
     ]);
     assert!(config.contains("pattern: '{slug}.md'"), "{config}");
 }
+
+/// `jekyll new` names posts `.markdown`: they are Markdown notes like `.md` ones.
+#[test]
+fn jekyll_posts_named_dot_markdown() {
+    let post = |t: &str, d: &str| {
+        format!(
+            "---\nlayout: post\ntitle: \"{t}\"\ndate: {d} 10:00:00 +0100\n---\n\nText, [the first]({{% post_url 2024-01-02-welcome %}}).\n"
+        )
+    };
+    let (p1, p2, p3) =
+        (post("Welcome", "2024-01-02"), post("Second", "2024-01-05"), post("Third", "2024-01-09"));
+    let (_, config) = adopt_unchanged(&[
+        ("_config.yml", "title: Blog\n"),
+        ("_posts/2024-01-02-welcome.markdown", &p1),
+        ("_posts/2024-01-05-second.markdown", &p2),
+        ("_posts/2024-01-09-third.markdown", &p3),
+        ("about.markdown", "---\nlayout: page\ntitle: About\npermalink: /about/\n---\n\nMe.\n"),
+        (
+            "README.md",
+            "# Blog\n\n- [Third](_posts/2024-01-09-third.markdown)\n- [Second](_posts/2024-01-05-second.markdown)\n- [Welcome](_posts/2024-01-02-welcome.markdown)\n",
+        ),
+    ]);
+    assert!(config.contains("pattern: '{yyyy}-{mm}-{dd}-{slug}.markdown'"), "{config}");
+}
