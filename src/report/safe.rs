@@ -11,8 +11,19 @@
 
 use std::borrow::Cow;
 
+/// The bidirectional formatting characters (embeddings, overrides, isolates,
+/// the marks): not controls to Unicode, but they reorder what follows, so a
+/// note could make an annotation or a log line read other than it is
+/// ("Trojan Source"). Shown escaped like the controls.
+pub(crate) fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Whether `c` (followed by `next`) is shown escaped.
 fn escaped(c: char, next: Option<char>, one_line: bool) -> bool {
+    if is_bidi(c) {
+        return true;
+    }
     if !c.is_control() {
         return false;
     }
@@ -103,12 +114,13 @@ impl OffsetMap {
 /// serde_json escapes only U+0000..U+001F. Outside strings JSON is ASCII, so
 /// every such character is inside a string, where the escape means the same.
 pub(crate) fn json_controls(json: String) -> String {
-    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+    let escape = |c: char| ('\u{7f}'..='\u{9f}').contains(&c) || is_bidi(c);
+    if !json.chars().any(escape) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if ('\u{7f}'..='\u{9f}').contains(&c) {
+        if escape(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -158,6 +170,17 @@ mod tests {
         assert_eq!(one_line("a\nb\r\n\tc"), "a\\nb\\r\\n\\tc");
         // U+2028 and other non-control separators pass: the runner does not split on them.
         assert_eq!(controls("a\u{2028}b"), "a\u{2028}b");
+    }
+
+    /// A note's U+202E reversed the rest of an annotation's line as GitHub
+    /// shows it (`evil\u{202e}gnp.md` reads `evilдm.png`).
+    #[test]
+    fn bidi_formatting_is_shown_escaped() {
+        assert_eq!(controls("evil\u{202e}gnp.md"), "evil\\u{202e}gnp.md");
+        assert_eq!(one_line("\u{2066}x\u{2069}\u{200f}"), "\\u{2066}x\\u{2069}\\u{200f}");
+        assert_eq!(json_controls("\"a\u{202e}b\"".into()), "\"a\\u202eb\"");
+        // Right-to-left letters are text, not formatting.
+        assert_eq!(controls("שלום مرحبا"), "שלום مرحبا");
     }
 
     #[test]

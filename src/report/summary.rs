@@ -98,7 +98,9 @@ pub(crate) fn cell(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\r' => {}
             '\n' => out.push_str("<br>"),
-            c if c.is_control() && c != '\t' => out.push_str(&super::safe::one_line(&c.to_string())),
+            c if (c.is_control() && c != '\t') || super::safe::is_bidi(c) => {
+                out.push_str(&super::safe::one_line(&c.to_string()))
+            }
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);

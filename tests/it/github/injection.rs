@@ -26,6 +26,7 @@ const ATTACKS: &[&str] = &[
     "\u{9b}31mc1",
     "\n::set-output name=x::y\n",
     "\n::error file=notes/202401/0109.md::forged\n",
+    "evil\u{202e}gnp.md",
 ];
 
 /// A workflow command as the runner sees it: its name, properties and data.
@@ -97,7 +98,8 @@ fn raw_control(s: &str) -> Option<char> {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         let line_end = c == '\r' && chars.peek() == Some(&'\n');
-        if c.is_control() && c != '\n' && c != '\t' && !line_end {
+        let bidi = matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if bidi || (c.is_control() && c != '\n' && c != '\t' && !line_end) {
             return Some(c);
         }
     }
