@@ -596,17 +596,26 @@ fn line_template(l: &LinkLine<'_>, note: &IndexNote, numbering: Option<&str>) ->
     format!("{number}{}[{text}]({dest}){}", text_with_vars(prefix, note), text_with_vars(suffix, note))
 }
 
+/// The usual ways to spell a date, and the template of each.
+const DATE_FORMS: [(&str, &str); 12] = [
+    ("%Y-%m-%d", "{{ note.date }}"),
+    ("%Y/%m/%d", "{{ note.year }}/{{ note.mm }}/{{ note.dd }}"),
+    ("%Y.%m.%d", "{{ note.year }}.{{ note.mm }}.{{ note.dd }}"),
+    ("%Y_%m_%d", "{{ note.year }}_{{ note.mm }}_{{ note.dd }}"),
+    ("%Y%m%d", "{{ note.year }}{{ note.mm }}{{ note.dd }}"),
+    ("%B %-d, %Y", "{{ note.month | month_name(\"en\") }} {{ note.day }}, {{ note.year }}"),
+    ("%b %-d, %Y", "{{ (note.month | month_name(\"en\"))[:3] }} {{ note.day }}, {{ note.year }}"),
+    ("%-d %B %Y", "{{ note.day }} {{ note.month | month_name(\"en\") }} {{ note.year }}"),
+    ("%-d %b %Y", "{{ note.day }} {{ (note.month | month_name(\"en\"))[:3] }} {{ note.year }}"),
+    ("%Y年%-m月%-d日", "{{ note.year }}年{{ note.month }}月{{ note.day }}日"),
+    ("%d.%m.%Y", "{{ note.dd }}.{{ note.mm }}.{{ note.year }}"),
+    ("%m/%d/%Y", "{{ note.mm }}/{{ note.dd }}/{{ note.year }}"),
+];
+
 /// The template of a link text that spells the note's date, in one of the
 /// usual forms.
 fn date_text(text: &str, d: NaiveDate) -> Option<&'static str> {
-    const FORMS: [(&str, &str); 5] = [
-        ("%Y-%m-%d", "{{ note.date }}"),
-        ("%Y/%m/%d", "{{ note.year }}/{{ note.mm }}/{{ note.dd }}"),
-        ("%Y.%m.%d", "{{ note.year }}.{{ note.mm }}.{{ note.dd }}"),
-        ("%Y_%m_%d", "{{ note.year }}_{{ note.mm }}_{{ note.dd }}"),
-        ("%Y%m%d", "{{ note.year }}{{ note.mm }}{{ note.dd }}"),
-    ];
-    FORMS.iter().find(|(f, _)| d.format(f).to_string() == text).map(|(_, t)| *t)
+    DATE_FORMS.iter().find(|(f, _)| d.format(f).to_string() == text).map(|(_, t)| *t)
 }
 
 /// Literal text with the note's title (after a date-like link text: `[2024-01-02](...) A walk`),
@@ -631,8 +640,15 @@ fn text_with_vars(s: &str, note: &IndexNote) -> String {
             replace_number(&out, unpadded, "{{ note.n }}")
         };
     }
-    if let Some(d) = note.date {
-        out = out.replace(&d.format("%Y-%m-%d").to_string(), "{{ note.date }}");
+    // The note's date in the line's text, in the first form it is spelled in
+    // (`%b` is `Sep`, never `Sept`: chrono's and the template's three letters agree).
+    if let Some(d) = note.date
+        && let Some((spelled, t)) = DATE_FORMS
+            .iter()
+            .map(|(f, t)| (d.format(f).to_string(), t))
+            .find(|(x, _)| out.contains(x.as_str()))
+    {
+        out = out.replace(&spelled, t);
     }
     out
 }

@@ -298,3 +298,44 @@ fn jekyll_posts_named_dot_markdown() {
     ]);
     assert!(config.contains("pattern: '{yyyy}-{mm}-{dd}-{slug}.markdown'"), "{config}");
 }
+
+/// Index lines that spell the note's date in words around the link (`Jan 2, 2024 —
+/// [A walk](...)`, `January 2, 2024:`, `2 January 2024 ·`) or as its text (`[2024年1月2日](...)`).
+#[test]
+fn index_lines_spelling_dates_in_words() {
+    let notes = [
+        (
+            "posts/2024-01-02-walk.md",
+            "A walk",
+            ["Jan 2, 2024", "January 2, 2024", "2 January 2024", "2024年1月2日"],
+        ),
+        (
+            "posts/2024-02-10-rain.md",
+            "Rain again",
+            ["Feb 10, 2024", "February 10, 2024", "10 February 2024", "2024年2月10日"],
+        ),
+        (
+            "posts/2024-12-01-snow.md",
+            "First snow",
+            ["Dec 1, 2024", "December 1, 2024", "1 December 2024", "2024年12月1日"],
+        ),
+    ];
+    let texts: Vec<String> = notes.iter().map(|(_, t, _)| format!("# {t}\n\nText.\n")).collect();
+    for form in 0..4 {
+        let mut readme = String::from("# Posts\n\n");
+        for (path, title, d) in notes.iter().rev() {
+            readme.push_str(&match form {
+                0 => format!("- {} — [{title}]({path})\n", d[0]),
+                1 => format!("- {}: [{title}]({path})\n", d[1]),
+                2 => format!("* {} · [{title}]({path})\n", d[2]),
+                _ => format!("- [{}]({path}) {title}\n", d[3]),
+            });
+        }
+        let mut files: Vec<(&str, &str)> =
+            notes.iter().zip(&texts).map(|((p, _, _), t)| (*p, t.as_str())).collect();
+        files.push(("README.md", &readme));
+        let (stdout, config) = adopt_unchanged(&files);
+        assert!(stdout.contains("wrapped the index"), "{readme}\n{stdout}");
+        assert!(config.contains("note.day"), "{config}");
+    }
+}
