@@ -86,6 +86,25 @@ pub(crate) fn discover_in(
     ignored: &GlobSet,
     ctx: &ParseContext,
 ) -> Result<Discovered, Error> {
+    let mut notes = Vec::new();
+    let (problems, several) = discover_each(root, config, ignored, ctx, &mut |c| notes.push(c))?;
+    if several {
+        notes.sort_by(|a, b| a.abs.cmp(&b.abs));
+    }
+    Ok(Discovered { notes, problems })
+}
+
+/// [`discover_in`], handing each note file to `found` as the walk meets it,
+/// so reading and parsing can start before the walk ends. Returns the walk's
+/// problems and whether several roots were walked: then the files came root
+/// by root, not in path order (sort them by [`Candidate::abs`]).
+pub(crate) fn discover_each(
+    root: &Path,
+    config: &Config,
+    ignored: &GlobSet,
+    ctx: &ParseContext,
+    found: &mut dyn FnMut(Candidate),
+) -> Result<(Vec<Diagnostic>, bool), Error> {
     // Walk each root once: a root inside another walked root is walked with it.
     let mut roots: Vec<&str> = ctx.sets.iter().map(|s| s.root.as_str()).collect();
     roots.sort();
@@ -102,14 +121,11 @@ pub(crate) fn discover_in(
             root.join(first).display()
         )));
     }
-    let mut out = Discovered::default();
+    let mut problems = Vec::new();
     for r in existing {
-        walk_root(root, r, config, ignored, ctx, &mut out)?;
+        walk_root(root, r, config, ignored, ctx, &mut problems, found)?;
     }
-    if walked.len() > 1 {
-        out.notes.sort_by(|a, b| a.abs.cmp(&b.abs));
-    }
-    Ok(out)
+    Ok((problems, walked.len() > 1))
 }
 
 fn walk_root(
@@ -118,7 +134,8 @@ fn walk_root(
     config: &Config,
     ignored: &GlobSet,
     ctx: &ParseContext,
-    out: &mut Discovered,
+    problems: &mut Vec<Diagnostic>,
+    found: &mut dyn FnMut(Candidate),
 ) -> Result<(), Error> {
     let notes_root = if set_root.is_empty() { root.to_path_buf() } else { root.join(set_root) };
     let shown_root = if set_root.is_empty() { "." } else { set_root };
@@ -153,7 +170,7 @@ fn walk_root(
                 let at = err_path(&err);
                 let path = at.map(|p| display_path(root, p)).unwrap_or_else(|| shown_root.to_owned());
                 let what = if at.is_some_and(Path::is_dir) { "folder" } else { "file" };
-                out.problems.push(Diagnostic::file_level(
+                problems.push(Diagnostic::file_level(
                     UNREADABLE_FILE,
                     Severity::Error,
                     &path,
@@ -178,7 +195,7 @@ fn walk_root(
                     let target = std::fs::read_link(entry.path())
                         .map(|t| t.display().to_string())
                         .unwrap_or_else(|_| "?".into());
-                    out.problems.push(
+                    problems.push(
                         Diagnostic::file_level(
                             UNREADABLE_FILE,
                             Severity::Error,
@@ -201,7 +218,7 @@ fn walk_root(
             {
                 let where_ =
                     if target.starts_with(croot) { "in git's own folder" } else { "outside the repository" };
-                out.problems.push(
+                problems.push(
                     Diagnostic::file_level(
                         UNREADABLE_FILE,
                         Severity::Error,
@@ -216,7 +233,7 @@ fn walk_root(
                 continue;
             }
         }
-        out.notes.push(Candidate { path, abs: entry.path().to_path_buf() });
+        found(Candidate { path, abs: entry.path().to_path_buf() });
     }
     Ok(())
 }

@@ -49,20 +49,45 @@ where
     F: Fn(&mut Note) -> Vec<Diagnostic> + Sync,
 {
     let (config, ctx) = (&settings.config, &settings.parse);
-    let found = discover::discover_in(root, config, &settings.ignore, ctx)?;
-    let mut problems = found.problems;
-    let results: Vec<Parsed> = found
-        .notes
-        .par_iter()
-        .map(|c| {
-            let mut note = parse_note(read_source(&c.path, &c.abs)?, ctx);
-            let found = per_note(&mut note);
-            Ok((note, found))
-        })
-        .collect();
+    // The walk runs on a thread of its own and hands each file over as it
+    // meets it: parsing starts at the first file, not after the last (the
+    // walk of 10,000 notes was a tenth of a run, with one core idle).
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, discover::Candidate)>();
+    let (walked, mut results) = std::thread::scope(|s| {
+        let walker = s.spawn(move || {
+            let mut n = 0;
+            discover::discover_each(root, config, &settings.ignore, ctx, &mut |c| {
+                // The receiver lives until the walk ends: a send cannot fail.
+                let _ = tx.send((n, c));
+                n += 1;
+            })
+        });
+        let results: Vec<(usize, std::path::PathBuf, Parsed)> = rx
+            .into_iter()
+            .par_bridge()
+            .map(|(i, c)| {
+                let parsed = read_source(&c.path, &c.abs).map(|file| {
+                    let mut note = parse_note(file, ctx);
+                    let found = per_note(&mut note);
+                    (note, found)
+                });
+                (i, c.abs, parsed)
+            })
+            .collect();
+        let walked = walker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (walked, results)
+    });
+    let (mut problems, several_roots) = walked?;
+    // In the order the walk met them, which is path order; several roots
+    // are walked one after the other, so their files are sorted by path.
+    if several_roots {
+        results.sort_by(|a, b| a.1.cmp(&b.1));
+    } else {
+        results.sort_unstable_by_key(|r| r.0);
+    }
     let mut notes = Vec::with_capacity(results.len());
     let mut findings = Vec::new();
-    for r in results {
+    for (_, _, r) in results {
         match r {
             Ok((n, f)) => {
                 notes.push(n);
