@@ -144,7 +144,12 @@ impl Repo {
         let abs = self.root.join(rel);
         let existed = self.index.contains_key(rel);
         let kind = self.kind(rel);
-        let source = if kind == Kind::Other { None } else { crate::discover::read_source(rel, &abs).ok() };
+        // The README's limit, not a note's: `daybook lint` reads it so.
+        let source = match kind {
+            Kind::Other => None,
+            Kind::Readme => crate::discover::read_readme_source(rel, &abs).ok(),
+            Kind::Note => crate::discover::read_source(rel, &abs).ok(),
+        };
         match (kind, source) {
             (Kind::Readme, source) => {
                 self.readme = source.map(|f| parse_markdown(f, &self.settings.parse));
@@ -408,5 +413,19 @@ mod tests {
         std::fs::write(ws.join("sub/daybook.yml"), "").unwrap();
         assert_eq!(find_root(&note, &ws), ws.join("sub"));
         assert_eq!(find_root(&note, &ws.join("sub/notes")), ws.join("sub/notes"));
+    }
+
+    #[test]
+    fn a_readme_over_a_note_s_size_limit_is_reloaded_as_lint_reads_it() {
+        // Written first: a README past the 5 MB a note may have (an index of
+        // 50,000 notes is 5.4 MB) was read at start and lost at its first
+        // change on disk, reloaded as if it were a note.
+        let big = format!("# r\n\n{}", "- a line of the index, long enough\n".repeat(170_000));
+        assert!(big.len() as u64 > crate::discover::MAX_FILE_SIZE);
+        let (dir, mut repo) = repo(&[("notes/202401/0101.md", NOTE), ("README.md", &big)]);
+        assert!(repo.readme.is_some(), "read at start");
+        std::fs::write(dir.path().join("README.md"), format!("{big}- one more\n")).unwrap();
+        repo.reload("README.md");
+        assert!(repo.readme.is_some(), "kept once changed on disk");
     }
 }
