@@ -152,14 +152,35 @@ fn walk_root(
     let readme_path = config.readme.path().replace('\\', "/").trim_start_matches("./").to_owned();
     let root_owned = root.to_path_buf();
     let filter_set = ignored.clone();
+    // The walker opens the ignore files of the notes folder and the folders
+    // above it: one that is unsafe to read turns them all off for this walk.
+    let mut honour_ignore_files = true;
+    for dir in notes_root.ancestors().take_while(|d| d.starts_with(root)) {
+        if let Some(d) = bad_ignore_file(root, dir, "no `.gitignore` is honoured in this walk") {
+            problems.push(d);
+            honour_ignore_files = false;
+        }
+    }
+    let refused = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let refused_in_walk = Arc::clone(&refused);
     let walker = ignore::WalkBuilder::new(&notes_root)
         .require_git(false)
         .follow_links(false)
+        .git_ignore(honour_ignore_files)
+        .ignore(honour_ignore_files)
+        .parents(honour_ignore_files)
         // Siblings share their parent, so their names order them as their
         // paths would, at a fraction of `Path`'s component-wise comparison
         // (a fifth of the walk's time).
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
+            // A folder is entered only if its ignore files are safe to read.
+            if e.file_type().is_some_and(|t| t.is_dir())
+                && let Some(d) = bad_ignore_file(&root_owned, e.path(), "the folder is not walked")
+            {
+                refused_in_walk.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+                return false;
+            }
             filter_set.is_empty() || !filter_set.is_match(display_path(&root_owned, e.path()))
         })
         .build();
@@ -235,7 +256,48 @@ fn walk_root(
         }
         found(Candidate { path, abs: entry.path().to_path_buf() });
     }
+    problems.append(&mut refused.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(())
+}
+
+/// The largest `.gitignore` or `.ignore` the walk reads: the walker keeps
+/// every pattern, and 100,000 lines took 800 MB.
+const MAX_IGNORE_FILE_SIZE: u64 = 1024 * 1024;
+
+/// The `.gitignore` or `.ignore` of `dir` when the walker must not open it: a
+/// FIFO (opening it blocked the walk for good), a device or a link to one
+/// (`/dev/zero` was read without end), a link out of the repository, or
+/// too large. `then` says what follows from refusing it.
+fn bad_ignore_file(root: &Path, dir: &Path, then: &str) -> Option<Diagnostic> {
+    for name in [".gitignore", ".ignore"] {
+        let at = dir.join(name);
+        if std::fs::symlink_metadata(&at).is_err() {
+            continue;
+        }
+        let why = match crate::util::jail::resolve_inside(root, &at) {
+            Err(why @ crate::util::jail::Refused::Outside { .. }) => why.to_string(),
+            _ => match std::fs::metadata(&at) {
+                Err(_) => continue, // a broken link: nothing to read
+                Ok(m) if !m.is_file() => {
+                    format!("it is {}, not a regular file", crate::util::jail::kind_of(&m))
+                }
+                Ok(m) if m.len() > MAX_IGNORE_FILE_SIZE => {
+                    format!("it is {} bytes, over the limit of {MAX_IGNORE_FILE_SIZE} bytes", m.len())
+                }
+                Ok(_) => continue,
+            },
+        };
+        return Some(
+            Diagnostic::file_level(
+                UNREADABLE_FILE,
+                Severity::Error,
+                &display_path(root, &at),
+                format!("the ignore file is not read: {why}; {then}"),
+            )
+            .with_help("make it a regular file of the repository (at most 1 MB), or remove it"),
+        );
+    }
+    None
 }
 
 /// The walk error without the path the diagnostic already names.

@@ -145,3 +145,35 @@ fn many_missing_links_into_a_big_folder_are_checked_in_bounded_time() {
     assert!(json.contains("did you mean `img/00001-picture.png`?"), "{}", &json[..json.len().min(2000)]);
     assert!(json.contains("\"missing-file\": 20001"), "{}", &json[json.len().saturating_sub(300)..]);
 }
+
+/// The walk honours `.gitignore` and `.ignore` files, which the walker opened
+/// and read as they came: one that is a FIFO hung every command, one linked to
+/// `/dev/zero` was read without end, and a huge one took memory by the GB.
+/// Such a file is refused, named, and the rest is linted.
+#[cfg(unix)]
+#[test]
+fn hostile_ignore_files_are_refused_not_read() {
+    for (at, kind) in [
+        ("notes/202401/.gitignore", "fifo"),
+        (".gitignore", "fifo"),
+        ("notes/.ignore", "zero"),
+        ("notes/202401/.gitignore", "zero"),
+    ] {
+        let dir = temp_copy(&fixtures("github").join("repo"));
+        let path = dir.path().join(at);
+        match kind {
+            "fifo" => mkfifo(&path),
+            _ => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+        }
+        for args in [&["lint", "--offline"][..], &["readme", "--check"]] {
+            let mut c = daybook();
+            c.args(args).arg(dir.path());
+            let out = run_or_kill(c);
+            let shown = shown(&out);
+            assert!(out.status.code().is_some_and(|c| c <= 2), "{at} {kind} {args:?}: {shown}");
+            if args[0] == "lint" {
+                assert!(shown.contains(at), "{at} {kind}: {shown}");
+            }
+        }
+    }
+}
