@@ -220,6 +220,11 @@ pub(super) fn describe_and_refine(
     let agree =
         |tp: &DatePattern| titles.iter().filter(|(t, d)| d.is_some_and(|d| tp.format(d) == *t)).count();
     let most = |n: usize| n * 10 >= titles.len() * 8 && n > 0;
+    // Free-text notes take a title pattern only when every one follows it: a
+    // journal titling a day `# 2024-01-10 — a long day` beside `# 2024-01-09`
+    // titles freely, and the pattern would call its habit an error (the price:
+    // a title with a wrong date goes unchecked there).
+    let follows = |n: usize| if items { most(n) } else { n == titles.len() && n > 0 };
     // `items` notes are titled `title.pattern` unless the set says otherwise.
     let default_fits =
         items && DatePattern::new(&TitleConfig::default().pattern).is_ok_and(|tp| most(agree(&tp)));
@@ -227,14 +232,14 @@ pub(super) fn describe_and_refine(
         for candidate in TITLE_FORMATS {
             let Ok(tp) = DatePattern::new(candidate) else { continue };
             let n = agree(&tp);
-            if most(n) {
+            if follows(n) {
                 s.config.title = Some((*candidate).to_owned());
                 parts.push(format!("titled `# {candidate}` ({n} of {})", titles.len()));
                 break;
             }
         }
         if s.config.title.is_none()
-            && let Some((candidate, n)) = TITLE_FORMATS.iter().find_map(|f| framed_title(f, &titles, most))
+            && let Some((candidate, n)) = TITLE_FORMATS.iter().find_map(|f| framed_title(f, &titles, follows))
         {
             parts.push(format!("titled `# {candidate}` ({n} of {})", titles.len()));
             s.config.title = Some(candidate);
