@@ -109,3 +109,11 @@ pub(crate) fn paint_diff(diff: &str, color: bool) -> String {
         })
         .collect()
 }
+
+/// Free `value` on a thread of its own: what a run built for every note (its
+/// models, its files' line tables) is tens of thousands of allocations, and
+/// freeing them on the thread that prints the report only delays the exit.
+/// Dropped here if no thread can be had.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
