@@ -352,7 +352,12 @@ fn check_wiki<'a>(
         // A day of the linking note's set not written (yet): the "next day" link
         // of a daily note, which Obsidian creates on a click.
         let day = parse.classify(&join(parent_dir(&note.file.path), &format!("{target}.md")));
-        let unwritten_day = matches!(day, Some((_, PathMatch::Matched(c))) if c.date.is_some());
+        // In month folders the next month's first day only disagrees with the folder.
+        let unwritten_day = matches!(&day, Some((_, PathMatch::Matched(c))) if c.date.is_some())
+            || matches!(
+                day,
+                Some((_, PathMatch::BadDate(crate::pattern::DateMismatch::Inconsistent { .. })))
+            );
         if on.missing_file && !cx.logseq && !unwritten_day {
             let file = &note.file;
             // `image.png` names a file, `daily.journal.2024.01.01` a note.

@@ -223,13 +223,19 @@ fn daily_navigation_links_to_unwritten_days() {
     let day = |prev: &str, next: &str| format!("# Day\n\n<< [[{prev}]] | [[{next}]] >>\n\nSee [[Garden]].\n");
     let (d2, d4) = (day("2024-01-01", "2024-01-03"), day("2024-01-03", "2024-01-05"));
     super::common::write(root, &[("Daily/2024-01-02.md", &d2), ("Daily/2024-01-04.md", &d4)]);
+    // In year and month folders, the day after the month's last is in the next month's folder.
+    let (d31, d30) = (day("2024-01-30", "2024-02-01"), day("2024-01-29", "2024-01-31"));
+    super::common::write(
+        root,
+        &[("Daily/2024/01/2024-01-31.md", &d31), ("Daily/2024/01/2024-01-30.md", &d30)],
+    );
     crate::common::daybook().arg("init").arg(root).output().unwrap();
     let out =
         crate::common::daybook().args(["lint", "--offline", "--format", "json"]).arg(root).output().unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let messages: Vec<&str> =
         doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
-    assert_eq!(messages, ["no file is named `Garden.md` for the wiki link `[[Garden]]`"; 2], "{messages:#?}");
+    assert_eq!(messages, ["no file is named `Garden.md` for the wiki link `[[Garden]]`"; 4], "{messages:#?}");
 }
 
 /// A TIL collection whose topic folders each hold a README listing their
