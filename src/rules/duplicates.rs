@@ -234,6 +234,10 @@ pub(crate) fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagn
     let first_item = first.note.items[first.item].number;
     let first_pos = first.note.file.position(first_link.span.start);
     let total = cites.len();
+    // The latest citation so far in each note: looking back through all of
+    // them for each was quadratic in the citations of one article.
+    let mut latest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    latest.insert(first.note.file.path.as_str(), 0);
     for (k, c) in cites.iter().enumerate().skip(1) {
         let link = &c.note.links[c.link];
         let item = c.note.items[c.item].number;
@@ -249,7 +253,7 @@ pub(crate) fn report_group<'a>(mut cites: Vec<Citation<'a>>, out: &mut Vec<Diagn
         }
         // Only a repeat inside one note is dropped: across notes, which one
         // keeps the article is the writer's call.
-        let earlier_here = cites[..k].iter().rev().find(|e| same_file(e.note, c.note));
+        let earlier_here = latest.insert(c.note.file.path.as_str(), k).map(|j| &cites[j]);
         let fix = earlier_here.and_then(|e| drop_item(c.note, c.item, e.note.items[e.item].number));
         out.push(
             c.note
@@ -289,7 +293,17 @@ fn text_of(note: &Note) -> Option<Cow<'_, str>> {
 /// the one before, the ones after it are numbered down, so the list stays
 /// `1. 2. 3.`; any other numbering is left as written. `None` when the item
 /// does not start its line or does not end one (a list inside a quote).
+/// The most items after a dropped one that its fix renumbers.
+const MAX_RENUMBERED: usize = 1000;
+
 fn drop_item(note: &Note, index: usize, first: u64) -> Option<Fix> {
+    // Each repeat's fix renumbers every item after it: a note of 30,000
+    // repeats of one link made 450 million edits (24 GB). Past a thousand
+    // items to renumber no fix is offered (nor the note read again); the
+    // finding stays.
+    if note.items.len().saturating_sub(index + 1) > MAX_RENUMBERED {
+        return None;
+    }
     let text = text_of(note)?;
     let item = note.items.get(index)?;
     let span = item.span.clone();
@@ -439,6 +453,23 @@ mod tests {
             applied(&text, d[0].fix.as_ref().unwrap()),
             format!("{head}\n2. [c](https://example.com/c) :star:\n")
         );
+    }
+
+    /// 30,000 repeats of one link in a note took 24 GB and minutes: each
+    /// repeat's fix renumbered every item after it.
+    #[test]
+    fn many_repeats_in_one_note_make_few_edits() {
+        let n = 3000;
+        let items: String = (1..=n)
+            .map(|i| format!("{i}. [t{i}](https://example.org/same) :star:\n   - Abstract: a\n"))
+            .collect();
+        let note = note("notes/202611/1125.md", &items);
+        let d = check(&[&note]);
+        assert_eq!(d.len(), n - 1);
+        let edits: usize = d.iter().filter_map(|d| d.fix.as_ref()).map(|f| f.edits.len()).sum();
+        assert!(edits <= (MAX_RENUMBERED + 1) * (MAX_RENUMBERED + 2), "{edits} edits");
+        // The last repeats still get their fix, renumbering what follows.
+        assert!(d.last().and_then(|d| d.fix.as_ref()).is_some());
     }
 
     #[test]
