@@ -177,3 +177,29 @@ fn hostile_ignore_files_are_refused_not_read() {
         }
     }
 }
+
+/// Each link to a missing anchor compared its fragment with every heading of
+/// the target, several ways: 30,000 such links in a note of 3,000 headings
+/// took 20 s (release). The search comes out of the note's budget.
+#[test]
+fn many_missing_anchors_in_a_note_of_many_headings_are_checked_in_bounded_time() {
+    let dir = temp_copy(&fixtures("github").join("repo"));
+    let note = dir.path().join("notes/202401/0109.md");
+    let mut text = std::fs::read_to_string(&note).unwrap();
+    text.push_str("\n- [typo](#heading-0001x)");
+    for i in 0..30_000 {
+        text.push_str(&format!(" [a](#nope{i:05})"));
+    }
+    text.push('\n');
+    for i in 0..3000 {
+        text.push_str(&format!("\n### heading {i:04}\n"));
+    }
+    std::fs::write(&note, text).unwrap();
+    let mut c = daybook();
+    c.args(["lint", "--offline", "--format", "json"]).arg(dir.path());
+    let out = run_or_kill(c);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("\"missing-anchor\": 30001"), "{}", &json[json.len().saturating_sub(400)..]);
+    // The first one, within the budget, still gets its suggestion.
+    assert!(json.contains("did you mean `#heading-0001`?"), "{}", &json[..json.len().min(3000)]);
+}

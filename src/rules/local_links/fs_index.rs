@@ -50,6 +50,21 @@ pub(crate) fn reset_suggestion_budget() {
     BUDGET.with(|b| b.set(SUGGESTION_BUDGET));
 }
 
+/// Take `cost` from the note's budget; `false` (and the budget spent) when
+/// what is left does not cover it.
+pub(crate) fn spend_suggestion_work(cost: u64) -> bool {
+    BUDGET.with(|b| match b.get().checked_sub(cost) {
+        Some(left) => {
+            b.set(left);
+            true
+        }
+        None => {
+            b.set(0);
+            false
+        }
+    })
+}
+
 /// What a repository-relative path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -152,13 +167,9 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
         if k_len.abs_diff(len) > limit || differs_only_in_digits(name, k) {
             continue;
         }
-        let cost = (len.max(1) * (*k_len).max(1)) as u64;
-        let left = BUDGET.with(Cell::get);
-        if cost > left {
-            BUDGET.with(|b| b.set(0));
+        if !spend_suggestion_work((len.max(1) * (*k_len).max(1)) as u64) {
             return None;
         }
-        BUDGET.with(|b| b.set(left - cost));
         let d = strsim::damerau_levenshtein(&lower, k_lower);
         if d > limit {
             continue;
