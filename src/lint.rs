@@ -224,6 +224,7 @@ pub(crate) fn check_note(
     cx: &rules::RuleContext<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    crate::suggest::reset_budget();
     for c in checks.iter().filter(|c| rules::applies(**c, note, cx)) {
         c.check_note(note, cx, out);
     }

@@ -143,9 +143,15 @@ impl CompiledFields {
     }
 
     /// `` `Abstract`, `Paper` (also `Paper1`, `Paper2`, ...) `` for help texts.
+    /// At most [`DESCRIBED`] of them: each unknown label's help carries the
+    /// list, and 20,000 unknown labels against 3,000 configured fields made
+    /// help texts of 1.7 GB.
     pub(crate) fn describe_all(&self) -> String {
-        self.fields
+        const DESCRIBED: usize = 12;
+        let mut listed = self
+            .fields
             .iter()
+            .take(DESCRIBED)
             .map(|f| {
                 let mut s = format!("`{}`", f.label);
                 if f.numbered {
@@ -154,7 +160,11 @@ impl CompiledFields {
                 s
             })
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if self.fields.len() > DESCRIBED {
+            listed.push_str(&format!(", ... ({} in all, under `fields` in daybook.yml)", self.fields.len()));
+        }
+        listed
     }
 }
 
