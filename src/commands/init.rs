@@ -47,7 +47,8 @@ pub(crate) fn run(cli: &Cli, args: &InitArgs) -> miette::Result<ExitCode> {
         // README, the seed's adoption below says what it finds.)
         let seed_root = crate::config::NotesConfig::default().root;
         let markers =
-            std::fs::read_to_string(root.join("README.md")).is_ok_and(|t| t.contains("<!-- daybook:"));
+            crate::util::jail::read_text_in_repo(root, "README.md", crate::discover::MAX_README_SIZE)
+                .is_some_and(|t| t.contains("<!-- daybook:"));
         if inference.sets.is_empty() && inference.files > 0 && !markers && !root.join(&seed_root).is_dir() {
             outln!(
                 "scanned {} Markdown file{} (the README aside): nothing to adopt. No two of them share a dated name, a numbered one or a folder, so no note set was inferred and no {CONFIG_FILE} was written; write one with a `notes:` set to use daybook here",

@@ -141,6 +141,14 @@ pub(crate) fn read_in_repo(root: &Path, path: &Path, limit: u64) -> Result<Vec<u
     read_regular(&resolved, limit)
 }
 
+/// The text of the repository file `rel` for a best-effort look (`init`'s
+/// sampling): `None` unless it is a regular UTF-8 file inside `root` of at
+/// most `limit` bytes, so a FIFO or `/dev/zero` is skipped, not waited on.
+pub(crate) fn read_text_in_repo(root: &Path, rel: &str, limit: u64) -> Option<String> {
+    let bytes = read_in_repo(root, &root.join(rel), limit).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 /// Read a regular file of at most `limit` bytes, refusing anything else
 /// before it can block (FIFO) or never end (`/dev/zero`).
 pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {

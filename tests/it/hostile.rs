@@ -231,3 +231,21 @@ fn many_unknown_labels_against_many_fields_are_checked_in_bounded_time() {
         &json[..json.len().min(3000)]
     );
 }
+
+/// `daybook init` samples notes (and looks at the README) to infer the
+/// configuration: it opened a FIFO named like a note, or as the README, and
+/// hung.
+#[cfg(unix)]
+#[test]
+fn init_opens_no_fifo() {
+    for at in ["notes/202401/0110.md", "README.md"] {
+        let dir = temp_copy(&fixtures("github").join("repo"));
+        let path = dir.path().join(at);
+        let _ = std::fs::remove_file(&path);
+        mkfifo(&path);
+        let mut c = daybook();
+        c.arg("init").arg(dir.path());
+        let out = run_or_kill(c);
+        assert!(out.status.code().is_some(), "{at}: {}", shown(&out));
+    }
+}

@@ -108,7 +108,10 @@ pub(super) fn infer_fields(
             Some((set, _)) if ctx.set(set).kind == NoteKind::Items => {}
             _ => continue,
         }
-        let Ok(text) = std::fs::read_to_string(root.join(path)) else { continue };
+        let Some(text) = crate::util::jail::read_text_in_repo(root, path, crate::discover::MAX_FILE_SIZE)
+        else {
+            continue;
+        };
         let note = parse_note(SourceFile::new(path.clone(), root.join(path), text), &ctx);
         voc.notes += 1;
         let mut here: Vec<String> = Vec::new();

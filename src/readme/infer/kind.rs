@@ -134,7 +134,9 @@ pub(super) fn describe_and_refine(
     let pattern = DatePattern::general(&s.config.pattern).ok();
     let rel_root = if s.config.root == "." { String::new() } else { s.config.root.clone() };
     for p in &sample {
-        let Ok(text) = std::fs::read_to_string(root.join(p)) else { continue };
+        let Some(text) = crate::util::jail::read_text_in_repo(root, p, crate::discover::MAX_FILE_SIZE) else {
+            continue;
+        };
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let fm = crate::note::front_matter::find(body, 0);
         if let Some(f) = &fm {
