@@ -102,9 +102,8 @@ pub(super) fn check_fragment(
     // 20 s. It comes out of the note's suggestion budget; past it the help
     // lists the anchors.
     let heading_chars: usize = anchors.headings.iter().map(|h| h.len() + 1).sum();
-    let affordable = super::fs_index::spend_suggestion_work(
-        (heading_chars as u64).saturating_mul(decoded.chars().count() as u64 + 4),
-    );
+    let affordable =
+        crate::suggest::spend((heading_chars as u64).saturating_mul(decoded.chars().count() as u64 + 4));
     let help = if !affordable {
         let list: Vec<String> = anchors.headings.iter().take(6).map(|a| format!("`#{a}`")).collect();
         format!(

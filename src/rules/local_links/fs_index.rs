@@ -2,7 +2,6 @@
 //! is listed once per run, and names are compared exactly (GitHub is
 //! case-sensitive even when the disk is not).
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -28,41 +27,6 @@ impl DirListing {
         }
         DirListing { entries, by_lower, folded }
     }
-}
-
-/// Edit-distance work (characters of one name times characters of the other)
-/// the typo suggestions of one note may spend. A pull request chooses how many
-/// missing links a note holds and how many files a folder holds: comparing
-/// each with each took 95 s for 20,000 links into a folder of 2,000 files. A
-/// typical broken link costs a few thousand; past the budget a missing file
-/// gets only a suggestion that differs in case.
-pub(crate) const SUGGESTION_BUDGET: u64 = 50_000_000;
-
-thread_local! {
-    /// What is left of [`SUGGESTION_BUDGET`] for the note being checked on this
-    /// thread: a note's links are checked in order on one thread, so which
-    /// ones get a suggestion does not depend on the scheduling of the others.
-    static BUDGET: Cell<u64> = const { Cell::new(SUGGESTION_BUDGET) };
-}
-
-/// Give the note about to be checked on this thread its own budget.
-pub(crate) fn reset_suggestion_budget() {
-    BUDGET.with(|b| b.set(SUGGESTION_BUDGET));
-}
-
-/// Take `cost` from the note's budget; `false` (and the budget spent) when
-/// what is left does not cover it.
-pub(crate) fn spend_suggestion_work(cost: u64) -> bool {
-    BUDGET.with(|b| match b.get().checked_sub(cost) {
-        Some(left) => {
-            b.set(left);
-            true
-        }
-        None => {
-            b.set(0);
-            false
-        }
-    })
 }
 
 /// What a repository-relative path names.
@@ -167,7 +131,7 @@ fn close_name<'a>(name: &str, listing: &'a DirListing) -> Option<&'a str> {
         if k_len.abs_diff(len) > limit || differs_only_in_digits(name, k) {
             continue;
         }
-        if !spend_suggestion_work((len.max(1) * (*k_len).max(1)) as u64) {
+        if !crate::suggest::spend((len.max(1) * (*k_len).max(1)) as u64) {
             return None;
         }
         let d = strsim::damerau_levenshtein(&lower, k_lower);

@@ -168,7 +168,7 @@ fn check(note: &Note, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         outside_repo: cx.enabled(&OUTSIDE_REPO),
     };
     let mut own_anchors: Option<Anchors> = None;
-    fs_index::reset_suggestion_budget();
+    crate::suggest::reset_budget();
     // Only a reference definition can sit in Foam's block: the note's text is
     // searched for it at the first one (searched for every note, it was 2% of
     // a lint run).
