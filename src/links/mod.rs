@@ -422,6 +422,25 @@ pub fn check_options(settings: &LinkSettings, run: &ExternalOptions, github: Git
 }
 
 /// Check every external http(s) link of `docs` (the notes and the README, parsed).
+/// How a run uses its cache file. The repository's own (no `--cache`) is not
+/// read when a symbolic link leads it out of the repository or into `.git`:
+/// daybook reads only inside the repository. Its write replaces the link.
+fn cache_mode(run: &ExternalOptions, root: &Path, max_age: Duration) -> CacheMode {
+    let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
+    let outside = run.cache.is_none()
+        && matches!(
+            crate::util::jail::resolve_inside(root, &path),
+            Err(crate::util::jail::Refused::Outside { .. })
+        );
+    if run.no_cache {
+        CacheMode::Off
+    } else if run.ignore_cache_file || outside {
+        CacheMode::WriteOnly { path, max_age }
+    } else {
+        CacheMode::File { path, max_age }
+    }
+}
+
 /// Each unique URL is requested once; every citing place gets its own diagnostic.
 pub(crate) fn check_external(
     docs: &[Note],
@@ -439,15 +458,7 @@ pub(crate) fn check_external(
     )
     .map_err(|e| miette::miette!(code = "daybook::links", help = "fix or unset the variable", "{e}"))?;
     let opts = check_options(settings, run, github);
-    let path = run.cache.clone().unwrap_or_else(|| root.join(DEFAULT_CACHE_FILE));
-    let max_age = settings.cache_max_age;
-    let cache = if run.no_cache {
-        CacheMode::Off
-    } else if run.ignore_cache_file {
-        CacheMode::WriteOnly { path, max_age }
-    } else {
-        CacheMode::File { path, max_age }
-    };
+    let cache = cache_mode(run, root, settings.cache_max_age);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -479,4 +490,29 @@ pub(crate) fn tally_line(t: &LinkTally, elapsed: Duration) -> String {
     }
     s.push_str(&format!(" ({})", extra.join(", ")));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_repository_s_cache_file_linked_out_of_it_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(dir.path().join("outside.json"), "{}").unwrap();
+        let day = Duration::from_secs(86_400);
+        let run = ExternalOptions::default();
+        assert!(
+            matches!(cache_mode(&run, &root, day), CacheMode::File { .. }),
+            "a missing file is read as empty"
+        );
+        std::os::unix::fs::symlink(dir.path().join("outside.json"), root.join(DEFAULT_CACHE_FILE)).unwrap();
+        assert!(matches!(cache_mode(&run, &root, day), CacheMode::WriteOnly { .. }));
+        // A file named on the command line is the user's choice, wherever it is.
+        let named = ExternalOptions { cache: Some(dir.path().join("outside.json")), ..Default::default() };
+        assert!(matches!(cache_mode(&named, &root, day), CacheMode::File { .. }));
+    }
 }
